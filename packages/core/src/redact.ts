@@ -1,0 +1,89 @@
+import { Secret } from './secret.ts';
+
+/** What replaces a redacted value. */
+export const REDACTED = '[REDACTED]';
+
+// Names that carry credentials in headers, query strings and objects (api_token is Pipedrive's query key).
+const SENSITIVE_KEY =
+  /(authori[sz]ation|api[-_]?key|apikey|api[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret|password|passwd|cookie|signature|token|credential|private[-_]?key|session)/i;
+
+/** True when a header, query or property name usually holds a credential. */
+export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
+
+/**
+ * Deep copy of `value` with credential-looking keys, Secrets and the given known secret values replaced
+ * by `[REDACTED]`. Safe on cycles.
+ * @example logger.info('config', redact(config));
+ */
+export function redact<T>(value: T, options: { secrets?: readonly string[] } = {}): T {
+  const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
+  const seen = new WeakMap<object, unknown>();
+  const walk = (input: unknown, key?: string): unknown => {
+    if (key !== undefined && isSensitiveKey(key) && input !== null && input !== undefined) return REDACTED;
+    if (input instanceof Secret) return REDACTED;
+    if (typeof input === 'string') return scrubSecrets(input, secrets);
+    if (typeof input !== 'object' || input === null) return input;
+    if (seen.has(input)) return seen.get(input);
+    if (input instanceof Headers) return redactHeaders(input, options);
+    if (Array.isArray(input)) {
+      const out: unknown[] = [];
+      seen.set(input, out);
+      for (const item of input) out.push(walk(item));
+      return out;
+    }
+    if (input instanceof Date) return input;
+    const out: Record<string, unknown> = {};
+    seen.set(input, out);
+    for (const [k, v] of Object.entries(input)) out[k] = walk(v, k);
+    return out;
+  };
+  return walk(value) as T;
+}
+
+/** Headers as a plain object with credential headers redacted. */
+export function redactHeaders(
+  headers: Headers | Record<string, string>,
+  options: { secrets?: readonly string[] } = {},
+): Record<string, string> {
+  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  const out: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    out[name] = isSensitiveKey(name) ? REDACTED : scrubSecrets(value, options.secrets ?? []);
+  }
+  return out;
+}
+
+/**
+ * A URL or path with credential-looking query values redacted, for logs.
+ * @example redactUrl('https://x/api?api_token=abc&limit=5') // 'https://x/api?api_token=[REDACTED]&limit=5'
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash === -1 ? undefined : hash);
+  const parts = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = decodeURIComponentSafe(eq === -1 ? pair : pair.slice(0, eq));
+    return eq !== -1 && isSensitiveKey(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+  });
+  return `${url.slice(0, q)}?${parts.join('&')}`;
+}
+
+/** Replaces every occurrence of each known secret value in `text`. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    // Short values would turn ordinary words into redactions; credentials are longer than this.
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
