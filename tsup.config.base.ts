@@ -13,9 +13,10 @@ export function packageBuild(options: { esmOnlyDeps?: (string | RegExp)[]; entry
     sourcemap: true,
     dts: true,
     treeshake: true,
+    silent: true,
   };
   return defineConfig([
-    { ...shared, format: ['esm'], clean: true },
+    { ...shared, format: ['esm'] },
     { ...shared, format: ['cjs'], noExternal: options.esmOnlyDeps ?? [] },
   ]);
 }

@@ -15,7 +15,9 @@ if (!target) {
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`Patchbay needs Node.js >= 22.12 (this is ${process.version}). Install a newer Node and retry.`);
+  console.error(
+    `Patchbay needs Node.js >= 22.12 (this is ${process.version}). Install a newer Node and retry.`,
+  );
   process.exit(1);
 }
 
@@ -24,7 +26,10 @@ const pnpmVersion = packageManager.replace(/^pnpm@/, '');
 
 function pnpmCommand() {
   try {
-    const version = execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const version = execFileSync('pnpm', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     if (version.trim() === pnpmVersion) return ['pnpm', []];
   } catch {
     // not installed: fall through to npx

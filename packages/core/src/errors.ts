@@ -54,15 +54,16 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
 export class IntegrationError extends Error {
   override readonly name = 'IntegrationError';
   readonly code: ErrorCode;
-  readonly status?: number;
+  // `declare`: with ES2022+ class fields a plain declaration would own every key as undefined.
+  declare readonly status?: number;
   readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-  readonly requestId?: string;
-  readonly field?: string;
-  readonly issues?: FieldIssue[];
-  readonly attempts?: number;
-  readonly method?: string;
-  readonly path?: string;
+  declare readonly retryAfterMs?: number;
+  declare readonly requestId?: string;
+  declare readonly field?: string;
+  declare readonly issues?: FieldIssue[];
+  declare readonly attempts?: number;
+  declare readonly method?: string;
+  declare readonly path?: string;
 
   constructor(code: ErrorCode, message: string, options: IntegrationErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -80,7 +81,8 @@ export class IntegrationError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    const cause = this.cause instanceof Error ? { name: this.cause.name, message: this.cause.message } : undefined;
+    const cause =
+      this.cause instanceof Error ? { name: this.cause.name, message: this.cause.message } : undefined;
     return {
       name: this.name,
       code: this.code,

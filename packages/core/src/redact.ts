@@ -73,7 +73,8 @@ export function redactUrl(url: string): string {
 /** Replaces every occurrence of each known secret value in `text`. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
+  // Longest first: a secret that contains a shorter one must not be left half-visible.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     // Short values would turn ordinary words into redactions; credentials are longer than this.
     if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }

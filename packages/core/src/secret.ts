@@ -41,7 +41,8 @@ export class Secret {
 }
 
 /** Wraps a string in a Secret; a Secret passes through. */
-export const toSecret = (value: string | Secret): Secret => (value instanceof Secret ? value : new Secret(value));
+export const toSecret = (value: string | Secret): Secret =>
+  value instanceof Secret ? value : new Secret(value);
 
 /** The raw value of a string or Secret. */
 export const revealSecret = (value: string | Secret): string =>

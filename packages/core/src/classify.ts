@@ -1,0 +1,111 @@
+import { type ErrorCode, IntegrationError } from './errors.ts';
+import { parseRetryAfterMs } from './retry-after.ts';
+
+/** Statuses that are transient by nature and worth retrying. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * The error code for an HTTP status: 401/403 auth, 404, 408, 409, 429, 5xx server, other 4xx validation.
+ * @example codeForStatus(429) // 'RATE_LIMIT'
+ */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 401 || status === 403) return 'AUTH_ERROR';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 408) return 'TIMEOUT';
+  if (status === 409) return 'CONFLICT';
+  if (status === 429) return 'RATE_LIMIT';
+  if (status >= 500) return 'SERVER_ERROR';
+  if (status >= 400) return 'VALIDATION_ERROR';
+  return 'INVALID_RESPONSE';
+}
+
+/** What the error needs from a failed response. */
+export interface FailedResponse {
+  status: number;
+  statusText?: string;
+  headers: Headers;
+  body: unknown;
+  method: string;
+  path: string;
+  attempts?: number;
+  now?: number;
+}
+
+const REQUEST_ID_HEADERS = ['x-request-id', 'x-correlation-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
+const MAX_SERVER_MESSAGE = 300;
+
+/**
+ * An IntegrationError for a non-2xx response: code and retryability from the status, the server's own
+ * message (Twenty, HubSpot, PostHog, Pipedrive, Exact and RFC 7807 shapes), Retry-After, request id.
+ */
+export function errorFromResponse(response: FailedResponse): IntegrationError {
+  const { status, headers, body, method, path, attempts } = response;
+  const code = codeForStatus(status);
+  const serverMessage = extractServerMessage(body);
+  const retryAfterMs =
+    status === 429 || status === 503 ? parseRetryAfterMs(headers, response.now) : undefined;
+  const statusText = response.statusText ? ` ${response.statusText}` : '';
+  const detail = serverMessage ? `: ${serverMessage}` : '';
+  const tries = attempts && attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  return new IntegrationError(code, `${method} ${path} failed with ${status}${statusText}${detail}${tries}`, {
+    status,
+    retryable: RETRYABLE_STATUSES.has(status),
+    retryAfterMs,
+    requestId: requestIdOf(headers, body),
+    attempts,
+    method,
+    path,
+  });
+}
+
+/** The human message a vendor put in its error body, if any (truncated). */
+export function extractServerMessage(body: unknown): string | undefined {
+  const text = messageOf(body);
+  if (!text) return undefined;
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_SERVER_MESSAGE ? `${oneLine.slice(0, MAX_SERVER_MESSAGE)}…` : oneLine;
+}
+
+function messageOf(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    const text = body.trim();
+    // An HTML error page (a proxy's 502) says nothing useful and would flood the message.
+    return text.startsWith('<') || text.length === 0 ? undefined : text;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  // Twenty: { statusCode, error, messages: [..] }
+  if (Array.isArray(b.messages) && b.messages.length > 0) return b.messages.map(String).join('; ');
+  // HubSpot { message }, Pipedrive { error }, PostHog { detail }, RFC 7807 { title, detail }
+  for (const key of ['message', 'detail', 'error_description', 'title']) {
+    if (typeof b[key] === 'string' && b[key]) return b[key] as string;
+  }
+  // Exact Online: { error: { code, message: { lang, value } } }
+  if (typeof b.error === 'object' && b.error !== null) {
+    const inner = b.error as Record<string, unknown>;
+    const message = inner.message;
+    if (typeof message === 'string') return message;
+    if (
+      typeof message === 'object' &&
+      message !== null &&
+      typeof (message as { value?: unknown }).value === 'string'
+    ) {
+      return (message as { value: string }).value;
+    }
+  }
+  if (typeof b.error === 'string' && b.error) return b.error;
+  return undefined;
+}
+
+function requestIdOf(headers: Headers, body: unknown): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  // HubSpot puts it in the body.
+  if (typeof body === 'object' && body !== null) {
+    const id = (body as Record<string, unknown>).correlationId;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import * as z from 'zod/mini';
+import { Secret, toSecret } from './secret.ts';
+
+// Each piece customizes only the message for a value that is present: for a missing one it returns
+// undefined, so the library's generic message stays and resolveConfig can report the field as Required.
+const whenPresent =
+  (message: string) =>
+  (issue: { input?: unknown }): string | undefined =>
+    issue.input === undefined ? undefined : message;
+
+/**
+ * A boolean from an env-style string: true/false, 1/0, yes/no (any case), or a real boolean.
+ * @example z.object({ enabled: booleanFromEnv }).parse({ enabled: 'YES' }) // { enabled: true }
+ */
+export const booleanFromEnv = z.union(
+  [z.boolean(), z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] })],
+  { error: whenPresent('must be one of true, false, 1, 0, yes, no') },
+);
+
+/**
+ * A string that parses as an http: or https: URL (localhost and IP hosts allowed, for self-hosted
+ * instances); surrounding whitespace is trimmed.
+ * @example z.object({ baseUrl: httpUrl }).parse({ baseUrl: 'http://localhost:3000' })
+ */
+export const httpUrl = z.url({ protocol: /^https?$/, error: whenPresent('must be an http(s) URL') });
+
+const isNonEmptySecretInput = (value: unknown): value is string | Secret =>
+  (typeof value === 'string' && value.length > 0) || (value instanceof Secret && !value.isEmpty);
+
+/**
+ * A non-empty string wrapped in a Secret (which prints as `[REDACTED]`); a non-empty Secret passes through.
+ * @example z.object({ apiKey: secretString }).parse({ apiKey: env.TWENTY_CRM_API_KEY }).apiKey.reveal()
+ */
+export const secretString = z.pipe(
+  z.custom<string | Secret>(isNonEmptySecretInput, { error: whenPresent('must be a non-empty string') }),
+  z.transform((value: string | Secret) => toSecret(value)),
+);

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.ts';
+
+const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+describe('utf8', () => {
+  it('encodes ASCII as one byte per character', () => {
+    expect([...utf8('Hi!')]).toEqual([0x48, 0x69, 0x21]);
+  });
+
+  it('encodes non-ASCII characters as multi-byte UTF-8', () => {
+    expect([...utf8('é')]).toEqual([0xc3, 0xa9]);
+    expect([...utf8('€')]).toEqual([0xe2, 0x82, 0xac]);
+    expect([...utf8('😀')]).toEqual([0xf0, 0x9f, 0x98, 0x80]);
+    expect(new TextDecoder().decode(utf8('Grüße, 世界'))).toBe('Grüße, 世界');
+  });
+
+  it('encodes the empty string as no bytes', () => {
+    expect(utf8('')).toHaveLength(0);
+  });
+});
+
+describe('hex', () => {
+  it('encodes lower-case, two digits per byte', () => {
+    expect(toHex(Uint8Array.of(0, 1, 15, 16, 171, 255))).toBe('00010f10abff');
+  });
+
+  it('round-trips all 256 byte values', () => {
+    const hex = toHex(ALL_BYTES);
+    expect(hex).toHaveLength(512);
+    expect(fromHex(hex)).toEqual(ALL_BYTES);
+  });
+
+  it('round-trips the empty array', () => {
+    expect(toHex(new Uint8Array())).toBe('');
+    expect(fromHex('')).toEqual(new Uint8Array());
+  });
+
+  it('accepts upper-case hex', () => {
+    expect(fromHex('ABFF0a')).toEqual(Uint8Array.of(0xab, 0xff, 0x0a));
+  });
+
+  it.each(['abc', 'zz', '0x00', 'ab cd', '12g4', '-1'])('returns undefined for %j', (text) => {
+    expect(fromHex(text)).toBeUndefined();
+  });
+});
+
+describe('base64', () => {
+  it('encodes standard base64 with padding', () => {
+    expect(toBase64(utf8('Man'))).toBe('TWFu');
+    expect(toBase64(utf8('Ma'))).toBe('TWE=');
+    expect(toBase64(utf8('M'))).toBe('TQ==');
+    expect(toBase64(Uint8Array.of(0xfb, 0xff))).toBe('+/8=');
+  });
+
+  it('round-trips all 256 byte values', () => {
+    expect(fromBase64(toBase64(ALL_BYTES))).toEqual(ALL_BYTES);
+  });
+
+  it('round-trips the empty array', () => {
+    expect(toBase64(new Uint8Array())).toBe('');
+    expect(fromBase64('')).toEqual(new Uint8Array());
+  });
+
+  it('round-trips UTF-8 text', () => {
+    const bytes = utf8('Grüße 😀');
+    expect(new TextDecoder().decode(fromBase64(toBase64(bytes)))).toBe('Grüße 😀');
+  });
+
+  it('accepts base64url, with or without padding', () => {
+    expect(fromBase64('-_8')).toEqual(Uint8Array.of(0xfb, 0xff));
+    expect(fromBase64('-_8=')).toEqual(Uint8Array.of(0xfb, 0xff));
+    expect(fromBase64('TQ')).toEqual(utf8('M'));
+    const url = toBase64(ALL_BYTES).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    expect(fromBase64(url)).toEqual(ALL_BYTES);
+  });
+
+  it.each(['T', 'TWFu!', 'TW Fu', 'TW=u', 'TQ===', 'TQ==TQ==', '====', 'ä'])(
+    'returns undefined for %j',
+    (text) => {
+      expect(fromBase64(text)).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, type ErrorCode, IntegrationError, isIntegrationError } from './errors.ts';
+
+const RETRYABLE: readonly ErrorCode[] = [
+  'RATE_LIMIT',
+  'TIMEOUT',
+  'NETWORK_ERROR',
+  'SERVER_ERROR',
+  'CIRCUIT_OPEN',
+];
+
+describe('IntegrationError construction', () => {
+  it.each(ERROR_CODES)('constructs with code %s', (code) => {
+    const error = new IntegrationError(code, `failed: ${code}`);
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('IntegrationError');
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(`failed: ${code}`);
+    expect(typeof error.stack).toBe('string');
+  });
+
+  it('lists the thirteen codes without duplicates', () => {
+    expect(ERROR_CODES).toHaveLength(13);
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+  });
+
+  it.each(ERROR_CODES)('%s has the default retryability of its code', (code) => {
+    expect(new IntegrationError(code, 'x').retryable).toBe(RETRYABLE.includes(code));
+  });
+
+  it('only the transient codes are retryable by default', () => {
+    const retryable = ERROR_CODES.filter((code) => new IntegrationError(code, 'x').retryable);
+    expect([...retryable].sort()).toEqual([...RETRYABLE].sort());
+  });
+
+  it('an explicit retryable overrides the default either way', () => {
+    expect(new IntegrationError('RATE_LIMIT', 'x', { retryable: false }).retryable).toBe(false);
+    expect(new IntegrationError('SERVER_ERROR', 'x', { retryable: false }).retryable).toBe(false);
+    expect(new IntegrationError('NOT_FOUND', 'x', { retryable: true }).retryable).toBe(true);
+    expect(new IntegrationError('VALIDATION_ERROR', 'x', { retryable: true }).retryable).toBe(true);
+  });
+
+  it('keeps every option it is given', () => {
+    const cause = new TypeError('fetch failed');
+    const error = new IntegrationError('RATE_LIMIT', 'slow down', {
+      status: 429,
+      retryAfterMs: 2_000,
+      requestId: 'req-1',
+      field: 'apiKey',
+      issues: [{ field: 'apiKey', message: 'Required' }],
+      attempts: 4,
+      method: 'GET',
+      path: '/rest/people',
+      cause,
+    });
+    expect(error.status).toBe(429);
+    expect(error.retryAfterMs).toBe(2_000);
+    expect(error.requestId).toBe('req-1');
+    expect(error.field).toBe('apiKey');
+    expect(error.issues).toEqual([{ field: 'apiKey', message: 'Required' }]);
+    expect(error.attempts).toBe(4);
+    expect(error.method).toBe('GET');
+    expect(error.path).toBe('/rest/people');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('owns only the keys that were set', () => {
+    const error = new IntegrationError('NOT_FOUND', 'gone', { status: 404 });
+    expect(Object.hasOwn(error, 'status')).toBe(true);
+    for (const key of [
+      'retryAfterMs',
+      'requestId',
+      'field',
+      'issues',
+      'attempts',
+      'method',
+      'path',
+      'cause',
+    ]) {
+      expect(Object.hasOwn(error, key)).toBe(false);
+    }
+  });
+});
+
+describe('IntegrationError.toJSON', () => {
+  it('includes the code, message, status and other fields', () => {
+    const error = new IntegrationError('SERVER_ERROR', 'GET /x failed with 502', {
+      status: 502,
+      requestId: 'abc',
+      attempts: 3,
+      method: 'GET',
+      path: '/x',
+    });
+    expect(error.toJSON()).toEqual({
+      name: 'IntegrationError',
+      code: 'SERVER_ERROR',
+      message: 'GET /x failed with 502',
+      status: 502,
+      retryable: true,
+      retryAfterMs: undefined,
+      requestId: 'abc',
+      field: undefined,
+      issues: undefined,
+      attempts: 3,
+      method: 'GET',
+      path: '/x',
+      cause: undefined,
+    });
+  });
+
+  it('reduces an Error cause to its name and message only', () => {
+    const cause = new TypeError('socket hang up');
+    Object.assign(cause, { headers: { authorization: 'Bearer sk_live_123' } });
+    const json = new IntegrationError('NETWORK_ERROR', 'failed', { cause }).toJSON();
+    expect(json.cause).toEqual({ name: 'TypeError', message: 'socket hang up' });
+    expect(JSON.stringify(json)).not.toContain('sk_live_123');
+  });
+
+  it('drops a cause that is not an Error', () => {
+    const json = new IntegrationError('OPERATION_FAILED', 'failed', { cause: { secret: 'x' } }).toJSON();
+    expect(json.cause).toBeUndefined();
+  });
+
+  it('is what JSON.stringify uses', () => {
+    const parsed: unknown = JSON.parse(
+      JSON.stringify(new IntegrationError('CONFLICT', 'dup', { status: 409 })),
+    );
+    expect(parsed).toEqual({
+      name: 'IntegrationError',
+      code: 'CONFLICT',
+      message: 'dup',
+      status: 409,
+      retryable: false,
+    });
+  });
+});
+
+describe('isIntegrationError', () => {
+  it('is true for an IntegrationError', () => {
+    expect(isIntegrationError(new IntegrationError('TIMEOUT', 'late'))).toBe(true);
+  });
+
+  it('is true for a look-alike Error from another copy of the package', () => {
+    class OtherCopyIntegrationError extends Error {
+      override readonly name = 'IntegrationError';
+      readonly code = 'TIMEOUT';
+    }
+    const lookAlike = new OtherCopyIntegrationError('late');
+    expect(lookAlike instanceof IntegrationError).toBe(false);
+    expect(isIntegrationError(lookAlike)).toBe(true);
+  });
+
+  it('is false for a plain object shaped like one', () => {
+    expect(isIntegrationError({ name: 'IntegrationError', code: 'TIMEOUT', message: 'late' })).toBe(false);
+  });
+
+  it('is false for an Error with the name but no string code', () => {
+    const error = new Error('late');
+    error.name = 'IntegrationError';
+    expect(isIntegrationError(error)).toBe(false);
+    Object.assign(error, { code: 42 });
+    expect(isIntegrationError(error)).toBe(false);
+  });
+
+  it('is false for other errors and non-errors', () => {
+    expect(isIntegrationError(new Error('x'))).toBe(false);
+    expect(isIntegrationError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(isIntegrationError(null)).toBe(false);
+    expect(isIntegrationError(undefined)).toBe(false);
+    expect(isIntegrationError('IntegrationError')).toBe(false);
+  });
+});

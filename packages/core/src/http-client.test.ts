@@ -1,0 +1,531 @@
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod/mini';
+import { json, type LoopbackServer, startLoopbackServer } from '../test-support/loopback-server.ts';
+import type { IntegrationError } from './errors.ts';
+import { createHttpClient, type HttpClientOptions } from './http-client.ts';
+import type { LogFields, Logger } from './logger.ts';
+import { Secret } from './secret.ts';
+
+const API_KEY = 'pk_live_9f8e7d6c5b4a39281706';
+const fast = { retries: 3, initialDelayMs: 10, maxDelayMs: 40 };
+
+let server: LoopbackServer | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(handler: Parameters<typeof startLoopbackServer>[0]) {
+  server = await startLoopbackServer(handler);
+  return server;
+}
+
+function memoryLogger() {
+  const lines: { level: string; message: string; fields?: LogFields }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, fields?: LogFields): void => {
+      lines.push({ level, message, fields });
+    };
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, text: () => JSON.stringify(lines), lines };
+}
+
+const client = (url: string, options: Partial<HttpClientOptions> = {}) =>
+  createHttpClient({ baseUrl: url, auth: { type: 'bearer', token: API_KEY }, retry: fast, ...options });
+
+const Person = z.object({ id: z.string(), name: z.string() });
+
+describe('createHttpClient: success paths', () => {
+  it('sends the bearer token and returns schema-validated data', async () => {
+    const s = await serve((_req, res) => json(res, 200, { id: 'p1', name: 'Ada' }));
+    const result = await client(s.url).get('/rest/people/p1', { schema: Person });
+    expect(result).toEqual({ success: true, data: { id: 'p1', name: 'Ada' } });
+    expect(s.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(s.requests[0]?.url).toBe('/rest/people/p1');
+  });
+
+  it('appends paths to a base URL that has a path, and passes search params', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    await client(`${s.url}/twenty/`).get('/rest/people', { searchParams: { limit: 60, filter: 'a[eq]:b' } });
+    expect(s.requests[0]?.url).toBe('/twenty/rest/people?limit=60&filter=a%5Beq%5D%3Ab');
+  });
+
+  it('sends JSON bodies and reports status, headers and attempts through send()', async () => {
+    const s = await serve((req, res) =>
+      json(res, 201, { echo: JSON.parse(req.body) }, { 'x-request-id': 'r1' }),
+    );
+    const result = await client(s.url).send('POST', '/rest/people', { json: { name: 'Ada' } });
+    expect(result.success && result.data).toMatchObject({
+      status: 201,
+      attempts: 1,
+      data: { echo: { name: 'Ada' } },
+    });
+    expect(result.success && result.data.headers.get('x-request-id')).toBe('r1');
+    expect(s.requests[0]?.headers['content-type']).toContain('application/json');
+  });
+
+  it('answers HEAD with status and headers, and an empty body as undefined', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'x-thing': '1' });
+      res.end();
+    });
+    const head = await client(s.url).head('/');
+    expect(head.success && head.data.status).toBe(200);
+    expect(head.success && head.data.headers.get('x-thing')).toBe('1');
+    const empty = await client(s.url).delete('/rest/people/1');
+    expect(empty).toEqual({ success: true, data: undefined });
+  });
+
+  it('reads text bodies when asked', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end('a,b\n1,2\n');
+    });
+    expect(await client(s.url).get('/export.csv', { responseType: 'text' })).toEqual({
+      success: true,
+      data: 'a,b\n1,2\n',
+    });
+  });
+
+  it('follows same-origin absolute URLs and refuses other origins', async () => {
+    const s = await serve((_req, res) => json(res, 200, { ok: true }));
+    expect((await client(s.url).get(`${s.url}/next?page=2`)).success).toBe(true);
+    const other = await client(s.url).get('http://example.invalid/steal');
+    expect(other.success || other.error.code).toBe('VALIDATION_ERROR');
+    expect(s.requests).toHaveLength(1);
+  });
+});
+
+describe('createHttpClient: error classification on the wire', () => {
+  const cases: [number, string, boolean][] = [
+    [400, 'VALIDATION_ERROR', false],
+    [401, 'AUTH_ERROR', false],
+    [403, 'AUTH_ERROR', false],
+    [404, 'NOT_FOUND', false],
+    [408, 'TIMEOUT', true],
+    [409, 'CONFLICT', false],
+    [422, 'VALIDATION_ERROR', false],
+    [429, 'RATE_LIMIT', true],
+    [500, 'SERVER_ERROR', true],
+    [501, 'SERVER_ERROR', false],
+    [502, 'SERVER_ERROR', true],
+    [503, 'SERVER_ERROR', true],
+    [504, 'SERVER_ERROR', true],
+  ];
+  it.each(cases)('%i is %s (retryable: %s)', async (status, code, retryable) => {
+    const s = await serve((_req, res) =>
+      json(res, status, { statusCode: status, error: 'SomeException', messages: ['server says no'] }),
+    );
+    const result = await client(s.url, { retry: false }).get('/rest/people');
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error).toMatchObject({ code, status, retryable, method: 'GET', path: '/rest/people' });
+    expect(result.error.message).toContain('server says no');
+  });
+});
+
+describe('createHttpClient: retries', () => {
+  it('retries 5xx and succeeds, counting attempts', async () => {
+    const s = await serve((_req, res, i) =>
+      i < 2 ? json(res, 503, {}) : json(res, 200, { id: 'p', name: 'x' }),
+    );
+    const result = await client(s.url).send('GET', '/x', { schema: Person });
+    expect(result.success && result.data.attempts).toBe(3);
+    expect(s.requests).toHaveLength(3);
+  });
+
+  it('gives up after retries + 1 attempts and says how many were made', async () => {
+    const s = await serve((_req, res) => json(res, 500, { message: 'boom' }));
+    const result = await client(s.url).get('/x');
+    expect(s.requests).toHaveLength(4);
+    expect(result.success || result.error).toMatchObject({
+      code: 'SERVER_ERROR',
+      attempts: 4,
+      retryable: true,
+    });
+    expect(result.success || result.error.message).toContain('after 4 attempts');
+  });
+
+  it('does not retry non-retryable statuses', async () => {
+    const s = await serve((_req, res) => json(res, 400, { messages: ['bad'] }));
+    await client(s.url).get('/x');
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('keeps full-jitter delays within [0, initial * 2^(n-1)]', async () => {
+    const gapsFor = async (random: number) => {
+      vi.spyOn(Math, 'random').mockReturnValue(random);
+      const s = await serve((_req, res) => json(res, 503, {}));
+      await client(s.url, { retry: { retries: 3, initialDelayMs: 60, maxDelayMs: 1000 } }).get('/x');
+      const times = s.requests.map((r) => r.at);
+      await s.close();
+      server = undefined;
+      vi.restoreAllMocks();
+      return times.slice(1).map((t, i) => t - (times[i] ?? 0));
+    };
+    const upper = await gapsFor(0.999);
+    expect(upper).toHaveLength(3);
+    [60, 120, 240].forEach((ceiling, i) => {
+      expect(upper[i]).toBeGreaterThanOrEqual(ceiling * 0.9);
+      expect(upper[i]).toBeLessThan(ceiling + 80);
+    });
+    const lower = await gapsFor(0);
+    for (const gap of lower) expect(gap).toBeLessThan(40);
+  });
+
+  it('caps backoff at maxDelayMs', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const s = await serve((_req, res) => json(res, 503, {}));
+    await client(s.url, { retry: { retries: 3, initialDelayMs: 40, maxDelayMs: 50 } }).get('/x');
+    const t = s.requests.map((r) => r.at);
+    expect((t[3] ?? 0) - (t[2] ?? 0)).toBeLessThan(50 + 80);
+  });
+
+  it('honours Retry-After in seconds', async () => {
+    const s = await serve((_req, res, i) =>
+      i === 0 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, {}),
+    );
+    const result = await client(s.url).get('/x');
+    expect(result.success).toBe(true);
+    const gap = (s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0);
+    expect(gap).toBeGreaterThanOrEqual(950);
+  });
+
+  it('honours Retry-After as an HTTP-date', async () => {
+    const s = await serve((_req, res, i) =>
+      i === 0
+        ? json(res, 503, {}, { 'retry-after': new Date(Date.now() + 2_000).toUTCString() })
+        : json(res, 200, {}),
+    );
+    const result = await client(s.url).get('/x');
+    expect(result.success).toBe(true);
+    const gap = (s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0);
+    // HTTP-dates have one-second resolution: the wait is between 1 and 2 s.
+    expect(gap).toBeGreaterThanOrEqual(900);
+  });
+
+  it('honours X-RateLimit-Reset when there is no Retry-After', async () => {
+    const s = await serve((_req, res, i) =>
+      i === 0
+        ? json(res, 429, {}, { 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) })
+        : json(res, 200, {}),
+    );
+    expect((await client(s.url).get('/x')).success).toBe(true);
+    expect((s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0)).toBeGreaterThanOrEqual(50);
+  });
+
+  it('caps a server-requested wait at maxRetryAfterMs', async () => {
+    const s = await serve((_req, res, i) =>
+      i === 0 ? json(res, 429, {}, { 'retry-after': '120' }) : json(res, 200, {}),
+    );
+    const result = await client(s.url, { retry: { ...fast, maxRetryAfterMs: 100 } }).get('/x');
+    expect(result.success).toBe(true);
+    expect((s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0)).toBeLessThan(600);
+  });
+
+  it('reports retryAfterMs on a final 429', async () => {
+    const s = await serve((_req, res) => json(res, 429, {}, { 'retry-after': '7' }));
+    const result = await client(s.url, { retry: false }).get('/x');
+    expect(result.success || result.error).toMatchObject({ code: 'RATE_LIMIT', retryAfterMs: 7000 });
+  });
+
+  it('does not retry POST or PATCH without an idempotency key', async () => {
+    const s = await serve((_req, res) => json(res, 503, {}));
+    const c = client(s.url, { idempotency: false });
+    await c.post('/x', { json: {} });
+    await c.patch('/x', { json: {} });
+    expect(s.requests.map((r) => r.method)).toEqual(['POST', 'PATCH']);
+    expect(s.requests[0]?.headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('retries POST with the same generated key on every attempt', async () => {
+    const s = await serve((_req, res, i) =>
+      i < 2 ? json(res, 502, {}) : json(res, 201, { id: 'p', name: 'n' }),
+    );
+    const result = await client(s.url).post('/x', { json: { a: 1 }, schema: Person });
+    expect(result.success).toBe(true);
+    const keys = s.requests.map((r) => r.headers['idempotency-key']);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(s.requests.map((r) => r.body)).toEqual(['{"a":1}', '{"a":1}', '{"a":1}']);
+  });
+
+  it('uses the caller key and a configured header name; each call gets its own generated key', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    const c = client(s.url, { idempotency: { header: 'X-Idempotency-Key' } });
+    await c.post('/x', { idempotencyKey: 'sync:p1:abc' });
+    await c.put('/x');
+    await c.put('/x');
+    expect(s.requests[0]?.headers['x-idempotency-key']).toBe('sync:p1:abc');
+    expect(s.requests[1]?.headers['x-idempotency-key']).not.toBe(s.requests[2]?.headers['x-idempotency-key']);
+  });
+
+  it('skipRetry makes one attempt', async () => {
+    const s = await serve((_req, res) => json(res, 503, {}));
+    await client(s.url).get('/x', { skipRetry: true });
+    expect(s.requests).toHaveLength(1);
+  });
+});
+
+describe('createHttpClient: timeouts, cancellation, network and bodies', () => {
+  it('times out each attempt as TIMEOUT (retryable) and retries it', async () => {
+    const s = await serve(() => {
+      /* never answers */
+    });
+    const result = await client(s.url, { timeoutMs: 100, retry: { retries: 1, initialDelayMs: 10 } }).get(
+      '/slow',
+    );
+    expect(result.success || result.error).toMatchObject({ code: 'TIMEOUT', retryable: true, attempts: 2 });
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it('a body that stalls after the headers also times out', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    const result = await client(s.url, { timeoutMs: 100, retry: false }).get('/stall');
+    expect(result.success || result.error.code).toBe('TIMEOUT');
+  });
+
+  it('a caller abort is ABORTED, immediately, and never retried', async () => {
+    const s = await serve(() => {
+      /* never answers */
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = performance.now();
+    const result = await client(s.url, { timeoutMs: 5_000 }).get('/slow', { signal: controller.signal });
+    expect(result.success || result.error).toMatchObject({ code: 'ABORTED', retryable: false });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('an already-aborted signal sends nothing', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    const result = await client(s.url).get('/x', { signal: AbortSignal.abort() });
+    expect(result.success || result.error.code).toBe('ABORTED');
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('a refused connection is NETWORK_ERROR after retries', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    const url = s.url;
+    await s.close();
+    server = undefined;
+    const result = await client(url).get('/x');
+    expect(result.success || result.error).toMatchObject({
+      code: 'NETWORK_ERROR',
+      retryable: true,
+      attempts: 4,
+    });
+  });
+
+  it('malformed JSON is INVALID_RESPONSE, retried as a corrupt response', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"data": [1, 2');
+    });
+    const result = await client(s.url).get('/x');
+    expect(result.success || result.error).toMatchObject({ code: 'INVALID_RESPONSE', attempts: 4 });
+  });
+
+  it('a body that fails its schema is INVALID_RESPONSE naming the field, not retried, no crash', async () => {
+    const s = await serve((_req, res) => json(res, 200, { id: 42, name: 'Ada' }));
+    const result = await client(s.url).get('/x', { schema: Person });
+    expect(result.success || result.error).toMatchObject({
+      code: 'INVALID_RESPONSE',
+      field: 'id',
+      retryable: false,
+    });
+    expect(s.requests).toHaveLength(1);
+  });
+});
+
+describe('createHttpClient: circuit breaker and rate limiter', () => {
+  it('opens after consecutive failures, fails fast, probes after the cooldown and closes', async () => {
+    let healthy = false;
+    const s = await serve((_req, res) => (healthy ? json(res, 200, {}) : json(res, 500, {})));
+    const changes: string[] = [];
+    const c = client(s.url, {
+      retry: false,
+      circuitBreaker: { failureThreshold: 2, cooldownMs: 150 },
+      hooks: { onCircuitStateChange: ({ from, to }) => changes.push(`${from}->${to}`) },
+    });
+    await c.get('/x');
+    await c.get('/x');
+    const fast = await c.get('/x');
+    expect(fast.success || fast.error).toMatchObject({ code: 'CIRCUIT_OPEN', retryable: true });
+    expect(fast.success || fast.error.retryAfterMs).toBeGreaterThan(0);
+    expect(s.requests).toHaveLength(2);
+    expect(c.circuitBreaker?.state).toBe('open');
+    await new Promise((r) => setTimeout(r, 170));
+    healthy = true;
+    expect((await c.get('/x')).success).toBe(true);
+    expect(c.circuitBreaker?.state).toBe('closed');
+    expect(changes).toEqual(['closed->open', 'open->half-open', 'half-open->closed']);
+  });
+
+  it('4xx answers do not trip the breaker', async () => {
+    const s = await serve((_req, res) => json(res, 404, {}));
+    const c = client(s.url, { retry: false, circuitBreaker: { failureThreshold: 2 } });
+    for (let i = 0; i < 4; i++) await c.get('/x');
+    expect(c.circuitBreaker?.state).toBe('closed');
+    expect(s.requests).toHaveLength(4);
+  });
+
+  it('holds the request rate under concurrent callers', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    const c = client(s.url, { rateLimiter: { limit: 5, intervalMs: 200 } });
+    await Promise.all(Array.from({ length: 15 }, () => c.get('/x')));
+    const times = s.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(15);
+    // 5 at once (the burst), then 5 more per 200 ms: the 15th cannot go before ~400 ms.
+    expect((times[14] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(350);
+    for (let i = 0; i + 10 < times.length; i++) {
+      expect((times[i + 10] ?? 0) - (times[i] ?? 0)).toBeGreaterThanOrEqual(190);
+    }
+  });
+
+  it('the limiter pauses when the server says the window is exhausted', async () => {
+    const s = await serve((_req, res, i) =>
+      json(res, 200, {}, i === 0 ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } : {}),
+    );
+    const c = client(s.url, { rateLimiter: { limit: 100, intervalMs: 60_000 } });
+    await c.get('/x');
+    await c.get('/x');
+    expect((s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe('createHttpClient: hooks and logging', () => {
+  it('calls hooks and logs each attempt without query secrets or bodies', async () => {
+    const s = await serve((_req, res, i) =>
+      i === 0 ? json(res, 503, { secret: 'x' }) : json(res, 200, { ok: 1 }),
+    );
+    const { logger, lines } = memoryLogger();
+    const events: string[] = [];
+    const c = client(s.url, {
+      logger,
+      hooks: {
+        beforeRequest: ({ attempt }) => void events.push(`before:${attempt}`),
+        afterResponse: ({ status }) => void events.push(`after:${status}`),
+        beforeRetry: ({ attempt, error }) => void events.push(`retry:${attempt}:${error.code}`),
+      },
+    });
+    await c.get('/rest/people?access_token=abc123456&limit=5', { json: undefined });
+    expect(events).toEqual(['before:1', 'after:503', 'retry:2:SERVER_ERROR', 'before:2', 'after:200']);
+    const attempts = lines.filter((l) => l.message === 'http attempt');
+    expect(attempts.map((l) => l.fields)).toMatchObject([
+      { method: 'GET', path: '/rest/people?access_token=[REDACTED]&limit=5', status: 503, attempt: 1 },
+      { method: 'GET', status: 200, attempt: 2 },
+    ]);
+    expect(typeof attempts[0]?.fields?.durationMs).toBe('number');
+    expect(JSON.stringify(lines)).not.toContain('abc123456');
+  });
+
+  it('logs the final failure with its code and attempts', async () => {
+    const s = await serve((_req, res) => json(res, 404, {}));
+    const { logger, lines } = memoryLogger();
+    let seen: IntegrationError | undefined;
+    await client(s.url, {
+      logger,
+      hooks: {
+        onError: (e) => {
+          seen = e;
+        },
+      },
+    }).get('/missing');
+    expect(lines.find((l) => l.level === 'warn')?.fields).toMatchObject({
+      method: 'GET',
+      path: '/missing',
+      status: 404,
+      code: 'NOT_FOUND',
+      attempts: 1,
+    });
+    expect(seen?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('createHttpClient: secrets never leak', () => {
+  const leakChecks = (error: IntegrationError, logs: string) => {
+    for (const text of [
+      error.message,
+      JSON.stringify(error),
+      String(error.stack),
+      inspect(error, { depth: 10 }),
+      logs,
+    ]) {
+      expect(text).not.toContain(API_KEY);
+    }
+  };
+
+  it('not when the server echoes the key back in an error body', async () => {
+    const s = await serve((req, res) =>
+      json(res, 401, { messages: [`invalid token ${req.headers.authorization}`] }),
+    );
+    const { logger, text } = memoryLogger();
+    const result = await client(s.url, { logger }).get('/x');
+    expect(result.success).toBe(false);
+    if (!result.success) leakChecks(result.error, text());
+  });
+
+  it('not on timeouts, network errors, or with a Secret-wrapped key in the query', async () => {
+    const hang = await serve(() => {
+      /* never answers */
+    });
+    const { logger, text } = memoryLogger();
+    const timedOut = await client(hang.url, { logger, timeoutMs: 50, retry: false }).get('/x');
+    if (!timedOut.success) leakChecks(timedOut.error, text());
+    const url = hang.url;
+    await hang.close();
+    server = undefined;
+    const queryClient = createHttpClient({
+      baseUrl: url,
+      auth: { type: 'query', name: 'api_token', value: new Secret(API_KEY) },
+      retry: false,
+      logger,
+    });
+    const refused = await queryClient.get('/v1/persons');
+    expect(refused.success || refused.error.code).toBe('NETWORK_ERROR');
+    if (!refused.success) leakChecks(refused.error, text());
+  });
+
+  it('the query credential is sent but never logged', async () => {
+    const s = await serve((_req, res) => json(res, 500, {}));
+    const { logger, text } = memoryLogger();
+    const c = createHttpClient({
+      baseUrl: s.url,
+      auth: { type: 'query', name: 'api_token', value: API_KEY },
+      retry: false,
+      logger,
+    });
+    const result = await c.get('/v1/persons', { searchParams: { limit: 2 } });
+    expect(s.requests[0]?.url).toBe(`/v1/persons?limit=2&api_token=${API_KEY}`);
+    if (!result.success) leakChecks(result.error, text());
+    expect(text()).toContain('"path":"/v1/persons"');
+  });
+
+  it('the client object itself does not expose the key', async () => {
+    const c = client('http://127.0.0.1:1');
+    expect(JSON.stringify(c)).not.toContain(API_KEY);
+    expect(inspect(c, { depth: 10 })).not.toContain(API_KEY);
+  });
+});
+
+describe('createHttpClient: options', () => {
+  it.each([
+    [{ baseUrl: 'ftp://example.com' }, 'baseUrl'],
+    [{ baseUrl: 'not a url' }, 'baseUrl'],
+    [{ baseUrl: 'https://ok.example', timeoutMs: -1 }, 'timeoutMs'],
+    [{ baseUrl: 'https://ok.example', retry: { retries: -2 } }, 'retry.retries'],
+  ])('rejects %o naming %s', (options, field) => {
+    expect(() => createHttpClient(options as HttpClientOptions)).toThrowError(
+      expect.objectContaining({ code: 'CONFIG_ERROR', field }),
+    );
+  });
+});

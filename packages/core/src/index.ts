@@ -1,0 +1,67 @@
+export type { AuthOption } from './auth.ts';
+export {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  createCircuitBreaker,
+} from './circuit-breaker.ts';
+export { codeForStatus, errorFromResponse, type FailedResponse } from './classify.ts';
+export { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from './config.ts';
+export { booleanFromEnv, httpUrl, secretString } from './config-schemas.ts';
+export { fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.ts';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  type FieldIssue,
+  IntegrationError,
+  type IntegrationErrorOptions,
+  isIntegrationError,
+} from './errors.ts';
+export {
+  type HmacAlgorithm,
+  type HmacEncoding,
+  type HmacSecret,
+  type SignHmacOptions,
+  signHmac,
+  type VerifyHmacSignatureOptions,
+  verifyHmacSignature,
+} from './hmac.ts';
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpHooks,
+  type HttpResponse,
+  type RequestOptions,
+} from './http-client.ts';
+export { createIdempotencyKey, type IdempotencyOptions } from './idempotency.ts';
+export { type LogFields, type Logger, noopLogger } from './logger.ts';
+export {
+  collectPages,
+  cursorPagination,
+  type NextPage,
+  nextUrlPagination,
+  odataNextLink,
+  offsetPagination,
+  type PageRequest,
+  type PaginateOptions,
+  paginate,
+} from './pagination.ts';
+export { createMemoryRateLimitStore, type RateLimitBucket, type RateLimitStore } from './rate-limit-store.ts';
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+export { redact, redactHeaders, redactUrl } from './redact.ts';
+export { type ApiResult, err, isErr, isOk, mapResult, ok, unwrap } from './result.ts';
+export { backoffDelay, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
+export { parseRetryAfterMs } from './retry-after.ts';
+export { type SchemaValidation, validateSchema } from './schema.ts';
+export { revealSecret, Secret, toSecret } from './secret.ts';
+export { sleep } from './sleep.ts';
+export {
+  type SignStandardWebhookOptions,
+  type StandardWebhook,
+  signStandardWebhook,
+  type VerifyStandardWebhookOptions,
+  verifyStandardWebhook,
+} from './standard-webhooks.ts';
+export { timeoutSignal, withTimeout } from './timeout.ts';
+export { type WithRetryOptions, withRetry } from './with-retry.ts';

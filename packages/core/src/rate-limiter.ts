@@ -1,0 +1,218 @@
+import { IntegrationError } from './errors.ts';
+import { createMemoryRateLimitStore, type RateLimitBucket, type RateLimitStore } from './rate-limit-store.ts';
+import { parseRetryAfterMs } from './retry-after.ts';
+import { sleep } from './sleep.ts';
+
+/** Options of {@link createRateLimiter}. */
+export interface RateLimiterOptions {
+  /** Tokens granted per `intervalMs`, e.g. 100. */
+  limit: number;
+  /** The interval `limit` applies to, e.g. 60_000. */
+  intervalMs: number;
+  /** Bucket capacity: how many calls may go out at once after a quiet spell. Default `limit`. */
+  burst?: number;
+  /** The bucket's name in the store; share it to share the budget. Default `'default'`. */
+  key?: string;
+  /** Where the bucket lives. Default: a fresh in-memory store. */
+  store?: RateLimitStore;
+  /** Clock in epoch ms, advancing in real ms. Default `Date.now`. */
+  now?: () => number;
+  /** Longest an acquire may wait; past it, it rejects with a `RATE_LIMIT` error. Default: no limit. */
+  maxWaitMs?: number;
+}
+
+/**
+ * A fair token-bucket rate limiter that also obeys the server's rate-limit headers.
+ * @example
+ * await limiter.acquire(signal);
+ * const response = await fetch(url, { signal });
+ * limiter.observe(response);
+ */
+export interface RateLimiter {
+  /**
+   * Resolves when a token is granted; callers are served strictly in FIFO order. Rejects with `signal.reason`
+   * if the signal aborts while waiting (and leaves the queue).
+   */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Adapts to a server response: `X-RateLimit-Remaining` lowers the local tokens; with 0 remaining,
+   * `X-RateLimit-Reset` blocks until the reset; `Retry-After` on 429/503 blocks until then.
+   */
+  observe(response: { status: number; headers: Headers }): void;
+  /** Snapshot for metrics: whole tokens available now, waiters queued, and any block (epoch ms). */
+  state(): Promise<{ tokens: number; queued: number; blockedUntil?: number }>;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  deadline?: number;
+  cleanup: () => void;
+}
+
+// setTimeout overflows past 2^31 - 1 ms and fires at once; longer waits are slept in slices.
+const MAX_TIMER_MS = 2_147_483_647;
+const EPSILON = 1e-9;
+
+/**
+ * Creates a rate limiter over a token bucket kept in `store`.
+ * @example const limiter = createRateLimiter({ limit: 100, intervalMs: 60_000 });
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const { limit, intervalMs, maxWaitMs } = options;
+  const burst = options.burst ?? limit;
+  const key = options.key ?? 'default';
+  const store = options.store ?? createMemoryRateLimitStore();
+  const now = options.now ?? (() => Date.now());
+  requirePositive('limit', limit);
+  requirePositive('intervalMs', intervalMs);
+  if (!(burst >= 1) || !Number.isFinite(burst)) {
+    throw new IntegrationError('CONFIG_ERROR', 'burst must be a finite number ≥ 1', { field: 'burst' });
+  }
+  if (maxWaitMs !== undefined && !(maxWaitMs >= 0)) {
+    throw new IntegrationError('CONFIG_ERROR', 'maxWaitMs must be ≥ 0', { field: 'maxWaitMs' });
+  }
+  const bucket: RateLimitBucket = { capacity: burst, refillPerMs: limit / intervalMs };
+
+  const queue: Waiter[] = [];
+  let pumping = false;
+  // Cuts the pump's sleep short once the queue empties, so no timer outlives the last waiter.
+  let wake: AbortController | undefined;
+
+  const leave = (waiter: Waiter): boolean => {
+    const index = queue.indexOf(waiter);
+    if (index === -1) return false;
+    queue.splice(index, 1);
+    waiter.cleanup();
+    if (queue.length === 0) wake?.abort();
+    return true;
+  };
+
+  const tooLong = (retryAfterMs?: number): IntegrationError =>
+    new IntegrationError('RATE_LIMIT', `Rate limit: no token within maxWaitMs (${maxWaitMs} ms)`, {
+      retryable: true,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+
+  // One loop serves the queue: only the head asks the store, the others wait their turn, so the order is FIFO
+  // and the store sees one poll per wait, not one per waiter.
+  const pump = async (): Promise<void> => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (queue.length > 0) {
+        const head = queue[0]!;
+        let waitMs: number;
+        try {
+          waitMs = await store.take(key, bucket, now(), 1);
+        } catch (error) {
+          if (leave(head)) head.reject(error);
+          continue;
+        }
+        if (waitMs <= 0) {
+          // If the head left while the store answered, the token goes to the next in line, not to waste.
+          const next = queue[0];
+          if (next && leave(next)) next.resolve();
+          continue;
+        }
+        if (queue[0] !== head) continue;
+        if (head.deadline !== undefined && now() + waitMs > head.deadline) {
+          // Fail now rather than sleep only to fail at the deadline.
+          if (leave(head)) head.reject(tooLong(waitMs));
+          continue;
+        }
+        wake = new AbortController();
+        try {
+          await sleep(Number.isFinite(waitMs) ? Math.min(waitMs, MAX_TIMER_MS) : MAX_TIMER_MS, {
+            signal: wake.signal,
+          });
+        } catch {
+          // Woken early: the loop re-checks the queue.
+        }
+        wake = undefined;
+      }
+    } finally {
+      pumping = false;
+    }
+  };
+
+  return {
+    acquire(signal?: AbortSignal): Promise<void> {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return new Promise<void>((resolve, reject) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const waiter: Waiter = {
+          resolve,
+          reject,
+          cleanup: () => {
+            signal?.removeEventListener('abort', onAbort);
+            if (timer !== undefined) clearTimeout(timer);
+          },
+        };
+        const onAbort = (): void => {
+          if (leave(waiter)) reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (maxWaitMs !== undefined) {
+          waiter.deadline = now() + maxWaitMs;
+          // Waiters behind the head may never see the store before their deadline; this timer catches them.
+          if (maxWaitMs <= MAX_TIMER_MS) {
+            timer = setTimeout(() => {
+              if (leave(waiter)) reject(tooLong());
+            }, maxWaitMs);
+          }
+        }
+        queue.push(waiter);
+        void pump();
+      });
+    },
+
+    observe(response: { status: number; headers: Headers }): void {
+      const t = now();
+      const { status, headers } = response;
+      const throttled = status === 429 || status === 503;
+      // A 429 says the budget is spent even when the server sends no Remaining header.
+      const remaining = status === 429 ? 0 : parseRemaining(headers);
+      // A 503's reset header describes the rate window, not the outage: only its Retry-After blocks.
+      const blocks = remaining === 0 || (throttled && headers.has('retry-after'));
+      const waitMs = blocks ? parseRetryAfterMs(headers, t) : undefined;
+      const feedback: { remaining?: number; blockedUntil?: number } = {};
+      if (remaining !== undefined) feedback.remaining = remaining;
+      if (waitMs !== undefined && waitMs > 0) feedback.blockedUntil = t + waitMs;
+      if (feedback.remaining === undefined && feedback.blockedUntil === undefined) return;
+      // Feedback is a hint: a store that fails to record it must not fail the response being observed.
+      try {
+        Promise.resolve(store.update(key, feedback, t)).catch(() => {});
+      } catch {
+        // A synchronous throw is ignored for the same reason.
+      }
+    },
+
+    async state() {
+      const snapshot = await store.peek(key, bucket, now());
+      const tokens = Math.floor(snapshot.tokens + EPSILON);
+      return snapshot.blockedUntil === undefined
+        ? { tokens, queued: queue.length }
+        : { tokens, queued: queue.length, blockedUntil: snapshot.blockedUntil };
+    },
+  };
+}
+
+function requirePositive(field: string, value: number): void {
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new IntegrationError('CONFIG_ERROR', `${field} must be a finite number > 0`, { field });
+  }
+}
+
+// Several policies may answer at once ("100, 40"): the smallest budget is the binding one.
+function parseRemaining(headers: Headers): number | undefined {
+  const text = headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining');
+  if (!text) return undefined;
+  let lowest: number | undefined;
+  for (const part of text.split(',')) {
+    const value = Number(part.trim());
+    if (part.trim() === '' || !Number.isFinite(value) || value < 0) continue;
+    lowest = lowest === undefined ? Math.floor(value) : Math.min(lowest, Math.floor(value));
+  }
+  return lowest;
+}

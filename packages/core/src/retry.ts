@@ -1,0 +1,47 @@
+import { z } from 'zod/mini';
+
+/** Retry policy of the HTTP client (and of `withRetry`). */
+export const retryOptionsSchema = z.object({
+  /** Retries after the first attempt (so `retries: 3` makes at most 4 attempts). */
+  retries: z._default(z.int().check(z.minimum(0), z.maximum(20)), 3),
+  /** Delay before the first retry; doubled for each further one. */
+  initialDelayMs: z._default(z.number().check(z.minimum(0)), 1_000),
+  /** Ceiling of the computed backoff. */
+  maxDelayMs: z._default(z.number().check(z.minimum(0)), 30_000),
+  /** Ceiling of a server-requested wait (Retry-After, X-RateLimit-Reset). */
+  maxRetryAfterMs: z._default(z.number().check(z.minimum(0)), 60_000),
+  /** Statuses worth another attempt. */
+  statusCodes: z._default(z.array(z.int()), [408, 429, 500, 502, 503, 504]),
+  /** Full jitter (a uniform draw in [0, delay]) or none. */
+  jitter: z._default(z.enum(['full', 'none']), 'full'),
+});
+
+export type RetryOptions = z.input<typeof retryOptionsSchema>;
+export type ResolvedRetryOptions = z.output<typeof retryOptionsSchema>;
+
+/** The defaults: 3 retries, 1 s initial backoff doubling up to 30 s, full jitter. */
+export const DEFAULT_RETRY_OPTIONS: ResolvedRetryOptions = retryOptionsSchema.parse({});
+
+/**
+ * The exponential delay before retry number `retry` (1-based), before jitter:
+ * `min(maxDelayMs, initialDelayMs * 2^(retry-1))`.
+ */
+export function backoffCeiling(
+  retry: number,
+  options: Pick<ResolvedRetryOptions, 'initialDelayMs' | 'maxDelayMs'>,
+) {
+  return Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** Math.max(0, retry - 1));
+}
+
+/**
+ * The delay before retry number `retry` with full jitter: uniform in [0, backoffCeiling].
+ * @example backoffDelay(2, DEFAULT_RETRY_OPTIONS) // somewhere in [0, 2000]
+ */
+export function backoffDelay(
+  retry: number,
+  options: Pick<ResolvedRetryOptions, 'initialDelayMs' | 'maxDelayMs' | 'jitter'>,
+  random: () => number = Math.random,
+): number {
+  const ceiling = backoffCeiling(retry, options);
+  return options.jitter === 'full' ? random() * ceiling : ceiling;
+}

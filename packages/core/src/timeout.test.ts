@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { IntegrationError } from './errors.ts';
+import type { ApiResult } from './result.ts';
+import { abortedError, timeoutSignal, withTimeout } from './timeout.ts';
+
+function failureOf<T>(result: ApiResult<T>): IntegrationError {
+  if (result.success) throw new Error('expected a failed result');
+  return result.error;
+}
+
+/** Resolves with `value` after `ms`, or rejects with the signal's reason when it aborts. */
+const work =
+  <T>(value: T, ms: number) =>
+  (signal: AbortSignal): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve(value), ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+    });
+
+describe('withTimeout', () => {
+  it('returns ok with the value when the operation finishes in time', async () => {
+    const result = await withTimeout(work({ rows: 3 }, 5), { timeoutMs: 1_000 });
+    expect(result).toEqual({ success: true, data: { rows: 3 } });
+  });
+
+  it('passes a live signal to the operation', async () => {
+    let seen: AbortSignal | undefined;
+    await withTimeout(
+      async (signal) => {
+        seen = signal;
+        return 1;
+      },
+      { timeoutMs: 1_000 },
+    );
+    expect(seen).toBeInstanceOf(AbortSignal);
+    expect(seen?.aborted).toBe(false);
+  });
+
+  it('returns a retryable TIMEOUT when the operation is late, and aborts its signal', async () => {
+    let seen: AbortSignal | undefined;
+    const started = performance.now();
+    const result = await withTimeout(
+      (signal) => {
+        seen = signal;
+        return work('late', 5_000)(signal);
+      },
+      { timeoutMs: 20 },
+    );
+    const error = failureOf(result);
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('20 ms');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(seen?.aborted).toBe(true);
+    const reason: unknown = seen?.reason;
+    expect(reason).toBeInstanceOf(DOMException);
+    expect(reason instanceof DOMException && reason.name).toBe('TimeoutError');
+  });
+
+  it('times out even when the operation ignores its signal', async () => {
+    const result = await withTimeout(() => new Promise<never>(() => {}), { timeoutMs: 10 });
+    expect(failureOf(result).code).toBe('TIMEOUT');
+  });
+
+  it('returns ABORTED without running the operation when the caller already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let ran = false;
+    const result = await withTimeout(
+      async () => {
+        ran = true;
+        return 1;
+      },
+      { timeoutMs: 1_000, signal: controller.signal },
+    );
+    const error = failureOf(result);
+    expect(ran).toBe(false);
+    expect(error.code).toBe('ABORTED');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('returns ABORTED (not retryable) when the caller aborts during the operation, and aborts its signal', async () => {
+    const controller = new AbortController();
+    let seen: AbortSignal | undefined;
+    setTimeout(() => controller.abort(new Error('user cancelled')), 10);
+    const started = performance.now();
+    const result = await withTimeout(
+      (signal) => {
+        seen = signal;
+        return work('never', 5_000)(signal);
+      },
+      { timeoutMs: 5_000, signal: controller.signal },
+    );
+    const error = failureOf(result);
+    expect(error.code).toBe('ABORTED');
+    expect(error.retryable).toBe(false);
+    expect(seen?.aborted).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('returns ABORTED when the caller aborts and the operation ignores its signal', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 10);
+    const result = await withTimeout(() => new Promise<never>(() => {}), {
+      timeoutMs: 5_000,
+      signal: controller.signal,
+    });
+    expect(failureOf(result).code).toBe('ABORTED');
+  });
+
+  it('returns OPERATION_FAILED when the operation rejects, keeping only the message of the cause', async () => {
+    const thrown = Object.assign(new Error('db down'), { connectionString: 'postgres://u:pw@host/db' });
+    const result = await withTimeout(
+      async () => {
+        throw thrown;
+      },
+      { timeoutMs: 1_000 },
+    );
+    const error = failureOf(result);
+    expect(error.code).toBe('OPERATION_FAILED');
+    expect(error.retryable).toBe(false);
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(error.cause instanceof Error && error.cause.message).toBe('db down');
+    expect(error.cause).not.toBe(thrown);
+    expect(JSON.stringify(error)).not.toContain('pw@host');
+  });
+
+  it('returns OPERATION_FAILED when the operation throws synchronously or rejects with a non-Error', async () => {
+    const sync = await withTimeout(
+      () => {
+        throw new Error('sync boom');
+      },
+      { timeoutMs: 1_000 },
+    );
+    expect(failureOf(sync).code).toBe('OPERATION_FAILED');
+    const nonError = await withTimeout(() => Promise.reject('just a string'), { timeoutMs: 1_000 });
+    const error = failureOf(nonError);
+    expect(error.code).toBe('OPERATION_FAILED');
+    expect(error.cause).toBeUndefined();
+  });
+});
+
+describe('abortedError', () => {
+  it('is a non-retryable ABORTED error with a default or given message', () => {
+    expect(abortedError().code).toBe('ABORTED');
+    expect(abortedError().retryable).toBe(false);
+    expect(abortedError().message).toBe('The operation was aborted by the caller');
+    expect(abortedError('stopped').message).toBe('stopped');
+  });
+});
+
+describe('timeoutSignal', () => {
+  const abortOf = (signal: AbortSignal) =>
+    new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+
+  it('aborts with a TimeoutError after the timeout', async () => {
+    const signal = timeoutSignal({ timeoutMs: 15 });
+    expect(signal.aborted).toBe(false);
+    await abortOf(signal);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason instanceof DOMException && signal.reason.name).toBe('TimeoutError');
+  });
+
+  it('aborts with the parent reason when the parent aborts first', async () => {
+    const parent = new AbortController();
+    const signal = timeoutSignal({ timeoutMs: 5_000, signal: parent.signal });
+    expect(signal.aborted).toBe(false);
+    const reason = new Error('cancelled');
+    parent.abort(reason);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBe(reason);
+  });
+
+  it('is aborted at once when the parent already is', () => {
+    const parent = new AbortController();
+    parent.abort();
+    expect(timeoutSignal({ timeoutMs: 5_000, signal: parent.signal }).aborted).toBe(true);
+  });
+
+  it('still times out with a parent that never aborts', async () => {
+    const parent = new AbortController();
+    const signal = timeoutSignal({ timeoutMs: 15, signal: parent.signal });
+    await abortOf(signal);
+    expect(signal.reason instanceof DOMException && signal.reason.name).toBe('TimeoutError');
+    expect(parent.signal.aborted).toBe(false);
+  });
+});

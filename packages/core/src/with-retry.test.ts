@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { IntegrationError } from './errors.ts';
+import { type ApiResult, err, ok } from './result.ts';
+import { withRetry } from './with-retry.ts';
+
+const fast = { minDelayMs: 1, maxDelayMs: 2 };
+
+const transient = (attempt: number) => new IntegrationError('SERVER_ERROR', `503 on attempt ${attempt}`);
+const permanent = (attempt: number) => new IntegrationError('VALIDATION_ERROR', `400 on attempt ${attempt}`);
+
+function failureOf<T>(result: ApiResult<T>): IntegrationError {
+  if (result.success) throw new Error('expected a failed result');
+  return result.error;
+}
+
+describe('withRetry', () => {
+  it('returns the first success without retrying', async () => {
+    let calls = 0;
+    const result = await withRetry(async () => {
+      calls++;
+      return ok('done');
+    }, fast);
+    expect(result).toEqual({ success: true, data: 'done' });
+    expect(calls).toBe(1);
+  });
+
+  it('retries retryable failures and then succeeds', async () => {
+    const attempts: number[] = [];
+    const result = await withRetry(async (attempt) => {
+      attempts.push(attempt);
+      return attempt < 3 ? err(transient(attempt)) : ok({ id: 7 });
+    }, fast);
+    expect(result).toEqual({ success: true, data: { id: 7 } });
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('stops at once on a non-retryable failure and returns it', async () => {
+    let calls = 0;
+    const result = await withRetry(async (attempt) => {
+      calls++;
+      return err(permanent(attempt));
+    }, fast);
+    const error = failureOf(result);
+    expect(calls).toBe(1);
+    expect(error.code).toBe('VALIDATION_ERROR');
+    expect(error.message).toBe('400 on attempt 1');
+  });
+
+  it('returns the last failure after retries + 1 attempts', async () => {
+    let calls = 0;
+    const result = await withRetry(
+      async (attempt) => {
+        calls++;
+        return err(transient(attempt));
+      },
+      { ...fast, retries: 2 },
+    );
+    expect(calls).toBe(3);
+    const error = failureOf(result);
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect(error.message).toBe('503 on attempt 3');
+  });
+
+  it('makes 4 attempts by default', async () => {
+    let calls = 0;
+    await withRetry(async (attempt) => {
+      calls++;
+      return err(transient(attempt));
+    }, fast);
+    expect(calls).toBe(4);
+  });
+
+  it('makes a single attempt with retries: 0', async () => {
+    let calls = 0;
+    const result = await withRetry(
+      async (attempt) => {
+        calls++;
+        return err(transient(attempt));
+      },
+      { ...fast, retries: 0 },
+    );
+    expect(calls).toBe(1);
+    expect(failureOf(result).code).toBe('SERVER_ERROR');
+  });
+
+  it('asks a custom shouldRetry instead of the error’s retryable', async () => {
+    const asked: [string, number][] = [];
+    let calls = 0;
+    const result = await withRetry(
+      async (attempt) => {
+        calls++;
+        return attempt < 3 ? err(permanent(attempt)) : ok('third time');
+      },
+      {
+        ...fast,
+        shouldRetry: (error, attempt) => {
+          asked.push([error.code, attempt]);
+          return error.code === 'VALIDATION_ERROR';
+        },
+      },
+    );
+    expect(result).toEqual({ success: true, data: 'third time' });
+    expect(calls).toBe(3);
+    expect(asked).toEqual([
+      ['VALIDATION_ERROR', 1],
+      ['VALIDATION_ERROR', 2],
+    ]);
+  });
+
+  it('a custom shouldRetry can refuse a retryable failure', async () => {
+    let calls = 0;
+    const result = await withRetry(
+      async (attempt) => {
+        calls++;
+        return err(transient(attempt));
+      },
+      { ...fast, shouldRetry: () => false },
+    );
+    expect(calls).toBe(1);
+    expect(failureOf(result).message).toBe('503 on attempt 1');
+  });
+
+  it('calls onRetry for each failure that will be retried, not for the last one', async () => {
+    const retried: [string, number][] = [];
+    await withRetry(async (attempt) => err(transient(attempt)), {
+      ...fast,
+      retries: 2,
+      onRetry: (error, attempt) => retried.push([error.message, attempt]),
+    });
+    expect(retried).toEqual([
+      ['503 on attempt 1', 1],
+      ['503 on attempt 2', 2],
+    ]);
+  });
+
+  it('does not call onRetry for a non-retryable failure', async () => {
+    let called = 0;
+    await withRetry(async (attempt) => err(permanent(attempt)), { ...fast, onRetry: () => called++ });
+    expect(called).toBe(0);
+  });
+
+  it('returns ABORTED without calling the operation when already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls++;
+        return ok(1);
+      },
+      { ...fast, signal: controller.signal },
+    );
+    expect(calls).toBe(0);
+    const error = failureOf(result);
+    expect(error.code).toBe('ABORTED');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('returns ABORTED when the caller aborts while waiting to retry', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const started = performance.now();
+    const result = await withRetry(
+      async (attempt) => {
+        calls++;
+        if (attempt === 1) setTimeout(() => controller.abort(), 10);
+        return err(transient(attempt));
+      },
+      { retries: 5, minDelayMs: 5_000, maxDelayMs: 5_000, signal: controller.signal },
+    );
+    expect(failureOf(result).code).toBe('ABORTED');
+    expect(calls).toBe(1);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('returns ABORTED when the caller aborts during an attempt', async () => {
+    const controller = new AbortController();
+    const result = await withRetry(
+      async () => {
+        controller.abort();
+        return ok('too late');
+      },
+      { ...fast, signal: controller.signal },
+    );
+    expect(failureOf(result).code).toBe('ABORTED');
+  });
+
+  it('turns a thrown non-IntegrationError into OPERATION_FAILED with only its message as cause', async () => {
+    const result = await withRetry(
+      async (): Promise<ApiResult<number>> => {
+        throw new TypeError('cannot read x of undefined');
+      },
+      { ...fast, retries: 0 },
+    );
+    const error = failureOf(result);
+    expect(error.code).toBe('OPERATION_FAILED');
+    expect(error.retryable).toBe(false);
+    expect(error.cause instanceof Error && error.cause.message).toBe('cannot read x of undefined');
+  });
+});

@@ -1,0 +1,34 @@
+// Loads a package's built CJS and ESM entry points the way users will (require and import) and checks
+// that they expose the same API: catches a CJS build that cannot load its ESM-only dependencies.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const dir = process.cwd();
+const require = createRequire(join(dir, 'package.json'));
+const pkg = require('./package.json');
+const cjs = require(join(dir, pkg.exports['.'].require.default));
+const esm = await import(pathToFileURL(join(dir, pkg.exports['.'].import.default)).href);
+const cjsKeys = Object.keys(cjs).sort().join(',');
+const esmKeys = Object.keys(esm).sort().join(',');
+if (cjsKeys.length === 0 || cjsKeys !== esmKeys) {
+  console.error(`${pkg.name}: CJS and ESM builds differ\n  cjs: ${cjsKeys}\n  esm: ${esmKeys}`);
+  process.exit(1);
+}
+// The CJS build bundles ky: prove it works end to end on a real socket.
+if (typeof cjs.createHttpClient === 'function') {
+  const { createServer } = await import('node:http');
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end('{"ok":true}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = cjs.createHttpClient({ baseUrl: `http://127.0.0.1:${server.address().port}` });
+  const result = await client.get('/smoke');
+  server.close();
+  if (!result.success || result.data.ok !== true) {
+    console.error(`${pkg.name}: CJS client request failed: ${JSON.stringify(result)}`);
+    process.exit(1);
+  }
+}
+console.log(`${pkg.name}: CJS and ESM builds load (${Object.keys(cjs).length} exports)`);
