@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const file = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
+const DEFAULT_FILE = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 const HEADER = `# Benchmarks
 
 Every figure here was written by a script under \`bench/\`; each section names the command that produced it.
@@ -10,7 +10,7 @@ Run them all with \`pnpm bench\` (after \`pnpm install\`). Numbers vary by machi
 measured against a baseline in the same run, and the deterministic counts (requests, bytes).
 `;
 
-export function recordSection(name: string, markdown: string): void {
+export function recordSection(name: string, markdown: string, file = DEFAULT_FILE): void {
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const current = existsSync(file) ? readFileSync(file, 'utf8') : HEADER;

@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'bench', include: ['**/*.test.ts'], exclude: ['**/node_modules/**'], passWithNoTests: true },
+  test: { name: 'bench', include: ['*.test.ts', '*/**/*.test.ts'], exclude: ['**/node_modules/**'] },
 });
