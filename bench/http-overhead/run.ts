@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createHttpClient } from '@patchbay/core';
 import ky from 'ky';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { recordSection } from '../record.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);

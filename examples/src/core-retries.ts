@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpClient, type Logger } from '@patchbay/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 export async function runDemo(print: (line: string) => void = console.log) {
   const script = [

@@ -1,6 +1,8 @@
 import { defineProject } from 'vitest/config';
+import { workspaceAliases } from '../../vitest.shared.ts';
 
 export default defineProject({
+  resolve: { alias: workspaceAliases },
   test: {
     name: 'core',
     include: ['src/**/*.test.ts'],

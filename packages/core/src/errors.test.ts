@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ErrorCode, IntegrationError, isIntegrationError } from './errors.ts';
+import { ERROR_CODES, type ErrorCode, IntegrationError, isIntegrationError, reviseError } from './errors.ts';
 
 const RETRYABLE: readonly ErrorCode[] = [
   'RATE_LIMIT',
@@ -169,5 +169,28 @@ describe('isIntegrationError', () => {
     expect(isIntegrationError(null)).toBe(false);
     expect(isIntegrationError(undefined)).toBe(false);
     expect(isIntegrationError('IntegrationError')).toBe(false);
+  });
+});
+
+describe('reviseError', () => {
+  it('changes the given fields and keeps the rest', () => {
+    const original = new IntegrationError('VALIDATION_ERROR', 'dup', {
+      status: 400,
+      attempts: 2,
+      path: '/x',
+    });
+    const revised = reviseError(original, { code: 'CONFLICT' });
+    expect(revised).toMatchObject({ code: 'CONFLICT', message: 'dup', status: 400, attempts: 2, path: '/x' });
+    expect(revised.retryable).toBe(false);
+    expect(original.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('takes the new code default retryability unless told, and keeps it when the code stays', () => {
+    const original = new IntegrationError('VALIDATION_ERROR', 'x', { status: 503 });
+    expect(reviseError(original, { code: 'SERVER_ERROR' }).retryable).toBe(true);
+    expect(reviseError(original, { code: 'SERVER_ERROR', retryable: false }).retryable).toBe(false);
+    expect(
+      reviseError(new IntegrationError('TIMEOUT', 't', { retryable: false }), { attempts: 3 }).retryable,
+    ).toBe(false);
   });
 });

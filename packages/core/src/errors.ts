@@ -110,3 +110,34 @@ export function isIntegrationError(value: unknown): value is IntegrationError {
       typeof (value as { code?: unknown }).code === 'string')
   );
 }
+
+/**
+ * A copy of `error` with some fields changed; errors are immutable.
+ * @example reviseError(error, { code: 'CONFLICT', retryable: false })
+ */
+export function reviseError(
+  error: IntegrationError,
+  changes: IntegrationErrorOptions & { code?: ErrorCode; message?: string },
+): IntegrationError {
+  return new IntegrationError(changes.code ?? error.code, changes.message ?? error.message, {
+    status: error.status,
+    retryable: changes.code && changes.retryable === undefined ? undefined : error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    requestId: error.requestId,
+    field: error.field,
+    issues: error.issues,
+    attempts: error.attempts,
+    method: error.method,
+    path: error.path,
+    cause: error.cause,
+    ...stripUndefined(changes),
+  });
+}
+
+function stripUndefined(changes: object): IntegrationErrorOptions {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value !== undefined && key !== 'code' && key !== 'message') out[key] = value;
+  }
+  return out;
+}

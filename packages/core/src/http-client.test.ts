@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { json, type LoopbackServer, startLoopbackServer } from '../test-support/loopback-server.ts';
 import type { IntegrationError } from './errors.ts';
 import { createHttpClient, type HttpClientOptions } from './http-client.ts';
@@ -262,6 +262,17 @@ describe('createHttpClient: retries', () => {
     await c.put('/x');
     expect(s.requests[0]?.headers['x-idempotency-key']).toBe('sync:p1:abc');
     expect(s.requests[1]?.headers['x-idempotency-key']).not.toBe(s.requests[2]?.headers['x-idempotency-key']);
+  });
+
+  it('retries a POST marked idempotent even without a key, and sends no key header', async () => {
+    const s = await serve((_req, res, i) => (i === 0 ? json(res, 503, {}) : json(res, 201, {})));
+    const result = await client(s.url, { idempotency: false }).post('/upsert', {
+      json: {},
+      idempotent: true,
+    });
+    expect(result.success).toBe(true);
+    expect(s.requests).toHaveLength(2);
+    expect(s.requests[0]?.headers['idempotency-key']).toBeUndefined();
   });
 
   it('skipRetry makes one attempt', async () => {

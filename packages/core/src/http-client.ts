@@ -6,13 +6,14 @@ import ky, {
   type KyInstance,
   type Options as KyOptions,
 } from 'ky';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type AuthOption, applyAuthHeaders, authQueryParam, staticSecretsOf } from './auth.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
 import { errorFromResponse } from './classify.ts';
-import { IntegrationError, isIntegrationError } from './errors.ts';
+import { IntegrationError, isIntegrationError, reviseError } from './errors.ts';
 import { createIdempotencyKey, type IdempotencyOptions, idempotencyOptionsSchema } from './idempotency.ts';
 import { type Logger, noopLogger } from './logger.ts';
+import { parseOptions } from './options.ts';
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
 import { redactUrl, scrubSecrets } from './redact.ts';
 import { type ApiResult, err, ok } from './result.ts';
@@ -87,6 +88,11 @@ export interface RequestOptions<S extends StandardSchemaV1 | undefined = Standar
   skipRetry?: boolean;
   /** Your own deterministic key; otherwise one is generated for POST/PUT/PATCH. */
   idempotencyKey?: string;
+  /**
+   * The call is safe to repeat without a key (an upsert, a PATCH that sets values): retry it even as a
+   * POST or PATCH, for servers that ignore idempotency keys.
+   */
+  idempotent?: boolean;
   /** Per-attempt timeout for this call. */
   timeoutMs?: number;
   /** How to read a 2xx body. Default `json` (an empty body reads as undefined). */
@@ -161,13 +167,18 @@ interface CallState {
  * @throws IntegrationError `CONFIG_ERROR` naming the field when the options are invalid.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const base = parseOrThrow(optionsSchema, options, '');
+  const base = parseOptions(optionsSchema, options, { label: 'client options' });
   const retry =
-    options.retry === false ? false : parseOrThrow(retryOptionsSchema, options.retry ?? {}, 'retry.');
+    options.retry === false
+      ? false
+      : parseOptions(retryOptionsSchema, options.retry ?? {}, { label: 'client options', prefix: 'retry.' });
   const idempotency =
     options.idempotency === false
       ? false
-      : parseOrThrow(idempotencyOptionsSchema, options.idempotency ?? {}, 'idempotency.');
+      : parseOptions(idempotencyOptionsSchema, options.idempotency ?? {}, {
+          label: 'client options',
+          prefix: 'idempotency.',
+        });
   const logger = options.logger ?? noopLogger;
   const hooks = options.hooks ?? {};
   const baseFetch =
@@ -302,7 +313,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (idempotencyKey) headers = { ...headers, [idempotency.header]: idempotencyKey };
     }
     const retryMethods = ['get', 'head', 'put', 'delete', 'options'];
-    if (idempotencyKey) retryMethods.push('post', 'patch');
+    if (idempotencyKey || call.idempotent) retryMethods.push('post', 'patch');
     const limit = retry === false || call.skipRetry ? 0 : retry.retries;
 
     const kyOptions: KyOptions = {
@@ -490,18 +501,7 @@ function withAttempts(
   path: string,
   attempts: number,
 ): IntegrationError {
-  return new IntegrationError(error.code, error.message, {
-    status: error.status,
-    retryable: error.retryable,
-    retryAfterMs: error.retryAfterMs,
-    requestId: error.requestId,
-    field: error.field,
-    issues: error.issues,
-    attempts,
-    method: error.method ?? method,
-    path: error.path ?? path,
-    cause: error.cause,
-  });
+  return reviseError(error, { attempts, method: error.method ?? method, path: error.path ?? path });
 }
 
 function scrubError(error: IntegrationError, scrub: (text: string) => string): IntegrationError {
@@ -509,7 +509,7 @@ function scrubError(error: IntegrationError, scrub: (text: string) => string): I
   const cause = error.cause instanceof Error ? plainError(error.cause, scrub) : undefined;
   if (message === error.message && cause?.message === (error.cause as Error | undefined)?.message)
     return error;
-  return new IntegrationError(error.code, message, { ...error, cause, issues: error.issues });
+  return reviseError(error, { message, cause });
 }
 
 // A bare copy of an error: low-level errors can hold requests, sockets and headers we must not expose.
@@ -559,19 +559,4 @@ function resolveBreaker(
 function resolveLimiter(option: HttpClientOptions['rateLimiter']): RateLimiter | undefined {
   if (!option) return undefined;
   return 'acquire' in option ? option : createRateLimiter(option);
-}
-
-function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, prefix: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    field: `${prefix}${issue.path.map(String).join('.')}` || '(root)',
-    message: issue.message,
-  }));
-  const list = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  throw new IntegrationError('CONFIG_ERROR', `Invalid client options: ${list}`, {
-    field: issues[0]?.field,
-    issues,
-    retryable: false,
-  });
 }

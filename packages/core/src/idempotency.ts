@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** Idempotency-key policy of the HTTP client. */
 export const idempotencyOptionsSchema = z.object({

@@ -16,6 +16,7 @@ export {
   IntegrationError,
   type IntegrationErrorOptions,
   isIntegrationError,
+  reviseError,
 } from './errors.ts';
 export {
   type HmacAlgorithm,
@@ -36,6 +37,7 @@ export {
 } from './http-client.ts';
 export { createIdempotencyKey, type IdempotencyOptions } from './idempotency.ts';
 export { type LogFields, type Logger, noopLogger } from './logger.ts';
+export { parseOptions } from './options.ts';
 export {
   collectPages,
   cursorPagination,

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** Retry policy of the HTTP client (and of `withRetry`). */
 export const retryOptionsSchema = z.object({

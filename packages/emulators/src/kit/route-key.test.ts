@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { matchesRoute, methodAndPath } from './route-key.ts';
+
+describe('matchesRoute', () => {
+  it('matches every route with undefined or "*"', () => {
+    expect(matchesRoute(undefined, 'GET /rest/people')).toBe(true);
+    expect(matchesRoute('*', 'DELETE /rest/companies/1')).toBe(true);
+  });
+
+  it('compares a plain string exactly', () => {
+    expect(matchesRoute('POST /rest/people', 'POST /rest/people')).toBe(true);
+    expect(matchesRoute('POST /rest/people', 'POST /rest/people/1')).toBe(false);
+    expect(matchesRoute('POST /rest/people', 'GET /rest/people')).toBe(false);
+  });
+
+  it('treats * inside a string as a glob over any characters', () => {
+    expect(matchesRoute('* /rest/people', 'PATCH /rest/people')).toBe(true);
+    expect(matchesRoute('GET /rest/*', 'GET /rest/people/1')).toBe(true);
+    expect(matchesRoute('GET /rest/*', 'POST /rest/people')).toBe(false);
+    expect(matchesRoute('POST /rest/batch/*', 'POST /rest/batch/people')).toBe(true);
+  });
+
+  it('keeps the other characters of a glob literal', () => {
+    expect(matchesRoute('GET /rest/(people)?*', 'GET /rest/(people)?x')).toBe(true);
+    expect(matchesRoute('GET /rest/people.*', 'GET /rest/peopleXjson')).toBe(false);
+  });
+
+  it('searches a RegExp, even one with the global flag used twice', () => {
+    const pattern = /\/rest\/batch\//g;
+    expect(matchesRoute(pattern, 'POST /rest/batch/people')).toBe(true);
+    expect(matchesRoute(pattern, 'POST /rest/batch/people')).toBe(true);
+    expect(matchesRoute(/^GET /, 'POST /rest/people')).toBe(false);
+  });
+});
+
+describe('methodAndPath', () => {
+  it('keys a request by method and path, without the query', () => {
+    expect(methodAndPath(new Request('http://h.test/rest/people?limit=5'))).toBe('GET /rest/people');
+    expect(methodAndPath(new Request('http://h.test/rest/batch/people', { method: 'POST' }))).toBe(
+      'POST /rest/batch/people',
+    );
+  });
+});
