@@ -1,0 +1,149 @@
+import type { ApiResult } from './result.ts';
+
+// The persistence contract every sync depends on. Adapters (@patchbay/store-sqlite, @patchbay/store-postgres)
+// implement it; the reusable contract suite (`@patchbay/core/testing`) proves each one behaves the same.
+// Every method returns an ApiResult: a database failure is a typed error, never a throw.
+
+/** The (integration, object type) a mapping belongs to, e.g. `{ integration: 'twenty-crm', objectType: 'person' }`. */
+export interface MappingScope {
+  integration: string;
+  objectType: string;
+}
+
+/** One external id ↔ remote id pair, with the hash of the content last written. */
+export interface Mapping {
+  externalId: string;
+  remoteId: string;
+  /** Hash of the record as last synced; an unchanged hash means nothing to send. */
+  contentHash: string | null;
+  /** Epoch milliseconds of the last successful write. */
+  syncedAt: number;
+}
+
+/** External id ↔ remote id mappings. Batch calls are the normal path: thousands of ids per call. */
+export interface MappingStore {
+  /** The mappings of the given external ids that exist, keyed by external id. */
+  getMany(scope: MappingScope, externalIds: readonly string[]): Promise<ApiResult<Map<string, Mapping>>>;
+  /** Inserts or replaces every entry in ONE transaction: after a crash, all of them or none are stored. */
+  putMany(scope: MappingScope, entries: readonly Mapping[]): Promise<ApiResult<{ written: number }>>;
+  /** Removes mappings (e.g. the remote record was deleted). */
+  deleteMany(scope: MappingScope, externalIds: readonly string[]): Promise<ApiResult<{ deleted: number }>>;
+  /** Every mapping of a scope in external-id order, in pages of `pageSize` (default 1 000). */
+  iterate(scope: MappingScope, options?: { pageSize?: number }): AsyncIterable<ApiResult<Mapping[]>>;
+  /** How many mappings a scope holds. */
+  count(scope: MappingScope): Promise<ApiResult<number>>;
+}
+
+/** How an integration syncs (seed 001): off, through the platform API, or straight to the CRM. */
+export type SyncMode = 'disabled' | 'platform' | 'direct_crm';
+
+/** The stored, single-row-per-integration configuration as the adapter persists it (secret encrypted). */
+export interface StoredIntegrationConfig {
+  integration: string;
+  baseUrl: string | null;
+  /** The API key encrypted by the core's cipher (`v1.<iv>.<ciphertext>`, base64url); never plain text. */
+  apiKeyCiphertext: string | null;
+  enabled: boolean;
+  syncMode: SyncMode;
+  /** Other settings, as JSON. */
+  settings: Record<string, unknown>;
+  createdBy: string | null;
+  updatedBy: string | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The fields a create or update may set on a stored configuration. */
+export type StoredIntegrationConfigInput = Partial<
+  Pick<StoredIntegrationConfig, 'baseUrl' | 'apiKeyCiphertext' | 'enabled' | 'syncMode' | 'settings'>
+>;
+
+/** Raw configuration rows; `createConfigStore` (core) adds encryption and validation on top. */
+export interface ConfigRowStore {
+  get(integration: string): Promise<ApiResult<StoredIntegrationConfig | null>>;
+  /** `CONFLICT` when the integration already has a row. */
+  create(integration: string, input: StoredIntegrationConfigInput, userId: string | null): Promise<ApiResult<StoredIntegrationConfig>>;
+  /** `NOT_FOUND` when the integration has no row. */
+  update(integration: string, input: StoredIntegrationConfigInput, userId: string | null): Promise<ApiResult<StoredIntegrationConfig>>;
+  exists(integration: string): Promise<ApiResult<boolean>>;
+}
+
+/** Counts of one sync run. */
+export interface RunCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+/** One entry of the run log. */
+export interface SyncRun {
+  id: string;
+  name: string;
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: number;
+  finishedAt: number | null;
+  counts: RunCounts;
+  lastErrorCode: string | null;
+}
+
+/** A held lease: only its holder (matching `token`) can renew or release it. */
+export interface Lease {
+  name: string;
+  owner: string;
+  /** Fencing token: changes every time the lease changes hands. */
+  token: string;
+  /** Epoch milliseconds at which the lease lapses unless renewed. */
+  expiresAt: number;
+}
+
+/** A record whose write is in flight: sent (or about to be) but its mapping not yet saved. */
+export interface OutboxEntry {
+  externalId: string;
+  /** What was sent: e.g. 'create' or 'update'. */
+  operation: string;
+  contentHash: string | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/** Checkpoints, the run log, leases and the outbox. */
+export interface SyncStateStore {
+  getCheckpoint(name: string): Promise<ApiResult<string | null>>;
+  setCheckpoint(name: string, value: string): Promise<ApiResult<void>>;
+
+  startRun(name: string): Promise<ApiResult<SyncRun>>;
+  finishRun(
+    id: string,
+    outcome: { status: 'succeeded' | 'failed'; counts: RunCounts; lastErrorCode?: string | null },
+  ): Promise<ApiResult<SyncRun>>;
+  /** Newest first. */
+  listRuns(name: string, options?: { limit?: number }): Promise<ApiResult<SyncRun[]>>;
+
+  /** Takes the lease when it is free or lapsed; `null` data when another owner holds it. */
+  acquireLease(name: string, options: { owner: string; ttlMs: number }): Promise<ApiResult<Lease | null>>;
+  /** Extends a lease still held by `lease.token`; `null` data when it was lost (lapsed and taken). */
+  renewLease(lease: Lease, options: { ttlMs: number }): Promise<ApiResult<Lease | null>>;
+  /** Gives the lease up if still held by `lease.token`. */
+  releaseLease(lease: Lease): Promise<ApiResult<void>>;
+
+  /** Records in-flight writes, in one transaction. */
+  outboxPut(scope: MappingScope, entries: readonly OutboxEntry[]): Promise<ApiResult<void>>;
+  /** In-flight writes left behind (e.g. by a crash), oldest first. */
+  outboxList(scope: MappingScope, options?: { limit?: number }): Promise<ApiResult<OutboxEntry[]>>;
+  outboxDelete(scope: MappingScope, externalIds: readonly string[]): Promise<ApiResult<void>>;
+}
+
+/** Everything a sync persists, from one database. */
+export interface IntegrationStore {
+  mappings: MappingStore;
+  configs: ConfigRowStore;
+  syncState: SyncStateStore;
+  /**
+   * Saves mappings and clears their outbox entries in ONE transaction, so a crash can never leave a
+   * record both mapped and "in flight", or neither.
+   */
+  commitMappings(scope: MappingScope, entries: readonly Mapping[]): Promise<ApiResult<{ written: number }>>;
+  close(): Promise<void>;
+}
