@@ -19,4 +19,28 @@ export { matchesRoute, methodAndPath, type RoutePattern } from './kit/route-key.
 export { type EmulatorServer, type ServeOptions, serveEmulator } from './kit/serve.ts';
 export type { EmulatorHandler, EmulatorReply } from './kit/types.ts';
 export { type WrapOptions, withFaultsAndCounters } from './kit/wrap.ts';
+
 // --- End of the emulator kit. Emulators (Twenty…) export below. ---
+
+// --- Twenty CRM emulator. ---
+export {
+  createTwentyEmulator,
+  type RunningTwentyEmulator,
+  startTwentyEmulator,
+  TWENTY_EMULATOR_DEMO_API_KEY,
+  type TwentyEmulator,
+  type TwentyEmulatorOptions,
+} from './twenty/emulator.ts';
+export type { MetadataFormat } from './twenty/metadata.ts';
+export { twentyRouteKey } from './twenty/routes.ts';
+export type { FieldType, ObjectName } from './twenty/schema.ts';
+export {
+  type Actor,
+  createTwentyStore,
+  type DuplicateGroup,
+  type TwentyStore,
+  type TwentyStoreOptions,
+} from './twenty/store.ts';
+export type { TwentyRecord } from './twenty/values.ts';
+export { signTwentyWebhook, type TwentyWebhookSignInput } from './twenty/webhook.ts';
+// --- End of the Twenty CRM emulator. ---

@@ -30,3 +30,6 @@ function aborted(signal: AbortSignal): Promise<void> {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+// --- Twenty emulator through msw. ---
+export { twentyMswHandlers } from './twenty/msw.ts';

@@ -21,7 +21,13 @@ afterEach(() => {
 
 const fast = { retries: 3, initialDelayMs: 5, maxDelayMs: 20 };
 const twenty = (options: Partial<TwentyClientOptions> = {}) =>
-  createTwentyClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, rateLimit: false, retry: fast, ...options });
+  createTwentyClient({
+    baseUrl: emulator.url,
+    apiKey: emulator.apiKey,
+    rateLimit: false,
+    retry: fast,
+    ...options,
+  });
 
 function memoryLogger() {
   const lines: unknown[] = [];
@@ -57,7 +63,10 @@ describe('people and companies', () => {
 
   it('creates a company and links a person to it', async () => {
     const client = twenty();
-    const company = await client.companies.create({ name: 'Acme', domainName: { primaryLinkUrl: 'https://acme.test' } });
+    const company = await client.companies.create({
+      name: 'Acme',
+      domainName: { primaryLinkUrl: 'https://acme.test' },
+    });
     expect(company.success).toBe(true);
     if (!company.success) return;
     const linked = await client.people.create({ ...person(2), companyId: company.data.id });
@@ -68,7 +77,9 @@ describe('people and companies', () => {
     const client = twenty();
     const inputs = Array.from({ length: 130 }, (_, i) => person(i));
     const chunks: number[] = [];
-    const result = await client.people.createMany(inputs, { onChunk: (records) => chunks.push(records.length) });
+    const result = await client.people.createMany(inputs, {
+      onChunk: (records) => chunks.push(records.length),
+    });
     expect(result.success && result.data.map((p) => p.emails?.primaryEmail)).toEqual(
       inputs.map((p) => p.emails.primaryEmail),
     );
@@ -80,7 +91,10 @@ describe('people and companies', () => {
     const client = twenty();
     const inputs = [person(1), { emails: { primaryEmail: 'not-an-email' } }, person(3)];
     const result = await client.people.createMany(inputs);
-    expect(result.success || result.error).toMatchObject({ code: 'VALIDATION_ERROR', field: '[1].emails.primaryEmail' });
+    expect(result.success || result.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: '[1].emails.primaryEmail',
+    });
     expect(emulator.counters.snapshot().total).toBe(0);
   });
 
@@ -119,7 +133,9 @@ describe('people and companies', () => {
     ]);
     expect(result.success).toBe(true);
     expect(emulator.store.count('people')).toBe(3);
-    const cto = await client.people.listAll({ filter: { 'emails.primaryEmail': { eq: 'ada1@example.com' } } });
+    const cto = await client.people.listAll({
+      filter: { 'emails.primaryEmail': { eq: 'ada1@example.com' } },
+    });
     expect(cto.success && cto.data.map((p) => p.jobTitle)).toEqual(['CTO']);
   });
 });
@@ -128,7 +144,9 @@ describe('metadata', () => {
   it('lists objects and ensures a unique custom field exactly once, even when called concurrently', async () => {
     const client = twenty();
     const objects = await client.metadata.objects();
-    expect(objects.success && objects.data.map((o) => o.namePlural)).toEqual(expect.arrayContaining(['people', 'companies']));
+    expect(objects.success && objects.data.map((o) => o.namePlural)).toEqual(
+      expect.arrayContaining(['people', 'companies']),
+    );
 
     const spec = { object: 'person', name: 'externalId', type: 'TEXT', isUnique: true } as const;
     const [a, b] = await Promise.all([client.metadata.ensureField(spec), client.metadata.ensureField(spec)]);
@@ -152,7 +170,11 @@ describe('metadata', () => {
 describe('errors on the wire', () => {
   it('a wrong API key is AUTH_ERROR, not retried', async () => {
     const result = await twenty({ apiKey: 'wrong-key-0000000000' }).people.listAll();
-    expect(result.success || result.error).toMatchObject({ code: 'AUTH_ERROR', status: 401, retryable: false });
+    expect(result.success || result.error).toMatchObject({
+      code: 'AUTH_ERROR',
+      status: 401,
+      retryable: false,
+    });
     expect(emulator.counters.snapshot().total).toBe(1);
   });
 
@@ -192,7 +214,12 @@ describe('errors on the wire', () => {
   it('the emulator rate limit answers 429 with headers, which the client waits out', async () => {
     const limited = await startTwentyEmulator({ port: 0, rateLimit: { limit: 3, windowMs: 1_000 } });
     try {
-      const client = createTwentyClient({ baseUrl: limited.url, apiKey: limited.apiKey, rateLimit: false, retry: fast });
+      const client = createTwentyClient({
+        baseUrl: limited.url,
+        apiKey: limited.apiKey,
+        rateLimit: false,
+        retry: fast,
+      });
       const results = await Promise.all(Array.from({ length: 5 }, () => client.people.listAll()));
       expect(results.every((r) => r.success)).toBe(true);
       expect(limited.counters.count({ outcome: 429 })).toBeGreaterThan(0);
@@ -207,7 +234,9 @@ describe('errors on the wire', () => {
       const client = createTwentyClient({
         baseUrl: limited.url,
         apiKey: limited.apiKey,
-        rateLimit: { limit: 5, intervalMs: 500 },
+        // A little under the server's rate: the server's bucket starts refilling when the first request
+        // arrives, slightly after the client's, as with a real Twenty.
+        rateLimit: { limit: 5, intervalMs: 600 },
         retry: fast,
       });
       const results = await Promise.all(Array.from({ length: 12 }, () => client.people.listAll()));
@@ -226,7 +255,10 @@ describe('errors on the wire', () => {
 
   it('a hung request times out as TIMEOUT', async () => {
     emulator.faults.inject({ kind: 'hang', route: 'GET /rest/people' });
-    const result = await twenty({ timeoutMs: 150, retry: { retries: 1, initialDelayMs: 5 } }).people.listAll();
+    const result = await twenty({
+      timeoutMs: 150,
+      retry: { retries: 1, initialDelayMs: 5 },
+    }).people.listAll();
     expect(result.success || result.error).toMatchObject({ code: 'TIMEOUT', attempts: 2 });
   });
 
@@ -262,7 +294,12 @@ describe('secrets', () => {
     for (const result of failures) {
       expect(result.success).toBe(false);
       if (result.success) continue;
-      for (const rendered of [result.error.message, JSON.stringify(result.error), String(result.error.stack), inspect(result.error)]) {
+      for (const rendered of [
+        result.error.message,
+        JSON.stringify(result.error),
+        String(result.error.stack),
+        inspect(result.error),
+      ]) {
         expect(rendered).not.toContain(emulator.apiKey);
       }
     }
@@ -279,9 +316,9 @@ describe('options', () => {
     [{ apiKey: '   ' }, 'apiKey'],
     [{ batchSize: 0 }, 'batchSize'],
   ])('rejects %o with CONFIG_ERROR naming %s, before any request', (options, field) => {
-    expect(() => createTwentyClient({ baseUrl: 'https://twenty.test', apiKey: 'k', ...options })).toThrowError(
-      expect.objectContaining({ code: 'CONFIG_ERROR', field }),
-    );
+    expect(() =>
+      createTwentyClient({ baseUrl: 'https://twenty.test', apiKey: 'k', ...options }),
+    ).toThrowError(expect.objectContaining({ code: 'CONFIG_ERROR', field }));
   });
 
   it('accepts a base URL ending in /rest', async () => {

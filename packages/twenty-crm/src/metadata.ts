@@ -45,21 +45,18 @@ const listOf = <T extends z.ZodMiniType>(key: string, item: T) =>
 const objectsResponse = listOf('objects', objectMetadataSchema);
 const fieldsResponse = listOf('fields', fieldMetadataSchema);
 
-// A created field comes back as `{ data: { createOneField: {...} } }` or directly under `data`.
+// A created field comes back bare (current servers) or as `{ data: { createOneField: {...} } }` (legacy).
 const createdFieldResponse = z.pipe(
-  z.looseObject({ data: z.looseObject({}) }),
+  z.looseObject({}),
   z.transform((body, ctx) => {
-    const data = body.data as Record<string, unknown>;
-    const candidate =
-      'id' in data ? data : Object.values(data).find((v) => typeof v === 'object' && v !== null);
-    const parsed = fieldMetadataSchema.safeParse(candidate);
+    const data = (body as { data?: unknown }).data;
+    const legacy =
+      typeof data === 'object' && data !== null
+        ? Object.values(data).find((v) => typeof v === 'object')
+        : undefined;
+    const parsed = fieldMetadataSchema.safeParse('id' in body ? body : legacy);
     if (!parsed.success) {
-      ctx.issues.push({
-        code: 'custom',
-        message: 'no created field in the response',
-        input: body,
-        path: ['data'],
-      });
+      ctx.issues.push({ code: 'custom', message: 'no created field in the response', input: body, path: [] });
       return z.NEVER;
     }
     return parsed.data;

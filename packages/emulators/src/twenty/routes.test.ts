@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { createWindowRateLimiter } from '../kit/rate-limiter.ts';
+import { createTwentyHandler, twentyRouteKey } from './routes.ts';
+import { createTwentyStore } from './store.ts';
+
+const KEY = 'secret';
+const BASE = 'http://twenty.test';
+
+function setup(
+  rateLimit?: { limit: number; windowMs: number },
+  now = () => Date.parse('2025-03-01T12:00:00Z'),
+) {
+  const store = createTwentyStore();
+  const handler = createTwentyHandler({
+    store,
+    apiKey: KEY,
+    apiKeyId: '00000000-0000-4000-8000-0000000000aa',
+    apiKeyName: 'Routes test',
+    bounds: { defaultLimit: 60, maxLimit: 200 },
+    batchLimit: 60,
+    rateLimiter: rateLimit ? createWindowRateLimiter({ ...rateLimit, now }) : undefined,
+    rateLimit,
+    metadataFormat: 'current',
+  });
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: string; headers?: Record<string, string> } = {},
+  ) {
+    const reply = await handler(
+      new Request(`${BASE}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', ...init.headers },
+        body: init.body,
+      }),
+    );
+    if ('kind' in reply) throw new Error(reply.kind);
+    // biome-ignore lint/suspicious/noExplicitAny: wire bodies are inspected freely in assertions
+    return { status: reply.status, headers: reply.headers, body: (await reply.json()) as any };
+  }
+  return { store, call };
+}
+
+describe('createTwentyHandler', () => {
+  it('answers Nest 404s outside /rest and for unknown methods', async () => {
+    const { call } = setup();
+    expect(await call('GET', '/graphql')).toMatchObject({
+      status: 404,
+      body: { message: 'Cannot GET /graphql', error: 'Not Found', statusCode: 404 },
+    });
+    expect((await call('OPTIONS', '/rest/people')).status).toBe(404);
+  });
+
+  it('guards with the API key: 403 without a token, 401 with a wrong one', async () => {
+    const { call } = setup();
+    expect((await call('GET', '/rest/people', { headers: { Authorization: '' } })).body).toEqual({
+      statusCode: 403,
+      error: 'FORBIDDEN_EXCEPTION',
+      messages: ['Missing authentication token'],
+    });
+    expect((await call('GET', '/rest/people', { headers: { Authorization: 'Bearer  ' } })).status).toBe(403);
+    expect(
+      (await call('GET', '/rest/metadata/objects', { headers: { Authorization: 'Bearer x' } })).body,
+    ).toEqual({
+      statusCode: 401,
+      error: 'UNAUTHENTICATED',
+      messages: ['Token invalid.'],
+    });
+    expect((await call('GET', '/rest/people', { headers: { Authorization: `bearer ${KEY}` } })).status).toBe(
+      200,
+    );
+  });
+
+  it('parses core paths as parse-core-path does', async () => {
+    const { call } = setup();
+    const invalid =
+      "Query path '/rest/people/a/b' invalid. Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies";
+    expect((await call('GET', '/rest/people/a/b')).body.messages).toEqual([invalid]);
+    expect((await call('GET', '/rest')).status).toBe(400);
+    expect((await call('GET', '/rest/people/not-a-uuid')).body.messages).toEqual([
+      "'not-a-uuid' is not a valid UUID",
+    ]);
+    // GET through the batch prefix reads the list, as in Twenty.
+    expect((await call('GET', '/rest/batch/people')).body.data.people).toEqual([]);
+    expect((await call('GET', '/rest/people/groupBy')).status).toBe(501);
+    expect((await call('PATCH', '/rest/people')).status).toBe(501);
+  });
+
+  it('reads JSON bodies only for JSON content types, and refuses malformed JSON', async () => {
+    const { call } = setup();
+    const asText = await call('POST', '/rest/batch/people', {
+      body: '[{}]',
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    expect(asText.body.messages).toEqual(['Body must be an array']);
+    const malformed = await call('POST', '/rest/people', { body: '{"city":' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toBe('BadRequestException');
+    expect((await call('POST', '/rest/people', { body: '"x"' })).status).toBe(400);
+    // An empty JSON body is {}: an empty record.
+    expect((await call('POST', '/rest/people', { body: '' })).status).toBe(201);
+  });
+
+  it('counts record requests against the rate limit after parsing, and answers Twenty 429s', async () => {
+    const { call } = setup({ limit: 2, windowMs: 30_000 });
+    expect((await call('GET', '/rest/people?limit=abc')).status).toBe(400);
+    expect((await call('GET', '/rest/persons')).status).toBe(400);
+    expect((await call('GET', '/rest/people')).status).toBe(200);
+    expect((await call('GET', '/rest/metadata/objects')).status).toBe(200);
+    expect((await call('GET', '/rest/people')).status).toBe(200);
+    const denied = await call('POST', '/rest/people', { body: '{}' });
+    expect(denied.status).toBe(429);
+    expect(Object.fromEntries(denied.headers)).toMatchObject({
+      'retry-after': '30',
+      'x-ratelimit-limit': '2',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.ceil((Date.parse('2025-03-01T12:00:00Z') + 30_000) / 1000)),
+    });
+    expect(denied.body).toEqual({
+      statusCode: 429,
+      error: 'RATE_LIMITED',
+      messages: ['Rate limit exceeded for apiKey: 2 requests per 30s.'],
+      limitKind: 'speed',
+      exhaustedKind: 'limit',
+      scope: {
+        spenderType: 'apiKey',
+        spenderId: '00000000-0000-4000-8000-0000000000aa',
+        operationType: 'API_REQUEST',
+      },
+      limit: 2,
+      remaining: 0,
+      periodCount: 30,
+      periodUnit: 'second',
+      retryAfterSeconds: 30,
+    });
+  });
+
+  it('opens a new window once the old one ends', async () => {
+    let clock = 0;
+    const { call } = setup({ limit: 1, windowMs: 1_000 }, () => clock);
+    expect((await call('GET', '/rest/people')).status).toBe(200);
+    expect((await call('GET', '/rest/people')).status).toBe(429);
+    clock = 1_000;
+    expect((await call('GET', '/rest/people')).status).toBe(200);
+  });
+});
+
+describe('twentyRouteKey', () => {
+  it('replaces ids with :id', () => {
+    const id = '20202020-ef5a-4822-9e08-cf6e4a4dcd6b';
+    expect(twentyRouteKey(new Request(`${BASE}/rest/people/${id}?depth=1`, { method: 'PATCH' }))).toBe(
+      'PATCH /rest/people/:id',
+    );
+    expect(twentyRouteKey(new Request(`${BASE}/rest/batch/people`, { method: 'POST' }))).toBe(
+      'POST /rest/batch/people',
+    );
+  });
+});
