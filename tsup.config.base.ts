@@ -4,10 +4,20 @@ import { defineConfig, type Options } from 'tsup';
  * Shared build for every package: ESM keeps its dependencies external; the CJS build bundles the
  * ESM-only ones (ky, p-retry) so `require()` works on any Node without relying on require(esm).
  */
-export function packageBuild(options: { esmOnlyDeps?: (string | RegExp)[]; entry?: string[] } = {}) {
+export function packageBuild(
+  options: {
+    esmOnlyDeps?: (string | RegExp)[];
+    entry?: string[];
+    /** Keep `node:` in imports: needed for built-ins that exist only under that name, like `node:sqlite`. */
+    keepNodeProtocol?: boolean;
+  } = {},
+) {
   const entry = options.entry ?? ['src/index.ts'];
   const shared: Options = {
     entry,
+    removeNodeProtocol: !options.keepNodeProtocol,
+    // Without tsup's protocol plugin, esbuild on the neutral platform must be told built-ins are external.
+    ...(options.keepNodeProtocol && { external: [/^node:/] }),
     target: 'node22',
     platform: 'neutral',
     sourcemap: true,

@@ -8,6 +8,7 @@ export const workspaceAliases = readdirSync(packagesDir).flatMap((dir) => {
   const src = join(packagesDir, dir, 'src');
   return [
     { find: new RegExp(`^@patchbay/${dir}/msw$`), replacement: join(src, 'msw.ts') },
+    { find: new RegExp(`^@patchbay/${dir}/testing$`), replacement: join(src, 'testing', 'index.ts') },
     { find: new RegExp(`^@patchbay/${dir}$`), replacement: join(src, 'index.ts') },
   ];
 });

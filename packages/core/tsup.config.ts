@@ -1,3 +1,8 @@
 import { packageBuild } from '../../tsup.config.base.ts';
 
-export default packageBuild({ esmOnlyDeps: ['ky', 'p-retry', 'is-network-error'] });
+// `testing` is a second entry point (`@patchbay/core/testing`): the store contract suite, which imports
+// vitest and so must never be reachable from the main entry.
+export default packageBuild({
+  esmOnlyDeps: ['ky', 'p-retry', 'is-network-error'],
+  entry: ['src/index.ts', 'src/testing/index.ts'],
+});

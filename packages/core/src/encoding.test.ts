@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.ts';
+import { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding.ts';
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
 
@@ -81,4 +81,24 @@ describe('base64', () => {
       expect(fromBase64(text)).toBeUndefined();
     },
   );
+});
+
+describe('toBase64Url', () => {
+  it('uses - and _ instead of + and /, without padding', () => {
+    expect(toBase64Url(Uint8Array.of(0xfb, 0xff))).toBe('-_8');
+    expect(toBase64(Uint8Array.of(0xfb, 0xff))).toBe('+/8=');
+  });
+
+  it('round-trips all 256 byte values through fromBase64', () => {
+    const text = toBase64Url(ALL_BYTES);
+    expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(fromBase64(text)).toEqual(ALL_BYTES);
+  });
+
+  it('round-trips every length modulo 3 (no padding needed to decode)', () => {
+    for (const length of [0, 1, 2, 3, 4, 5]) {
+      const bytes = ALL_BYTES.slice(0, length);
+      expect(fromBase64(toBase64Url(bytes))).toEqual(bytes);
+    }
+  });
 });

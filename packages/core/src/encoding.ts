@@ -27,6 +27,10 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** Unpadded base64url (RFC 4648 §5) of bytes: safe in URLs, file names and dotted tokens. */
+export const toBase64Url = (bytes: Uint8Array): string =>
+  toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
 /** Bytes of a base64 (or base64url) string, or undefined when it is not base64. */
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   const normalized = text.replace(/-/g, '+').replace(/_/g, '/');

@@ -8,7 +8,18 @@ export {
 export { codeForStatus, errorFromResponse, type FailedResponse } from './classify.ts';
 export { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from './config.ts';
 export { booleanFromEnv, httpUrl, secretString } from './config-schemas.ts';
-export { fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.ts';
+export {
+  type ConfigStore,
+  type ConfigStoreOptions,
+  createConfigStore,
+  type IntegrationConfig,
+  type IntegrationConfigInput,
+  integrationConfigInputSchema,
+  integrationConfigSchema,
+  SYNC_MODES,
+  syncModeSchema,
+} from './config-store.ts';
+export { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding.ts';
 export {
   ERROR_CODES,
   type ErrorCode,
@@ -36,7 +47,15 @@ export {
   type RequestOptions,
 } from './http-client.ts';
 export { createIdempotencyKey, type IdempotencyOptions } from './idempotency.ts';
+export {
+  type IntegrationConfigDefaults,
+  type ResolvedIntegrationConfig,
+  type ResolveIntegrationConfigOptions,
+  resolvedIntegrationConfigSchema,
+  resolveIntegrationConfig,
+} from './integration-config.ts';
 export { type LogFields, type Logger, noopLogger } from './logger.ts';
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { parseOptions } from './options.ts';
 export {
   collectPages,
@@ -57,7 +76,14 @@ export { backoffDelay, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.
 export { parseRetryAfterMs } from './retry-after.ts';
 export { type SchemaValidation, validateSchema } from './schema.ts';
 export { revealSecret, Secret, toSecret } from './secret.ts';
+export {
+  createSecretCipher,
+  MIN_SECRET_KEY_LENGTH,
+  type SecretCipher,
+  type SecretCipherOptions,
+} from './secret-cipher.ts';
 export { sleep } from './sleep.ts';
+export { stableHash, stableStringify } from './stable-hash.ts';
 export {
   type SignStandardWebhookOptions,
   type StandardWebhook,
@@ -65,5 +91,27 @@ export {
   type VerifyStandardWebhookOptions,
   verifyStandardWebhook,
 } from './standard-webhooks.ts';
+export type {
+  ConfigRowStore,
+  IntegrationStore,
+  Lease,
+  Mapping,
+  MappingScope,
+  MappingStore,
+  OutboxEntry,
+  RunCounts,
+  StoredIntegrationConfig,
+  StoredIntegrationConfigInput,
+  SyncMode,
+  SyncRun,
+  SyncStateStore,
+} from './store.ts';
+export {
+  validateExternalIds,
+  validateLeaseRequest,
+  validateMappingBatch,
+  validateOutboxBatch,
+  validateScope,
+} from './store-validation.ts';
 export { timeoutSignal, withTimeout } from './timeout.ts';
 export { type WithRetryOptions, withRetry } from './with-retry.ts';

@@ -2,7 +2,9 @@ import type { ApiResult } from './result.ts';
 
 // The persistence contract every sync depends on. Adapters (@patchbay/store-sqlite, @patchbay/store-postgres)
 // implement it; the reusable contract suite (`@patchbay/core/testing`) proves each one behaves the same.
-// Every method returns an ApiResult: a database failure is a typed error, never a throw.
+// Every method returns an ApiResult: a database failure is a typed error, never a throw. Input goes through the
+// shared checks of store-validation.ts first: an invalid entry is a VALIDATION_ERROR naming it, and nothing of
+// its batch is written. Timestamps are integer epoch milliseconds.
 
 /** The (integration, object type) a mapping belongs to, e.g. `{ integration: 'twenty-crm', objectType: 'person' }`. */
 export interface MappingScope {
@@ -24,7 +26,10 @@ export interface Mapping {
 export interface MappingStore {
   /** The mappings of the given external ids that exist, keyed by external id. */
   getMany(scope: MappingScope, externalIds: readonly string[]): Promise<ApiResult<Map<string, Mapping>>>;
-  /** Inserts or replaces every entry in ONE transaction: after a crash, all of them or none are stored. */
+  /**
+   * Inserts or replaces every entry in ONE transaction: after a crash, all of them or none are stored.
+   * When an external id appears twice, the last entry wins; `written` counts distinct external ids.
+   */
   putMany(scope: MappingScope, entries: readonly Mapping[]): Promise<ApiResult<{ written: number }>>;
   /** Removes mappings (e.g. the remote record was deleted). */
   deleteMany(scope: MappingScope, externalIds: readonly string[]): Promise<ApiResult<{ deleted: number }>>;
@@ -63,9 +68,17 @@ export type StoredIntegrationConfigInput = Partial<
 export interface ConfigRowStore {
   get(integration: string): Promise<ApiResult<StoredIntegrationConfig | null>>;
   /** `CONFLICT` when the integration already has a row. */
-  create(integration: string, input: StoredIntegrationConfigInput, userId: string | null): Promise<ApiResult<StoredIntegrationConfig>>;
+  create(
+    integration: string,
+    input: StoredIntegrationConfigInput,
+    userId: string | null,
+  ): Promise<ApiResult<StoredIntegrationConfig>>;
   /** `NOT_FOUND` when the integration has no row. */
-  update(integration: string, input: StoredIntegrationConfigInput, userId: string | null): Promise<ApiResult<StoredIntegrationConfig>>;
+  update(
+    integration: string,
+    input: StoredIntegrationConfigInput,
+    userId: string | null,
+  ): Promise<ApiResult<StoredIntegrationConfig>>;
   exists(integration: string): Promise<ApiResult<boolean>>;
 }
 
@@ -114,23 +127,30 @@ export interface SyncStateStore {
   setCheckpoint(name: string, value: string): Promise<ApiResult<void>>;
 
   startRun(name: string): Promise<ApiResult<SyncRun>>;
+  /** `NOT_FOUND` for an unknown id, `CONFLICT` for a run that has already finished. */
   finishRun(
     id: string,
     outcome: { status: 'succeeded' | 'failed'; counts: RunCounts; lastErrorCode?: string | null },
   ): Promise<ApiResult<SyncRun>>;
-  /** Newest first. */
+  /** Newest first (by start, then by order of starting); `limit` defaults to 20. */
   listRuns(name: string, options?: { limit?: number }): Promise<ApiResult<SyncRun[]>>;
 
-  /** Takes the lease when it is free or lapsed; `null` data when another owner holds it. */
+  /**
+   * Takes the lease when it is free, lapsed, or held by the same `owner` (a restarted worker); `null` data
+   * when another owner holds it. Every acquisition issues a new token.
+   */
   acquireLease(name: string, options: { owner: string; ttlMs: number }): Promise<ApiResult<Lease | null>>;
-  /** Extends a lease still held by `lease.token`; `null` data when it was lost (lapsed and taken). */
+  /**
+   * Extends a lease still held by `lease.token` to now + `ttlMs`; `null` data when it was lost (taken over,
+   * or released). A lapsed lease nobody took yet can still be renewed.
+   */
   renewLease(lease: Lease, options: { ttlMs: number }): Promise<ApiResult<Lease | null>>;
   /** Gives the lease up if still held by `lease.token`. */
   releaseLease(lease: Lease): Promise<ApiResult<void>>;
 
-  /** Records in-flight writes, in one transaction. */
+  /** Records in-flight writes, in one transaction; an entry for an external id already there replaces it. */
   outboxPut(scope: MappingScope, entries: readonly OutboxEntry[]): Promise<ApiResult<void>>;
-  /** In-flight writes left behind (e.g. by a crash), oldest first. */
+  /** In-flight writes left behind (e.g. by a crash), oldest `createdAt` first; `limit` defaults to 1 000. */
   outboxList(scope: MappingScope, options?: { limit?: number }): Promise<ApiResult<OutboxEntry[]>>;
   outboxDelete(scope: MappingScope, externalIds: readonly string[]): Promise<ApiResult<void>>;
 }

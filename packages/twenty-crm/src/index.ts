@@ -1,4 +1,12 @@
 export {
+  createTwentyAdminHandler,
+  type TwentyAdminConfigView,
+  type TwentyAdminErrorBody,
+  type TwentyAdminErrorCode,
+  type TwentyAdminHandlerOptions,
+  type TwentyAdminPrincipal,
+} from './admin-handler.ts';
+export {
   type CompanyField,
   createTwentyClient,
   type PersonField,
@@ -12,4 +20,19 @@ export { type Comparator, type FieldCondition, serializeFilter, type TwentyFilte
 export type { FieldMetadata, FieldSpec, MetadataResource, ObjectMetadata } from './metadata.ts';
 export { type Person, type PersonInput, personSchema } from './person.ts';
 export type { BatchOptions, ListOptions, RecordResource, WriteOptions } from './records.ts';
+export {
+  createTwentySync,
+  type SyncFailure,
+  type SyncProgress,
+  type SyncReport,
+  type TwentySync,
+  type TwentySyncOptions,
+  type UpsertOutcome,
+} from './sync.ts';
+export {
+  createTwentySyncFromEnv,
+  type TwentySyncFromEnv,
+  type TwentySyncFromEnvOptions,
+} from './sync-from-env.ts';
+export { type CompanyRecord, EXTERNAL_ID_FIELD, type PersonRecord } from './sync-records.ts';
 export { type TwentyWebhook, verifyTwentyWebhook } from './webhook.ts';

@@ -10,6 +10,7 @@ describe('refineTwentyError', () => {
     'POST /rest/people failed with 400: A duplicate entry was detected',
     'POST /rest/people failed with 400: Duplicate Emails. Please set a unique one.',
     'POST /rest/batch/people failed with 400: Record already exists',
+    'POST /rest/batch/people failed with 400: Multiple records found with the same unique field values for id (id: 1); emails (emails.primaryEmail: b@x.io). Cannot determine which record to update.',
   ])('turns a unique violation into CONFLICT: %s', (message) => {
     expect(refineTwentyError(bad(message))).toMatchObject({
       code: 'CONFLICT',

@@ -1,0 +1,221 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { type ConfigStore, createConfigStore } from './config-store.ts';
+import { IntegrationError } from './errors.ts';
+import { createMemoryStore } from './memory-store.ts';
+import { err } from './result.ts';
+import { Secret } from './secret.ts';
+import type { ConfigRowStore } from './store.ts';
+
+const SECRET_KEY = 'config-store-test-key-0123456789';
+const API_KEY = 'tw_live_abcdefghijklmnop0123456789';
+
+function setup(): { rows: ConfigRowStore; configs: ConfigStore } {
+  const rows = createMemoryStore().configs;
+  return { rows, configs: createConfigStore({ rows, secretKey: SECRET_KEY }) };
+}
+
+describe('createConfigStore', () => {
+  it('creates a configuration and reads it back with the API key as a Secret', async () => {
+    const { configs } = setup();
+    const created = await configs.createConfig(
+      'twenty-crm',
+      { baseUrl: 'https://api.twenty.com', apiKey: API_KEY, enabled: true, syncMode: 'direct_crm' },
+      'user-1',
+    );
+    if (!created.success) throw created.error;
+    expect(created.data).toMatchObject({
+      integration: 'twenty-crm',
+      baseUrl: 'https://api.twenty.com',
+      enabled: true,
+      syncMode: 'direct_crm',
+      settings: {},
+      createdBy: 'user-1',
+      updatedBy: 'user-1',
+    });
+    expect(created.data.apiKey).toBeInstanceOf(Secret);
+    expect(created.data.apiKey?.reveal()).toBe(API_KEY);
+
+    const read = await configs.getConfig('twenty-crm');
+    if (!read.success) throw read.error;
+    expect(read.data?.apiKey?.reveal()).toBe(API_KEY);
+    expect(await configs.exists('twenty-crm')).toEqual({ success: true, data: true });
+  });
+
+  it('stores only ciphertext in the rows, a fresh one on every write', async () => {
+    const { rows, configs } = setup();
+    await configs.createConfig('crm', { apiKey: API_KEY }, null);
+    const first = await rows.get('crm');
+    if (!first.success || !first.data) throw new Error('no row');
+    expect(first.data.apiKeyCiphertext).toMatch(/^v1\./);
+    expect(first.data.apiKeyCiphertext).not.toContain(API_KEY);
+    await configs.updateConfig('crm', { apiKey: API_KEY }, null);
+    const second = await rows.get('crm');
+    expect(second.success && second.data?.apiKeyCiphertext).not.toBe(first.data.apiKeyCiphertext);
+  });
+
+  it('accepts the API key as a Secret', async () => {
+    const { configs } = setup();
+    const created = await configs.createConfig('crm', { apiKey: new Secret(API_KEY) }, null);
+    expect(created.success && created.data.apiKey?.reveal()).toBe(API_KEY);
+  });
+
+  it('never prints the API key: JSON.stringify and inspect of the configuration show [REDACTED]', async () => {
+    const { configs } = setup();
+    const created = await configs.createConfig(
+      'crm',
+      { apiKey: API_KEY, baseUrl: 'https://x.example' },
+      null,
+    );
+    if (!created.success) throw created.error;
+    expect(JSON.stringify(created.data)).not.toContain(API_KEY);
+    expect(JSON.stringify(created.data)).toContain('"apiKey":"[REDACTED]"');
+    expect(inspect(created.data, { depth: 10 })).not.toContain(API_KEY);
+  });
+
+  it('reads null for an integration without a row', async () => {
+    const { configs } = setup();
+    expect(await configs.getConfig('crm')).toEqual({ success: true, data: null });
+    expect(await configs.exists('crm')).toEqual({ success: true, data: false });
+  });
+
+  it('updates only the given fields; null clears the key; updatedBy changes', async () => {
+    const { configs } = setup();
+    await configs.createConfig('crm', { baseUrl: 'https://one.example', apiKey: API_KEY }, 'creator');
+    const updated = await configs.updateConfig(
+      'crm',
+      { enabled: true, settings: { objects: ['person'] } },
+      'editor',
+    );
+    if (!updated.success) throw updated.error;
+    expect(updated.data).toMatchObject({
+      baseUrl: 'https://one.example',
+      enabled: true,
+      settings: { objects: ['person'] },
+      createdBy: 'creator',
+      updatedBy: 'editor',
+    });
+    expect(updated.data.apiKey?.reveal()).toBe(API_KEY);
+    const cleared = await configs.updateConfig('crm', { apiKey: null, baseUrl: null }, 'editor');
+    expect(cleared.success && cleared.data).toMatchObject({ apiKey: null, baseUrl: null });
+  });
+
+  it('passes CONFLICT and NOT_FOUND from the rows through', async () => {
+    const { configs } = setup();
+    await configs.createConfig('crm', {}, null);
+    const again = await configs.createConfig('crm', {}, null);
+    expect(again.success === false && again.error.code).toBe('CONFLICT');
+    const missing = await configs.updateConfig('other', { enabled: true }, null);
+    expect(missing.success === false && missing.error.code).toBe('NOT_FOUND');
+  });
+
+  it('reports every invalid field as VALIDATION_ERROR by name, never by value, and writes nothing', async () => {
+    const { configs } = setup();
+    const result = await configs.createConfig(
+      'crm',
+      {
+        baseUrl: 'ftp://files.example.com',
+        apiKey: '',
+        syncMode: 'sometimes' as 'platform',
+        enabled: 'yes' as unknown as boolean,
+        settings: 'none' as unknown as Record<string, unknown>,
+      },
+      null,
+    );
+    if (result.success) throw new Error('expected a failure');
+    expect(result.error.code).toBe('VALIDATION_ERROR');
+    expect(result.error.issues?.map((issue) => issue.field).sort()).toEqual([
+      'apiKey',
+      'baseUrl',
+      'enabled',
+      'settings',
+      'syncMode',
+    ]);
+    expect(result.error.message).toContain('baseUrl: must be an http(s) URL');
+    expect(result.error.message).toContain('apiKey: must be a non-empty string');
+    expect(result.error.message).toContain('syncMode: must be one of disabled, platform, direct_crm');
+    expect(result.error.message).not.toContain('ftp://');
+    expect(result.error.message).not.toContain('sometimes');
+    expect(await configs.exists('crm')).toEqual({ success: true, data: false });
+  });
+
+  it('refuses unknown fields by name instead of dropping them', async () => {
+    const { configs } = setup();
+    const result = await configs.createConfig('crm', { apikey: API_KEY } as never, null);
+    expect(result.success === false && result.error.issues).toEqual([
+      { field: 'apikey', message: 'unknown field' },
+    ]);
+  });
+
+  it('refuses settings that cannot be stored as JSON', async () => {
+    const { configs } = setup();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const result = await configs.createConfig('crm', { settings: cyclic }, null);
+    expect(result.success === false && result.error.field).toBe('settings');
+  });
+
+  it.each(['', ' crm', 'x'.repeat(201)])(
+    'refuses the integration name %j with VALIDATION_ERROR',
+    async (name) => {
+      const { configs } = setup();
+      for (const result of [
+        await configs.createConfig(name, {}, null),
+        await configs.updateConfig(name, {}, null),
+        await configs.getConfig(name),
+        await configs.exists(name),
+      ]) {
+        expect(result.success === false && result.error.field).toBe('integration');
+      }
+    },
+  );
+
+  it('answers CONFIG_ERROR on field apiKey when the secret key does not decrypt the stored key', async () => {
+    const { rows, configs } = setup();
+    await configs.createConfig('crm', { apiKey: API_KEY }, null);
+    const otherKey = createConfigStore({ rows, secretKey: 'a-different-key-9876543210' });
+    const result = await otherKey.getConfig('crm');
+    if (result.success) throw new Error('expected a failure');
+    expect(result.error.code).toBe('CONFIG_ERROR');
+    expect(result.error.field).toBe('apiKey');
+    expect(result.error.message).toContain('The secret key does not decrypt the stored API key');
+    expect(result.error.message).toContain('crm');
+    expect(JSON.stringify(result.error)).not.toContain(API_KEY);
+  });
+
+  it('answers CONFIG_ERROR for a stored row that is not valid (e.g. written by hand)', async () => {
+    const { rows } = setup();
+    await rows.create('crm', { syncMode: 'sideways' as 'platform' }, null);
+    const result = await createConfigStore({ rows, secretKey: SECRET_KEY }).getConfig('crm');
+    expect(result.success === false && result.error.code).toBe('CONFIG_ERROR');
+    expect(result.success === false && result.error.field).toBe('syncMode');
+  });
+
+  it('returns a database failure as it is', async () => {
+    const failure = err(new IntegrationError('OPERATION_FAILED', 'database is down', { retryable: true }));
+    const rows: ConfigRowStore = {
+      get: async () => failure,
+      create: async () => failure,
+      update: async () => failure,
+      exists: async () => failure,
+    };
+    const configs = createConfigStore({ rows, secretKey: SECRET_KEY });
+    expect(await configs.getConfig('crm')).toBe(failure);
+    expect(await configs.createConfig('crm', { apiKey: API_KEY }, null)).toBe(failure);
+    expect(await configs.exists('crm')).toBe(failure);
+  });
+
+  it('throws CONFIG_ERROR naming each bad option', () => {
+    let thrown: unknown;
+    try {
+      createConfigStore({ rows: {} as ConfigRowStore, secretKey: 'short' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    const error = thrown as IntegrationError;
+    expect(error.code).toBe('CONFIG_ERROR');
+    expect(error.issues?.map((issue) => issue.field)).toEqual(['rows', 'secretKey']);
+    expect(error.message).not.toContain('short');
+  });
+});

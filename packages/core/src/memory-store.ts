@@ -1,0 +1,366 @@
+import { IntegrationError } from './errors.ts';
+import { type ApiResult, err, ok } from './result.ts';
+import type {
+  ConfigRowStore,
+  IntegrationStore,
+  Lease,
+  Mapping,
+  MappingScope,
+  MappingStore,
+  OutboxEntry,
+  StoredIntegrationConfig,
+  SyncRun,
+  SyncStateStore,
+} from './store.ts';
+import {
+  validateExternalIds,
+  validateLeaseRequest,
+  validateMappingBatch,
+  validateOutboxBatch,
+  validateScope,
+} from './store-validation.ts';
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Epoch-milliseconds clock for timestamps and lease expiry. Default `Date.now`; inject one in tests. */
+  now?: () => number;
+}
+
+// The defaults documented on the contract (store.ts).
+const DEFAULT_PAGE_SIZE = 1_000;
+const DEFAULT_RUN_LIMIT = 20;
+const DEFAULT_OUTBOX_LIMIT = 1_000;
+
+// Scope keys join with a character no sane integration or object-type name contains, so 'a/b'+'c' and
+// 'a'+'b/c' stay apart.
+const scopeKey = (scope: MappingScope): string => `${scope.integration}\u0000${scope.objectType}`;
+
+// The external-id order of `iterate`: code-unit order, which matches SQL BINARY collation for ASCII ids.
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const copyMapping = (mapping: Mapping): Mapping => ({
+  externalId: mapping.externalId,
+  remoteId: mapping.remoteId,
+  contentHash: mapping.contentHash ?? null,
+  syncedAt: mapping.syncedAt,
+});
+
+/**
+ * A complete `IntegrationStore` in memory, for tests, demos and single-process tools. Nothing survives the
+ * process; every call is atomic because nothing in it awaits.
+ * @example const store = createMemoryStore(); await store.mappings.putMany(scope, mappings);
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): IntegrationStore {
+  const now = options.now ?? Date.now;
+  const mappingsByScope = new Map<string, Map<string, Mapping>>();
+  const outboxByScope = new Map<string, Map<string, OutboxEntry>>();
+  const configs = new Map<string, StoredIntegrationConfig>();
+  const checkpoints = new Map<string, string>();
+  const runs: SyncRun[] = [];
+  const leases = new Map<string, Lease>();
+  let closed = false;
+
+  const scoped = <T>(maps: Map<string, Map<string, T>>, scope: MappingScope): Map<string, T> => {
+    const key = scopeKey(scope);
+    let map = maps.get(key);
+    if (!map) {
+      map = new Map();
+      maps.set(key, map);
+    }
+    return map;
+  };
+
+  // A closed store answers like a closed database connection would, so tests of shutdown paths are honest.
+  const guard = (): ApiResult<never> | undefined =>
+    closed ? err(new IntegrationError('OPERATION_FAILED', 'The memory store is closed')) : undefined;
+
+  // Checks everything before touching anything: a bad entry anywhere writes nothing.
+  const putMappings = (scope: MappingScope, entries: readonly Mapping[]): ApiResult<{ written: number }> => {
+    const closedResult = guard();
+    if (closedResult) return closedResult;
+    const checkedScope = validateScope(scope);
+    if (!checkedScope.success) return checkedScope;
+    const batch = validateMappingBatch(entries);
+    if (!batch.success) return batch;
+    const map = scoped(mappingsByScope, scope);
+    for (const entry of batch.data) map.set(entry.externalId, entry);
+    return ok({ written: batch.data.length });
+  };
+
+  // Scope and ids of a read or delete, checked the same way as writes.
+  const checkIds = (scope: MappingScope, externalIds: readonly string[]): ApiResult<string[]> => {
+    const closedResult = guard();
+    if (closedResult) return closedResult;
+    const checkedScope = validateScope(scope);
+    return checkedScope.success ? validateExternalIds(externalIds) : checkedScope;
+  };
+
+  const mappings: MappingStore = {
+    async getMany(scope, externalIds) {
+      const ids = checkIds(scope, externalIds);
+      if (!ids.success) return ids;
+      const map = mappingsByScope.get(scopeKey(scope));
+      const found = new Map<string, Mapping>();
+      for (const id of ids.data) {
+        const mapping = map?.get(id);
+        if (mapping) found.set(id, copyMapping(mapping));
+      }
+      return ok(found);
+    },
+
+    async putMany(scope, entries) {
+      return putMappings(scope, entries);
+    },
+
+    async deleteMany(scope, externalIds) {
+      const ids = checkIds(scope, externalIds);
+      if (!ids.success) return ids;
+      const map = mappingsByScope.get(scopeKey(scope));
+      let deleted = 0;
+      for (const id of ids.data) if (map?.delete(id)) deleted++;
+      return ok({ deleted });
+    },
+
+    async *iterate(scope, iterateOptions = {}) {
+      const pageSize = iterateOptions.pageSize ?? DEFAULT_PAGE_SIZE;
+      if (!Number.isInteger(pageSize) || pageSize < 1) {
+        yield err(
+          new IntegrationError('VALIDATION_ERROR', 'pageSize must be a positive integer', {
+            field: 'pageSize',
+          }),
+        );
+        return;
+      }
+      const closedAtStart = guard();
+      if (closedAtStart) {
+        yield closedAtStart;
+        return;
+      }
+      // Ids are sorted once up front; values are read live, so a mapping deleted mid-iteration is skipped.
+      const map = mappingsByScope.get(scopeKey(scope));
+      const ids = [...(map?.keys() ?? [])].sort(compareIds);
+      let page: Mapping[] = [];
+      for (const id of ids) {
+        const closedResult = guard();
+        if (closedResult) {
+          yield closedResult;
+          return;
+        }
+        const mapping = map!.get(id);
+        if (mapping) page.push(copyMapping(mapping));
+        if (page.length === pageSize) {
+          yield ok(page);
+          page = [];
+        }
+      }
+      if (page.length > 0) yield ok(page);
+    },
+
+    async count(scope) {
+      return guard() ?? ok(mappingsByScope.get(scopeKey(scope))?.size ?? 0);
+    },
+  };
+
+  const configRows: ConfigRowStore = {
+    async get(integration) {
+      const row = configs.get(integration);
+      return guard() ?? ok(row ? structuredClone(row) : null);
+    },
+
+    async create(integration, input, userId) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      if (configs.has(integration)) {
+        return err(
+          new IntegrationError('CONFLICT', `Integration ${integration} already has a configuration`),
+        );
+      }
+      const at = now();
+      const row: StoredIntegrationConfig = {
+        integration,
+        baseUrl: input.baseUrl ?? null,
+        apiKeyCiphertext: input.apiKeyCiphertext ?? null,
+        enabled: input.enabled ?? false,
+        syncMode: input.syncMode ?? 'disabled',
+        settings: structuredClone(input.settings ?? {}),
+        createdBy: userId,
+        updatedBy: userId,
+        createdAt: at,
+        updatedAt: at,
+      };
+      configs.set(integration, row);
+      return ok(structuredClone(row));
+    },
+
+    async update(integration, input, userId) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const current = configs.get(integration);
+      if (!current) {
+        return err(new IntegrationError('NOT_FOUND', `Integration ${integration} has no configuration`));
+      }
+      const row: StoredIntegrationConfig = {
+        ...current,
+        ...(input.baseUrl !== undefined && { baseUrl: input.baseUrl }),
+        ...(input.apiKeyCiphertext !== undefined && { apiKeyCiphertext: input.apiKeyCiphertext }),
+        ...(input.enabled !== undefined && { enabled: input.enabled }),
+        ...(input.syncMode !== undefined && { syncMode: input.syncMode }),
+        ...(input.settings !== undefined && { settings: structuredClone(input.settings) }),
+        updatedBy: userId,
+        updatedAt: now(),
+      };
+      configs.set(integration, row);
+      return ok(structuredClone(row));
+    },
+
+    async exists(integration) {
+      return guard() ?? ok(configs.has(integration));
+    },
+  };
+
+  const copyRun = (run: SyncRun): SyncRun => ({ ...run, counts: { ...run.counts } });
+  const badLimit = () =>
+    err<never>(
+      new IntegrationError('VALIDATION_ERROR', 'limit must be a positive integer', { field: 'limit' }),
+    );
+
+  const syncState: SyncStateStore = {
+    async getCheckpoint(name) {
+      return guard() ?? ok(checkpoints.get(name) ?? null);
+    },
+
+    async setCheckpoint(name, value) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      checkpoints.set(name, value);
+      return ok(undefined);
+    },
+
+    async startRun(name) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const run: SyncRun = {
+        id: crypto.randomUUID(),
+        name,
+        status: 'running',
+        startedAt: now(),
+        finishedAt: null,
+        counts: { created: 0, updated: 0, unchanged: 0, failed: 0 },
+        lastErrorCode: null,
+      };
+      runs.push(run);
+      return ok(copyRun(run));
+    },
+
+    async finishRun(id, outcome) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const run = runs.find((candidate) => candidate.id === id);
+      if (!run) return err(new IntegrationError('NOT_FOUND', `No sync run ${id}`));
+      if (run.status !== 'running') {
+        return err(new IntegrationError('CONFLICT', `Sync run ${id} has already finished (${run.status})`));
+      }
+      run.status = outcome.status;
+      run.finishedAt = now();
+      run.counts = { ...outcome.counts };
+      run.lastErrorCode = outcome.lastErrorCode ?? null;
+      return ok(copyRun(run));
+    },
+
+    async listRuns(name, listOptions = {}) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const limit = listOptions.limit ?? DEFAULT_RUN_LIMIT;
+      if (!Number.isSafeInteger(limit) || limit < 1) return badLimit();
+      // Latest start first; among equal starts, the one started last. Reversing first makes the stable
+      // sort keep that second order.
+      const newestFirst = runs.filter((run) => run.name === name).reverse();
+      newestFirst.sort((a, b) => b.startedAt - a.startedAt);
+      return ok(newestFirst.slice(0, limit).map(copyRun));
+    },
+
+    async acquireLease(name, { owner, ttlMs }) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const checked = validateLeaseRequest(name, { owner, ttlMs });
+      if (!checked.success) return checked;
+      const at = now();
+      const current = leases.get(name);
+      // The holder itself may take its lease again (e.g. after a restart under the same owner id); it gets
+      // a new token, so any stale copy of the old lease can no longer renew or release it.
+      if (current && current.expiresAt > at && current.owner !== owner) return ok(null);
+      const lease: Lease = { name, owner, token: crypto.randomUUID(), expiresAt: at + ttlMs };
+      leases.set(name, lease);
+      return ok({ ...lease });
+    },
+
+    async renewLease(lease, { ttlMs }) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const checked = validateLeaseRequest(lease.name, { ttlMs });
+      if (!checked.success) return checked;
+      const current = leases.get(lease.name);
+      if (!current || current.token !== lease.token) return ok(null);
+      current.expiresAt = now() + ttlMs;
+      return ok({ ...current });
+    },
+
+    async releaseLease(lease) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      if (leases.get(lease.name)?.token === lease.token) leases.delete(lease.name);
+      return ok(undefined);
+    },
+
+    async outboxPut(scope, entries) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const checkedScope = validateScope(scope);
+      if (!checkedScope.success) return checkedScope;
+      const batch = validateOutboxBatch(entries);
+      if (!batch.success) return batch;
+      const map = scoped(outboxByScope, scope);
+      for (const entry of batch.data) {
+        // Re-recording an entry moves it to the back, like a fresh insert: it is the newest in flight.
+        map.delete(entry.externalId);
+        map.set(entry.externalId, entry);
+      }
+      return ok(undefined);
+    },
+
+    async outboxList(scope, listOptions = {}) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const limit = listOptions.limit ?? DEFAULT_OUTBOX_LIMIT;
+      if (!Number.isSafeInteger(limit) || limit < 1) return badLimit();
+      const entries = [...(outboxByScope.get(scopeKey(scope))?.values() ?? [])];
+      // Stable sort: entries with the same createdAt keep their insertion order.
+      entries.sort((a, b) => a.createdAt - b.createdAt);
+      return ok(entries.slice(0, limit).map((entry) => ({ ...entry })));
+    },
+
+    async outboxDelete(scope, externalIds) {
+      const ids = checkIds(scope, externalIds);
+      if (!ids.success) return ids;
+      const map = outboxByScope.get(scopeKey(scope));
+      for (const id of ids.data) map?.delete(id);
+      return ok(undefined);
+    },
+  };
+
+  return {
+    mappings,
+    configs: configRows,
+    syncState,
+    async commitMappings(scope, entries) {
+      const written = putMappings(scope, entries);
+      if (!written.success) return written;
+      const outbox = outboxByScope.get(scopeKey(scope));
+      for (const entry of entries) outbox?.delete(entry.externalId);
+      return written;
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}

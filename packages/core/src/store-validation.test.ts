@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { Mapping, OutboxEntry } from './store.ts';
+import {
+  validateExternalIds,
+  validateLeaseRequest,
+  validateMappingBatch,
+  validateOutboxBatch,
+  validateScope,
+} from './store-validation.ts';
+
+const mapping = (externalId: string, remoteId = `r-${externalId}`): Mapping => ({
+  externalId,
+  remoteId,
+  contentHash: null,
+  syncedAt: 1,
+});
+
+describe('validateScope', () => {
+  it('accepts non-empty names', () => {
+    expect(validateScope({ integration: 'crm', objectType: 'person' }).success).toBe(true);
+  });
+
+  it('names every empty or missing part', () => {
+    const result = validateScope({ integration: '', objectType: undefined as unknown as string });
+    expect(result.success === false && result.error.issues?.map((i) => i.field)).toEqual([
+      'scope.integration',
+      'scope.objectType',
+    ]);
+  });
+});
+
+describe('validateMappingBatch', () => {
+  it('keeps the last entry per external id, in first-seen order', () => {
+    const result = validateMappingBatch([mapping('a', '1'), mapping('b'), mapping('a', '2')]);
+    expect(result.success && result.data).toEqual([mapping('a', '2'), mapping('b')]);
+  });
+
+  it('fills a missing content hash with null', () => {
+    const result = validateMappingBatch([{ externalId: 'a', remoteId: 'r', syncedAt: 1 } as Mapping]);
+    expect(result.success && result.data[0]?.contentHash).toBeNull();
+  });
+
+  it('names the index and field of every bad entry, never the value, and lists at most five', () => {
+    const bad = [
+      mapping('ok'),
+      { externalId: '', remoteId: 'secret-remote', contentHash: 5, syncedAt: Number.POSITIVE_INFINITY },
+      null,
+      ...Array.from({ length: 5 }, () => ({ externalId: 'x', remoteId: '', contentHash: null, syncedAt: 1 })),
+    ] as unknown as Mapping[];
+    const result = validateMappingBatch(bad);
+    if (result.success) throw new Error('expected failure');
+    expect(result.error.code).toBe('VALIDATION_ERROR');
+    expect(result.error.field).toBe('entries.1.externalId');
+    expect(result.error.issues?.slice(0, 5).map((i) => i.field)).toEqual([
+      'entries.1.externalId',
+      'entries.1.contentHash',
+      'entries.1.syncedAt',
+      'entries.2',
+      'entries.3.remoteId',
+    ]);
+    expect(result.error.issues).toHaveLength(9);
+    expect(result.error.message).toContain('and 4 more');
+    expect(result.error.message).not.toContain('secret-remote');
+  });
+
+  it('refuses a non-array', () => {
+    expect(validateMappingBatch('nope' as unknown as Mapping[]).success).toBe(false);
+  });
+});
+
+describe('validateOutboxBatch', () => {
+  const entry = (externalId: string, operation = 'create'): OutboxEntry => ({
+    externalId,
+    operation,
+    contentHash: 'h',
+    createdAt: 1,
+  });
+
+  it('keeps the last entry per external id, moved to where it was last recorded', () => {
+    const result = validateOutboxBatch([entry('a'), entry('b'), entry('a', 'update')]);
+    expect(result.success && result.data).toEqual([entry('b'), entry('a', 'update')]);
+  });
+
+  it('names a missing operation and a bad createdAt', () => {
+    const result = validateOutboxBatch([
+      { externalId: 'a', operation: '', contentHash: null, createdAt: Number.NaN },
+    ]);
+    expect(result.success === false && result.error.issues?.map((i) => i.field)).toEqual([
+      'entries.0.operation',
+      'entries.0.createdAt',
+    ]);
+  });
+});
+
+describe('validateExternalIds', () => {
+  it('drops duplicates and allows the empty string (it matches nothing)', () => {
+    expect(validateExternalIds(['a', 'b', 'a', ''])).toEqual({ success: true, data: ['a', 'b', ''] });
+  });
+
+  it('names a non-string id by index', () => {
+    const result = validateExternalIds(['a', 7 as unknown as string]);
+    expect(result.success === false && result.error.field).toBe('externalIds.1');
+  });
+});
+
+describe('validateLeaseRequest', () => {
+  it('accepts a name, an owner and a positive integer TTL', () => {
+    expect(validateLeaseRequest('lock', { owner: 'w1', ttlMs: 1 }).success).toBe(true);
+    expect(validateLeaseRequest('lock', { ttlMs: 30_000 }).success).toBe(true);
+  });
+
+  it.each([0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses a TTL of %s', (ttlMs) => {
+    const result = validateLeaseRequest('lock', { owner: 'w1', ttlMs });
+    expect(result.success === false && result.error.field).toBe('ttlMs');
+  });
+
+  it('names an empty name and owner', () => {
+    const result = validateLeaseRequest('', { owner: '', ttlMs: 10 });
+    expect(result.success === false && result.error.issues?.map((i) => i.field)).toEqual(['name', 'owner']);
+  });
+});
+
+describe('epoch-millisecond fields', () => {
+  it('must be integers', () => {
+    const result = validateMappingBatch([
+      { externalId: 'a', remoteId: 'r', contentHash: null, syncedAt: 1.5 },
+    ]);
+    expect(result.success === false && result.error.message).toContain(
+      'entries.0.syncedAt: must be an integer',
+    );
+  });
+});

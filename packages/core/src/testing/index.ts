@@ -1,0 +1,4 @@
+// Test helpers for adapter authors (`@patchbay/core/testing`); they import vitest, so keep them out of
+// production bundles: nothing in the main entry point imports this file.
+export { createManualClock, type ManualClock } from './manual-clock.ts';
+export { describeIntegrationStoreContract, type StoreContractOptions } from './store-contract.ts';

@@ -1,0 +1,65 @@
+import { type Lease, type SyncStateStore, validateLeaseRequest } from '@patchbay/core';
+import type { Database } from './database.ts';
+
+interface LeaseRow {
+  name: string;
+  owner: string;
+  token: string;
+  expires_at: Date;
+}
+
+const toLease = (row: LeaseRow): Lease => ({
+  name: row.name,
+  owner: row.owner,
+  token: row.token,
+  expiresAt: row.expires_at.getTime(),
+});
+
+/**
+ * Leases on the database's clock, so processes on machines whose clocks disagree still agree on expiry.
+ * Tokens come from a sequence, zero-padded so they also sort as strings: a larger token is a later holder.
+ */
+export function createLeases(
+  db: Database,
+): Pick<SyncStateStore, 'acquireLease' | 'renewLease' | 'releaseLease'> {
+  const { leases, leaseTokens } = db.tables;
+  return {
+    async acquireLease(name, { owner, ttlMs }) {
+      const checked = validateLeaseRequest(name, { owner, ttlMs });
+      if (!checked.success) return checked;
+      return db.run('syncState.acquireLease', async (sql) => {
+        // The conflicting row is locked by the upsert, so two racers serialize on it; the loser re-checks the
+        // WHERE against the winner's committed row, finds it unexpired, and gets no row back. The holder may
+        // take its own lease again (a restart under the same owner id): with a new token, so a stale copy of
+        // the old lease can no longer renew or release it.
+        const [row] = await sql<LeaseRow[]>`
+          insert into ${leases} (name, owner, token, expires_at)
+          values (${name}, ${owner}, lpad(nextval(${leaseTokens})::text, 20, '0'),
+            clock_timestamp() + ${ttlMs} * interval '1 millisecond')
+          on conflict (name) do update
+            set owner = excluded.owner, token = excluded.token, expires_at = excluded.expires_at
+            where ${leases}.expires_at <= clock_timestamp() or ${leases}.owner = excluded.owner
+          returning *`;
+        return row ? toLease(row) : null;
+      });
+    },
+
+    async renewLease(lease, { ttlMs }) {
+      const checked = validateLeaseRequest(lease.name, { ttlMs });
+      if (!checked.success) return checked;
+      return db.run('syncState.renewLease', async (sql) => {
+        // Same token means nobody took it over, even if it lapsed meanwhile: extending it is still safe.
+        const [row] = await sql<LeaseRow[]>`
+          update ${leases} set expires_at = clock_timestamp() + ${ttlMs} * interval '1 millisecond'
+          where name = ${lease.name} and token = ${lease.token}
+          returning *`;
+        return row ? toLease(row) : null;
+      });
+    },
+
+    releaseLease: (lease) =>
+      db.run('syncState.releaseLease', async (sql) => {
+        await sql`delete from ${leases} where name = ${lease.name} and token = ${lease.token}`;
+      }),
+  };
+}

@@ -1,0 +1,58 @@
+import { expect, it } from 'vitest';
+import { describePostgres, randomSchema, useFreshStores } from '../test-support/postgres.ts';
+import { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from './migrations.ts';
+
+describePostgres('migrations', () => {
+  const { open, admin } = useFreshStores();
+
+  it('creates the schema and every table on open, recording the version', async () => {
+    const schema = randomSchema();
+    const store = open({ schema });
+    expect(await store.ready()).toEqual({ success: true, data: { schemaVersion: LATEST_VERSION } });
+    const tables = await admin()<{ table_name: string }[]>`
+      select table_name from information_schema.tables where table_schema = ${schema} order by table_name`;
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'checkpoints',
+      'configs',
+      'leases',
+      'mappings',
+      'outbox',
+      'runs',
+      'schema_migrations',
+    ]);
+    const versions = await admin()`select version, name from ${admin()(schema)}.schema_migrations`;
+    expect(versions).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+  });
+
+  it('lets many stores open the same new schema at once: one migrates, the others wait and find it done', async () => {
+    const schema = randomSchema();
+    const stores = Array.from({ length: 6 }, () => open({ schema, poolSize: 1 }));
+    const results = await Promise.all(stores.map((store) => store.ready()));
+    expect(results).toEqual(stores.map(() => ({ success: true, data: { schemaVersion: LATEST_VERSION } })));
+    const [row] = await admin()<{ n: number }[]>`
+      select count(*)::int as n from ${admin()(schema)}.schema_migrations`;
+    expect(row?.n).toBe(MIGRATIONS.length);
+  });
+
+  it('applies only the versions a schema lacks', async () => {
+    const schema = randomSchema();
+    await open({ schema }).ready();
+    const next: Migration = {
+      version: LATEST_VERSION + 1,
+      name: 'add a column',
+      statements: (s) => [`alter table "${s}".checkpoints add column note text`],
+    };
+    expect(await migrate(admin(), schema, [...MIGRATIONS, next])).toBe(LATEST_VERSION + 1);
+    // Run again: nothing left to apply (the alter would fail if it ran twice).
+    expect(await migrate(admin(), schema, [...MIGRATIONS, next])).toBe(LATEST_VERSION + 1);
+  });
+
+  it('refuses a schema migrated by a newer release, as CONFIG_ERROR', async () => {
+    const schema = randomSchema();
+    await open({ schema }).ready();
+    await admin().unsafe(`insert into "${schema}".schema_migrations (version, name) values (999, 'future')`);
+    const result = await open({ schema }).ready();
+    expect(result).toMatchObject({ success: false, error: { code: 'CONFIG_ERROR', retryable: false } });
+    if (!result.success) expect(result.error.message).toContain('version 999');
+  });
+});

@@ -1,0 +1,86 @@
+import { DatabaseSync } from 'node:sqlite';
+import { IntegrationError } from '@patchbay/core';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate, SQLITE_SCHEMA_VERSION } from './migrations.ts';
+
+const tables = (db: DatabaseSync) =>
+  db
+    .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .all()
+    .map((row) => row.name);
+
+describe('migrate', () => {
+  it('numbers migrations 1, 2, 3… without gaps, newest last', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(SQLITE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('creates every table on an empty database and records each version with its time', () => {
+    const db = new DatabaseSync(':memory:');
+    expect(migrate(db, { now: () => 42 })).toEqual({ from: 0, to: SQLITE_SCHEMA_VERSION });
+    expect(tables(db)).toEqual([
+      'integration_configs',
+      'mappings',
+      'schema_migrations',
+      'sync_checkpoints',
+      'sync_leases',
+      'sync_outbox',
+      'sync_runs',
+    ]);
+    expect(db.prepare('SELECT version, applied_at FROM schema_migrations').all()).toEqual([
+      { version: 1, applied_at: 42 },
+    ]);
+  });
+
+  it('is idempotent: a second run applies nothing', () => {
+    const db = new DatabaseSync(':memory:');
+    migrate(db);
+    expect(migrate(db)).toEqual({ from: SQLITE_SCHEMA_VERSION, to: SQLITE_SCHEMA_VERSION });
+    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
+  });
+
+  it('applies only the versions above the current one, in order', () => {
+    const db = new DatabaseSync(':memory:');
+    const first = [{ version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER)' }];
+    migrate(db, { migrations: first });
+    const later = [
+      ...first,
+      { version: 3, name: 'three', sql: 'ALTER TABLE a ADD COLUMN z INTEGER' },
+      { version: 2, name: 'two', sql: 'ALTER TABLE a ADD COLUMN y INTEGER' },
+    ];
+    expect(migrate(db, { migrations: later })).toEqual({ from: 1, to: 3 });
+    expect(
+      db
+        .prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid')
+        .all('a')
+        .map((r) => r.name),
+    ).toEqual(['x', 'y', 'z']);
+  });
+
+  it('rolls a failing migration back entirely, recording nothing', () => {
+    const db = new DatabaseSync(':memory:');
+    const broken = [
+      { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER)' },
+      { version: 2, name: 'two', sql: 'CREATE TABLE b (y INTEGER); THIS IS NOT SQL' },
+    ];
+    expect(() => migrate(db, { migrations: broken })).toThrow();
+    expect(tables(db)).toEqual([]);
+    expect(db.isTransaction).toBe(false);
+  });
+
+  it('throws CONFIG_ERROR for a database from a newer release, changing nothing', () => {
+    const db = new DatabaseSync(':memory:');
+    migrate(db);
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(SQLITE_SCHEMA_VERSION + 5, 'future', 0);
+    let thrown: unknown;
+    try {
+      migrate(db);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect((thrown as IntegrationError).code).toBe('CONFIG_ERROR');
+    expect((thrown as IntegrationError).message).toContain(`schema version ${SQLITE_SCHEMA_VERSION + 5}`);
+    expect(db.isTransaction).toBe(false);
+  });
+});

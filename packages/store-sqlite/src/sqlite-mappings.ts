@@ -1,0 +1,184 @@
+import type { StatementSync } from 'node:sqlite';
+import {
+  type ApiResult,
+  err,
+  IntegrationError,
+  type Mapping,
+  type MappingScope,
+  type MappingStore,
+  ok,
+  validateExternalIds,
+  validateMappingBatch,
+  validateScope,
+} from '@patchbay/core';
+import type { SqliteContext } from './context.ts';
+import { inTransaction } from './transaction.ts';
+
+/** Rows per multi-row upsert: 128 × 6 parameters stays far below SQLite's 32 766-variable limit. */
+export const UPSERT_CHUNK_ROWS = 128;
+const DEFAULT_PAGE_SIZE = 1_000;
+
+const COLUMNS = '(integration, object_type, external_id, remote_id, content_hash, synced_at)';
+const ON_CONFLICT = `ON CONFLICT (integration, object_type, external_id) DO UPDATE SET
+  remote_id = excluded.remote_id, content_hash = excluded.content_hash, synced_at = excluded.synced_at`;
+const upsertSql = (rows: number) =>
+  `INSERT INTO mappings ${COLUMNS} VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')} ${ON_CONFLICT}`;
+
+// Id lists travel as one JSON array parameter: any number of ids, one statement, no variable limit.
+const IN_IDS = 'external_id IN (SELECT value FROM json_each(?))';
+
+interface MappingRow {
+  external_id: string;
+  remote_id: string;
+  content_hash: string | null;
+  synced_at: number;
+}
+
+const toMapping = (row: MappingRow): Mapping => ({
+  externalId: row.external_id,
+  remoteId: row.remote_id,
+  contentHash: row.content_hash,
+  syncedAt: row.synced_at,
+});
+
+/** The mapping half of the SQLite store, plus the raw upsert `commitMappings` runs in its own transaction. */
+export interface SqliteMappings {
+  store: MappingStore;
+  /** Upserts an already-validated batch; the caller owns the transaction. */
+  write(scope: MappingScope, batch: readonly Mapping[]): void;
+}
+
+/** Mappings on the `mappings` table: multi-row upserts, JSON-array id lists, keyset pagination. */
+export function createSqliteMappings(ctx: SqliteContext): SqliteMappings {
+  const { db } = ctx;
+  // Prepared on first use, once: statement compilation costs more than a small batch's execution.
+  const statements = new Map<string, StatementSync>();
+  const statement = (sql: string): StatementSync => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = db.prepare(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
+  const SCOPED = 'integration = ? AND object_type = ?';
+
+  const write = (scope: MappingScope, batch: readonly Mapping[]): void => {
+    const { integration, objectType } = scope;
+    const full = statement(upsertSql(UPSERT_CHUNK_ROWS));
+    let start = 0;
+    for (; start + UPSERT_CHUNK_ROWS <= batch.length; start += UPSERT_CHUNK_ROWS) {
+      const values: (string | number | null)[] = [];
+      for (let i = start; i < start + UPSERT_CHUNK_ROWS; i++) {
+        const m = batch[i]!;
+        values.push(integration, objectType, m.externalId, m.remoteId, m.contentHash, m.syncedAt);
+      }
+      full.run(...values);
+    }
+    // The remainder row by row: one more prepared shape instead of one per possible remainder length.
+    if (start < batch.length) {
+      const single = statement(upsertSql(1));
+      for (let i = start; i < batch.length; i++) {
+        const m = batch[i]!;
+        single.run(integration, objectType, m.externalId, m.remoteId, m.contentHash, m.syncedAt);
+      }
+    }
+  };
+
+  const checkIds = (scope: MappingScope, externalIds: readonly string[]): ApiResult<string[]> => {
+    const checkedScope = validateScope(scope);
+    return checkedScope.success ? validateExternalIds(externalIds) : checkedScope;
+  };
+
+  const store: MappingStore = {
+    async getMany(scope, externalIds) {
+      const ids = checkIds(scope, externalIds);
+      if (!ids.success) return ids;
+      return ctx.attempt('getMany', () => {
+        const found = new Map<string, Mapping>();
+        if (ids.data.length === 0) return ok(found);
+        const rows = statement(
+          `SELECT external_id, remote_id, content_hash, synced_at FROM mappings WHERE ${SCOPED} AND ${IN_IDS}`,
+        ).all(scope.integration, scope.objectType, JSON.stringify(ids.data)) as unknown as MappingRow[];
+        for (const row of rows) found.set(row.external_id, toMapping(row));
+        return ok(found);
+      });
+    },
+
+    async putMany(scope, entries) {
+      const checkedScope = validateScope(scope);
+      if (!checkedScope.success) return checkedScope;
+      const batch = validateMappingBatch(entries);
+      if (!batch.success) return batch;
+      return ctx.attempt('putMany', () => {
+        if (batch.data.length > 0) inTransaction(db, () => write(scope, batch.data));
+        return ok({ written: batch.data.length });
+      });
+    },
+
+    async deleteMany(scope, externalIds) {
+      const ids = checkIds(scope, externalIds);
+      if (!ids.success) return ids;
+      return ctx.attempt('deleteMany', () => {
+        if (ids.data.length === 0) return ok({ deleted: 0 });
+        const result = statement(`DELETE FROM mappings WHERE ${SCOPED} AND ${IN_IDS}`).run(
+          scope.integration,
+          scope.objectType,
+          JSON.stringify(ids.data),
+        );
+        return ok({ deleted: Number(result.changes) });
+      });
+    },
+
+    async *iterate(scope, options = {}) {
+      const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+      if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+        yield err(
+          new IntegrationError('VALIDATION_ERROR', 'pageSize must be a positive integer', {
+            field: 'pageSize',
+          }),
+        );
+        return;
+      }
+      const checkedScope = validateScope(scope);
+      if (!checkedScope.success) {
+        yield checkedScope;
+        return;
+      }
+      // Keyset pagination: each page is its own short read, so writers are never held up by a slow consumer,
+      // and ids already passed are neither repeated nor skipped. Stored ids are never empty, so '' starts it.
+      let after = '';
+      for (;;) {
+        const page = ctx.attempt('iterate', () => {
+          const rows = statement(
+            `SELECT external_id, remote_id, content_hash, synced_at FROM mappings
+             WHERE ${SCOPED} AND external_id > ? ORDER BY external_id LIMIT ?`,
+          ).all(scope.integration, scope.objectType, after, pageSize) as unknown as MappingRow[];
+          return ok(rows.map(toMapping));
+        });
+        if (!page.success) {
+          yield page;
+          return;
+        }
+        if (page.data.length === 0) return;
+        yield page;
+        if (page.data.length < pageSize) return;
+        after = page.data[page.data.length - 1]!.externalId;
+      }
+    },
+
+    async count(scope) {
+      const checkedScope = validateScope(scope);
+      if (!checkedScope.success) return checkedScope;
+      return ctx.attempt('count', () => {
+        const row = statement(`SELECT count(*) AS n FROM mappings WHERE ${SCOPED}`).get(
+          scope.integration,
+          scope.objectType,
+        ) as { n: number };
+        return ok(Number(row.n));
+      });
+    },
+  };
+
+  return { store, write };
+}

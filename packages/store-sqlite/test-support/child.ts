@@ -1,0 +1,20 @@
+// Starts the TypeScript scripts of test-support/ in child Node processes, resolving @patchbay/core from source.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const here = import.meta.dirname;
+// Type stripping is on by default from Node 23.6; the flag keeps Node 22 working.
+const execArgv = [
+  '--experimental-strip-types',
+  '--disable-warning=ExperimentalWarning',
+  '--import',
+  join(here, 'register-sources.ts'),
+];
+
+/** Spawns `script` with piped stdout and stderr. */
+export const spawnScript = (script: string, args: string[]): ChildProcess =>
+  spawn(process.execPath, [...execArgv, join(here, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** Forks `script` with an IPC channel. */
+export const forkScript = (script: string, args: string[]): ChildProcess =>
+  fork(join(here, script), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -1,0 +1,142 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConfigStore } from '@patchbay/core';
+import { startTwentyEmulator } from '@patchbay/emulators';
+import { createSqliteStore } from '@patchbay/store-sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTwentySyncFromEnv, openStore } from './sync-from-env.ts';
+
+type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+const SECRET = 'patchbay-test-secret-key-0123456789';
+const dbUrl = () => `file:${join(mkdtempSync(join(tmpdir(), 'patchbay-env-')), 'patchbay.db')}`;
+
+describe('createTwentySyncFromEnv', () => {
+  it('is disabled by default, and needs neither URL nor key then', async () => {
+    const built = await createTwentySyncFromEnv({ env: { PATCHBAY_DATABASE_URL: dbUrl() } });
+    expect(built.success).toBe(true);
+    if (!built.success) return;
+    expect(built.data.config).toMatchObject({ enabled: false, syncMode: 'disabled' });
+    const report = await built.data.sync.upsertManyPersons([{ externalId: 'u1', name: 'Ada' }]);
+    expect(report.success && report.data.skipped).toBe('disabled');
+    await built.data.store.close();
+  });
+
+  it('reads TWENTY_CRM_* from env and opens SQLite from PATCHBAY_DATABASE_URL', async () => {
+    const env = {
+      PATCHBAY_DATABASE_URL: dbUrl(),
+      TWENTY_CRM_BASE_URL: emulator.url,
+      TWENTY_CRM_API_KEY: emulator.apiKey,
+      TWENTY_CRM_ENABLED: 'true',
+      TWENTY_CRM_SYNC_MODE: 'direct_crm',
+    };
+    const built = await createTwentySyncFromEnv({ env, rateLimit: false });
+    expect(built.success).toBe(true);
+    if (!built.success) return;
+    expect(built.data.origins).toMatchObject({ baseUrl: 'env', apiKey: 'env', syncMode: 'env' });
+    expect((await built.data.sync.setup()).success).toBe(true);
+    const result = await built.data.sync.upsertCompany({ externalId: 'env-c1', name: 'From env' });
+    expect(result.success && result.data.created).toBe(true);
+    await built.data.store.close();
+  });
+
+  it('database configuration wins over env', async () => {
+    const url = dbUrl();
+    const store = createSqliteStore({ path: url.slice('file:'.length) });
+    const configs = createConfigStore({ rows: store.configs, secretKey: SECRET });
+    const saved = await configs.createConfig(
+      'twenty-crm',
+      { baseUrl: emulator.url, apiKey: emulator.apiKey, enabled: true, syncMode: 'direct_crm' },
+      'admin-1',
+    );
+    expect(saved.success).toBe(true);
+    await store.close();
+
+    const env = {
+      PATCHBAY_DATABASE_URL: url,
+      PATCHBAY_SECRET_KEY: SECRET,
+      TWENTY_CRM_BASE_URL: 'https://env.example.test',
+      TWENTY_CRM_API_KEY: 'env-key-that-loses',
+      TWENTY_CRM_ENABLED: 'false',
+    };
+    const built = await createTwentySyncFromEnv({ env, rateLimit: false });
+    expect(built.success).toBe(true);
+    if (!built.success) return;
+    expect(built.data.config).toMatchObject({ baseUrl: emulator.url, enabled: true, syncMode: 'direct_crm' });
+    expect(built.data.origins).toMatchObject({
+      baseUrl: 'database',
+      apiKey: 'database',
+      enabled: 'database',
+    });
+    await built.data.store.close();
+  });
+
+  it('a stored configuration without PATCHBAY_SECRET_KEY is a CONFIG_ERROR naming it', async () => {
+    const url = dbUrl();
+    const store = createSqliteStore({ path: url.slice('file:'.length) });
+    await createConfigStore({ rows: store.configs, secretKey: SECRET }).createConfig(
+      'twenty-crm',
+      { baseUrl: emulator.url, apiKey: emulator.apiKey, enabled: true, syncMode: 'direct_crm' },
+      null,
+    );
+    await store.close();
+    const built = await createTwentySyncFromEnv({ env: { PATCHBAY_DATABASE_URL: url } });
+    expect(built.success || built.error).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'PATCHBAY_SECRET_KEY',
+    });
+  });
+
+  it('names every bad env field', async () => {
+    const built = await createTwentySyncFromEnv({
+      env: {
+        PATCHBAY_DATABASE_URL: dbUrl(),
+        TWENTY_CRM_ENABLED: 'true',
+        TWENTY_CRM_BASE_URL: 'ftp://nope',
+        TWENTY_CRM_SYNC_MODE: 'sometimes',
+      },
+    });
+    expect(built.success).toBe(false);
+    if (built.success) return;
+    expect(built.error.code).toBe('CONFIG_ERROR');
+    const fields = (built.error.issues ?? []).map((i) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['baseUrl', 'syncMode', 'apiKey']));
+    expect(built.error.message).toContain('TWENTY_CRM_BASE_URL');
+  });
+
+  it('platform mode is a CONFIG_ERROR when syncing', async () => {
+    const built = await createTwentySyncFromEnv({
+      env: {
+        PATCHBAY_DATABASE_URL: dbUrl(),
+        TWENTY_CRM_BASE_URL: emulator.url,
+        TWENTY_CRM_API_KEY: emulator.apiKey,
+        TWENTY_CRM_ENABLED: 'true',
+        TWENTY_CRM_SYNC_MODE: 'platform',
+      },
+      rateLimit: false,
+    });
+    expect(built.success).toBe(true);
+    if (!built.success) return;
+    const result = await built.data.sync.upsertManyCompanies([{ externalId: 'x', name: 'X' }]);
+    expect(result.success || result.error).toMatchObject({ code: 'CONFIG_ERROR', field: 'syncMode' });
+    await built.data.store.close();
+  });
+});
+
+describe('openStore', () => {
+  it('refuses an unknown scheme, naming PATCHBAY_DATABASE_URL', async () => {
+    const opened = await openStore('mysql://x');
+    expect(opened.success || opened.error).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'PATCHBAY_DATABASE_URL',
+    });
+  });
+});

@@ -1,0 +1,657 @@
+import {
+  type ApiResult,
+  err,
+  type IntegrationError,
+  IntegrationError as IntegrationErrorClass,
+  type IntegrationStore,
+  type Mapping,
+  type MappingScope,
+  ok,
+  type SyncMode,
+  stableHash,
+  validateSchema,
+  withRetry,
+} from '@patchbay/core';
+import { createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.ts';
+import { type CachedMapping, createLookupCache } from './lookup-cache.ts';
+import {
+  type CompanyRecord,
+  companyInput,
+  companyRecordSchema,
+  comparableFromRemote,
+  EXTERNAL_ID_FIELD,
+  type PersonRecord,
+  personInput,
+  personRecordSchema,
+} from './sync-records.ts';
+
+type Kind = 'person' | 'company';
+
+/** One record the sync could not write, with why. */
+export interface SyncFailure {
+  externalId: string;
+  error: IntegrationError;
+}
+
+/** What an `upsertMany…` call did. */
+export interface SyncReport {
+  objectType: Kind;
+  mode: SyncMode;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  failures: SyncFailure[];
+  /** Companies created on the fly for people whose company Twenty did not have yet. */
+  companiesCreated: number;
+  /** Set when the sync is disabled and nothing was done. */
+  skipped?: 'disabled';
+}
+
+/** Progress after each chunk. */
+export type SyncProgress = Omit<SyncReport, 'failures' | 'mode' | 'skipped'> & { processed: number };
+
+/** The outcome of a single upsert. */
+export interface UpsertOutcome {
+  /** The Twenty id; null when the sync is disabled. */
+  id: string | null;
+  created: boolean;
+  updated: boolean;
+  skipped?: 'disabled';
+}
+
+/** Options of `createTwentySync`. */
+export interface TwentySyncOptions extends TwentyClientOptions {
+  /** Where mappings, sync state and config live (`@patchbay/store-sqlite`, `@patchbay/store-postgres`, …). */
+  store: IntegrationStore;
+  /** TTL of the in-memory lookup tier. Default 300 000 ms. */
+  cacheTtlMs?: number;
+  /** Records per lookup and per batch write. Default 60 (Twenty's batch limit). */
+  batchSize?: number;
+  /** Chunks in flight at once. Default 2. */
+  concurrency?: number;
+  onProgress?: (progress: SyncProgress) => void;
+  /** `direct_crm` (default) writes to Twenty; `disabled` does nothing; `platform` is not available here. */
+  mode?: SyncMode;
+  /** Lease so two workers never run the same sync at once; `false` to skip. Default ttl 30 s, wait 120 s. */
+  lease?: { ttlMs?: number; waitMs?: number; owner?: string } | false;
+  /** An existing client to use instead of building one from the options. */
+  client?: TwentyClient;
+}
+
+/** The sync service (seed 001's TwentyCrmSyncService). */
+export interface TwentySync {
+  /** Makes sure people and companies have the unique `externalId` text field. Idempotent. */
+  setup(): Promise<ApiResult<{ createdFields: string[] }>>;
+  upsertCompany(record: CompanyRecord): Promise<ApiResult<UpsertOutcome>>;
+  upsertPerson(record: PersonRecord): Promise<ApiResult<UpsertOutcome>>;
+  /** Streams records (array, iterable or async iterable) in chunks; one bad record never stops the rest. */
+  upsertManyCompanies(
+    records: Iterable<CompanyRecord> | AsyncIterable<CompanyRecord>,
+  ): Promise<ApiResult<SyncReport>>;
+  upsertManyPersons(
+    records: Iterable<PersonRecord> | AsyncIterable<PersonRecord>,
+  ): Promise<ApiResult<SyncReport>>;
+  /** Resolves writes a crash left in flight (the outbox) by looking them up in Twenty. Runs once on first use. */
+  recover(): Promise<ApiResult<{ recovered: number; discarded: number }>>;
+  readonly client: TwentyClient;
+}
+
+const INTEGRATION = 'twenty-crm';
+const scopeOf = (kind: Kind): MappingScope => ({ integration: INTEGRATION, objectType: kind });
+const SAFE_IN_VALUE = /^[^,()[\]"']+$/;
+
+/**
+ * Creates the idempotent, batched sync of your people and companies into Twenty.
+ * @example
+ * const sync = createTwentySync({ baseUrl, apiKey, store: createSqliteStore({ path: 'patchbay.db' }) });
+ * await sync.setup();
+ * const report = await sync.upsertManyPersons(usersFromYourDatabase());
+ */
+export function createTwentySync(options: TwentySyncOptions): TwentySync {
+  const {
+    store,
+    cacheTtlMs = 300_000,
+    concurrency = 2,
+    onProgress,
+    mode = 'direct_crm',
+    lease,
+    ...rest
+  } = options;
+  const batchSize = options.batchSize ?? 60;
+  // Built lazily when disabled: a disabled sync needs no URL or key, and never calls Twenty.
+  let clientInstance = options.client;
+  const getClient = () => {
+    clientInstance ??= createTwentyClient({ ...rest, batchSize });
+    return clientInstance;
+  };
+  if (mode !== 'disabled') getClient();
+  const cache = createLookupCache({ ttlMs: cacheTtlMs });
+  // People and companies differ only in their record types; the sync handles both as plain records.
+  type AnyRecord = Record<string, unknown>;
+  const upsertBatch = (kind: Kind, inputs: AnyRecord[]): Promise<ApiResult<AnyRecord[]>> =>
+    kind === 'person' ? getClient().people.upsertMany(inputs) : getClient().companies.upsertMany(inputs);
+  const findByExternalIds = (kind: Kind, ids: string[]): Promise<ApiResult<AnyRecord[]>> => {
+    const options = { filter: { [EXTERNAL_ID_FIELD]: { in: ids } }, pageSize: 200 };
+    return kind === 'person' ? getClient().people.listAll(options) : getClient().companies.listAll(options);
+  };
+  const cacheKey = (kind: Kind, externalId: string) => `${kind}:${externalId}`;
+  let recovered: Promise<ApiResult<{ recovered: number; discarded: number }>> | undefined;
+
+  /** Finds remote records by externalId, one `[in]` query per chunk. */
+  async function lookupRemote(
+    kind: Kind,
+    ids: readonly string[],
+  ): Promise<ApiResult<Map<string, Record<string, unknown>>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    // Ids Twenty's filter parser would split or misread are not looked up: the upsert still matches them.
+    const safe = ids.filter((id) => SAFE_IN_VALUE.test(id));
+    for (let i = 0; i < safe.length; i += batchSize) {
+      const group = safe.slice(i, i + batchSize);
+      const result = await findByExternalIds(kind, group);
+      if (!result.success) return result;
+      for (const record of result.data) {
+        const id = record[EXTERNAL_ID_FIELD];
+        if (typeof id === 'string') found.set(id, record);
+      }
+    }
+    return ok(found);
+  }
+
+  /** Three tiers: memory cache, then the mapping store, then Twenty (batched). */
+  async function resolve(kind: Kind, ids: readonly string[]): Promise<ApiResult<Map<string, CachedMapping>>> {
+    const out = new Map<string, CachedMapping>();
+    let misses: string[] = [];
+    for (const id of ids) {
+      const hit = cache.get(cacheKey(kind, id));
+      if (hit) out.set(id, hit);
+      else misses.push(id);
+    }
+    if (misses.length === 0) return ok(out);
+
+    const stored = await store.mappings.getMany(scopeOf(kind), misses);
+    if (!stored.success) return stored;
+    for (const [id, mapping] of stored.data) {
+      const value = { remoteId: mapping.remoteId, contentHash: mapping.contentHash };
+      out.set(id, value);
+      cache.set(cacheKey(kind, id), value);
+    }
+    misses = misses.filter((id) => !stored.data.has(id));
+    if (misses.length === 0) return ok(out);
+
+    const remote = await lookupRemote(kind, misses);
+    if (!remote.success) return remote;
+    const learned: Mapping[] = [];
+    for (const [id, record] of remote.data) {
+      const value = {
+        remoteId: String(record.id),
+        contentHash: await stableHash(comparableFromRemote(kind, record)),
+      };
+      out.set(id, value);
+      cache.set(cacheKey(kind, id), value);
+      learned.push({ externalId: id, ...value, syncedAt: Date.now() });
+    }
+    if (learned.length > 0) {
+      const saved = await store.mappings.putMany(scopeOf(kind), learned);
+      if (!saved.success) return saved;
+    }
+    return ok(out);
+  }
+
+  interface Prepared {
+    externalId: string;
+    input: Record<string, unknown>;
+    hash: string;
+    existing: boolean;
+  }
+
+  /**
+   * Writes through the batch upsert, which matches on the unique externalId: re-sending a record that a
+   * crash or a lost response already wrote updates it instead of duplicating it. A data error in a batch
+   * is isolated by halving the batch until the bad records stand alone.
+   */
+  async function write(kind: Kind, items: Prepared[], report: SyncReport): Promise<Map<string, string>> {
+    const ids = items.map((item) => item.externalId);
+    const written = new Map<string, string>();
+    const outbox = await store.syncState.outboxPut(
+      scopeOf(kind),
+      items.map((item) => ({
+        externalId: item.externalId,
+        operation: item.existing ? 'update' : 'create',
+        contentHash: item.hash,
+        createdAt: Date.now(),
+      })),
+    );
+    if (!outbox.success) {
+      fail(report, ids, outbox.error);
+      return written;
+    }
+    const result = await withRetry(
+      async (attempt) => {
+        if (attempt > 1) for (const id of ids) cache.delete(cacheKey(kind, id));
+        return upsertBatch(
+          kind,
+          items.map((item) => item.input),
+        );
+      },
+      // Seed 001's conflict handling: the record we knew was deleted, or another writer created it first;
+      // the upsert matches on externalId, so trying again updates the record that now exists.
+      {
+        retries: 3,
+        minDelayMs: 100,
+        shouldRetry: (error) => error.code === 'CONFLICT' && items.length === 1,
+      },
+    );
+    if (!result.success) {
+      const dataError = ['VALIDATION_ERROR', 'CONFLICT', 'NOT_FOUND'].includes(result.error.code);
+      if (dataError && items.length > 1) {
+        const middle = Math.ceil(items.length / 2);
+        for (const [id, remoteId] of await write(kind, items.slice(0, middle), report))
+          written.set(id, remoteId);
+        for (const [id, remoteId] of await write(kind, items.slice(middle), report))
+          written.set(id, remoteId);
+        return written;
+      }
+      // A data error means nothing was written; a transport failure may have been committed: keep the
+      // outbox entries then, so the next run looks those records up before writing again.
+      if (dataError) await store.syncState.outboxDelete(scopeOf(kind), ids);
+      fail(report, ids, result.error);
+      return written;
+    }
+    const byExternalId = new Map<string, string>();
+    for (const record of result.data) {
+      const id = record[EXTERNAL_ID_FIELD];
+      if (typeof id === 'string') byExternalId.set(id, String(record.id));
+    }
+    const mappings: Mapping[] = [];
+    const kept: Prepared[] = [];
+    for (const item of items) {
+      const remoteId = byExternalId.get(item.externalId);
+      if (!remoteId) {
+        fail(
+          report,
+          [item.externalId],
+          new IntegrationErrorClass('INVALID_RESPONSE', 'Twenty did not return the record'),
+        );
+        continue;
+      }
+      mappings.push({ externalId: item.externalId, remoteId, contentHash: item.hash, syncedAt: Date.now() });
+      kept.push(item);
+    }
+    const committed = await store.commitMappings(scopeOf(kind), mappings);
+    if (!committed.success) {
+      // Twenty has the records; only our bookkeeping failed. The outbox entries stay for recovery.
+      fail(
+        report,
+        mappings.map((m) => m.externalId),
+        committed.error,
+      );
+      return written;
+    }
+    for (const [index, mapping] of mappings.entries()) {
+      cache.set(cacheKey(kind, mapping.externalId), {
+        remoteId: mapping.remoteId,
+        contentHash: mapping.contentHash,
+      });
+      written.set(mapping.externalId, mapping.remoteId);
+      if (kept[index]?.existing) report.updated++;
+      else report.created++;
+    }
+    return written;
+  }
+
+  function fail(report: SyncReport, ids: readonly string[], error: IntegrationError) {
+    for (const externalId of ids) report.failures.push({ externalId, error });
+    report.failed += ids.length;
+  }
+
+  // Companies being created right now by another chunk of this process: wait for those instead of
+  // sending a second create for the same company.
+  const creatingCompanies = new Map<string, Promise<string | undefined>>();
+
+  /** Resolves (and creates when missing) the companies people point at; returns externalId → Twenty id. */
+  async function ensureCompanies(
+    wanted: Map<string, string>,
+    report: SyncReport,
+  ): Promise<ApiResult<Map<string, string>>> {
+    const out = new Map<string, string>();
+    const waiting: [string, Promise<string | undefined>][] = [];
+    const mine = new Map<string, (remoteId: string | undefined) => void>();
+    // Claim the ids before the first await, so a concurrent chunk waits for us instead of creating them too.
+    for (const id of wanted.keys()) {
+      const pending = creatingCompanies.get(id);
+      if (pending) {
+        waiting.push([id, pending]);
+        continue;
+      }
+      const { promise, resolve: settle } = Promise.withResolvers<string | undefined>();
+      creatingCompanies.set(id, promise);
+      mine.set(id, settle);
+    }
+    try {
+      const ids = [...mine.keys()];
+      const resolved = await resolve('company', ids);
+      if (!resolved.success) return resolved;
+      const missing: Prepared[] = [];
+      for (const id of ids) {
+        const known = resolved.data.get(id);
+        if (known) {
+          out.set(id, known.remoteId);
+          continue;
+        }
+        const input = companyInput({ externalId: id, name: wanted.get(id) ?? id });
+        missing.push({ externalId: id, input, hash: await stableHash(input), existing: false });
+      }
+      if (missing.length > 0) {
+        const companyReport = emptyReport('company');
+        const created = await write('company', missing, companyReport);
+        report.companiesCreated += companyReport.created;
+        for (const [id, remoteId] of created) out.set(id, remoteId);
+      }
+    } finally {
+      for (const [id, settle] of mine) {
+        settle(out.get(id));
+        creatingCompanies.delete(id);
+      }
+    }
+    for (const [id, pending] of waiting) {
+      const remoteId = await pending;
+      if (remoteId) out.set(id, remoteId);
+    }
+    return ok(out);
+  }
+
+  async function prepare(kind: Kind, raw: readonly unknown[], report: SyncReport): Promise<Prepared[]> {
+    const valid: { externalId: string; record: Record<string, unknown> }[] = [];
+    for (const [index, candidate] of raw.entries()) {
+      const checked = await validateSchema(
+        kind === 'person' ? personRecordSchema : companyRecordSchema,
+        candidate,
+      );
+      if (!checked.success) {
+        const externalId = String((candidate as { externalId?: unknown } | null)?.externalId ?? `#${index}`);
+        const issue = checked.issues[0];
+        fail(
+          report,
+          [externalId],
+          new IntegrationErrorClass('VALIDATION_ERROR', `Invalid ${kind} ${externalId}: ${checked.summary}`, {
+            field: issue?.field,
+            issues: checked.issues,
+          }),
+        );
+        continue;
+      }
+      valid.push({ externalId: checked.value.externalId, record: checked.value as Record<string, unknown> });
+    }
+    // The last occurrence of an id in a chunk wins, as it would had the records come one by one.
+    const unique = [...new Map(valid.map((v) => [v.externalId, v])).values()];
+    let companies = new Map<string, string>();
+    if (kind === 'person') {
+      const wanted = new Map<string, string>();
+      for (const { record } of unique) {
+        const companyId = record.companyExternalId as string | null | undefined;
+        if (companyId) wanted.set(companyId, (record.companyName as string | null | undefined) || companyId);
+      }
+      if (wanted.size > 0) {
+        const ensured = await ensureCompanies(wanted, report);
+        if (!ensured.success) {
+          fail(
+            report,
+            unique.map((u) => u.externalId),
+            ensured.error,
+          );
+          return [];
+        }
+        companies = ensured.data;
+      }
+    }
+    const prepared: Prepared[] = [];
+    for (const { externalId, record } of unique) {
+      let input: Record<string, unknown>;
+      if (kind === 'person') {
+        const companyExternalId = record.companyExternalId as string | null | undefined;
+        const companyId = companyExternalId ? companies.get(companyExternalId) : null;
+        if (companyExternalId && !companyId) {
+          fail(
+            report,
+            [externalId],
+            new IntegrationErrorClass(
+              'OPERATION_FAILED',
+              `Company ${companyExternalId} could not be created`,
+              { field: 'companyExternalId' },
+            ),
+          );
+          continue;
+        }
+        input = personInput(record as Parameters<typeof personInput>[0], companyId ?? null);
+      } else {
+        input = companyInput(record as Parameters<typeof companyInput>[0]);
+      }
+      prepared.push({ externalId, input, hash: await stableHash(input), existing: false });
+    }
+    return prepared;
+  }
+
+  async function processChunk(kind: Kind, raw: readonly unknown[], report: SyncReport): Promise<void> {
+    const prepared = await prepare(kind, raw, report);
+    if (prepared.length === 0) return;
+    const resolved = await resolve(
+      kind,
+      prepared.map((p) => p.externalId),
+    );
+    if (!resolved.success) {
+      fail(
+        report,
+        prepared.map((p) => p.externalId),
+        resolved.error,
+      );
+      return;
+    }
+    const changed: Prepared[] = [];
+    for (const item of prepared) {
+      const known = resolved.data.get(item.externalId);
+      if (known && known.contentHash === item.hash) report.unchanged++;
+      else changed.push({ ...item, existing: known !== undefined });
+    }
+    if (changed.length > 0) await write(kind, changed, report);
+  }
+
+  function emptyReport(kind: Kind): SyncReport {
+    return {
+      objectType: kind,
+      mode,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      failures: [],
+      companiesCreated: 0,
+    };
+  }
+
+  function modeError(): IntegrationError | undefined {
+    if (mode === 'platform') {
+      return new IntegrationErrorClass(
+        'CONFIG_ERROR',
+        "Sync mode 'platform' (through the Ever Works Platform API) is not available in @patchbay/twenty-crm; use 'direct_crm'",
+        { field: 'syncMode', retryable: false },
+      );
+    }
+    return undefined;
+  }
+
+  async function withLease<T>(run: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+    if (lease === false) return run();
+    const ttlMs = lease?.ttlMs ?? 30_000;
+    const owner = lease?.owner ?? crypto.randomUUID();
+    const deadline = Date.now() + (lease?.waitMs ?? 120_000);
+    let held = await store.syncState.acquireLease(`${INTEGRATION}:sync`, { owner, ttlMs });
+    while (held.success && held.data === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      held = await store.syncState.acquireLease(`${INTEGRATION}:sync`, { owner, ttlMs });
+    }
+    if (!held.success) return held;
+    if (held.data === null) {
+      return err(
+        new IntegrationErrorClass('CONFLICT', 'Another worker holds the sync lease', { retryable: true }),
+      );
+    }
+    let current = held.data;
+    const renew = setInterval(
+      async () => {
+        const renewed = await store.syncState.renewLease(current, { ttlMs });
+        if (renewed.success && renewed.data) current = renewed.data;
+      },
+      Math.max(1_000, ttlMs / 3),
+    );
+    try {
+      return await run();
+    } finally {
+      clearInterval(renew);
+      await store.syncState.releaseLease(current);
+    }
+  }
+
+  async function upsertMany(
+    kind: Kind,
+    records: Iterable<unknown> | AsyncIterable<unknown>,
+  ): Promise<ApiResult<SyncReport>> {
+    const report = emptyReport(kind);
+    if (mode === 'disabled') return ok({ ...report, skipped: 'disabled' });
+    const blocked = modeError();
+    if (blocked) return err(blocked);
+    return withLease(async () => {
+      const recovery = await recover();
+      if (!recovery.success) return recovery;
+      const run = await store.syncState.startRun(`${INTEGRATION}:${kind}`);
+      const inFlight = new Set<Promise<void>>();
+      let processed = 0;
+      for await (const chunk of chunks(records, batchSize)) {
+        const task = processChunk(kind, chunk, report).then(() => {
+          processed += chunk.length;
+          onProgress?.({
+            objectType: kind,
+            processed,
+            created: report.created,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            failed: report.failed,
+            companiesCreated: report.companiesCreated,
+          });
+        });
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task));
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      if (run.success) {
+        await store.syncState.finishRun(run.data.id, {
+          status: report.failed > 0 ? 'failed' : 'succeeded',
+          counts: {
+            created: report.created,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            failed: report.failed,
+          },
+          lastErrorCode: report.failures.at(-1)?.error.code ?? null,
+        });
+      }
+      return ok(report);
+    });
+  }
+
+  async function upsertOne(kind: Kind, record: unknown): Promise<ApiResult<UpsertOutcome>> {
+    if (mode === 'disabled') return ok({ id: null, created: false, updated: false, skipped: 'disabled' });
+    const report = await upsertMany(kind, [record]);
+    if (!report.success) return report;
+    const failure = report.data.failures[0];
+    if (failure) return err(failure.error);
+    const externalId = String((record as { externalId?: unknown }).externalId).trim();
+    const known = cache.get(cacheKey(kind, externalId));
+    const stored = known ? undefined : await store.mappings.getMany(scopeOf(kind), [externalId]);
+    const remoteId = known?.remoteId ?? (stored?.success ? stored.data.get(externalId)?.remoteId : undefined);
+    if (!remoteId)
+      return err(new IntegrationErrorClass('OPERATION_FAILED', `No Twenty id recorded for ${externalId}`));
+    return ok({ id: remoteId, created: report.data.created > 0, updated: report.data.updated > 0 });
+  }
+
+  async function recover(): Promise<ApiResult<{ recovered: number; discarded: number }>> {
+    recovered ??= (async () => {
+      let recoveredCount = 0;
+      let discarded = 0;
+      for (const kind of ['company', 'person'] as const) {
+        for (;;) {
+          const pending = await store.syncState.outboxList(scopeOf(kind), { limit: 1_000 });
+          if (!pending.success) return pending;
+          if (pending.data.length === 0) break;
+          const ids = pending.data.map((entry) => entry.externalId);
+          const remote = await lookupRemote(kind, ids);
+          if (!remote.success) return remote;
+          const mappings: Mapping[] = [];
+          for (const [id, record] of remote.data) {
+            mappings.push({
+              externalId: id,
+              remoteId: String(record.id),
+              contentHash: await stableHash(comparableFromRemote(kind, record)),
+              syncedAt: Date.now(),
+            });
+          }
+          const committed = await store.commitMappings(scopeOf(kind), mappings);
+          if (!committed.success) return committed;
+          const unwritten = ids.filter((id) => !remote.data.has(id));
+          const cleared = await store.syncState.outboxDelete(scopeOf(kind), unwritten);
+          if (!cleared.success) return cleared;
+          recoveredCount += mappings.length;
+          discarded += unwritten.length;
+        }
+      }
+      return ok({ recovered: recoveredCount, discarded });
+    })();
+    const result = await recovered;
+    if (!result.success) recovered = undefined;
+    return result;
+  }
+
+  return {
+    get client() {
+      return getClient();
+    },
+    async setup() {
+      if (mode === 'disabled') return ok({ createdFields: [] });
+      const blocked = modeError();
+      if (blocked) return err(blocked);
+      const createdFields: string[] = [];
+      for (const object of ['person', 'company']) {
+        const ensured = await getClient().metadata.ensureField({
+          object,
+          name: EXTERNAL_ID_FIELD,
+          type: 'TEXT',
+          label: 'External ID',
+          isUnique: true,
+          description: 'Id of this record in the application that syncs it (Patchbay)',
+        });
+        if (!ensured.success) return ensured;
+        if (ensured.data.created) createdFields.push(`${object}.${EXTERNAL_ID_FIELD}`);
+      }
+      return ok({ createdFields });
+    },
+    upsertCompany: (record) => upsertOne('company', record),
+    upsertPerson: (record) => upsertOne('person', record),
+    upsertManyCompanies: (records) => upsertMany('company', records),
+    upsertManyPersons: (records) => upsertMany('person', records),
+    recover,
+  };
+}
+
+/** Groups any (async) iterable into arrays of `size`, pulling lazily so memory stays bounded. */
+async function* chunks<T>(source: Iterable<T> | AsyncIterable<T>, size: number): AsyncIterable<T[]> {
+  let chunk: T[] = [];
+  for await (const item of source) {
+    chunk.push(item);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
