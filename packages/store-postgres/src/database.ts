@@ -20,7 +20,6 @@ export interface Tables {
 
 /** A connection pool bound to one migrated schema, turning every driver failure into an ApiResult. */
 export interface Database {
-  readonly sql: postgres.Sql;
   readonly tables: Tables;
   /** Connects and migrates once; a failure is returned and retried by the next call. */
   ready(): Promise<ApiResult<{ schemaVersion: number }>>;
@@ -46,6 +45,10 @@ export function createDatabase(options: ResolvedPostgresStoreOptions): Database 
     // Saves a round trip per connection, and a start-up query whose failure the driver leaves unhandled
     // (porsager/postgres#1192): arrays go in as literals instead (array-literal.ts).
     fetch_types: false,
+    // Unnamed statements, planned for their actual parameters: a named one switches to a generic plan after
+    // five runs, and for `= any($ids)` that plan scans linearly (measured: 1 000 ids in 100 000 rows went
+    // from 12 ms to 1 s). It also keeps the store usable behind PgBouncer in transaction mode.
+    prepare: false,
   });
   const schema = options.schema;
   const table = (name: string) => sql(`${schema}.${name}`);
@@ -109,7 +112,6 @@ export function createDatabase(options: ResolvedPostgresStoreOptions): Database 
   };
 
   return {
-    sql,
     tables,
     ready,
     run,

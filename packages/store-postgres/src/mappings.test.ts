@@ -103,6 +103,18 @@ describePostgres('mappings', () => {
     expect(await store.mappings.count(scope)).toEqual({ success: true, data: 0 });
   });
 
+  it('lets concurrent batches over the same ids, in opposite orders, all succeed (no deadlock)', async () => {
+    const store = open({ poolSize: 6 });
+    const entries = Array.from({ length: 2_000 }, (_, i) => mapping(i));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.mappings.putMany(scope, i % 2 ? [...entries].reverse() : entries),
+      ),
+    );
+    expect(results.filter((r) => !r.success)).toEqual([]);
+    expect(await store.mappings.count(scope)).toEqual({ success: true, data: 2_000 });
+  });
+
   it('treats empty batches as no-ops', async () => {
     const store = open();
     expect(await store.mappings.putMany(scope, [])).toEqual({ success: true, data: { written: 0 } });

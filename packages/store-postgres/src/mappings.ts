@@ -29,7 +29,8 @@ const toMapping = (row: MappingRow): Mapping => ({
 /**
  * Upserts `entries` with ONE statement (so it is atomic without a transaction of its own): four arrays
  * unnested into rows. The entries must be validated and have one entry per external id
- * (`validateMappingBatch`): Postgres refuses to update a row twice in one statement.
+ * (`validateMappingBatch`): Postgres refuses to update a row twice in one statement. Rows are written in
+ * id order, so two processes upserting overlapping batches lock rows in the same order and cannot deadlock.
  */
 export async function upsertMappings(
   sql: Queryable,
@@ -53,6 +54,7 @@ export async function upsertMappings(
     select ${scope.integration}, ${scope.objectType}, e, r, h, to_timestamp(t / 1000)
     from unnest(${textArrayLiteral(externalIds)}::text[], ${textArrayLiteral(remoteIds)}::text[],
       ${textArrayLiteral(hashes)}::text[], ${numberArrayLiteral(syncedAt)}::float8[]) as u(e, r, h, t)
+    order by e
     on conflict (integration, object_type, external_id) do update
       set remote_id = excluded.remote_id, content_hash = excluded.content_hash, synced_at = excluded.synced_at`;
   return result.count;
