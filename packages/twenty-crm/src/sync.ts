@@ -130,7 +130,9 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
   // People and companies differ only in their record types; the sync handles both as plain records.
   type AnyRecord = Record<string, unknown>;
   const upsertBatch = (kind: Kind, inputs: AnyRecord[]): Promise<ApiResult<AnyRecord[]>> =>
-    kind === 'person' ? getClient().people.upsertMany(inputs) : getClient().companies.upsertMany(inputs);
+    kind === 'person'
+      ? getClient().people.upsertMany(inputs, { validate: false })
+      : getClient().companies.upsertMany(inputs, { validate: false });
   const findByExternalIds = (kind: Kind, ids: string[]): Promise<ApiResult<AnyRecord[]>> => {
     const options = { filter: { [EXTERNAL_ID_FIELD]: { in: ids } }, pageSize: 200 };
     return kind === 'person' ? getClient().people.listAll(options) : getClient().companies.listAll(options);
@@ -192,7 +194,8 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
       learned.push({ externalId: id, ...value, syncedAt: Date.now() });
     }
     if (learned.length > 0) {
-      const saved = await store.mappings.putMany(scopeOf(kind), learned);
+      // commitMappings also clears outbox entries of records a crash left in flight and Twenty has.
+      const saved = await store.commitMappings(scopeOf(kind), learned);
       if (!saved.success) return saved;
     }
     return ok(out);
@@ -480,8 +483,10 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     return undefined;
   }
 
-  async function withLease<T>(run: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
-    if (lease === false) return run();
+  async function withLease<T>(
+    run: (leaseLost: () => boolean) => Promise<ApiResult<T>>,
+  ): Promise<ApiResult<T>> {
+    if (lease === false) return run(() => false);
     const ttlMs = lease?.ttlMs ?? 30_000;
     const owner = lease?.owner ?? crypto.randomUUID();
     const deadline = Date.now() + (lease?.waitMs ?? 120_000);
@@ -497,15 +502,18 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
       );
     }
     let current = held.data;
+    let lost = false;
     const renew = setInterval(
       async () => {
         const renewed = await store.syncState.renewLease(current, { ttlMs });
         if (renewed.success && renewed.data) current = renewed.data;
+        // Another worker took the lapsed lease: stop starting new chunks.
+        else if (renewed.success) lost = true;
       },
       Math.max(1_000, ttlMs / 3),
     );
     try {
-      return await run();
+      return await run(() => lost);
     } finally {
       clearInterval(renew);
       await store.syncState.releaseLease(current);
@@ -520,13 +528,16 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     if (mode === 'disabled') return ok({ ...report, skipped: 'disabled' });
     const blocked = modeError();
     if (blocked) return err(blocked);
-    return withLease(async () => {
-      const recovery = await recover();
-      if (!recovery.success) return recovery;
+    return withLease(async (leaseLost) => {
+      // A recovery that cannot reach Twenty now is not fatal: its entries stay for the next run, and the
+      // upserts match on externalId anyway.
+      const recovery = await recoverOutbox();
+      if (!recovery.success && !recovery.error.retryable) return recovery;
       const run = await store.syncState.startRun(`${INTEGRATION}:${kind}`);
       const inFlight = new Set<Promise<void>>();
       let processed = 0;
       for await (const chunk of chunks(records, batchSize)) {
+        if (leaseLost()) break;
         const task = processChunk(kind, chunk, report).then(() => {
           processed += chunk.length;
           onProgress?.({
@@ -544,17 +555,29 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
+      const lost = leaseLost();
       if (run.success) {
         await store.syncState.finishRun(run.data.id, {
-          status: report.failed > 0 ? 'failed' : 'succeeded',
+          status: report.failed > 0 || lost ? 'failed' : 'succeeded',
           counts: {
             created: report.created,
             updated: report.updated,
             unchanged: report.unchanged,
             failed: report.failed,
           },
-          lastErrorCode: report.failures.at(-1)?.error.code ?? null,
+          lastErrorCode: lost ? 'CONFLICT' : (report.failures.at(-1)?.error.code ?? null),
         });
+      }
+      if (lost) {
+        return err(
+          new IntegrationErrorClass(
+            'CONFLICT',
+            'The sync lease was lost to another worker; the run stopped early',
+            {
+              retryable: true,
+            },
+          ),
+        );
       }
       return ok(report);
     });
@@ -575,7 +598,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     return ok({ id: remoteId, created: report.data.created > 0, updated: report.data.updated > 0 });
   }
 
-  async function recover(): Promise<ApiResult<{ recovered: number; discarded: number }>> {
+  async function recoverOutbox(): Promise<ApiResult<{ recovered: number; discarded: number }>> {
     recovered ??= (async () => {
       let recoveredCount = 0;
       let discarded = 0;
@@ -639,7 +662,8 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     upsertPerson: (record) => upsertOne('person', record),
     upsertManyCompanies: (records) => upsertMany('company', records),
     upsertManyPersons: (records) => upsertMany('person', records),
-    recover,
+    // Under the lease: another worker's in-flight entries are not ours to resolve.
+    recover: () => withLease(() => recoverOutbox()),
   };
 }
 
