@@ -200,11 +200,22 @@ describe('conflicts (seed 001)', () => {
 
 describe('faults', () => {
   it('commit-then-fail, 5xx, 429, resets and malformed bodies lose and duplicate nothing', async () => {
-    for (const kind of ['commit-then-fail', 'error', 'rate-limit', 'reset', 'malformed'] as const) {
+    // Each kind once at a fixed point (so every one surely fires), then at random on top.
+    const kinds = ['commit-then-fail', 'error', 'rate-limit', 'reset', 'malformed'] as const;
+    for (const [after, kind] of kinds.entries()) {
       emulator.faults.inject({
         kind,
         route: 'POST /rest/batch/people',
-        rate: 0.3,
+        after,
+        times: 1,
+        retryAfterSeconds: 0,
+      } as never);
+    }
+    for (const kind of kinds) {
+      emulator.faults.inject({
+        kind,
+        route: 'POST /rest/batch/people',
+        rate: 0.1,
         retryAfterSeconds: 0,
       } as never);
     }
