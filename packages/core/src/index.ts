@@ -106,6 +106,7 @@ export type {
   SyncRun,
   SyncStateStore,
 } from './store.ts';
+export { type SyncRunRow, syncRunFromRow } from './store-rows.ts';
 export {
   validateExternalIds,
   validateLeaseRequest,

@@ -6,8 +6,9 @@ import {
   type MappingScope,
   type OutboxEntry,
   ok,
-  type SyncRun,
+  type SyncRunRow,
   type SyncStateStore,
+  syncRunFromRow,
   validateExternalIds,
   validateLeaseRequest,
   validateOutboxBatch,
@@ -20,29 +21,6 @@ const DEFAULT_RUN_LIMIT = 20;
 const DEFAULT_OUTBOX_LIMIT = 1_000;
 /** Rows per multi-row outbox insert (6 parameters each). */
 const OUTBOX_CHUNK_ROWS = 128;
-
-interface RunRow {
-  id: string;
-  name: string;
-  status: SyncRun['status'];
-  started_at: number;
-  finished_at: number | null;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  last_error_code: string | null;
-}
-
-const toRun = (row: RunRow): SyncRun => ({
-  id: row.id,
-  name: row.name,
-  status: row.status,
-  startedAt: row.started_at,
-  finishedAt: row.finished_at,
-  counts: { created: row.created, updated: row.updated, unchanged: row.unchanged, failed: row.failed },
-  lastErrorCode: row.last_error_code,
-});
 
 interface LeaseRow {
   name: string;
@@ -140,8 +118,8 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       return ctx.attempt('startRun', () => {
         const row = statement(
           `INSERT INTO sync_runs (id, name, status, started_at) VALUES (?, ?, 'running', ?) RETURNING ${RUN_COLUMNS}`,
-        ).get(crypto.randomUUID(), name, ctx.now()) as unknown as RunRow;
-        return ok(toRun(row));
+        ).get(crypto.randomUUID(), name, ctx.now()) as unknown as SyncRunRow;
+        return ok(syncRunFromRow(row));
       });
     },
 
@@ -161,8 +139,8 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
             counts.failed,
             outcome.lastErrorCode ?? null,
             id,
-          ) as RunRow | undefined;
-          if (row) return ok(toRun(row));
+          ) as SyncRunRow | undefined;
+          if (row) return ok(syncRunFromRow(row));
           const existing = statement('SELECT status FROM sync_runs WHERE id = ?').get(id) as
             | { status: string }
             | undefined;
@@ -181,8 +159,8 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       return ctx.attempt('listRuns', () => {
         const rows = statement(
           `SELECT ${RUN_COLUMNS} FROM sync_runs WHERE name = ? ORDER BY started_at DESC, seq DESC LIMIT ?`,
-        ).all(name, limit) as unknown as RunRow[];
-        return ok(rows.map(toRun));
+        ).all(name, limit) as unknown as SyncRunRow[];
+        return ok(rows.map(syncRunFromRow));
       });
     },
 
