@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IntegrationStore } from '@patchbay/core';
-import { type CountersSnapshot, startTwentyEmulator } from '@patchbay/emulators';
+import { type CountersSnapshot, createRandom, startTwentyEmulator } from '@patchbay/emulators';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import {
   type CompanyRecord,
@@ -231,18 +231,6 @@ function progressBar(stream: NodeJS.WriteStream) {
 
 // ---- the dataset: deterministic, so every run (and every machine) syncs the same records ----
 
-/** mulberry32: a tiny seeded PRNG, plenty for test data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const FIRST_NAMES = [
   'Ada',
   'Alan',
@@ -418,7 +406,7 @@ export function generateDataset(options: { people: number; companies: number; se
   companies: (CompanyRecord & { website: string })[];
   people: (PersonRecord & { email: string; companyName: string })[];
 } {
-  const random = prng(options.seed);
+  const random = createRandom(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const usedNames = new Set<string>();
   const companies = Array.from({ length: options.companies }, (_, i) => {

@@ -38,6 +38,35 @@ export function validateScope(scope: MappingScope): ApiResult<MappingScope> {
   return issues.length === 0 ? ok(scope) : failure('mapping scope', issues);
 }
 
+// Both batch validators walk the same way: an array of objects, issues named `entries.<index>.<field>`,
+// and the last entry per external id wins, as a sequence of upserts would. `order` says where a repeated
+// id stands in the result: where it was first seen (mappings) or where it was last seen (outbox).
+function validateBatch<T extends { externalId: string }>(
+  label: string,
+  entries: readonly T[],
+  order: 'first-seen' | 'last-seen',
+  check: (entry: T, at: string, issues: FieldIssue[]) => T,
+): ApiResult<T[]> {
+  if (!Array.isArray(entries)) return failure(label, [{ field: 'entries', message: 'must be an array' }]);
+  const issues: FieldIssue[] = [];
+  const byId = new Map<string, T>();
+  entries.forEach((entry, index) => {
+    const at = `entries.${index}`;
+    if (typeof entry !== 'object' || entry === null) {
+      issues.push({ field: at, message: 'must be an object' });
+      return;
+    }
+    if (!isNonEmptyString(entry.externalId))
+      issues.push({ field: `${at}.externalId`, message: 'must be a non-empty string' });
+    if (!isNullableString((entry as { contentHash?: unknown }).contentHash ?? null)) {
+      issues.push({ field: `${at}.contentHash`, message: 'must be a string or null' });
+    }
+    if (order === 'last-seen') byId.delete(entry.externalId);
+    byId.set(entry.externalId, check(entry, at, issues));
+  });
+  return issues.length === 0 ? ok([...byId.values()]) : failure(label, issues);
+}
+
 /**
  * Checks every mapping of a batch (ids non-empty strings, `contentHash` a string or null, `syncedAt` an
  * integer) and keeps the last entry per external id, as a sequence of upserts would. Issues name the
@@ -45,32 +74,17 @@ export function validateScope(scope: MappingScope): ApiResult<MappingScope> {
  * @example const batch = validateMappingBatch(entries); if (batch.success) write(batch.data);
  */
 export function validateMappingBatch(entries: readonly Mapping[]): ApiResult<Mapping[]> {
-  if (!Array.isArray(entries))
-    return failure('mappings', [{ field: 'entries', message: 'must be an array' }]);
-  const issues: FieldIssue[] = [];
-  const byId = new Map<string, Mapping>();
-  entries.forEach((entry, index) => {
-    const at = `entries.${index}`;
-    if (typeof entry !== 'object' || entry === null) {
-      issues.push({ field: at, message: 'must be an object' });
-      return;
-    }
-    if (!isNonEmptyString(entry.externalId))
-      issues.push({ field: `${at}.externalId`, message: 'must be a non-empty string' });
+  return validateBatch('mappings', entries, 'first-seen', (entry, at, issues) => {
     if (!isNonEmptyString(entry.remoteId))
       issues.push({ field: `${at}.remoteId`, message: 'must be a non-empty string' });
-    if (!isNullableString(entry.contentHash ?? null)) {
-      issues.push({ field: `${at}.contentHash`, message: 'must be a string or null' });
-    }
     if (!isEpochMs(entry.syncedAt)) issues.push({ field: `${at}.syncedAt`, message: EPOCH_MS });
-    byId.set(entry.externalId, {
+    return {
       externalId: entry.externalId,
       remoteId: entry.remoteId,
       contentHash: entry.contentHash ?? null,
       syncedAt: entry.syncedAt,
-    });
+    };
   });
-  return issues.length === 0 ? ok([...byId.values()]) : failure('mappings', issues);
 }
 
 /**
@@ -78,33 +92,17 @@ export function validateMappingBatch(entries: readonly Mapping[]): ApiResult<Map
  * @example const batch = validateOutboxBatch(entries); if (!batch.success) return batch;
  */
 export function validateOutboxBatch(entries: readonly OutboxEntry[]): ApiResult<OutboxEntry[]> {
-  if (!Array.isArray(entries))
-    return failure('outbox entries', [{ field: 'entries', message: 'must be an array' }]);
-  const issues: FieldIssue[] = [];
-  const byId = new Map<string, OutboxEntry>();
-  entries.forEach((entry, index) => {
-    const at = `entries.${index}`;
-    if (typeof entry !== 'object' || entry === null) {
-      issues.push({ field: at, message: 'must be an object' });
-      return;
-    }
-    if (!isNonEmptyString(entry.externalId))
-      issues.push({ field: `${at}.externalId`, message: 'must be a non-empty string' });
+  return validateBatch('outbox entries', entries, 'last-seen', (entry, at, issues) => {
     if (!isNonEmptyString(entry.operation))
       issues.push({ field: `${at}.operation`, message: 'must be a non-empty string' });
-    if (!isNullableString(entry.contentHash ?? null)) {
-      issues.push({ field: `${at}.contentHash`, message: 'must be a string or null' });
-    }
     if (!isEpochMs(entry.createdAt)) issues.push({ field: `${at}.createdAt`, message: EPOCH_MS });
-    byId.delete(entry.externalId);
-    byId.set(entry.externalId, {
+    return {
       externalId: entry.externalId,
       operation: entry.operation,
       contentHash: entry.contentHash ?? null,
       createdAt: entry.createdAt,
-    });
+    };
   });
-  return issues.length === 0 ? ok([...byId.values()]) : failure('outbox entries', issues);
 }
 
 /**

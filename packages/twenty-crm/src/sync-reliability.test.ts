@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemoryStore, type IntegrationStore, type Mapping, type MappingScope } from '@patchbay/core';
-import { createTwentyEmulator, serveEmulator, startTwentyEmulator } from '@patchbay/emulators';
+import { createRandom, createTwentyEmulator, serveEmulator, startTwentyEmulator } from '@patchbay/emulators';
 import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import {
   TEST_URL as TEST_POSTGRES_URL,
 } from '../../store-postgres/test-support/postgres.ts';
 import { startWorker, type Worker, type WorkerEvent } from '../test-support/child.ts';
-import { companies, people, seededRandom } from '../test-support/fixtures.ts';
+import { companies, people } from '../test-support/fixtures.ts';
 import { createTwentySync } from './sync.ts';
 
 const PEOPLE = 2_000;
@@ -221,7 +221,7 @@ describe('crash safety', () => {
       };
       // The kill points: 20 seeded random positions in the stream of 2 100 records (companies, then people),
       // each plus a random fraction of a batch's time, so kills land before, during and after writes.
-      const random = seededRandom(20_26);
+      const random = createRandom(20_26);
       const total = COMPANIES + PEOPLE;
       const points = Array.from({ length: KILLS }, () => Math.floor(random() * total * 0.95)).sort(
         (a, b) => a - b,

@@ -23,15 +23,3 @@ export function people(count: number, companyCount = 100): PersonRecord[] {
     companyName: companyCount > 0 ? `Company ${i % companyCount}` : null,
   }));
 }
-
-/** A seeded PRNG (mulberry32): the same "random" kill points on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
