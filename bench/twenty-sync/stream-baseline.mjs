@@ -1,0 +1,106 @@
+// The baselines of the memory phase: the same requests the sync sends for STREAM_PEOPLE people (one
+// externalId[in] lookup and one batch upsert per 60, two chunks in flight, the companies first), made with
+// nothing else: no store, no hashing, no validation. STREAM_CLIENT=fetch (bare fetch, the floor), ky (plain
+// ky with its defaults, the library the core is built on) or core (@patchbay/core's HTTP client alone).
+import ky from 'ky';
+
+const url = process.env.TWENTY_URL;
+const apiKey = process.env.TWENTY_API_KEY;
+const count = Number(process.env.STREAM_PEOPLE ?? 100_000);
+const companies = Number(process.env.STREAM_COMPANIES ?? 1_000);
+const BATCH = 60;
+const CONCURRENCY = 2;
+
+const client = process.env.STREAM_CLIENT ?? 'fetch';
+const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+const pad = (n) => String(n).padStart(6, '0');
+const kyClient = ky.create({ prefix: url, headers });
+
+// As the Twenty client configures it: no idempotency keys (Twenty ignores them), upserts marked idempotent.
+const core =
+  client !== 'core'
+    ? undefined
+    : (await import('@patchbay/core')).createHttpClient({
+        baseUrl: url,
+        auth: { type: 'bearer', token: apiKey },
+        idempotency: false,
+      });
+
+async function call(method, path, body) {
+  if (client === 'core') {
+    const result = await core.send(method, path, { json: body, idempotent: true });
+    if (!result.success) throw result.error;
+    return result.data.data;
+  }
+  if (client === 'ky') return kyClient(path.slice(1), { method, json: body }).json();
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
+
+const lookup = (plural, ids) =>
+  call(
+    'GET',
+    `/rest/${plural}?limit=200&filter=${encodeURIComponent(`externalId[in]:${JSON.stringify(ids)}`)}`,
+  );
+
+async function upsert(plural, inputs) {
+  const body = await call('POST', `/rest/batch/${plural}?upsert=true`, inputs);
+  return Object.values(body.data)[0];
+}
+
+async function inChunks(total, make) {
+  const inFlight = new Set();
+  for (let start = 0; start < total; start += BATCH) {
+    const task = make(start, Math.min(total, start + BATCH)).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+}
+
+const loadedRssMb = process.memoryUsage().rss / 1024 / 1024;
+const started = performance.now();
+const companyIds = new Map();
+await inChunks(companies, async (from, to) => {
+  const ids = [];
+  for (let i = from; i < to; i++) ids.push(`company-${pad(i)}`);
+  await lookup('companies', ids);
+  const written = await upsert(
+    'companies',
+    ids.map((externalId, k) => ({
+      externalId,
+      name: `Company ${from + k}`,
+      domainName: { primaryLinkUrl: '' },
+    })),
+  );
+  for (const record of written) companyIds.set(record.externalId, record.id);
+});
+let created = 0;
+await inChunks(count, async (from, to) => {
+  const inputs = [];
+  for (let i = from; i < to; i++)
+    inputs.push({
+      externalId: `person-${pad(i)}`,
+      name: { firstName: 'Ada', lastName: `Lovelace ${i}` },
+      emails: { primaryEmail: `ada.${i}@example.com` },
+      companyId: companyIds.get(`company-${pad(i % companies)}`) ?? null,
+    });
+  await lookup(
+    'people',
+    inputs.map((input) => input.externalId),
+  );
+  const written = await upsert('people', inputs);
+  created += written.length;
+});
+const elapsedMs = performance.now() - started;
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(
+  `${JSON.stringify({ client, loadedRssMb, maxRssMb, elapsedMs, report: { created } })}\n`,
+);
+process.exit(0);
