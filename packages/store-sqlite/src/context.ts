@@ -1,9 +1,11 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { ApiResult } from '@patchbay/core';
 
 /** What each part of the SQLite store shares: the connection, the clock and the error boundary. */
 export interface SqliteContext {
   db: DatabaseSync;
+  /** The prepared statement for `sql`, compiled on first use and cached for the connection's life. */
+  statement(sql: string): StatementSync;
   /** Epoch milliseconds, for timestamps and lease expiry. */
   now: () => number;
   /**

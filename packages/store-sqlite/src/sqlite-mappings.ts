@@ -1,4 +1,3 @@
-import type { StatementSync } from 'node:sqlite';
 import {
   type ApiResult,
   err,
@@ -51,16 +50,7 @@ export interface SqliteMappings {
 /** Mappings on the `mappings` table: multi-row upserts, JSON-array id lists, keyset pagination. */
 export function createSqliteMappings(ctx: SqliteContext): SqliteMappings {
   const { db } = ctx;
-  // Prepared on first use, once: statement compilation costs more than a small batch's execution.
-  const statements = new Map<string, StatementSync>();
-  const statement = (sql: string): StatementSync => {
-    let prepared = statements.get(sql);
-    if (!prepared) {
-      prepared = db.prepare(sql);
-      statements.set(sql, prepared);
-    }
-    return prepared;
-  };
+  const { statement } = ctx;
   const SCOPED = 'integration = ? AND object_type = ?';
 
   const write = (scope: MappingScope, batch: readonly Mapping[]): void => {

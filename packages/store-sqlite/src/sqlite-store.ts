@@ -1,4 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   type ApiResult,
   err,
@@ -80,9 +80,19 @@ export function createSqliteStore(options: SqliteStoreOptions): IntegrationStore
   }
 
   let closed = false;
+  // Statement compilation costs more than a small batch's execution: each SQL text is prepared once.
+  const statements = new Map<string, StatementSync>();
   const ctx: SqliteContext = {
     db,
     now,
+    statement(sql) {
+      let prepared = statements.get(sql);
+      if (!prepared) {
+        prepared = db.prepare(sql);
+        statements.set(sql, prepared);
+      }
+      return prepared;
+    },
     attempt<T>(operation: string, work: () => ApiResult<T>): ApiResult<T> {
       if (closed)
         return err(new IntegrationError('OPERATION_FAILED', `SQLite ${operation}: the store is closed`));

@@ -1,4 +1,3 @@
-import type { StatementSync } from 'node:sqlite';
 import {
   err,
   IntegrationError,
@@ -75,15 +74,7 @@ export interface SqliteSyncState {
 /** Checkpoints, the run log, leases and the outbox on their `sync_*` tables. */
 export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
   const { db } = ctx;
-  const statements = new Map<string, StatementSync>();
-  const statement = (sql: string): StatementSync => {
-    let prepared = statements.get(sql);
-    if (!prepared) {
-      prepared = db.prepare(sql);
-      statements.set(sql, prepared);
-    }
-    return prepared;
-  };
+  const { statement } = ctx;
 
   const deleteOutbox = (scope: MappingScope, externalIds: readonly string[]): void => {
     if (externalIds.length === 0) return;
