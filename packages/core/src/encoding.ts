@@ -5,10 +5,14 @@ const encoder = new TextEncoder();
 /** UTF-8 bytes of a string. */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
 
+// Two hex digits per byte value, built once: hashing every synced record made per-byte formatting show up
+// among a large sync's allocations.
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /** Lower-case hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i] as number];
   return out;
 }
 

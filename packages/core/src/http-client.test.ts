@@ -67,6 +67,21 @@ describe('createHttpClient: success paths', () => {
     expect(s.requests[0]?.headers['content-type']).toContain('application/json');
   });
 
+  it('keeps a content type the call or the client names for a JSON body', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    await client(s.url).post('/a', {
+      json: { a: 1 },
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    await client(s.url, { headers: { 'content-type': 'application/vnd.api+json' } }).post('/b', {
+      json: [1],
+    });
+    expect(s.requests.map((r) => [r.headers['content-type'], r.body])).toEqual([
+      ['application/merge-patch+json', '{"a":1}'],
+      ['application/vnd.api+json', '[1]'],
+    ]);
+  });
+
   it('answers HEAD with status and headers, and an empty body as undefined', async () => {
     const s = await serve((_req, res) => {
       res.writeHead(200, { 'x-thing': '1' });

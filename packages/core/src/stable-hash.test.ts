@@ -9,6 +9,37 @@ describe('stableStringify / stableHash', () => {
     expect(stableStringify(a)).toBe('{"a":{"x":null,"y":[1,{"p":1,"q":2}]},"b":1}');
   });
 
+  it('writes what JSON.stringify writes, keys sorted', () => {
+    const when = new Date(Date.UTC(2026, 0, 2));
+    const value = {
+      z: [undefined, () => 1, Symbol('s'), Number.NaN, -0, 'é"\\\n\u2028', true],
+      y: { toJSON: () => ({ b: 2, a: 1 }) },
+      x: when,
+      w: () => 1,
+      v: new String('boxed'),
+      u: undefined,
+      t: Object.assign(Object.create(null), { k: 1 }),
+      é: 1,
+      B: 2,
+      a: [[], {}],
+    };
+    const reference = (v: unknown): unknown => {
+      if (v === null || typeof v !== 'object') return v;
+      if (Array.isArray(v)) return v.map(reference);
+      const plain = JSON.parse(JSON.stringify(v)) as unknown;
+      if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) return plain;
+      return Object.fromEntries(
+        Object.keys(plain)
+          .sort()
+          .map((k) => [k, reference((plain as Record<string, unknown>)[k])]),
+      );
+    };
+    expect(stableStringify(value)).toBe(JSON.stringify(reference(JSON.parse(JSON.stringify(value)))));
+    expect(stableStringify(undefined)).toBe(JSON.stringify(undefined));
+    expect(stableStringify('x')).toBe('"x"');
+    expect(stableStringify([undefined])).toBe('[null]');
+  });
+
   it('hashes equal data equally and different data differently', async () => {
     expect(await stableHash({ a: 1, b: 'x' })).toBe(await stableHash({ b: 'x', a: 1 }));
     expect(await stableHash({ a: 1 })).not.toBe(await stableHash({ a: 2 }));

@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import { type Company, type CompanyInput, companyInputSchema, companySchema } from './company.ts';
 import { createMetadataResource, type MetadataResource } from './metadata.ts';
 import { type Person, type PersonInput, personInputSchema, personSchema } from './person.ts';
-import { createRecordResource, type RecordResource } from './records.ts';
+import { COMPANIES, createRecordResource, PEOPLE, type RecordResource } from './records.ts';
 
 /** Dotted names of a person's standard fields, for typed filters (custom fields are allowed too). */
 export type PersonField =
@@ -104,21 +104,8 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
   });
   const context = { http, batchSize: batchSize ?? 60 };
   return {
-    people: createRecordResource(
-      context,
-      { plural: 'people', singular: 'person', pluralCapitalized: 'People', singularCapitalized: 'Person' },
-      { record: personSchema, input: personInputSchema },
-    ),
-    companies: createRecordResource(
-      context,
-      {
-        plural: 'companies',
-        singular: 'company',
-        pluralCapitalized: 'Companies',
-        singularCapitalized: 'Company',
-      },
-      { record: companySchema, input: companyInputSchema },
-    ),
+    people: createRecordResource(context, PEOPLE, { record: personSchema, input: personInputSchema }),
+    companies: createRecordResource(context, COMPANIES, { record: companySchema, input: companyInputSchema }),
     metadata: createMetadataResource(http),
     http,
   };

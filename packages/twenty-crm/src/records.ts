@@ -23,6 +23,22 @@ export interface RecordNames {
   singularCapitalized: string;
 }
 
+/** Twenty's names for people. */
+export const PEOPLE: RecordNames = {
+  plural: 'people',
+  singular: 'person',
+  pluralCapitalized: 'People',
+  singularCapitalized: 'Person',
+};
+
+/** Twenty's names for companies. */
+export const COMPANIES: RecordNames = {
+  plural: 'companies',
+  singular: 'company',
+  pluralCapitalized: 'Companies',
+  singularCapitalized: 'Company',
+};
+
 /** Options of `list` and `listAll`. */
 export interface ListOptions<F extends string = string> {
   /** A typed filter or a raw Twenty filter string. */

@@ -6,7 +6,53 @@ import {
   comparableFromRemote,
   personInput,
   personRecordSchema,
+  remoteCompanySchema,
+  remotePersonSchema,
 } from './sync-records.ts';
+
+describe('what the sync reads back from Twenty', () => {
+  const person = {
+    id: 'a1b2',
+    externalId: 'u1',
+    name: { firstName: 'Ada', lastName: 'Lovelace' },
+    emails: { primaryEmail: 'ada@example.com', additionalEmails: [] },
+    companyId: null,
+    phones: { primaryPhoneNumber: '' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    position: 3,
+    customScore: 7,
+  };
+
+  it('keeps the id and the compared fields of a full record, and nothing else', () => {
+    expect(remotePersonSchema.parse(person)).toEqual({
+      id: 'a1b2',
+      externalId: 'u1',
+      name: { firstName: 'Ada', lastName: 'Lovelace' },
+      emails: { primaryEmail: 'ada@example.com' },
+      companyId: null,
+    });
+    expect(
+      remoteCompanySchema.parse({ id: 'c9', externalId: 'c1', name: 'Acme', domainName: null, employees: 3 }),
+    ).toEqual({ id: 'c9', externalId: 'c1', name: 'Acme', domainName: null });
+  });
+
+  it('hashes a read-back record as the full record would', async () => {
+    const narrow = remotePersonSchema.parse(person);
+    expect(await stableHash(comparableFromRemote('person', narrow))).toBe(
+      await stableHash(comparableFromRemote('person', person)),
+    );
+  });
+
+  it.each([
+    [{ ...person, id: undefined }, 'id'],
+    [{ ...person, name: 'Ada Lovelace' }, 'name'],
+    [{ ...person, emails: { primaryEmail: 42 } }, 'emails'],
+  ])('rejects a record whose read fields are malformed (%#: %s)', (record, field) => {
+    const result = remotePersonSchema.safeParse(record);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path[0]).toBe(field);
+  });
+});
 
 describe('sync record schemas', () => {
   it('accept the seed shapes and trim', () => {

@@ -71,6 +71,28 @@ export function personInput(
   } as PersonInput & { externalId: string };
 }
 
+const remoteText = z.optional(z.nullable(z.string()));
+
+// What the sync reads back from Twenty (the id, and what comparableFromRemote compares), in plain objects:
+// the other fields of a record are neither parsed nor kept. Parsing whole loose records made response
+// validation a quarter of a large sync's allocations.
+const remoteRecordShape = { id: z.string(), [EXTERNAL_ID_FIELD]: remoteText };
+
+/** A person as the sync reads it back. */
+export const remotePersonSchema = z.object({
+  ...remoteRecordShape,
+  name: z.optional(z.nullable(z.object({ firstName: remoteText, lastName: remoteText }))),
+  emails: z.optional(z.nullable(z.object({ primaryEmail: remoteText }))),
+  companyId: remoteText,
+});
+
+/** A company as the sync reads it back. */
+export const remoteCompanySchema = z.object({
+  ...remoteRecordShape,
+  name: remoteText,
+  domainName: z.optional(z.nullable(z.object({ primaryLinkUrl: remoteText }))),
+});
+
 /** The same shape built from a record read back from Twenty, to compare content without a write. */
 export function comparableFromRemote(
   kind: 'person' | 'company',

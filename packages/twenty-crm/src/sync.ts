@@ -13,7 +13,10 @@ import {
   withRetry,
 } from '@patchbay/core';
 import { createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.ts';
+import { companyInputSchema } from './company.ts';
 import { type CachedMapping, createLookupCache } from './lookup-cache.ts';
+import { personInputSchema } from './person.ts';
+import { COMPANIES, createRecordResource, PEOPLE, type RecordResource } from './records.ts';
 import {
   type CompanyRecord,
   companyInput,
@@ -23,6 +26,8 @@ import {
   type PersonRecord,
   personInput,
   personRecordSchema,
+  remoteCompanySchema,
+  remotePersonSchema,
 } from './sync-records.ts';
 
 type Kind = 'person' | 'company';
@@ -129,14 +134,25 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
   const cache = createLookupCache({ ttlMs: cacheTtlMs });
   // People and companies differ only in their record types; the sync handles both as plain records.
   type AnyRecord = Record<string, unknown>;
-  const upsertBatch = (kind: Kind, inputs: AnyRecord[]): Promise<ApiResult<AnyRecord[]>> =>
-    kind === 'person'
-      ? getClient().people.upsertMany(inputs, { validate: false })
-      : getClient().companies.upsertMany(inputs, { validate: false });
-  const findByExternalIds = (kind: Kind, ids: string[]): Promise<ApiResult<AnyRecord[]>> => {
-    const options = { filter: { [EXTERNAL_ID_FIELD]: { in: ids } }, pageSize: 200 };
-    return kind === 'person' ? getClient().people.listAll(options) : getClient().companies.listAll(options);
+  // The client's calls, reading back only the fields the sync uses (see remotePersonSchema).
+  let resources: Record<Kind, RecordResource<AnyRecord, AnyRecord>> | undefined;
+  const resourceOf = (kind: Kind) => {
+    resources ??= {
+      person: createRecordResource({ http: getClient().http, batchSize }, PEOPLE, {
+        record: remotePersonSchema,
+        input: personInputSchema,
+      }),
+      company: createRecordResource({ http: getClient().http, batchSize }, COMPANIES, {
+        record: remoteCompanySchema,
+        input: companyInputSchema,
+      }),
+    };
+    return resources[kind];
   };
+  const upsertBatch = (kind: Kind, inputs: AnyRecord[]): Promise<ApiResult<AnyRecord[]>> =>
+    resourceOf(kind).upsertMany(inputs, { validate: false });
+  const findByExternalIds = (kind: Kind, ids: string[]): Promise<ApiResult<AnyRecord[]>> =>
+    resourceOf(kind).listAll({ filter: { [EXTERNAL_ID_FIELD]: { in: ids } }, pageSize: 200 });
   const cacheKey = (kind: Kind, externalId: string) => `${kind}:${externalId}`;
   let recovered: Promise<ApiResult<{ recovered: number; discarded: number }>> | undefined;
 
