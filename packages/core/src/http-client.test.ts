@@ -53,6 +53,21 @@ describe('createHttpClient: success paths', () => {
     expect(s.requests[0]?.url).toBe('/twenty/rest/people?limit=60&filter=a%5Beq%5D%3Ab');
   });
 
+  it('appends search params to a query the path already has', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    await client(s.url).get('/rest/people?limit=5&depth=0', { searchParams: { limit: 60, x: undefined } });
+    await client(s.url).get('/rest/people', {
+      searchParams: new URLSearchParams([
+        ['a', '1'],
+        ['a', '2 3'],
+      ]),
+    });
+    expect(s.requests.map((r) => r.url)).toEqual([
+      '/rest/people?limit=5&depth=0&limit=60',
+      '/rest/people?a=1&a=2+3',
+    ]);
+  });
+
   it('sends JSON bodies and reports status, headers and attempts through send()', async () => {
     const s = await serve((req, res) =>
       json(res, 201, { echo: JSON.parse(req.body) }, { 'x-request-id': 'r1' }),

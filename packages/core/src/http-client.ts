@@ -319,7 +319,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const kyOptions: KyOptions = {
       method,
       headers,
-      searchParams: withQueryAuth(call.searchParams, queryAuth),
       signal: call.signal,
       fetch: (request, init) => attempt(state, request as Request, init ?? {}),
       retry:
@@ -371,8 +370,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } else if (call.body !== undefined) kyOptions.body = call.body;
     if (call.timeoutMs !== undefined) kyOptions.timeout = call.timeoutMs;
 
+    // The query is written into the path here rather than passed to ky as `searchParams`, for which ky builds a
+    // second Request per call; a path that already has a query is left to ky, which appends to it.
+    const query = withQueryAuth(call.searchParams, queryAuth);
+    let target = path;
+    if (query !== undefined && path.includes('?')) kyOptions.searchParams = query;
+    else if (query !== undefined) {
+      const text = queryString(query);
+      if (text) target = `${path}?${text}`;
+    }
+
     try {
-      const input = absolute ? new URL(path) : path;
+      const input = absolute ? new URL(target) : target;
       const response = await kyClient(input, kyOptions);
       let data: unknown = state.body;
       // This state is reachable from ky's options too (see the JSON body above): a body left here was promoted
@@ -539,6 +548,13 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
 
+function queryString(query: SearchParams): string {
+  if (query instanceof URLSearchParams) return query.toString();
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
+  return params.toString();
+}
+
 function withQueryAuth(searchParams: SearchParams | undefined, auth: [string, string] | undefined) {
   if (!auth) return searchParams;
   const params = new URLSearchParams();
@@ -549,7 +565,7 @@ function withQueryAuth(searchParams: SearchParams | undefined, auth: [string, st
   return params;
 }
 
-// As ky does for \`json\`: application/json unless the call or the client already names a content type.
+// As ky does for `json`: application/json unless the call or the client already names a content type.
 function withJsonContentType(
   headers: Record<string, string> | undefined,
   clientHeaders: Record<string, string> | undefined,
