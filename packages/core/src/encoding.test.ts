@@ -31,6 +31,16 @@ describe('hex', () => {
     expect(fromHex(hex)).toEqual(ALL_BYTES);
   });
 
+  it('encodes inputs longer than one internal chunk without losing or reordering bytes', () => {
+    const bytes = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 7) % 256);
+    const hex = toHex(bytes);
+    expect(hex).toHaveLength(20_000);
+    expect(hex.slice(8_190, 8_194)).toBe(
+      [4_095, 4_096].map((i) => ((i * 7) % 256).toString(16).padStart(2, '0')).join(''),
+    );
+    expect(fromHex(hex)).toEqual(bytes);
+  });
+
   it('round-trips the empty array', () => {
     expect(toHex(new Uint8Array())).toBe('');
     expect(fromHex('')).toEqual(new Uint8Array());

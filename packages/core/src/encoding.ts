@@ -5,14 +5,27 @@ const encoder = new TextEncoder();
 /** UTF-8 bytes of a string. */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
 
-// Two hex digits per byte value, built once: hashing every synced record made per-byte formatting show up
-// among a large sync's allocations.
-const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+// Character codes of the hex digits, indexed by nibble.
+const HEX_DIGITS = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+// Bytes per String.fromCharCode call, well under engines' argument limits.
+const HEX_CHUNK = 4_096;
 
 /** Lower-case hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
+  // Built from character codes in one call per chunk, not appended pair by pair: appending makes a rope of
+  // about 30 nodes (~880 bytes for a SHA-256) that stays in memory as long as the hash does, and the sync
+  // keeps one hash per record it remembers. The flat string is ~100 bytes.
   let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i] as number];
+  for (let start = 0; start < bytes.length; start += HEX_CHUNK) {
+    const end = Math.min(bytes.length, start + HEX_CHUNK);
+    const codes = new Array<number>((end - start) * 2);
+    for (let i = start, j = 0; i < end; i++, j += 2) {
+      const byte = bytes[i] as number;
+      codes[j] = HEX_DIGITS[byte >> 4] as number;
+      codes[j + 1] = HEX_DIGITS[byte & 15] as number;
+    }
+    out += String.fromCharCode(...codes);
+  }
   return out;
 }
 
