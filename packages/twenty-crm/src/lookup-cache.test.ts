@@ -4,10 +4,10 @@ import { createLookupCache } from './lookup-cache.ts';
 describe('createLookupCache', () => {
   it('returns entries until their TTL passes', () => {
     let t = 0;
-    const cache = createLookupCache({ ttlMs: 100, now: () => t });
+    const cache = createLookupCache({ ttlMs: 100, maxEntries: 10, now: () => t });
     cache.set('person:a', { remoteId: 'r1', contentHash: 'h' });
     t = 99;
-    expect(cache.get('person:a')).toEqual({ remoteId: 'r1', contentHash: 'h' });
+    expect(cache.get('person:a')).toMatchObject({ remoteId: 'r1', contentHash: 'h' });
     t = 100;
     expect(cache.get('person:a')).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -22,7 +22,7 @@ describe('createLookupCache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')?.contentHash).toBe('x');
     expect(cache.size).toBe(2);
-    const off = createLookupCache({ ttlMs: 0 });
+    const off = createLookupCache({ ttlMs: 0, maxEntries: 10 });
     off.set('a', { remoteId: '1', contentHash: null });
     expect(off.get('a')).toBeUndefined();
   });

@@ -238,6 +238,34 @@ describe('faults', () => {
   });
 });
 
+describe('lookup cache', () => {
+  it('keeps at most cacheMaxEntries per object type, so a stream of people never pushes out their companies', async () => {
+    const s = sync({ cacheMaxEntries: 5, batchSize: 10, concurrency: 1 });
+    const staff = Array.from({ length: 40 }, (_, i) => ({
+      externalId: `staff_${i}`,
+      name: `Grace Hopper${i}`,
+      companyExternalId: `employer_${i % 3}`,
+      companyName: `Employer ${i % 3}`,
+    }));
+    const first = await s.upsertManyPersons(staff);
+    expect(first.success && first.data).toMatchObject({ created: 40, companiesCreated: 3 });
+
+    const storeReads: Record<string, number> = {};
+    const getMany = store.mappings.getMany.bind(store.mappings);
+    store.mappings.getMany = (scope, ids) => {
+      storeReads[scope.objectType] = (storeReads[scope.objectType] ?? 0) + ids.length;
+      return getMany(scope, ids);
+    };
+    emulator.counters.reset();
+    const again = await s.upsertManyPersons(staff);
+    expect(again.success && again.data).toMatchObject({ unchanged: 40, created: 0, updated: 0 });
+    expect(emulator.counters.snapshot().total).toBe(0);
+    // Memory held only 5 people (the last ones, pushed out again by the first chunk of the second pass), so
+    // every person came from the store; the 3 companies every chunk asks for never left memory.
+    expect(storeReads).toEqual({ person: 40 });
+  });
+});
+
 describe('modes', () => {
   it('disabled does nothing and says so', async () => {
     const s = sync({ mode: 'disabled' });

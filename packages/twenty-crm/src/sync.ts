@@ -14,7 +14,7 @@ import {
 } from '@patchbay/core';
 import { createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.ts';
 import { companyInputSchema } from './company.ts';
-import { type CachedMapping, createLookupCache } from './lookup-cache.ts';
+import { type CachedMapping, createLookupCache, type LookupCache } from './lookup-cache.ts';
 import { personInputSchema } from './person.ts';
 import { COMPANIES, createRecordResource, PEOPLE, type RecordResource } from './records.ts';
 import {
@@ -71,6 +71,8 @@ export interface TwentySyncOptions extends TwentyClientOptions {
   store: IntegrationStore;
   /** TTL of the in-memory lookup tier. Default 300 000 ms. */
   cacheTtlMs?: number;
+  /** Records the in-memory tier keeps per object type; the oldest go first (the store still has them). Default 10 000. */
+  cacheMaxEntries?: number;
   /** Records per lookup and per batch write. Default 60 (Twenty's batch limit). */
   batchSize?: number;
   /** Chunks in flight at once. Default 2. */
@@ -117,6 +119,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
   const {
     store,
     cacheTtlMs = 300_000,
+    cacheMaxEntries = 10_000,
     concurrency = 2,
     onProgress,
     mode = 'direct_crm',
@@ -131,7 +134,13 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     return clientInstance;
   };
   if (mode !== 'disabled') getClient();
-  const cache = createLookupCache({ ttlMs: cacheTtlMs });
+  // One cache per kind, so the externalId alone is the key and a long stream of people cannot push out the
+  // companies every chunk looks up.
+  const cacheOptions = { ttlMs: cacheTtlMs, maxEntries: cacheMaxEntries };
+  const caches: Record<Kind, LookupCache> = {
+    person: createLookupCache(cacheOptions),
+    company: createLookupCache(cacheOptions),
+  };
   // People and companies differ only in their record types; the sync handles both as plain records.
   type AnyRecord = Record<string, unknown>;
   // The client's calls, reading back only the fields the sync uses (see remotePersonSchema).
@@ -153,7 +162,6 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     resourceOf(kind).upsertMany(inputs, { validate: false });
   const findByExternalIds = (kind: Kind, ids: string[]): Promise<ApiResult<AnyRecord[]>> =>
     resourceOf(kind).listAll({ filter: { [EXTERNAL_ID_FIELD]: { in: ids } }, pageSize: 200 });
-  const cacheKey = (kind: Kind, externalId: string) => `${kind}:${externalId}`;
   let recovered: Promise<ApiResult<{ recovered: number; discarded: number }>> | undefined;
 
   /** Finds remote records by externalId, one `[in]` query per chunk. */
@@ -181,7 +189,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     const out = new Map<string, CachedMapping>();
     let misses: string[] = [];
     for (const id of ids) {
-      const hit = cache.get(cacheKey(kind, id));
+      const hit = caches[kind].get(id);
       if (hit) out.set(id, hit);
       else misses.push(id);
     }
@@ -192,7 +200,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     for (const [id, mapping] of stored.data) {
       const value = { remoteId: mapping.remoteId, contentHash: mapping.contentHash };
       out.set(id, value);
-      cache.set(cacheKey(kind, id), value);
+      caches[kind].set(id, value);
     }
     misses = misses.filter((id) => !stored.data.has(id));
     if (misses.length === 0) return ok(out);
@@ -206,7 +214,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
         contentHash: await stableHash(comparableFromRemote(kind, record)),
       };
       out.set(id, value);
-      cache.set(cacheKey(kind, id), value);
+      caches[kind].set(id, value);
       learned.push({ externalId: id, ...value, syncedAt: Date.now() });
     }
     if (learned.length > 0) {
@@ -247,7 +255,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     }
     const result = await withRetry(
       async (attempt) => {
-        if (attempt > 1) for (const id of ids) cache.delete(cacheKey(kind, id));
+        if (attempt > 1) for (const id of ids) caches[kind].delete(id);
         return upsertBatch(
           kind,
           items.map((item) => item.input),
@@ -308,10 +316,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
       return written;
     }
     for (const [index, mapping] of mappings.entries()) {
-      cache.set(cacheKey(kind, mapping.externalId), {
-        remoteId: mapping.remoteId,
-        contentHash: mapping.contentHash,
-      });
+      caches[kind].set(mapping.externalId, mapping);
       written.set(mapping.externalId, mapping.remoteId);
       if (kept[index]?.existing) report.updated++;
       else report.created++;
@@ -606,7 +611,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     const failure = report.data.failures[0];
     if (failure) return err(failure.error);
     const externalId = String((record as { externalId?: unknown }).externalId).trim();
-    const known = cache.get(cacheKey(kind, externalId));
+    const known = caches[kind].get(externalId);
     const stored = known ? undefined : await store.mappings.getMany(scopeOf(kind), [externalId]);
     const remoteId = known?.remoteId ?? (stored?.success ? stored.data.get(externalId)?.remoteId : undefined);
     if (!remoteId)
