@@ -349,17 +349,19 @@ requests (one \`externalId[in]\` lookup and one batch upsert per 60 people, two 
 Peak memory of the sync with Node's defaults: **${streamed.maxRssMb.toFixed(0)} MB** (target ≤ ${targets.rssMb} MB): **${met(streamed.maxRssMb <= targets.rssMb)}**;
 with the young generation capped at 2 × 16 MB (\`${YOUNG}\`): **${capped.maxRssMb.toFixed(0)} MB**: **${met(capped.maxRssMb <= targets.rssMb)}**.
 
-Reading: what the sync keeps is the live heap (the in-memory lookup tier is capped at 50 000 entries; the
-mappings themselves are in SQLite). The rest of the peak is V8's young generation and garbage promoted out of it.
-V8 doubles the young generation each time the bytes surviving scavenges add up to its size, up to a maximum it
-derives from the machine's memory (2 × 64 MB here), so the peak depends on how many bytes survive per request
-and per record. Measured apart from this run (\`--trace-gc-nvp\`, \`new_space_survived\` summed over a
-30 000-person stream, three runs each), those bytes do not depend on the latency (the same with 0 ms and 20 ms)
-nor on the number of scavenges (the same with the young generation pinned at 2 × 16 MB): they come with each
-request and record, and are gone at the next full collection. They were about 21 MB for bare fetch, 28 MB for
-fetch given a \`Request\` object, 31 MB for ky with a string body, 36 MB for ky given the object as \`json\` and
-for the core client, and 52 MB for the sync. Even bare fetch sometimes reaches the young generation's maximum at
-${STREAM_PEOPLE.toLocaleString('en-US')} records. Capping the young generation (\`--max-semi-space-size\`, or
+Reading: what the sync keeps is the live heap (the in-memory lookup tier holds at most 10 000 records per object
+type; the mappings themselves are in SQLite). The rest of the peak is V8's young generation and garbage promoted
+out of it. V8 doubles the young generation as the bytes surviving scavenges add up, up to a maximum it derives from
+the machine's memory (2 × 64 MB here), so the peak depends on how many bytes survive per request and per record,
+and on how often a full collection clears them. Measured apart from this run (\`--trace-gc-nvp\`,
+\`new_space_survived\` summed over a 30 000-person stream), those bytes do not depend on the latency (the same
+with 0 ms and 20 ms) nor on the number of scavenges (the same with the young generation pinned at 2 × 16 MB): they
+come with each request and record, and are gone at the next full collection. They were about 21 MB for bare fetch,
+28 MB for fetch given a \`Request\` object, 31 MB for ky with a string body, 36 MB for ky given the object as
+\`json\` and for the core client, and 41–45 MB for the sync. Fetch itself keeps much of it: 1 000 GETs of a
+52 kB body, two at a time, survived about 13 MB through fetch and 1.7 MB through \`node:http\`. A smaller live
+heap also means more frequent full collections (bare fetch ran 33 at 100 000 records, the sync 5 to 30), which is
+why the peak swings from run to run. Capping the young generation (\`--max-semi-space-size\`, or
 \`resourceLimits\` for a worker thread) bounds the peak at the cost of more frequent scavenges; capping it
 further (8 MB) promotes more and peaks higher.
 
