@@ -58,6 +58,12 @@ const sync = createTwentySync({
   // A restarted worker comes back under the same owner, so it takes over the lease its killed self held.
   lease: { owner: env('WORKER_LEASE_OWNER', `worker-${process.pid}`) },
   onProgress: (progress) => say('progress', { step, processed: progress.processed }),
+  // Tells the crash test when a batch write leaves, so some kills can land while it is in flight.
+  hooks: {
+    beforeRequest: ({ method, url }) => {
+      if (method === 'POST' && url.includes('/rest/batch/')) say('sending', { step });
+    },
+  },
 });
 
 say('ready');
