@@ -198,9 +198,8 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     const stored = await store.mappings.getMany(scopeOf(kind), misses);
     if (!stored.success) return stored;
     for (const [id, mapping] of stored.data) {
-      const value = { remoteId: mapping.remoteId, contentHash: mapping.contentHash };
-      out.set(id, value);
-      caches[kind].set(id, value);
+      out.set(id, mapping);
+      caches[kind].set(id, mapping);
     }
     misses = misses.filter((id) => !stored.data.has(id));
     if (misses.length === 0) return ok(out);
