@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import { type Company, type CompanyInput, companyInputSchema, companySchema } from './company.ts';
 import { createMetadataResource, type MetadataResource } from './metadata.ts';
 import { type Person, type PersonInput, personInputSchema, personSchema } from './person.ts';
-import { COMPANIES, createRecordResource, PEOPLE, type RecordResource } from './records.ts';
+import { batchSizeSchema, COMPANIES, createRecordResource, PEOPLE, type RecordResource } from './records.ts';
 
 /** Dotted names of a person's standard fields, for typed filters (custom fields are allowed too). */
 export type PersonField =
@@ -76,7 +76,7 @@ const optionsSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
   apiKey: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
   maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
-  batchSize: z.optional(z.int().check(z.minimum(1), z.maximum(200))),
+  batchSize: z.optional(batchSizeSchema),
 });
 
 /**

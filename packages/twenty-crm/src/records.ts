@@ -94,6 +94,9 @@ export interface RecordResource<R, I, F extends string = string> {
   delete(id: string, options?: WriteOptions): Promise<ApiResult<{ id: string }>>;
 }
 
+/** Records per batch call: Twenty documents 60; self-hosted instances can be configured higher. */
+export const batchSizeSchema = z.int().check(z.minimum(1), z.maximum(200));
+
 /** Shared settings of every resource of a client. */
 export interface ResourceContext {
   http: HttpClient;

@@ -17,6 +17,7 @@ import { companyInputSchema } from './company.ts';
 import { type CachedMapping, createLookupCache, type LookupCache } from './lookup-cache.ts';
 import { personInputSchema } from './person.ts';
 import { COMPANIES, createRecordResource, PEOPLE, type RecordResource } from './records.ts';
+import { parseSyncOptions } from './sync-options.ts';
 import {
   type CompanyRecord,
   companyInput,
@@ -118,19 +119,20 @@ const SAFE_IN_VALUE = /^[^,()[\]"']+$/;
 export function createTwentySync(options: TwentySyncOptions): TwentySync {
   const {
     store,
-    cacheTtlMs = 300_000,
-    cacheMaxEntries = 10_000,
-    concurrency = 2,
     onProgress,
-    mode = 'direct_crm',
+    cacheTtlMs,
+    cacheMaxEntries,
+    batchSize,
+    concurrency,
+    mode,
     lease,
-    ...rest
-  } = options;
-  const batchSize = options.batchSize ?? 60;
+    client,
+    clientOptions,
+  } = parseSyncOptions(options);
   // Built lazily when disabled: a disabled sync needs no URL or key, and never calls Twenty.
-  let clientInstance = options.client;
+  let clientInstance = client;
   const getClient = () => {
-    clientInstance ??= createTwentyClient({ ...rest, batchSize });
+    clientInstance ??= createTwentyClient({ ...clientOptions, batchSize });
     return clientInstance;
   };
   if (mode !== 'disabled') getClient();
