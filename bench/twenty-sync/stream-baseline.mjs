@@ -2,6 +2,10 @@
 // externalId[in] lookup and one batch upsert per 60, two chunks in flight, the companies first), made with
 // nothing else: no store, no hashing, no validation. STREAM_CLIENT=fetch (bare fetch, the floor), ky (plain
 // ky with its defaults, the library the core is built on) or core (@patchbay/core's HTTP client alone).
+// STREAM_BALLAST_MB holds that much live data for the whole run, as an application's own state (or a sync's
+// modules and cache) would, without adding any allocation per request.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import ky from 'ky';
 
 const url = process.env.TWENTY_URL;
@@ -64,6 +68,11 @@ async function inChunks(total, make) {
   await Promise.all(inFlight);
 }
 
+// Arrays of 125 small integers: about 1 kB each (8-byte slots).
+const ballast = Array.from({ length: Number(process.env.STREAM_BALLAST_MB ?? 0) * 1024 }, (_, i) =>
+  Array.from({ length: 125 }, (_, k) => (i + k) % 1000),
+);
+
 const loadedRssMb = process.memoryUsage().rss / 1024 / 1024;
 const started = performance.now();
 const companyIds = new Map();
@@ -100,7 +109,11 @@ await inChunks(count, async (from, to) => {
 });
 const elapsedMs = performance.now() - started;
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
+// As stream.mjs measures it: the heap after a full collection, gc() exposed only now.
+setFlagsFromString('--expose-gc');
+runInNewContext('gc')();
+const liveHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
 process.stdout.write(
-  `${JSON.stringify({ client, loadedRssMb, maxRssMb, elapsedMs, report: { created } })}\n`,
+  `${JSON.stringify({ client, loadedRssMb, maxRssMb, liveHeapMb, elapsedMs, ballast: ballast.length, report: { created } })}\n`,
 );
 process.exit(0);
