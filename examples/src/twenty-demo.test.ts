@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateDataset, runTwentyDemo } from './twenty-demo.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'patchbay-demo-test-'));
@@ -57,4 +59,38 @@ it('generates the same realistic, unique dataset for the same seed', () => {
   expect(generateDataset({ people: 10, companies: 2, seed: 7 })).not.toEqual(
     generateDataset({ people: 10, companies: 2, seed: 8 }),
   );
+});
+
+// The README's demo as users run it: a program on the built packages, under plain node (type stripping) and
+// under ts-node (type-checked). The flags are those of this package's `demo` and `demo:ts-node` scripts.
+const built = ['core', 'emulators', 'store-sqlite', 'twenty-crm'].every((name) =>
+  existsSync(join(import.meta.dirname, '..', '..', 'packages', name, 'dist', 'index.js')),
+);
+describe.skipIf(!built)('the demo program (needs `pnpm run build`, which `npm test` runs first)', () => {
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [...args, 'src/twenty-demo.ts'], {
+      cwd: join(import.meta.dirname, '..'),
+      timeout: 120_000,
+    });
+  const expectFullDemo = (stdout: string) => {
+    expect(stdout).toMatch(/people: +5,000 created, 0 updated, 0 unchanged, 0 failed/);
+    expect(stdout).toMatch(/people: +0 created, 0 updated, 5,000 unchanged, 0 failed/);
+    expect(stdout).toContain('requests Twenty saw: 0');
+    expect(stdout).toContain('Twenty now holds 5,000 people and 500 companies, 0 duplicates.');
+  };
+
+  it('runs with plain node', { timeout: 150_000 }, async () => {
+    const { stdout } = await run(['--experimental-strip-types', '--disable-warning=ExperimentalWarning']);
+    expectFullDemo(stdout);
+  });
+
+  it('runs with ts-node', { timeout: 150_000 }, async () => {
+    const { stdout } = await run([
+      '--loader',
+      'ts-node/esm',
+      '--disable-warning=ExperimentalWarning',
+      '--disable-warning=DEP0180',
+    ]);
+    expectFullDemo(stdout);
+  });
 });
