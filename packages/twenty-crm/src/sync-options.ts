@@ -60,5 +60,5 @@ export function parseSyncOptions(options: TwentySyncOptions) {
     { store, cacheTtlMs, cacheMaxEntries, batchSize, concurrency, onProgress, mode, lease },
     { label: 'Twenty sync options' },
   );
-  return { ...own, store, onProgress, client, clientOptions: rest };
+  return { ...own, onProgress, client, clientOptions: rest };
 }
