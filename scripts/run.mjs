@@ -1,51 +1,50 @@
 #!/usr/bin/env node
-// Entry point of the README's two commands (`npm run demo`, `npm test`): works on a fresh clone with only
-// Node and npm, fetching the pinned pnpm through npx when none is installed, installing once, then running.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Entry point of every root `npm run` command, the README's two included: on a machine with only Node and
+// npm it provisions a Node new enough and the pinned pnpm into .tools/ (saying so in one line), installs
+// dependencies when the lockfile changed, then runs the task's steps (scripts/tasks.mjs).
+import { spawnSync } from 'node:child_process';
+import { tasks } from './tasks.mjs';
+import { ensureNode, ensurePnpm, installIsCurrent, nodeRange, root, toolsEnv } from './tools.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const target = process.argv[2];
-if (!target) {
-  console.error('usage: node scripts/run.mjs <pnpm script>');
+const [name, ...extra] = process.argv.slice(2);
+const steps = tasks[name];
+if (!steps) {
+  console.error(`usage: node scripts/run.mjs <task> [args]\ntasks: ${Object.keys(tasks).join(', ')}`);
   process.exit(2);
 }
 
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(
-    `Patchbay needs Node.js >= 22.12 (this is ${process.version}). Install a newer Node and retry.`,
-  );
-  process.exit(1);
-}
-
-const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const pnpmVersion = packageManager.replace(/^pnpm@/, '');
-
-function pnpmCommand() {
+let env = process.env;
+// A task's step that runs another task finds the tools ready and skips the checks.
+if (!env.PATCHBAY_TOOLS_READY) {
+  let node;
   try {
-    const version = execFileSync('pnpm', ['--version'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    if (version.trim() === pnpmVersion) return ['pnpm', []];
-  } catch {
-    // not installed: fall through to npx
+    node = ensureNode();
+    if (node.provisioned) {
+      console.error(
+        `Node ${process.version} is older than Patchbay supports (${nodeRange}): using Node ${node.version} from .tools/ (from the npm registry).`,
+      );
+    }
+    ensurePnpm(node.path);
+  } catch (error) {
+    console.error(`Could not provision the tools: ${error.message}`);
+    process.exit(1);
   }
-  return ['npx', ['--yes', `pnpm@${pnpmVersion}`]];
+  env = toolsEnv(node.path);
+  if (!installIsCurrent()) run(['pnpm', 'install', '--frozen-lockfile']);
 }
 
-const [cmd, prefix] = pnpmCommand();
-const run = (args) => {
-  const result = spawnSync(cmd, [...prefix, ...args], { cwd: root, stdio: 'inherit', env: process.env });
+for (const [index, step] of steps.entries()) run(index === steps.length - 1 ? [...step, ...extra] : step);
+
+function run([command, ...args]) {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (result.error) {
+    console.error(`${command}: ${result.error.message}`);
+    process.exit(1);
+  }
   if (result.status !== 0) process.exit(result.status ?? 1);
-};
-
-const marker = join(root, 'node_modules', '.modules.yaml');
-const lockfile = join(root, 'pnpm-lock.yaml');
-if (!existsSync(marker) || statSync(lockfile).mtimeMs > statSync(marker).mtimeMs) {
-  run(['install', '--frozen-lockfile']);
 }
-run(['run', target]);

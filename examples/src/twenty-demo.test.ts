@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,35 +62,46 @@ it('generates the same realistic, unique dataset for the same seed', () => {
 });
 
 // The README's demo as users run it: a program on the built packages, under plain node (type stripping) and
-// under ts-node (type-checked). The flags are those of this package's `demo` and `demo:ts-node` scripts.
+// under ts-node (type-checked), with exactly the flags of this package's `demo` and `demo:ts-node` scripts.
+const examplesDir = join(import.meta.dirname, '..');
+const scripts: Record<string, string> = JSON.parse(
+  readFileSync(join(examplesDir, 'package.json'), 'utf8'),
+).scripts;
+// `node <flags> src/twenty-demo.ts` → the flags; anything else fails the test that reads it.
+const nodeFlagsOf = (script: string) => {
+  const [command, ...args] = (scripts[script] ?? '').split(' ');
+  if (command !== 'node' || args.at(-1) !== 'src/twenty-demo.ts') {
+    throw new Error(
+      `examples script ${script} is not \`node <flags> src/twenty-demo.ts\`: ${scripts[script]}`,
+    );
+  }
+  return args.slice(0, -1);
+};
 const built = ['core', 'emulators', 'store-sqlite', 'twenty-crm'].every((name) =>
   existsSync(join(import.meta.dirname, '..', '..', 'packages', name, 'dist', 'index.js')),
 );
-describe.skipIf(!built)('the demo program (needs `pnpm run build`, which `npm test` runs first)', () => {
+describe.skipIf(!built)('the demo program (needs `npm run build`, which `npm test` runs first)', () => {
   const run = (args: string[]) =>
     promisify(execFile)(process.execPath, [...args, 'src/twenty-demo.ts'], {
-      cwd: join(import.meta.dirname, '..'),
+      cwd: examplesDir,
       timeout: 120_000,
     });
-  const expectFullDemo = (stdout: string) => {
+  const expectFullDemo = ({ stdout, stderr }: { stdout: string; stderr: string }) => {
     expect(stdout).toMatch(/people: +5,000 created, 0 updated, 0 unchanged, 0 failed/);
     expect(stdout).toMatch(/people: +0 created, 0 updated, 5,000 unchanged, 0 failed/);
     expect(stdout).toContain('requests Twenty saw: 0');
     expect(stdout).toContain('Twenty now holds 5,000 people and 500 companies, 0 duplicates.');
+    // Users read every line: no runtime warning may reach them.
+    expect(stderr).not.toMatch(/warning/i);
   };
 
   it('runs with plain node', { timeout: 150_000 }, async () => {
-    const { stdout } = await run(['--experimental-strip-types', '--disable-warning=ExperimentalWarning']);
-    expectFullDemo(stdout);
+    expectFullDemo(await run(nodeFlagsOf('demo')));
   });
 
-  it('runs with ts-node', { timeout: 150_000 }, async () => {
-    const { stdout } = await run([
-      '--loader',
-      'ts-node/esm',
-      '--disable-warning=ExperimentalWarning',
-      '--disable-warning=DEP0180',
-    ]);
-    expectFullDemo(stdout);
+  it('runs with ts-node, registered with --import (no loader warning)', { timeout: 150_000 }, async () => {
+    const flags = nodeFlagsOf('demo:ts-node');
+    expect(flags).not.toContain('--loader');
+    expectFullDemo(await run(flags));
   });
 });

@@ -1,0 +1,27 @@
+// What each root `npm run <task>` does, step by step. scripts/run.mjs provisions Node and pnpm first, so
+// every step may call `node` and `pnpm` whatever the machine has; extra arguments go to the last step.
+const build = ['node', 'scripts/build.mjs'];
+const examples = (script) => ['pnpm', '--silent', '--filter', '@patchbay/examples', 'run', script];
+const bench = (script) => ['pnpm', '--filter', '@patchbay/bench', 'run', script];
+
+export const tasks = {
+  demo: [build, examples('demo')],
+  'demo:core': [build, examples('demo:core')],
+  'demo:ts-node': [build, examples('demo:ts-node')],
+  'admin-server': [build, examples('admin-server')],
+  test: [['node', 'scripts/test.mjs']],
+  'test:unit': [['vitest', 'run']],
+  build: [build],
+  typecheck: [['pnpm', '-r', 'run', 'typecheck']],
+  lint: [['biome', 'check', '.']],
+  format: [['biome', 'check', '--write', '.']],
+  'check:packages': [build, ['pnpm', '-r', '--filter', './packages/**', 'run', 'check:package']],
+  'check:changesets': [['changeset', 'status']],
+  bench: [build, bench('bench')],
+  'bench:http': [build, bench('bench:http')],
+  'bench:size': [build, bench('bench:size')],
+  'bench:stores': [build, bench('bench:stores')],
+  'bench:sync': [build, bench('bench:sync')],
+  changeset: [['changeset']],
+  install: [['pnpm', 'install', '--frozen-lockfile']],
+};

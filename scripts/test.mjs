@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// The README's test command: builds, runs every check, then the tests, and ends with one line of totals,
+// `N passed, N failed`. A check's output is shown only when it fails; a failed check counts as one failure.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, toolsDir } from './tools.mjs';
+
+const report = process.env.PATCHBAY_TEST_REPORT || join(toolsDir, 'vitest-report.json');
+const totals = { passed: 0, failed: 0 };
+const runStarted = performance.now();
+
+/** Runs a command; `live` streams its output, otherwise it is kept and printed only on failure. */
+function run([command, ...args], { live = false, env = {} } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: live ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+      shell: process.platform === 'win32',
+    });
+    let output = '';
+    const keep = (chunk) => {
+      output += chunk;
+      if (live) process.stdout.write(chunk);
+    };
+    child.stdout.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('error', (error) => resolve({ code: 1, output: `${command}: ${error.message}\n` }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+async function check(label, command) {
+  const started = performance.now();
+  const { code, output } = await run(command);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (code === 0) {
+    console.log(`✓ ${label} (${seconds} s)`);
+    return true;
+  }
+  console.log(`✗ ${label} failed (exit ${code}, ${seconds} s):\n${output.trimEnd()}\n`);
+  totals.failed += 1;
+  return false;
+}
+
+const built = await check('build', ['node', 'scripts/build.mjs']);
+await check('typecheck', ['pnpm', '-r', 'run', 'typecheck']);
+await check('lint (biome)', ['biome', 'check', '.']);
+await check('changesets', ['changeset', 'status']);
+if (built)
+  await check('package checks (publint, attw, CJS/ESM smoke)', [
+    'pnpm',
+    '-r',
+    '--filter',
+    './packages/**',
+    'run',
+    'check:package',
+  ]);
+
+rmSync(report, { force: true });
+console.log('\nunit and integration tests (vitest)');
+const tests = await run(['vitest', 'run'], { live: true, env: { PATCHBAY_TEST_REPORT: report } });
+const failedBefore = totals.failed;
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+}
+// A run that failed without a failing test (a crash, an unhandled error) still counts.
+if (tests.code !== 0 && totals.failed === failedBefore) totals.failed += 1;
+
+const line = `${totals.passed} passed, ${totals.failed} failed`;
+console.log(`\nnpm test took ${Math.round((performance.now() - runStarted) / 1000)} s`);
+console.log(line);
+// .ci/run reads it back to tell a finished run from one that stopped before its totals.
+mkdirSync(toolsDir, { recursive: true });
+writeFileSync(join(toolsDir, 'test-totals'), `${line}\n`);
+process.exit(totals.failed === 0 ? 0 : 1);
