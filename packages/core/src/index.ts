@@ -68,6 +68,7 @@ export {
   type PaginateOptions,
   paginate,
 } from './pagination.ts';
+export { encodePathSegment, type PathSegmentOptions } from './path-segment.ts';
 export { createMemoryRateLimitStore, type RateLimitBucket, type RateLimitStore } from './rate-limit-store.ts';
 export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
 export { redact, redactHeaders, redactUrl } from './redact.ts';

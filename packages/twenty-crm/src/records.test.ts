@@ -62,3 +62,105 @@ describe('record resource', () => {
     expect(read.success && (read.data.company as { name?: string } | undefined)?.name).toBe('Acme');
   });
 });
+
+describe('record ids', () => {
+  // Every value a JavaScript caller could pass as an id: each is refused before any request, or sent encoded
+  // to exactly the record's route, never to another one.
+  const HOSTILE_IDS: [string, unknown][] = [
+    ['dot', '.'],
+    ['dot dot', '..'],
+    ['encoded dot dot', '%2e%2e'],
+    ['traversal', '../companies'],
+    ['slash', 'a/b'],
+    ['backslash', 'a\\b'],
+    ['query', '?limit=1'],
+    ['fragment', '#x'],
+    ['percent', '%'],
+    ['encoded slash', 'a%2Fb'],
+    ['empty', ''],
+    ['blank', ' '],
+    ['whitespace around', ' 7f3e1c2a '],
+    ['newline', 'a\nb'],
+    ['NUL', 'a\u0000b'],
+    ['lone surrogate', '\ud800'],
+    ['very long', 'x'.repeat(100_000)],
+    ['number', 42],
+    ['null', null],
+    ['undefined', undefined],
+    ['object', { id: 'x' }],
+    ['object without prototype', Object.create(null)],
+    ['array', ['a', 'b']],
+    ['symbol', Symbol('id')],
+    ['bigint', 1n],
+    ['inner space', 'a b'],
+    ['non-ASCII', 'é'],
+    ['semicolon', 'a;b'],
+  ];
+
+  function capturingClient() {
+    const sent: { method: string; url: string }[] = [];
+    const fetchSpy = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      sent.push({ method: request.method, url: request.url });
+      return Response.json({ statusCode: 404, messages: ['not found'], error: 'NOT_FOUND' }, { status: 404 });
+    };
+    const c = createTwentyClient({
+      baseUrl: 'https://crm.example.test',
+      apiKey: 'key',
+      rateLimit: false,
+      retry: false,
+      fetch: fetchSpy,
+    });
+    return { c, sent };
+  }
+
+  const calls = {
+    get: (resource: ReturnType<typeof createTwentyClient>['people'], id: unknown) =>
+      resource.get(id as string),
+    update: (resource: ReturnType<typeof createTwentyClient>['people'], id: unknown) =>
+      resource.update(id as string, { city: 'Paris' }),
+    delete: (resource: ReturnType<typeof createTwentyClient>['people'], id: unknown) =>
+      resource.delete(id as string),
+  };
+  const METHODS = { get: 'GET', update: 'PATCH', delete: 'DELETE' } as const;
+
+  for (const object of ['people', 'companies'] as const) {
+    for (const call of ['get', 'update', 'delete'] as const) {
+      it.each(HOSTILE_IDS)(
+        `${object}.${call}: %s is refused or sent encoded to its own route`,
+        async (_, id) => {
+          const { c, sent } = capturingClient();
+          const result = await calls[call](c[object] as ReturnType<typeof createTwentyClient>['people'], id);
+          expect(result.success).toBe(false);
+          if (result.success) return;
+          if (sent.length === 0) {
+            expect(result.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'id' });
+            return;
+          }
+          // Sent: exactly one request, to /rest/<object>/<the id, encoded>, answered 404 by the spy.
+          expect(result.error.code).toBe('NOT_FOUND');
+          expect(sent).toHaveLength(1);
+          const url = new URL(sent[0]!.url);
+          expect(sent[0]!.method).toBe(METHODS[call]);
+          expect(url.search).toBe('');
+          const segments = url.pathname.split('/');
+          expect(segments.slice(0, 3)).toEqual(['', 'rest', object]);
+          expect(segments).toHaveLength(4);
+          expect(decodeURIComponent(segments[3]!)).toBe(id);
+        },
+      );
+    }
+  }
+
+  it('refuses the dot segments, slashes and non-strings, and encodes the rest', async () => {
+    const { c, sent } = capturingClient();
+    for (const id of ['.', '..', '%2E%2E', 'a/b', '', 42, null])
+      expect(await c.people.delete(id as string)).toMatchObject({
+        success: false,
+        error: { code: 'VALIDATION_ERROR', field: 'id' },
+      });
+    expect(sent).toEqual([]);
+    await c.people.get('a?b#c%d');
+    expect(sent.map((s) => s.url)).toEqual(['https://crm.example.test/rest/people/a%3Fb%23c%25d']);
+  });
+});

@@ -2,6 +2,7 @@ import {
   type ApiResult,
   collectPages,
   cursorPagination,
+  encodePathSegment,
   err,
   type HttpClient,
   IntegrationError,
@@ -136,10 +137,11 @@ export function createRecordResource<R, I, F extends string = string>(
     );
   }
 
-  function checkId(id: string): IntegrationError | undefined {
-    if (typeof id === 'string' && id.length > 0 && !/[/?#]/.test(id)) return undefined;
-    return new IntegrationError('VALIDATION_ERROR', `Invalid ${names.singular} id`, { field: 'id' });
-  }
+  /** The record's path: the id validated and encoded, so no id can reach another route. */
+  const recordPath = (id: unknown): ApiResult<string> => {
+    const segment = encodePathSegment(id, { field: 'id' });
+    return segment.success ? ok(`${base}/${segment.data}`) : segment;
+  };
 
   function listQuery(options: ListOptions<F>): Record<string, string | number> {
     const query: Record<string, string | number> = { limit: options.pageSize ?? 60 };
@@ -224,10 +226,10 @@ export function createRecordResource<R, I, F extends string = string>(
     list,
     listAll: (options) => collectPages(list(options)),
     async get(id, options = {}) {
-      const invalid = checkId(id);
-      if (invalid) return err(invalid);
+      const path = recordPath(id);
+      if (!path.success) return path;
       const result = refine(
-        await http.get(`${base}/${encodeURIComponent(id)}`, {
+        await http.get(path.data, {
           schema: findOne,
           searchParams: options.depth === undefined ? undefined : { depth: options.depth },
           signal: options.signal,
@@ -240,10 +242,12 @@ export function createRecordResource<R, I, F extends string = string>(
     createMany: (inputs, options) => writeMany(inputs, false, options),
     upsertMany: (inputs, options) => writeMany(inputs, true, options),
     async update(id, patch, options = {}) {
-      const invalid = checkId(id) ?? (await checkInput(patch));
+      const path = recordPath(id);
+      if (!path.success) return path;
+      const invalid = await checkInput(patch);
       if (invalid) return err(invalid);
       const result = refine(
-        await http.patch(`${base}/${encodeURIComponent(id)}`, {
+        await http.patch(path.data, {
           json: patch,
           schema: updated,
           // Setting the same values twice leaves the same record: safe to retry.
@@ -254,11 +258,9 @@ export function createRecordResource<R, I, F extends string = string>(
       return result.success ? ok(result.data.data[`update${names.singularCapitalized}`] as R) : result;
     },
     async delete(id, options = {}) {
-      const invalid = checkId(id);
-      if (invalid) return err(invalid);
-      const result = refine(
-        await http.delete(`${base}/${encodeURIComponent(id)}`, { schema: deleted, signal: options.signal }),
-      );
+      const path = recordPath(id);
+      if (!path.success) return path;
+      const result = refine(await http.delete(path.data, { schema: deleted, signal: options.signal }));
       return result.success
         ? ok({ id: (result.data.data[`delete${names.singularCapitalized}`] as { id: string }).id })
         : result;

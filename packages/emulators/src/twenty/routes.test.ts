@@ -86,6 +86,35 @@ describe('createTwentyHandler', () => {
     expect((await call('PATCH', '/rest/people')).status).toBe(501);
   });
 
+  it('decodes each segment after splitting: an encoded id never selects another route', async () => {
+    const { store, call } = setup();
+    const created = await call('POST', '/rest/people', { body: '{"city":"Paris"}' });
+    const id: string = created.body.data.createPerson.id;
+    const notUuid = (value: string) => [`'${value}' is not a valid UUID`];
+    // An encoded slash stays inside the id: not /rest/people/<id>/restore, not /rest/people/a/b.
+    expect((await call('GET', `/rest/people/${id}%2Frestore`)).body.messages).toEqual(
+      notUuid(`${id}/restore`),
+    );
+    expect((await call('DELETE', '/rest/people/a%2Fb')).body.messages).toEqual(notUuid('a/b'));
+    // %2F in the object name is not the batch route, nor is %2F in the metadata prefix a metadata route.
+    expect((await call('POST', '/rest/batch%2Fpeople', { body: '[{}]' })).status).toBe(400);
+    expect((await call('GET', '/rest/metadata%2Fobjects')).status).toBe(400);
+    // Encoded query and fragment characters are part of the id, not a query.
+    expect((await call('GET', '/rest/people/x%3Flimit%3D1')).body.messages).toEqual(notUuid('x?limit=1'));
+    expect((await call('GET', '/rest/people/x%23y')).body.messages).toEqual(notUuid('x#y'));
+    // A percent-encoded UUID is that UUID, as Express decodes route parameters.
+    const encoded = [...id].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    expect((await call('GET', `/rest/people/${encoded}`)).body.data.person.id).toBe(id);
+    // Malformed escapes and empty segments are invalid paths, never skipped.
+    expect((await call('DELETE', '/rest/people/%zz')).status).toBe(400);
+    expect((await call('DELETE', `/rest/people//${id}`)).status).toBe(400);
+    expect((await call('DELETE', `/rest//people/${id}`)).status).toBe(400);
+    // The one record is still there: nothing above reached its delete.
+    expect(store.count('people')).toBe(1);
+    // One trailing slash is tolerated, as Express's non-strict routing does.
+    expect((await call('GET', '/rest/people/')).body.data.people).toHaveLength(1);
+  });
+
   it('reads JSON bodies only for JSON content types, and refuses malformed JSON', async () => {
     const { call } = setup();
     const asText = await call('POST', '/rest/batch/people', {
@@ -154,5 +183,8 @@ describe('twentyRouteKey', () => {
     expect(twentyRouteKey(new Request(`${BASE}/rest/batch/people`, { method: 'POST' }))).toBe(
       'POST /rest/batch/people',
     );
+    const encoded = [...id].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    expect(twentyRouteKey(new Request(`${BASE}/rest/people/${encoded}`))).toBe('GET /rest/people/:id');
+    expect(twentyRouteKey(new Request(`${BASE}/rest/people/%zz`))).toBe('GET /rest/people/%zz');
   });
 });

@@ -93,11 +93,35 @@ function noRoute(method: string, path: string): Response {
   );
 }
 
+/**
+ * The segments after `/rest`, each percent-decoded after the split, as Express decodes route parameters: an
+ * encoded `/` (`%2F`) stays inside its segment, so an encoded id can never select another route. One
+ * trailing slash is ignored (Express's non-strict routing); an empty segment elsewhere, or one that does not
+ * decode, makes the path invalid instead of being skipped.
+ */
+function restSegments(path: string): string[] {
+  const inner = path.slice('/rest'.length).replace(/^\//, '').replace(/\/$/, '');
+  if (inner === '') return [];
+  return inner.split('/').map((segment) => {
+    const decoded = segment === '' ? undefined : safeDecode(segment);
+    if (decoded === undefined) throw invalidPath(path);
+    return decoded;
+  });
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The route key faults and counters see: the method and path, ids replaced by `:id`. */
 export function twentyRouteKey(request: Request): string {
   const path = new URL(request.url).pathname
     .split('/')
-    .map((segment) => (isUuid(segment) ? ':id' : segment))
+    .map((segment) => (isUuid(safeDecode(segment)) ? ':id' : segment))
     .join('/');
   return `${request.method} ${path}`;
 }
@@ -186,7 +210,7 @@ export function createTwentyHandler(options: TwentyHandlerOptions): EmulatorHand
     try {
       const body = await readBody(request);
       authenticate(request, options.apiKey);
-      const segments = path.slice('/rest'.length).split('/').filter(Boolean);
+      const segments = restSegments(path);
       if (segments[0] === 'metadata') {
         return handleMetadata(
           { store, format: options.metadataFormat },
