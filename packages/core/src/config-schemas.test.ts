@@ -50,6 +50,19 @@ describe('httpUrl', () => {
     expect(z.parse(httpUrl, '  https://crm.example.com \n')).toBe('https://crm.example.com');
   });
 
+  it('drops inner tabs and newlines as the URL parser does, so the value kept is the one used', () => {
+    expect(z.parse(httpUrl, 'https://crm.exa\tmple.com/re\nst')).toBe('https://crm.example.com/rest');
+  });
+
+  it.each([
+    ['http://h/a b', 'must not contain spaces or control characters'],
+    ['http://h/a\u0001b', 'must not contain spaces or control characters'],
+  ])('rejects %j: %s', (input, message) => {
+    const result = httpUrl.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([message]);
+  });
+
   it.each(['ftp://x', 'not a url', 'mailto:a@b.c', 'http://', 42])(
     'rejects %j as not an http(s) URL',
     (input) => {

@@ -17,12 +17,37 @@ export const booleanFromEnv = z.union(
   { error: whenPresent('must be one of true, false, 1, 0, yes, no') },
 );
 
+// The URL parser percent-encodes inner spaces, so a pasted value with a space inside would reach another URL
+// than the one shown.
+const hasSpaceOrControl = (url: string): boolean => {
+  if (/\s/.test(url)) return true;
+  for (let i = 0; i < url.length; i++) {
+    const code = url.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+};
+
+/**
+ * The checks behind {@link httpUrl}, with the message of a value that is not an http(s) URL. Internal:
+ * the HTTP client builds its `baseUrl` rule on it.
+ */
+export function httpUrlSchema(message: string) {
+  return z.string({ error: whenPresent(message) }).check(
+    // Explicit rather than relying on the URL check's own normalisation: the trimmed value is what is used.
+    z.trim(),
+    // Also drops inner tabs and newlines, as the URL parser would: the value kept is the one used.
+    z.url({ protocol: /^https?$/, error: whenPresent(message), abort: true }),
+    z.refine((url: string) => !hasSpaceOrControl(url), 'must not contain spaces or control characters'),
+  );
+}
+
 /**
  * A string that parses as an http: or https: URL (localhost and IP hosts allowed, for self-hosted
- * instances); surrounding whitespace is trimmed.
+ * instances); surrounding whitespace is trimmed, inner spaces and control characters are refused.
  * @example z.object({ baseUrl: httpUrl }).parse({ baseUrl: 'http://localhost:3000' })
  */
-export const httpUrl = z.url({ protocol: /^https?$/, error: whenPresent('must be an http(s) URL') });
+export const httpUrl = httpUrlSchema('must be an http(s) URL');
 
 const isNonEmptySecretInput = (value: unknown): value is string | Secret =>
   (typeof value === 'string' && value.length > 0) || (value instanceof Secret && !value.isEmpty);

@@ -564,9 +564,42 @@ describe('createHttpClient: options', () => {
     [{ baseUrl: 'not a url' }, 'baseUrl'],
     [{ baseUrl: 'https://ok.example', timeoutMs: -1 }, 'timeoutMs'],
     [{ baseUrl: 'https://ok.example', retry: { retries: -2 } }, 'retry.retries'],
+    [{ baseUrl: 'http://h/re st/' }, 'baseUrl'],
+    [{ baseUrl: 'http://h/rest/\u0000x' }, 'baseUrl'],
+    [{ baseUrl: 'https://user:secret-pass@h/' }, 'baseUrl'],
+    [{ baseUrl: 'https://h/rest?x=1' }, 'baseUrl'],
+    [{ baseUrl: 'https://h/rest#top' }, 'baseUrl'],
+    [{ baseUrl: '   ' }, 'baseUrl'],
   ])('rejects %o naming %s', (options, field) => {
     expect(() => createHttpClient(options as HttpClientOptions)).toThrowError(
       expect.objectContaining({ code: 'CONFIG_ERROR', field }),
     );
+  });
+});
+
+describe('createHttpClient: base URL normalisation', () => {
+  it.each(['  {url}/rest/  ', '\t{url}/rest/\n', '{url}/rest', '{url}/rest/'])(
+    'trims %j and appends paths once',
+    async (template) => {
+      const s = await serve((_req, res) => json(res, 200, {}));
+      const c = client(template.replace('{url}', s.url));
+      expect(c.baseUrl).toBe(template.replace('{url}', s.url).trim());
+      await c.get('/people');
+      await c.get('people');
+      await c.get(`${s.url}/rest/people?page=2`);
+      expect(s.requests.map((r) => r.url)).toEqual(['/rest/people', '/rest/people', '/rest/people?page=2']);
+    },
+  );
+
+  it('never names the credentials of a refused base URL', () => {
+    let error: unknown;
+    try {
+      createHttpClient({ baseUrl: 'https://user:secret-pass@h/' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: 'CONFIG_ERROR', field: 'baseUrl' });
+    expect(JSON.stringify(error)).not.toContain('secret-pass');
+    expect(String((error as Error).stack)).not.toContain('secret-pass');
   });
 });

@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { type AuthOption, applyAuthHeaders, authQueryParam, staticSecretsOf } from './auth.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
 import { errorFromResponse } from './classify.ts';
+import { httpUrlSchema } from './config-schemas.ts';
 import { IntegrationError, isIntegrationError, reviseError } from './errors.ts';
 import { createIdempotencyKey, type IdempotencyOptions, idempotencyOptionsSchema } from './idempotency.ts';
 import { type Logger, noopLogger } from './logger.ts';
@@ -137,8 +138,25 @@ export interface HttpClient {
   readonly rateLimiter?: RateLimiter;
 }
 
+const baseUrlSchema = httpUrlSchema('must be an absolute http(s) URL').check(
+  // fetch refuses a URL with credentials, and names it in full in its error.
+  z.refine((url: string) => {
+    try {
+      const parsed = new URL(url);
+      return parsed.username === '' && parsed.password === '';
+    } catch {
+      return true;
+    }
+  }, 'must not contain credentials (user:password@): pass them as auth'),
+  // Paths are appended to the base URL: a query or fragment in it would end up in the middle of the URL.
+  z.refine(
+    (url: string) => !/[?#]/.test(url),
+    'must not have a query or fragment (pass searchParams per call)',
+  ),
+);
+
 const optionsSchema = z.object({
-  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
+  baseUrl: baseUrlSchema,
   timeoutMs: z._default(z.int().check(z.positive(), z.maximum(2_147_483_647)), 10_000),
   totalTimeoutMs: z.optional(z.int().check(z.positive(), z.maximum(2_147_483_647))),
 });
