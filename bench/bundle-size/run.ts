@@ -1,8 +1,7 @@
 // Bundle size of the Twenty client for edge functions: esbuild, minified, every dependency included,
 // measured raw and gzipped. Run: pnpm bench:size (writes the "bundle-size" section of docs/benchmarks.md).
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { recordSection } from '../record.ts';
+import { bundleForBrowser } from './bundle.ts';
 
 const TARGET_GZ_KB = 20;
 const entries: [string, string][] = [
@@ -23,28 +22,11 @@ const entries: [string, string][] = [
 ];
 
 async function measure(contents: string) {
-  const out = await build({
-    stdin: { contents, resolveDir: import.meta.dirname },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    metafile: true,
-    outfile: 'bundle.js',
+  const { min, gz, shares } = await bundleForBrowser(contents, import.meta.dirname, {
+    ky: /node_modules\/ky\//,
+    zod: /node_modules\/zod\//,
   });
-  const bytes = out.outputFiles[0]!.contents;
-  const inputs = Object.values(out.metafile.outputs)[0]!.inputs;
-  const share = (pattern: RegExp) =>
-    Object.entries(inputs)
-      .filter(([path]) => pattern.test(path))
-      .reduce((sum, [, v]) => sum + v.bytesInOutput, 0);
-  return {
-    min: bytes.length,
-    gz: gzipSync(bytes, { level: 9 }).length,
-    ky: share(/node_modules\/ky\//),
-    zod: share(/node_modules\/zod\//),
-  };
+  return { min, gz, ky: shares.ky!, zod: shares.zod! };
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
