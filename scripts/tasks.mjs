@@ -2,6 +2,7 @@
 // every step may call `node` and `pnpm` whatever the machine has; extra arguments go to the last step.
 const build = ['node', 'scripts/build.mjs'];
 const examples = (script) => ['pnpm', '--silent', '--filter', '@patchbay/examples', 'run', script];
+const stripTypes = ['--experimental-strip-types', '--disable-warning=ExperimentalWarning'];
 const bench = (script) => ['pnpm', '--filter', '@patchbay/bench', 'run', script];
 
 export const tasks = {
@@ -11,6 +12,8 @@ export const tasks = {
   'admin-server': [build, examples('admin-server')],
   test: [['node', 'scripts/test.mjs']],
   'test:unit': [['vitest', 'run']],
+  'test:runtimes': [build, ['node', 'scripts/runtime-smoke/run.mjs']],
+  'check:edge': [build, ['node', ...stripTypes, 'bench/bundle-size/check.ts']],
   build: [build],
   typecheck: [['pnpm', '-r', 'run', 'typecheck']],
   lint: [['biome', 'check', '.']],
@@ -22,6 +25,7 @@ export const tasks = {
   'bench:size': [build, bench('bench:size')],
   'bench:stores': [build, bench('bench:stores')],
   'bench:sync': [build, bench('bench:sync')],
+  'bench:memory': [build, bench('bench:memory')],
   changeset: [['changeset']],
   install: [['pnpm', 'install', '--frozen-lockfile']],
 };

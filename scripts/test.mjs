@@ -44,6 +44,18 @@ async function check(label, command) {
   return false;
 }
 
+/** Runs a suite that ends with its own `N passed, N failed` line, shown live, and adds it to the totals. */
+async function counted(label, command) {
+  console.log(`\n${label}`);
+  const { code, output } = await run(command, { live: true });
+  const match = output.match(/(\d+) passed, (\d+) failed[^\n]*\s*$/);
+  if (match) {
+    totals.passed += Number(match[1]);
+    totals.failed += Number(match[2]);
+  }
+  if (code !== 0 && (!match || Number(match[2]) === 0)) totals.failed += 1;
+}
+
 const built = await check('build', ['node', 'scripts/build.mjs']);
 await check('typecheck', ['pnpm', '-r', 'run', 'typecheck']);
 await check('lint (biome)', ['biome', 'check', '.']);
@@ -58,6 +70,14 @@ if (built)
     'check:package',
   ]);
 
+const stripTypes = ['--experimental-strip-types', '--disable-warning=ExperimentalWarning'];
+if (built)
+  await counted('edge bundles (browser platform, no Node builtins, size budgets)', [
+    'node',
+    ...stripTypes,
+    'bench/bundle-size/check.ts',
+  ]);
+
 rmSync(report, { force: true });
 console.log('\nunit and integration tests (vitest)');
 const tests = await run(['vitest', 'run'], { live: true, env: { PATCHBAY_TEST_REPORT: report } });
@@ -69,6 +89,9 @@ if (existsSync(report)) {
 }
 // A run that failed without a failing test (a crash, an unhandled error) still counts.
 if (tests.code !== 0 && totals.failed === failedBefore) totals.failed += 1;
+
+if (built)
+  await counted('runtime smoke (Node oldest and 24, Bun, Deno)', ['node', 'scripts/runtime-smoke/run.mjs']);
 
 const line = `${totals.passed} passed, ${totals.failed} failed`;
 console.log(`\nnpm test took ${Math.round((performance.now() - runStarted) / 1000)} s`);

@@ -1,122 +1,42 @@
 // Sync benchmark: a naive per-record loop (GET by externalId, then POST or PATCH, with raw fetch) against
 // Patchbay's createTwentySync on SQLite, on 10 000 people + 1 000 companies, against the Twenty emulator with
-// 20 ms of latency per request, run in its own process. Also: the peak memory of a process streaming
-// 100 000 people, and the share of a (scaled-down) rate limit that the sync uses without a single 429.
+// 20 ms of latency per request, run in its own process. Also: the share of a (scaled-down) rate limit that the
+// sync uses without a single 429. Memory has its own benchmark (memory.ts).
 // Run: pnpm bench:sync (writes the "twenty-sync" section of docs/benchmarks.md).
 // BENCH_NAIVE_LIMIT=n runs the naive loop on the first n records only and extrapolates its time (labelled).
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ApiResult } from '@patchbay/core';
 import { createSqliteStore } from '@patchbay/store-sqlite';
-import { createTwentySync, type SyncReport } from '@patchbay/twenty-crm';
+import { createTwentySync } from '@patchbay/twenty-crm';
 import { recordSection } from '../record.ts';
-import type { EmulatorOptions, EmulatorRequest, EmulatorStats } from './emulator.ts';
+import {
+  expectClean,
+  expectStored,
+  LATENCY_MS,
+  met,
+  seconds,
+  setUp,
+  startEmulator,
+  unwrap,
+} from './harness.ts';
 import { createNaiveSync } from './naive.ts';
 import { companies, people } from './records.ts';
 
-const LATENCY_MS = 20;
 const PEOPLE = 10_000;
 const COMPANIES = 1_000;
 const TOTAL = PEOPLE + COMPANIES;
 const NAIVE_LIMIT = Math.min(TOTAL, Number(process.env.BENCH_NAIVE_LIMIT ?? TOTAL));
 const NAIVE_RESYNC_SAMPLE = 500;
-const STREAM_PEOPLE = Number(process.env.BENCH_STREAM_PEOPLE ?? 100_000);
 // Twenty's 100 per minute, scaled up so the phase takes about 45 s instead of an hour: a burst of 300,
 // then 30 per second. The emulator enforces it; the client is configured with the same numbers.
 const RATE = { limit: 300, windowMs: 10_000 };
 const RATE_PEOPLE = Number(process.env.BENCH_RATE_PEOPLE ?? 45_000);
 
-const targets = { initial: 0.04, ratio: 25, rssMb: 200, share: 0.9 };
+const targets = { initial: 0.04, ratio: 25, share: 0.9 };
 const log = (message: string) => process.stderr.write(`[bench:sync] ${message}\n`);
-const seconds = (ms: number) =>
-  ms >= 60_000
-    ? `${Math.floor(ms / 60_000)} min ${((ms % 60_000) / 1000).toFixed(0)} s`
-    : `${(ms / 1000).toFixed(1)} s`;
-const met = (ok: boolean) => (ok ? 'met' : 'not met');
 const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-sync-'));
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-async function startEmulator(options: EmulatorOptions) {
-  const child = fork(join(import.meta.dirname, 'emulator.ts'), [JSON.stringify(options)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const { url, apiKey } = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`emulator exited (${code})`)));
-  });
-  const pending = new Map<number, (stats: EmulatorStats) => void>();
-  child.on('message', (message: { id?: number; stats?: EmulatorStats }) => {
-    if (message.id === undefined || !message.stats) return;
-    pending.get(message.id)?.(message.stats);
-    pending.delete(message.id);
-  });
-  let nextId = 0;
-  const ask = (op: EmulatorRequest['op']) =>
-    new Promise<EmulatorStats>((resolve) => {
-      const id = nextId++;
-      pending.set(id, resolve);
-      const request: EmulatorRequest = { id, op };
-      child.send(request);
-    });
-  return {
-    url,
-    apiKey,
-    stats: () => ask('stats'),
-    reset: () => ask('reset'),
-    resetCounters: () => ask('resetCounters'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.disconnect();
-      }),
-  };
-}
-
-/** Creates the unique externalId fields (metadata requests, once per workspace; not counted below). */
-async function setUp(emulator: Emulator): Promise<void> {
-  const store = createSqliteStore({ path: ':memory:' });
-  const ready = await createTwentySync({
-    baseUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    store,
-    rateLimit: false,
-  }).setup();
-  await store.close();
-  if (!ready.success) throw ready.error;
-}
-
-function expectClean(label: string, reports: SyncReport[]): void {
-  const failed = reports.reduce((sum, r) => sum + r.failed, 0);
-  if (failed > 0)
-    throw new Error(
-      `${label}: ${failed} records failed: ${reports.flatMap((r) => r.failures)[0]?.error.message}`,
-    );
-}
-
-async function expectStored(
-  label: string,
-  emulator: Emulator,
-  expected: { people: number; companies: number },
-) {
-  const stats = await emulator.stats();
-  if (stats.people !== expected.people || stats.companies !== expected.companies) {
-    throw new Error(
-      `${label}: Twenty holds ${stats.people} people and ${stats.companies} companies, expected ${expected.people} and ${expected.companies}`,
-    );
-  }
-  if (stats.duplicatePeople + stats.duplicateCompanies > 0)
-    throw new Error(`${label}: duplicated externalIds`);
-}
-
-async function unwrap(result: Promise<ApiResult<SyncReport>>): Promise<SyncReport> {
-  const settled = await result;
-  if (!settled.success) throw settled.error;
-  return settled.data;
-}
 
 // --- 1. Patchbay, then the naive loop, on 10 000 people + 1 000 companies, 20 ms per request ---
 const main = await startEmulator({ latencyMs: LATENCY_MS, rateLimit: false });
@@ -182,93 +102,9 @@ for (const record of resyncSample) await naive.upsertPerson(record);
 const naiveResyncMsPerRecord = (performance.now() - started) / resyncSample.length;
 const naiveResyncPerRecord = (naive.requests - beforeResync) / resyncSample.length;
 
-// --- 2. Peak memory of a process streaming 100 000 people ---
-interface Streamed {
-  label: string;
-  flags: string[];
-  loadedRssMb: number;
-  maxRssMb: number;
-  liveHeapMb?: number;
-  elapsedMs: number;
-  report: { created?: number; failed?: number; companiesCreated?: number; error?: string };
-}
-/** Runs one memory process: the sync (stream.mjs) or a baseline client making the same requests. */
-async function stream(
-  label: string,
-  options: { flags?: string[]; baseline?: 'fetch' | 'ky' | 'core'; ballastMb?: number },
-): Promise<Streamed> {
-  const flags = options.flags ?? [];
-  await main.reset();
-  log(
-    `memory: ${label}, ${STREAM_PEOPLE} people in a separate process${flags.length ? ` (${flags.join(' ')})` : ''}…`,
-  );
-  const script = options.baseline ? 'stream-baseline.mjs' : 'stream.mjs';
-  const result = await new Promise<Omit<Streamed, 'flags' | 'label'>>((resolve, reject) => {
-    // Plain JavaScript without the TypeScript loader, as a deployed worker runs.
-    const child = fork(join(import.meta.dirname, script), [], {
-      execArgv: flags,
-      env: {
-        ...process.env,
-        TWENTY_URL: main.url,
-        TWENTY_API_KEY: main.apiKey,
-        STREAM_PEOPLE: String(STREAM_PEOPLE),
-        STREAM_COMPANIES: String(COMPANIES),
-        STREAM_CLIENT: options.baseline ?? '',
-        STREAM_BALLAST_MB: String(options.ballastMb ?? 0),
-      },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`${script} exited (${code})`)),
-    );
-  });
-  if (result.report.created !== STREAM_PEOPLE) throw new Error(`memory: ${JSON.stringify(result.report)}`);
-  await expectStored('memory', main, { people: STREAM_PEOPLE, companies: COMPANIES });
-  return { label, flags, ...result };
-}
-// Node's defaults first (the figure judged against the target), then the same sync with the young generation
-// capped, then the same requests without the sync: Patchbay's HTTP client alone, plain ky, bare fetch (also holding
-// the sync's live heap).
-const YOUNG = '--max-semi-space-size=16';
-// The peak swings by up to 100 MB from run to run (the young generation grows one more step or not), so the
-// sync and every baseline run STREAM_RUNS times and each is judged on its highest peak.
-const STREAM_RUNS = Number(process.env.BENCH_STREAM_RUNS ?? 3);
-// Live data that brings bare fetch's live heap (about 9 MB) to the sync's (about 20 MB), with no allocation per
-// request: what the peak of the same requests is once a process holds what the sync holds.
-const BALLAST_MB = 11;
-async function repeated(
-  label: string,
-  options: Parameters<typeof stream>[1],
-): Promise<Streamed & { peaks: number[] }> {
-  const results: Streamed[] = [];
-  for (let i = 0; i < STREAM_RUNS; i++) results.push(await stream(label, options));
-  const worst = results.reduce((a, b) => (b.maxRssMb > a.maxRssMb ? b : a));
-  return { ...worst, peaks: results.map((r) => r.maxRssMb) };
-}
-const streams = [
-  await repeated('Patchbay sync', {}),
-  await repeated('Patchbay sync', { flags: [YOUNG] }),
-  await repeated('@patchbay/core HTTP client alone', { baseline: 'core' }),
-  await repeated('plain ky', { baseline: 'ky' }),
-  await repeated('bare fetch', { baseline: 'fetch' }),
-  await repeated(`bare fetch holding ${BALLAST_MB} MB of plain arrays`, {
-    baseline: 'fetch',
-    ballastMb: BALLAST_MB,
-  }),
-];
-const peaksOf = (r: { peaks: number[] }) => `${r.peaks.map((p) => p.toFixed(0)).join(' / ')} MB`;
-const streamed = streams[0]!;
-const capped = streams[1]!;
-const plainKy = streams[3]!;
-const bareFetch = streams[4]!;
-const ballasted = streams[5]!;
 await main.close();
 
-// --- 3. Share of the rate-limit ceiling, with the limit on at both ends ---
+// --- 2. Share of the rate-limit ceiling, with the limit on at both ends ---
 interface RateRun {
   burst: number;
   elapsedMs: number;
@@ -345,51 +181,6 @@ Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${
 - Requests per record, initial: **${initialPerRecord.toFixed(3)}** (target ≤ ${targets.initial}): **${met(initialPerRecord <= targets.initial)}**.
 - Requests per record, unchanged re-sync: **${resyncPerRecord.toFixed(3)}** (target 0): **${met(patchbayResync.recordRequests === 0)}**.
 - Wall time naive ÷ Patchbay: **${ratio.toFixed(0)}×**${naiveLabel} (target ≥ ${targets.ratio}×): **${met(ratio >= targets.ratio)}**.
-
-### Memory: ${STREAM_PEOPLE.toLocaleString('en-US')} people streamed from an async generator
-
-A separate process runs \`upsertManyPersons(generator())\` on SQLite (the ${COMPANIES.toLocaleString('en-US')} companies
-are created on the fly); its peak resident set size is the kernel's \`maxRSS\`.
-
-| process | Node flags | RSS after loading | peak RSS (max RSS), highest | each run | live heap at the end (after a full GC) | wall time |
-|---|---|---|---|---|---|---|
-${streams.map((r) => `| ${r.label} | ${r.flags.length ? `\`${r.flags.join(' ')}\`` : 'none (defaults)'} | ${r.loadedRssMb.toFixed(0)} MB | ${r.maxRssMb.toFixed(0)} MB | ${peaksOf(r)} | ${r.liveHeapMb === undefined ? '—' : `${r.liveHeapMb.toFixed(0)} MB`} | ${seconds(r.elapsedMs)} |`).join('\n')}
-
-Every configuration ran ${STREAM_RUNS} times; the figures other than the peaks are those of its highest-peak run. Each run created ${STREAM_PEOPLE.toLocaleString('en-US')} people and ${COMPANIES.toLocaleString('en-US')} companies with no failure. The baselines send the sync's
-requests (one \`externalId[in]\` lookup and one batch upsert per 60 people, two in flight) and nothing else.
-Peak memory of the sync with Node's defaults: **${streamed.maxRssMb.toFixed(0)} MB** (target ≤ ${targets.rssMb} MB): **${met(streamed.maxRssMb <= targets.rssMb)}**;
-with the young generation capped at 2 × 16 MB (\`${YOUNG}\`): **${capped.maxRssMb.toFixed(0)} MB**: **${met(capped.maxRssMb <= targets.rssMb)}**.
-
-The floor moves too: bare fetch, making the same requests with nothing else, peaked at
-${peaksOf(bareFetch)}; holding ${BALLAST_MB} MB of plain arrays, which bring its live heap from ${bareFetch.liveHeapMb?.toFixed(0)} MB to ${ballasted.liveHeapMb?.toFixed(0)} MB
-(the sync's: ${streamed.liveHeapMb?.toFixed(0)} MB) and add no allocation per request, it peaked at ${peaksOf(ballasted)}.${
-  Math.min(...ballasted.peaks) > targets.rssMb
-    ? ` So with Node's defaults on
-this host, a process that holds as much live data as the sync and sends these requests through fetch is above the
-target before it allocates anything else per record.`
-    : ''
-}${
-  Math.min(...plainKy.peaks) > targets.rssMb
-    ? ` Plain ky, the HTTP library the core is built on, sending these requests
-and nothing else with a ${plainKy.liveHeapMb?.toFixed(0)} MB live heap, is above the target in every run: ${peaksOf(plainKy)}.`
-    : ''
-}
-
-Reading: what the sync keeps is the live heap (the in-memory lookup tier holds at most 10 000 records per object
-type; the mappings themselves are in SQLite). The rest of the peak is V8's young generation and garbage promoted
-out of it. V8 doubles the young generation as the bytes surviving scavenges add up, up to a maximum it derives from
-the machine's memory (2 × 64 MB here), so the peak depends on how many bytes survive per request and per record,
-and on how often a full collection clears them. Measured apart from this run (\`--trace-gc-nvp\`,
-\`new_space_survived\` summed over a 30 000-person stream), those bytes do not depend on the latency (the same
-with 0 ms and 20 ms) nor on the number of scavenges (the same with the young generation pinned at 2 × 16 MB): they
-come with each request and record, and are gone at the next full collection. They were about 21 MB for bare fetch,
-28 MB for fetch given a \`Request\` object, 31 MB for ky with a string body, 36 MB for ky given the object as
-\`json\` and for the core client, and 41–45 MB for the sync. Fetch itself keeps much of it: 1 000 GETs of a
-52 kB body, two at a time, survived about 13 MB through fetch and 1.7 MB through \`node:http\`. A smaller live
-heap also means more frequent full collections (bare fetch ran 33 at 100 000 records, the sync 5 to 30), which is
-why the peak swings from run to run. Capping the young generation (\`--max-semi-space-size\`, or
-\`resourceLimits\` for a worker thread) bounds the peak at the cost of more frequent scavenges; capping it
-further (8 MB) promotes more and peaks higher.
 
 ### Rate limit: share of the ceiling, without a 429
 

@@ -1,12 +1,8 @@
-// The baselines of the memory phase: the same requests the sync sends for STREAM_PEOPLE people (one
-// externalId[in] lookup and one batch upsert per 60, two chunks in flight, the companies first), made with
-// nothing else: no store, no hashing, no validation. STREAM_CLIENT=fetch (bare fetch, the floor), ky (plain
-// ky with its defaults, the library the core is built on) or core (@patchbay/core's HTTP client alone).
-// STREAM_BALLAST_MB holds that much live data for the whole run, as an application's own state (or a sync's
-// modules and cache) would, without adding any allocation per request.
+// The baseline of the memory benchmark: the same requests the sync sends for STREAM_PEOPLE people (one
+// externalId[in] lookup and one batch upsert per 60, two chunks in flight, the companies first), made with bare
+// fetch and nothing else: no store, no hashing, no validation.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import ky from 'ky';
 
 const url = process.env.TWENTY_URL;
 const apiKey = process.env.TWENTY_API_KEY;
@@ -15,28 +11,10 @@ const companies = Number(process.env.STREAM_COMPANIES ?? 1_000);
 const BATCH = 60;
 const CONCURRENCY = 2;
 
-const client = process.env.STREAM_CLIENT ?? 'fetch';
 const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
 const pad = (n) => String(n).padStart(6, '0');
-const kyClient = ky.create({ prefix: url, headers });
-
-// As the Twenty client configures it: no idempotency keys (Twenty ignores them), upserts marked idempotent.
-const core =
-  client !== 'core'
-    ? undefined
-    : (await import('@patchbay/core')).createHttpClient({
-        baseUrl: url,
-        auth: { type: 'bearer', token: apiKey },
-        idempotency: false,
-      });
 
 async function call(method, path, body) {
-  if (client === 'core') {
-    const result = await core.send(method, path, { json: body, idempotent: true });
-    if (!result.success) throw result.error;
-    return result.data.data;
-  }
-  if (client === 'ky') return kyClient(path.slice(1), { method, json: body }).json();
   const response = await fetch(`${url}${path}`, {
     method,
     headers,
@@ -67,11 +45,6 @@ async function inChunks(total, make) {
   }
   await Promise.all(inFlight);
 }
-
-// Arrays of 125 small integers: about 1 kB each (8-byte slots).
-const ballast = Array.from({ length: Number(process.env.STREAM_BALLAST_MB ?? 0) * 1024 }, (_, i) =>
-  Array.from({ length: 125 }, (_, k) => (i + k) % 1000),
-);
 
 const loadedRssMb = process.memoryUsage().rss / 1024 / 1024;
 const started = performance.now();
@@ -114,6 +87,6 @@ setFlagsFromString('--expose-gc');
 runInNewContext('gc')();
 const liveHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
 process.stdout.write(
-  `${JSON.stringify({ client, loadedRssMb, maxRssMb, liveHeapMb, elapsedMs, ballast: ballast.length, report: { created } })}\n`,
+  `${JSON.stringify({ loadedRssMb, maxRssMb, liveHeapMb, elapsedMs, report: { created } })}\n`,
 );
 process.exit(0);
