@@ -58,8 +58,11 @@ export { type LogFields, type Logger, noopLogger } from './logger.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { parseOptions } from './options.ts';
 export {
+  type CollectPagesOptions,
   collectPages,
   cursorPagination,
+  DEFAULT_MAX_ITEMS,
+  DEFAULT_MAX_PAGES,
   type NextPage,
   nextUrlPagination,
   odataNextLink,

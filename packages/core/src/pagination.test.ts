@@ -3,6 +3,8 @@ import { IntegrationError } from './errors.ts';
 import {
   collectPages,
   cursorPagination,
+  DEFAULT_MAX_ITEMS,
+  DEFAULT_MAX_PAGES,
   nextUrlPagination,
   odataNextLink,
   offsetPagination,
@@ -32,6 +34,9 @@ const requestsOf = (fetchPage: { mock: { calls: [PageRequest, AbortSignal?][] } 
 
 const codeOf = (result: ApiResult<unknown> | undefined) =>
   result && !result.success ? result.error.code : undefined;
+
+const errorOf = (result: ApiResult<unknown> | undefined) =>
+  result && !result.success ? result.error : undefined;
 
 describe('cursorPagination', () => {
   it('walks Twenty pages by sending pageInfo.endCursor back as starting_after', async () => {
@@ -175,7 +180,7 @@ describe('nextUrlPagination', () => {
       paginate({
         fetchPage,
         items: (page) => page.results,
-        next: nextUrlPagination({ next: (page) => page.next }),
+        next: nextUrlPagination({ next: (page) => page.next, baseUrl: 'https://eu.posthog.com' }),
         initial: { searchParams: { limit: 2, after: '2024-12-31T00:00:00Z' } },
       }),
     );
@@ -225,7 +230,11 @@ describe('nextUrlPagination', () => {
     ]);
 
     const users = await collectPages(
-      paginate({ fetchPage, items: (page) => page.value, next: nextUrlPagination({ next: odataNextLink }) }),
+      paginate({
+        fetchPage,
+        items: (page) => page.value,
+        next: nextUrlPagination({ next: odataNextLink, baseUrl: 'https://graph.example.com/v1.0/' }),
+      }),
     );
 
     expect(users).toEqual(ok([{ id: 'u1' }, { id: 'u2' }]));
@@ -494,12 +503,115 @@ describe('paginate', () => {
     expect(codeOf(pages[0])).toBe('ABORTED');
   });
 
-  it('stops cleanly after maxPages', async () => {
+  it('ends with OPERATION_FAILED naming maxPages after the last page allowed, keeping the pages yielded', async () => {
     const fetchPage = endless();
     const pages = await drain(paginate({ fetchPage, ...endlessOptions, maxPages: 3 }));
 
-    expect(pages).toEqual([ok([0]), ok([1]), ok([2])]);
+    expect(pages.slice(0, 3)).toEqual([ok([0]), ok([1]), ok([2])]);
+    expect(pages).toHaveLength(4);
+    expect(errorOf(pages[3])).toMatchObject({
+      code: 'OPERATION_FAILED',
+      field: 'maxPages',
+      retryable: false,
+    });
     expect(fetchPage).toHaveBeenCalledTimes(3);
+  });
+
+  it('ends quietly when the last page allowed is the last page', async () => {
+    const fetchPage = serve([
+      { items: [1], cursor: 'a' },
+      { items: [2], cursor: '' },
+    ]);
+    expect(await drain(paginate({ fetchPage, ...endlessOptions, maxPages: 2 }))).toEqual([ok([1]), ok([2])]);
+  });
+
+  it(`is bounded by default: an API that always has more stops after ${DEFAULT_MAX_PAGES} pages`, async () => {
+    const fetchPage = endless();
+    let count = 0;
+    let last: ApiResult<number[]> | undefined;
+    for await (const page of paginate({ fetchPage, ...endlessOptions })) {
+      count++;
+      last = page;
+    }
+    expect(count).toBe(DEFAULT_MAX_PAGES + 1);
+    expect(errorOf(last)).toMatchObject({ code: 'OPERATION_FAILED', field: 'maxPages' });
+    expect(fetchPage).toHaveBeenCalledTimes(DEFAULT_MAX_PAGES);
+  });
+
+  it('lifts the bound with maxPages: Infinity', async () => {
+    const fetchPage = endless();
+    let count = 0;
+    for await (const page of paginate({ fetchPage, ...endlessOptions, maxPages: Number.POSITIVE_INFINITY })) {
+      expect(page.success).toBe(true);
+      if (++count === DEFAULT_MAX_PAGES + 10) break;
+    }
+    expect(fetchPage).toHaveBeenCalledTimes(DEFAULT_MAX_PAGES + 10);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.NEGATIVE_INFINITY, '3', null])(
+    'refuses maxPages %s with CONFIG_ERROR before any request',
+    async (maxPages) => {
+      const fetchPage = endless();
+      const pages = await drain(
+        paginate({ fetchPage, ...endlessOptions, maxPages: maxPages as unknown as number }),
+      );
+      expect(pages).toHaveLength(1);
+      expect(errorOf(pages[0])).toMatchObject({ code: 'CONFIG_ERROR', field: 'maxPages' });
+      expect(fetchPage).not.toHaveBeenCalled();
+    },
+  );
+
+  it('refuses options that are not functions or objects with CONFIG_ERROR instead of throwing', async () => {
+    const cases: [unknown, string][] = [
+      [undefined, 'options'],
+      [null, 'options'],
+      [{ ...endlessOptions }, 'fetchPage'],
+      [{ fetchPage: endless(), next: endlessOptions.next }, 'items'],
+      [{ fetchPage: endless(), items: endlessOptions.items, next: 'cursor' }, 'next'],
+      [{ fetchPage: endless(), ...endlessOptions, initial: { url: 5 } }, 'initial'],
+      [{ fetchPage: endless(), ...endlessOptions, signal: {} }, 'signal'],
+      [
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('trap');
+            },
+          },
+        ),
+        'options',
+      ],
+      [
+        { fetchPage: endless(), ...endlessOptions, initial: { searchParams: { limit: 1 }, url: 1 } },
+        'initial',
+      ],
+    ];
+    for (const [options, field] of cases) {
+      const pages = await drain(paginate(options as Parameters<typeof paginate>[0]));
+      expect(pages).toHaveLength(1);
+      expect(errorOf(pages[0])).toMatchObject({ code: 'CONFIG_ERROR', field });
+    }
+  });
+
+  it('reports a fetchPage or next that returns something else than a result or a request', async () => {
+    const notResult = await drain(
+      paginate({
+        fetchPage: async () => ({ items: [1] }) as unknown as ApiResult<{ items: number[] }>,
+        items: (page) => page.items,
+        next: () => undefined,
+      }),
+    );
+    expect(errorOf(notResult[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
+
+    const notRequest = await drain(
+      paginate({
+        fetchPage: serve([{ items: [1] }]),
+        items: (page) => page.items,
+        next: () => 'page-2' as unknown as PageRequest,
+      }),
+    );
+    expect(notRequest[0]).toEqual(ok([1]));
+    expect(errorOf(notRequest[1])).toMatchObject({ code: 'INVALID_RESPONSE' });
   });
 
   it('fetches lazily: breaking out of the loop fetches nothing more', async () => {
@@ -522,7 +634,53 @@ describe('paginate', () => {
     expect(pages.slice(0, 2)).toEqual([ok([1]), ok([2])]);
     expect(pages).toHaveLength(3);
     expect(codeOf(pages[2])).toBe('INVALID_RESPONSE');
+    expect(errorOf(pages[2])).toMatchObject({ field: 'cursor' });
+    expect(errorOf(pages[2])?.message).toContain('cursor=abc');
     expect(fetchPage).toHaveBeenCalledTimes(2);
+  });
+
+  it('names a repeated offset, and a next function that hands back the first request', async () => {
+    const stuck = serve([{ items: [1] }, { items: [2] }, { items: [3] }]);
+    const offsets = await drain(
+      paginate({
+        fetchPage: stuck,
+        items: (page) => page.items,
+        // A buggy strategy: the offset never moves past 5.
+        next: (_page, current) => ({ searchParams: { ...current.searchParams, offset: 5 } }),
+        initial: { searchParams: { limit: 1 } },
+      }),
+    );
+    expect(offsets.slice(0, 2)).toEqual([ok([1]), ok([2])]);
+    expect(errorOf(offsets[2])).toMatchObject({ code: 'INVALID_RESPONSE', field: 'offset' });
+    expect(errorOf(offsets[2])?.message).toMatch(/offset=5 again: page 3 would repeat page 2/);
+
+    const restart = await drain(
+      paginate({
+        fetchPage: serve([{ items: [1] }]),
+        items: (page) => page.items,
+        next: (_page, current) => ({ ...current }),
+      }),
+    );
+    expect(restart[0]).toEqual(ok([1]));
+    expect(errorOf(restart[1])?.message).toContain('the request of the first page');
+  });
+
+  it('names a repeated next URL with its credentials redacted', async () => {
+    const link = 'https://api.example.com/items?page=2&api_key=sk_live_secret';
+    const pages = await drain(
+      paginate({
+        fetchPage: serve([
+          { next: link, items: [1] },
+          { next: link, items: [2] },
+        ]),
+        items: (page) => page.items,
+        next: nextUrlPagination({ next: (page) => page.next, baseUrl: 'https://api.example.com' }),
+      }),
+    );
+    const error = errorOf(pages[2]);
+    expect(error).toMatchObject({ code: 'INVALID_RESPONSE', field: 'url' });
+    expect(error?.message).toContain('https://api.example.com/items?page=2');
+    expect(JSON.stringify(error) + error?.stack).not.toContain('sk_live_secret');
   });
 
   it('also catches a cycle back to an earlier cursor or next URL', async () => {
@@ -553,7 +711,190 @@ describe('paginate', () => {
   });
 });
 
+describe('strategy options', () => {
+  it('throw CONFIG_ERROR, not a TypeError, for options that cannot work', () => {
+    const bad: [() => unknown, string][] = [
+      [() => cursorPagination(undefined as never), 'options'],
+      [() => cursorPagination({ param: '', cursor: () => 'x' }), 'param'],
+      [() => cursorPagination({ param: 'after' } as never), 'cursor'],
+      [() => nextUrlPagination({} as never), 'next'],
+      [() => nextUrlPagination({ next: () => null, baseUrl: 'not a url' }), 'baseUrl'],
+      [() => nextUrlPagination({ next: () => null, baseUrl: 'ftp://files.example.com' }), 'baseUrl'],
+      [() => offsetPagination({ limit: 0 }), 'limit'],
+      [() => offsetPagination({ limit: Number.NaN }), 'limit'],
+      [() => offsetPagination({ limit: 10, offsetParam: 5 } as never), 'offsetParam'],
+    ];
+    for (const [build, field] of bad) {
+      let thrown: unknown;
+      try {
+        build();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(IntegrationError);
+      expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field });
+    }
+  });
+
+  it('ends with INVALID_RESPONSE on a cursor that is not a string or a finite number', async () => {
+    const next = cursorPagination<{ cursor: unknown }>({
+      param: 'after',
+      cursor: (page) => page.cursor as string,
+    });
+    const current = { searchParams: {} };
+    expect(next({ cursor: 7 }, current, 1)).toEqual({ searchParams: { after: 7 } });
+    for (const cursor of [{ id: 1 }, ['a'], Number.NaN, true]) {
+      expect(() => next({ cursor }, current, 1)).toThrow(
+        expect.objectContaining({ code: 'INVALID_RESPONSE', field: 'after' }),
+      );
+    }
+  });
+
+  it('keeps paging on an offset total that is not a number instead of stopping short', () => {
+    const next = offsetPagination<{ total: unknown }>({ limit: 2, total: (page) => page.total as number });
+    const current = { searchParams: { limit: 2 } };
+    expect(next({ total: Number.NaN }, current, 2)).toEqual({ searchParams: { limit: 2, offset: 2 } });
+    expect(next({ total: 'many' }, current, 2)).toEqual({ searchParams: { limit: 2, offset: 2 } });
+    expect(next({ total: 2 }, current, 2)).toBeUndefined();
+  });
+});
+
+describe('nextUrlPagination origins', () => {
+  const base = 'https://api.example.com/v2/';
+  const nextOf = (options: { baseUrl?: string } = { baseUrl: base }) =>
+    nextUrlPagination<{ next: unknown }>({ next: (page) => page.next as string, ...options });
+  const follow = (
+    link: unknown,
+    current: PageRequest = { searchParams: {} },
+    options?: { baseUrl?: string },
+  ) => {
+    try {
+      return nextOf(options)({ next: link }, current, 1);
+    } catch (error) {
+      return error as IntegrationError;
+    }
+  };
+
+  it.each([
+    'https://evil.example.net/v2/items?page=2',
+    'http://api.example.com/v2/items?page=2',
+    'https://api.example.com:8443/v2/items',
+    '//evil.example.net/v2/items',
+    '\\\\evil.example.net/v2/items',
+    ' https://evil.example.net/x',
+    'ht\ttps://evil.example.net/x',
+    'https://api.example.com@evil.example.net/x',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+  ])('refuses a link to another origin: %s', (link) => {
+    const refused = follow(link);
+    expect(refused).toBeInstanceOf(IntegrationError);
+    expect(refused).toMatchObject({ code: 'INVALID_RESPONSE', field: 'url' });
+    expect((refused as IntegrationError).message).toContain('https://api.example.com');
+  });
+
+  it('checks against the page the link came from when there is no baseUrl', () => {
+    const current = { url: 'https://api.example.com/v2/items', searchParams: {} };
+    expect(follow('https://evil.example.net/items', current, {})).toMatchObject({
+      code: 'INVALID_RESPONSE',
+      field: 'url',
+    });
+    expect(follow('items?page=3', current, {})).toEqual({
+      url: 'https://api.example.com/v2/items?page=3',
+      searchParams: {},
+    });
+  });
+
+  it('refuses to guess: an absolute first link with no baseUrl is a CONFIG_ERROR', () => {
+    expect(follow('https://api.example.com/v2/items?page=2', { searchParams: {} }, {})).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'baseUrl',
+    });
+  });
+
+  it('follows same-origin links, and passes paths through for the client to place', () => {
+    expect(follow('https://api.example.com/v2/items?page=2')).toEqual({
+      url: 'https://api.example.com/v2/items?page=2',
+      searchParams: {},
+    });
+    expect(follow('//api.example.com/v2/items?page=2')).toEqual({
+      url: 'https://api.example.com/v2/items?page=2',
+      searchParams: {},
+    });
+    expect(follow('/v2/items?page=2')).toEqual({ url: '/v2/items?page=2', searchParams: {} });
+    expect(follow('items?page=3', { url: '/v2/items', searchParams: {} }, {})).toEqual({
+      url: '/v2/items?page=3',
+      searchParams: {},
+    });
+  });
+
+  it('ends with INVALID_RESPONSE on a link that is not a string', () => {
+    for (const link of [42, { href: 'https://api.example.com' }, ['x']]) {
+      expect(follow(link)).toMatchObject({ code: 'INVALID_RESPONSE', field: 'url' });
+    }
+  });
+});
+
 describe('collectPages', () => {
+  it(`gathers at most ${DEFAULT_MAX_ITEMS} items by default, then stops fetching`, async () => {
+    const fetchPage = vi.fn(async (request: PageRequest) => {
+      const n = Number(request.searchParams.cursor ?? 0);
+      return ok({ items: Array.from({ length: 1_000 }, (_, i) => n * 1_000 + i), cursor: String(n + 1) });
+    });
+    const all = await collectPages(
+      paginate({
+        fetchPage,
+        items: (page) => page.items,
+        next: cursorPagination({ param: 'cursor', cursor: (page) => page.cursor }),
+      }),
+    );
+    expect(errorOf(all)).toMatchObject({ code: 'OPERATION_FAILED', field: 'maxItems', retryable: false });
+    expect(fetchPage).toHaveBeenCalledTimes(DEFAULT_MAX_ITEMS / 1_000 + 1);
+  });
+
+  it('takes maxItems, and returns everything when the pages end within it', async () => {
+    const pages = () =>
+      paginate({
+        fetchPage: serve([
+          { items: [1, 2], cursor: 'a' },
+          { items: [3, 4], cursor: 'b' },
+          { items: [5], cursor: null },
+        ]),
+        items: (page) => page.items,
+        next: cursorPagination({ param: 'cursor', cursor: (page) => page.cursor }),
+      });
+    expect(await collectPages(pages(), { maxItems: 5 })).toEqual(ok([1, 2, 3, 4, 5]));
+    expect(errorOf(await collectPages(pages(), { maxItems: 4 }))).toMatchObject({ field: 'maxItems' });
+    expect(await collectPages(pages(), { maxItems: Number.POSITIVE_INFINITY })).toEqual(ok([1, 2, 3, 4, 5]));
+  });
+
+  it('answers CONFIG_ERROR for a bad maxItems or something that is not pages, and never throws', async () => {
+    async function* one(): AsyncIterable<ApiResult<number[]>> {
+      yield ok([1]);
+    }
+    for (const maxItems of [0, -5, 2.5, Number.NaN, '10']) {
+      expect(errorOf(await collectPages(one(), { maxItems: maxItems as number }))).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'maxItems',
+      });
+    }
+    for (const pages of [undefined, null, 42, [ok([1])]]) {
+      expect(errorOf(await collectPages(pages as never))).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'pages',
+      });
+    }
+    async function* throwing(): AsyncIterable<ApiResult<number[]>> {
+      yield ok([1]);
+      throw new Error('boom');
+    }
+    expect(errorOf(await collectPages(throwing()))).toMatchObject({ code: 'OPERATION_FAILED' });
+    async function* garbage(): AsyncIterable<ApiResult<number[]>> {
+      yield 'page' as never;
+    }
+    expect(errorOf(await collectPages(garbage()))).toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
+
   it('gathers every item of every page in order', async () => {
     const fetchPage = serve([
       { items: [1, 2], cursor: 'a' },

@@ -43,13 +43,21 @@ describe('record resource', () => {
     expect(emulator.store.count('companies')).toBe(1);
   });
 
-  it('createMany of nothing sends nothing; maxPages stops the iterator', async () => {
+  it('createMany of nothing sends nothing; maxPages bounds the iterator with a typed error', async () => {
     const c = client();
     expect(await c.people.createMany([])).toEqual({ success: true, data: [] });
     await c.people.createMany(Array.from({ length: 12 }, (_, i) => ({ name: { firstName: `P${i}` } })));
     const pages = [];
     for await (const page of c.people.list({ pageSize: 5, maxPages: 2 })) pages.push(page);
-    expect(pages).toHaveLength(2);
+    expect(pages).toHaveLength(3);
+    expect(pages.slice(0, 2).map((page) => page.success && page.data.length)).toEqual([5, 5]);
+    expect(pages[2]?.success || pages[2]?.error).toMatchObject({
+      code: 'OPERATION_FAILED',
+      field: 'maxPages',
+    });
+    // Three pages are enough: the bound is not reached, every record comes back.
+    const all = await c.people.listAll({ pageSize: 5, maxPages: 3 });
+    expect(all.success && all.data.length).toBe(12);
   });
 
   it('depth 1 expands the company of a person', async () => {

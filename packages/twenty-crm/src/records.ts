@@ -4,9 +4,11 @@ import {
   cursorPagination,
   encodePathSegment,
   err,
+  type FieldIssue,
   type HttpClient,
   IntegrationError,
   isIntegrationError,
+  type NextPage,
   ok,
   paginate,
   validateSchema,
@@ -46,14 +48,22 @@ export interface ListOptions<F extends string = string> {
   filter?: TwentyFilter<F> | string;
   /** Twenty's `order_by`, e.g. `createdAt[DescNullsLast]`. */
   orderBy?: string;
-  /** Records per page; Twenty clamps it (at most 200 in current servers). Default 60. */
+  /** Records per page, a positive integer; Twenty clamps it (at most 200 in current servers). Default 60. */
   pageSize?: number;
   /** Only these fields. */
   fields?: readonly string[];
   /** 0: no relations (default); 1: expand relations one level. */
   depth?: 0 | 1;
-  /** Stop after this many pages. */
+  /**
+   * Most pages fetched; default 2 000 (core's `DEFAULT_MAX_PAGES`). When Twenty still offers another page
+   * after that, the walk ends with `OPERATION_FAILED` (field `maxPages`), not a silent stop. `Infinity` lifts it.
+   */
   maxPages?: number;
+  /**
+   * `listAll` only: most records gathered; default 250 000 (core's `DEFAULT_MAX_ITEMS`). More is
+   * `OPERATION_FAILED` (field `maxItems`). `Infinity` lifts it.
+   */
+  maxItems?: number;
   signal?: AbortSignal;
 }
 
@@ -94,6 +104,36 @@ export interface RecordResource<R, I, F extends string = string> {
   /** Deletes one record (Twenty soft-deletes). */
   delete(id: string, options?: WriteOptions): Promise<ApiResult<{ id: string }>>;
 }
+
+// A bound on pages or records: a positive whole number, or Infinity for none.
+const bound = z.union([
+  z.int().check(z.minimum(1, 'must be a positive integer or Infinity')),
+  z.literal(Number.POSITIVE_INFINITY),
+]);
+
+const LIST_OPTION_KEYS = [
+  'filter',
+  'orderBy',
+  'pageSize',
+  'fields',
+  'depth',
+  'maxPages',
+  'maxItems',
+  'signal',
+] as const;
+
+// What `list` and `listAll` check before any request (the filter is checked as it is serialized).
+const listOptionsSchema = z.looseObject({
+  orderBy: z.optional(z.string()),
+  pageSize: z.optional(z.int().check(z.minimum(1, 'must be a positive integer'))),
+  fields: z.optional(z.array(z.string())),
+  depth: z.optional(z.union([z.literal(0), z.literal(1)])),
+  maxPages: z.optional(bound),
+  maxItems: z.optional(bound),
+  signal: z.optional(
+    z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'must be an AbortSignal'),
+  ),
+});
 
 /** Records per batch call: Twenty documents 60; self-hosted instances can be configured higher. */
 export const batchSizeSchema = z.int().check(z.minimum(1), z.maximum(200));
@@ -152,16 +192,23 @@ export function createRecordResource<R, I, F extends string = string>(
     return query;
   }
 
-  async function* list(options: ListOptions<F> = {}): AsyncIterable<ApiResult<R[]>> {
+  async function* list(input?: ListOptions<F>): AsyncIterable<ApiResult<R[]>> {
+    const read = readListOptions(input);
+    if (!read.success) {
+      yield read;
+      return;
+    }
+    const options = read.data;
     let initial: Record<string, string | number>;
     try {
       initial = listQuery(options);
     } catch (error) {
-      if (isIntegrationError(error)) {
-        yield err(error);
-        return;
-      }
-      throw error;
+      yield err(
+        isIntegrationError(error)
+          ? error
+          : new IntegrationError('VALIDATION_ERROR', 'Invalid filter', { field: 'filter', cause: error }),
+      );
+      return;
     }
     yield* paginate({
       initial: { searchParams: initial },
@@ -170,11 +217,64 @@ export function createRecordResource<R, I, F extends string = string>(
       fetchPage: async (request, signal) =>
         refine(await http.get(base, { schema: listSchema, searchParams: request.searchParams, signal })),
       items: (page) => page.data[names.plural] as R[],
-      next: cursorPagination({
-        param: 'starting_after',
-        cursor: (page) => (page.pageInfo?.hasNextPage ? page.pageInfo.endCursor : undefined),
-      }),
+      next: twentyNextPage(),
     });
+  }
+
+  // Follows pageInfo.endCursor, refusing the answers only a broken or lying server gives: more pages with no
+  // cursor to reach them, an empty page that says more follow, the very same records again. The core loop
+  // catches repeated cursors and bounds the walk.
+  function twentyNextPage(): NextPage<z.output<typeof listSchema>> {
+    let previous: string | undefined;
+    const follow = cursorPagination<z.output<typeof listSchema>>({
+      param: 'starting_after',
+      cursor: (page) => page.pageInfo?.endCursor,
+    });
+    return (page, current, itemCount) => {
+      if (!page.pageInfo?.hasNextPage) return undefined;
+      const lie = (message: string, field: string) =>
+        new IntegrationError('INVALID_RESPONSE', `Twenty ${message}; stopping instead of looping`, {
+          field,
+          retryable: false,
+        });
+      if (!page.pageInfo.endCursor) throw lie('said hasNextPage but sent no endCursor', 'pageInfo.endCursor');
+      if (itemCount === 0) throw lie('sent an empty page that says more follow', 'pageInfo.hasNextPage');
+      const ids = (page.data[names.plural] as { id?: unknown }[]).map((record) => record?.id);
+      const key = ids.every((id) => typeof id === 'string') ? ids.join(',') : undefined;
+      if (key !== undefined && key === previous) {
+        throw lie('sent the same records as on the previous page', 'pageInfo.endCursor');
+      }
+      previous = key;
+      return follow(page, current, itemCount);
+    };
+  }
+
+  // Bad options are the caller's: VALIDATION_ERROR naming the field, before any request. Each option is read
+  // once into a plain copy, so a getter or Proxy that throws is reported instead of breaking the walk.
+  function readListOptions(options: unknown): ApiResult<ListOptions<F>> {
+    const invalid = (message: string, field: string, issues?: FieldIssue[]) =>
+      err(new IntegrationError('VALIDATION_ERROR', message, { field, ...(issues ? { issues } : {}) }));
+    if (options === undefined) return ok({});
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      return invalid('List options must be an object', 'options');
+    }
+    const copy: Record<string, unknown> = {};
+    try {
+      for (const key of LIST_OPTION_KEYS) {
+        const value = (options as Record<string, unknown>)[key];
+        if (value !== undefined) copy[key] = value;
+      }
+    } catch {
+      return invalid('List options could not be read (a getter or Proxy threw)', 'options');
+    }
+    const checked = listOptionsSchema.safeParse(copy);
+    if (checked.success) return ok(copy as ListOptions<F>);
+    const issues = checked.error.issues.map((issue) => ({
+      field: issue.path.map(String).join('.') || 'options',
+      message: issue.message,
+    }));
+    const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    return invalid(`Invalid list options: ${summary}`, issues[0]?.field ?? 'options', issues);
   }
 
   async function writeMany(
@@ -224,7 +324,11 @@ export function createRecordResource<R, I, F extends string = string>(
 
   return {
     list,
-    listAll: (options) => collectPages(list(options)),
+    async listAll(input) {
+      const read = readListOptions(input);
+      if (!read.success) return read;
+      return collectPages(list(read.data), { maxItems: read.data.maxItems });
+    },
     async get(id, options = {}) {
       const path = recordPath(id);
       if (!path.success) return path;
