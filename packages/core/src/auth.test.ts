@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AuthOption, applyAuthHeaders, authQueryParam, staticSecretsOf } from './auth.ts';
+import {
+  type AuthOption,
+  applyAuthHeaders,
+  authOptionSchema,
+  authQueryParam,
+  staticSecretsOf,
+} from './auth.ts';
 import { fromBase64 } from './encoding.ts';
 import { Secret } from './secret.ts';
 
@@ -55,14 +61,33 @@ describe('applyAuthHeaders', () => {
     expect(headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
   });
 
-  it('a failing token function rejects', async () => {
+  it('a failing token function rejects with a typed error that does not quote its message', async () => {
     const auth: AuthOption = {
       type: 'bearer',
       token: async () => {
-        throw new Error('refresh failed');
+        throw new Error(`refresh failed for refresh token ${TOKEN}`);
       },
     };
-    await expect(applyAuthHeaders(new Headers(), auth)).rejects.toThrow('refresh failed');
+    const failure = applyAuthHeaders(new Headers(), auth);
+    await expect(failure).rejects.toMatchObject({ code: 'OPERATION_FAILED', field: 'auth.token' });
+    const error = await failure.catch((e: unknown) => e);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    expect(String((error as Error).stack)).not.toContain(TOKEN);
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['an empty string', ''],
+    ['a number', 42],
+    ['a value with a line break', `${TOKEN}\r\nX-Injected: 1`],
+    ['an empty Secret', new Secret('')],
+  ])('a token function returning %s is a CONFIG_ERROR that never names the value', async (_label, value) => {
+    const auth = { type: 'bearer', token: () => value } as unknown as AuthOption;
+    const headers = new Headers();
+    const error = await applyAuthHeaders(headers, auth).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONFIG_ERROR', field: 'auth.token' });
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    expect(headers.has('authorization')).toBe(false);
   });
 
   it('header sets the named header', async () => {
@@ -140,20 +165,72 @@ describe('staticSecretsOf', () => {
 
   it('returns the basic password and the encoded credentials that are sent', async () => {
     const auth: AuthOption = { type: 'basic', username: 'Aladdin', password: new Secret('open sesame') };
-    expect(staticSecretsOf(auth)).toEqual(['open sesame', 'QWxhZGRpbjpvcGVuIHNlc2FtZQ==']);
+    expect(staticSecretsOf(auth)).toEqual([
+      'open sesame',
+      'Aladdin:open sesame',
+      'QWxhZGRpbjpvcGVuIHNlc2FtZQ==',
+    ]);
     const headers = new Headers();
     const [encoded] = await applyAuthHeaders(headers, auth);
     expect(staticSecretsOf(auth)).toContain(encoded);
   });
 
   it('handles a non-ASCII basic password', () => {
-    const [password, encoded] = staticSecretsOf({ type: 'basic', username: 'u', password: '€uro-密码' });
+    const [password, pair, encoded] = staticSecretsOf({
+      type: 'basic',
+      username: 'u',
+      password: '€uro-密码',
+    });
     expect(password).toBe('€uro-密码');
+    expect(pair).toBe('u:€uro-密码');
     expect(new TextDecoder().decode(fromBase64(encoded ?? ''))).toBe('u:€uro-密码');
+  });
+
+  it('returns the user name when the password is empty (the key is the user name)', () => {
+    expect(staticSecretsOf({ type: 'basic', username: TOKEN, password: '' })).toContain(TOKEN);
   });
 
   it('returns nothing without auth', () => {
     expect(staticSecretsOf(undefined)).toEqual([]);
+  });
+});
+
+describe('authOptionSchema', () => {
+  it.each([
+    [{ type: 'bearer', token: TOKEN }],
+    [{ type: 'bearer', token: new Secret(TOKEN) }],
+    [{ type: 'bearer', token: async () => TOKEN }],
+    [{ type: 'header', name: 'X-Api-Key', value: TOKEN }],
+    [{ type: 'basic', username: 'api', password: '' }],
+    [{ type: 'basic', username: 'jösé', password: new Secret('pa:ss') }],
+    [{ type: 'query', name: 'api_token', value: new Secret(TOKEN) }],
+  ])('accepts %o', (auth) => {
+    expect(authOptionSchema.safeParse(auth).success).toBe(true);
+  });
+
+  it.each([
+    [{ type: 'magic' }, 'type'],
+    [{}, 'type'],
+    [null, ''],
+    [42, ''],
+    [() => TOKEN, ''],
+    [{ type: 'bearer' }, 'token'],
+    [{ type: 'bearer', token: '' }, 'token'],
+    [{ type: 'bearer', token: 42 }, 'token'],
+    [{ type: 'bearer', token: `${TOKEN}\nX-Injected: 1` }, 'token'],
+    [{ type: 'header', name: 'X Api Key', value: TOKEN }, 'name'],
+    [{ type: 'header', name: 'X-Api-Key', value: new Secret('') }, 'value'],
+    [{ type: 'header', name: 'X-Api-Key', value: { toString: (): string => TOKEN } }, 'value'],
+    [{ type: 'basic', username: 'a:b', password: 'p' }, 'username'],
+    [{ type: 'basic', username: 7, password: 'p' }, 'username'],
+    [{ type: 'basic', username: 'u', password: null }, 'password'],
+    [{ type: 'query', name: '', value: TOKEN }, 'name'],
+    [{ type: 'query', name: 'key', value: '' }, 'value'],
+  ])('rejects %o at %j, never quoting the value', (auth, path) => {
+    const result = authOptionSchema.safeParse(auth);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path.join('.')).toBe(path);
+    expect(JSON.stringify(result.error?.issues)).not.toContain(TOKEN);
   });
 });
 

@@ -1,4 +1,6 @@
+import * as z from 'zod/mini';
 import { IntegrationError } from './errors.ts';
+import { parseOptions } from './options.ts';
 import { type ApiResult, err } from './result.ts';
 
 /** Where a circuit breaker stands: `closed` lets calls through, `open` refuses them, `half-open` admits one probe. */
@@ -54,6 +56,23 @@ const DEFAULT_COOLDOWN_MS = 300_000;
 // time, and waiting the whole cooldown would keep the service idle long after it recovered.
 const PROBE_BUSY_RETRY_MS = 1_000;
 
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+const circuitBreakerOptionsSchema = z.object({
+  failureThreshold: z.optional(
+    z.int({ error: 'must be an integer ≥ 1' }).check(z.minimum(1, 'must be an integer ≥ 1')),
+  ),
+  cooldownMs: z.optional(
+    z.number({ error: 'must be a finite number ≥ 0' }).check(z.minimum(0, 'must be a finite number ≥ 0')),
+  ),
+  now: z.optional(z.custom<() => number>(isFunction, { error: 'must be a function' })),
+  onStateChange: z.optional(
+    z.custom<NonNullable<CircuitBreakerOptions['onStateChange']>>(isFunction, {
+      error: 'must be a function',
+    }),
+  ),
+});
+
 // `probe` numbers the probe this permit is, so only that caller can hand the slot back.
 type Permit = { allowed: true; probe?: number } | { allowed: false; retryAfterMs: number };
 
@@ -64,20 +83,11 @@ type Permit = { allowed: true; probe?: number } | { allowed: false; retryAfterMs
  * const result = await breaker.execute(() => client.get('/rest/people'));
  */
 export function createCircuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreaker {
-  const failureThreshold = options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
-  const cooldownMs = options.cooldownMs ?? DEFAULT_COOLDOWN_MS;
-  const now = options.now ?? (() => Date.now());
-  const { onStateChange } = options;
-  if (!Number.isInteger(failureThreshold) || failureThreshold < 1) {
-    throw new IntegrationError('CONFIG_ERROR', 'failureThreshold must be an integer ≥ 1', {
-      field: 'failureThreshold',
-    });
-  }
-  if (!Number.isFinite(cooldownMs) || cooldownMs < 0) {
-    throw new IntegrationError('CONFIG_ERROR', 'cooldownMs must be a finite number ≥ 0', {
-      field: 'cooldownMs',
-    });
-  }
+  const parsed = parseOptions(circuitBreakerOptionsSchema, options, { label: 'circuit breaker options' });
+  const failureThreshold = parsed.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
+  const cooldownMs = parsed.cooldownMs ?? DEFAULT_COOLDOWN_MS;
+  const now = parsed.now ?? (() => Date.now());
+  const { onStateChange } = parsed;
 
   // `phase` is the stored state; `state` derives half-open from it once the cooldown has passed.
   let phase: CircuitState = 'closed';

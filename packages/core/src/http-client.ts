@@ -6,99 +6,26 @@ import ky, {
   type KyInstance,
   type Options as KyOptions,
 } from 'ky';
-import * as z from 'zod/mini';
-import { type AuthOption, applyAuthHeaders, authQueryParam, staticSecretsOf } from './auth.ts';
-import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
+import { applyAuthHeaders, authQueryParam, staticSecretsOf } from './auth.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
 import { errorFromResponse } from './classify.ts';
-import { httpUrlSchema } from './config-schemas.ts';
 import { IntegrationError, isIntegrationError, reviseError } from './errors.ts';
-import { createIdempotencyKey, type IdempotencyOptions, idempotencyOptionsSchema } from './idempotency.ts';
-import { type Logger, noopLogger } from './logger.ts';
-import { parseOptions } from './options.ts';
-import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+import {
+  type CheckedCall,
+  checkCallOptions,
+  type HttpClientOptions,
+  parseClientOptions,
+  type RequestOptions,
+} from './http-client-options.ts';
+import { createIdempotencyKey } from './idempotency.ts';
+import type { LogFields, Logger } from './logger.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import { redactUrl, scrubSecrets } from './redact.ts';
 import { type ApiResult, err, ok } from './result.ts';
-import { type RetryOptions, retryOptionsSchema } from './retry.ts';
 import { validateSchema } from './schema.ts';
 import { abortedError } from './timeout.ts';
 
-type SearchParams = Record<string, string | number | boolean | undefined> | URLSearchParams;
-
-/** Lifecycle callbacks, for metrics and tracing. They receive redacted URLs only. */
-export interface HttpHooks {
-  /** Before each attempt, after auth is applied; `headers` may be changed (but are not redacted: don't log them). */
-  beforeRequest?: (event: {
-    method: string;
-    url: string;
-    attempt: number;
-    headers: Headers;
-  }) => void | Promise<void>;
-  /** After each attempt that received a response. */
-  afterResponse?: (event: {
-    method: string;
-    url: string;
-    attempt: number;
-    status: number;
-    durationMs: number;
-  }) => void;
-  /** When a failed attempt is about to be retried. */
-  beforeRetry?: (event: { method: string; url: string; attempt: number; error: IntegrationError }) => void;
-  /** When a call ends in failure, after all its attempts. */
-  onError?: (error: IntegrationError) => void;
-  /** When the client's circuit breaker changes state. */
-  onCircuitStateChange?: CircuitBreakerOptions['onStateChange'];
-}
-
-/** Options of `createHttpClient`. */
-export interface HttpClientOptions {
-  /** Base URL every path is appended to, e.g. `https://crm.example.com` or `https://host/api/`. */
-  baseUrl: string;
-  auth?: AuthOption;
-  /** Per-attempt timeout. Default 10 000 ms. */
-  timeoutMs?: number;
-  /** Overall deadline including retries and their delays. Default none. */
-  totalTimeoutMs?: number;
-  /** Retry policy, or `false` for none. Default 3 retries, 1 s → 30 s full-jitter backoff. */
-  retry?: RetryOptions | false;
-  /** Idempotency-key policy, or `false` to send none (then POST and PATCH are never retried). */
-  idempotency?: IdempotencyOptions | false;
-  /** A limiter instance (to share one between clients) or its options. Default none. */
-  rateLimiter?: RateLimiter | RateLimiterOptions;
-  /** A breaker instance or its options. Default none. */
-  circuitBreaker?: CircuitBreaker | CircuitBreakerOptions;
-  logger?: Logger;
-  hooks?: HttpHooks;
-  /** Headers sent on every request. */
-  headers?: Record<string, string>;
-  /** A fetch implementation (tests, proxies, instrumentation). Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
-}
-
-/** Per-call options. */
-export interface RequestOptions<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined> {
-  /** Validates the response body; its output type becomes `data`'s type. */
-  schema?: S;
-  searchParams?: SearchParams;
-  headers?: Record<string, string>;
-  /** JSON request body. */
-  json?: unknown;
-  /** Raw request body (instead of `json`). */
-  body?: BodyInit;
-  signal?: AbortSignal;
-  /** One attempt only. */
-  skipRetry?: boolean;
-  /** Your own deterministic key; otherwise one is generated for POST/PUT/PATCH. */
-  idempotencyKey?: string;
-  /**
-   * The call is safe to repeat without a key (an upsert, a PATCH that sets values): retry it even as a
-   * POST or PATCH, for servers that ignore idempotency keys.
-   */
-  idempotent?: boolean;
-  /** Per-attempt timeout for this call. */
-  timeoutMs?: number;
-  /** How to read a 2xx body. Default `json` (an empty body reads as undefined). */
-  responseType?: 'json' | 'text';
-}
+export type { HttpClientOptions, HttpHooks, RequestOptions } from './http-client-options.ts';
 
 /** A successful response. */
 export interface HttpResponse<T> {
@@ -138,29 +65,6 @@ export interface HttpClient {
   readonly rateLimiter?: RateLimiter;
 }
 
-const baseUrlSchema = httpUrlSchema('must be an absolute http(s) URL').check(
-  // fetch refuses a URL with credentials, and names it in full in its error.
-  z.refine((url: string) => {
-    try {
-      const parsed = new URL(url);
-      return parsed.username === '' && parsed.password === '';
-    } catch {
-      return true;
-    }
-  }, 'must not contain credentials (user:password@): pass them as auth'),
-  // Paths are appended to the base URL: a query or fragment in it would end up in the middle of the URL.
-  z.refine(
-    (url: string) => !/[?#]/.test(url),
-    'must not have a query or fragment (pass searchParams per call)',
-  ),
-);
-
-const optionsSchema = z.object({
-  baseUrl: baseUrlSchema,
-  timeoutMs: z._default(z.int().check(z.positive(), z.maximum(2_147_483_647)), 10_000),
-  totalTimeoutMs: z.optional(z.int().check(z.positive(), z.maximum(2_147_483_647))),
-});
-
 // A 2xx body that is not the JSON it claims to be: a truncated or corrupted response, worth a retry.
 class MalformedBodyError extends Error {
   override readonly name = 'MalformedBodyError';
@@ -176,52 +80,55 @@ interface CallState {
   responseType: 'json' | 'text';
 }
 
+const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
+
 /**
  * Creates an HTTP client on ky with retries (full jitter, Retry-After), timeouts, idempotency keys, an
  * optional rate limiter and circuit breaker, zod-validated responses and redacted logging.
  * @example
  * const client = createHttpClient({ baseUrl: 'https://api.example.com', auth: { type: 'bearer', token } });
  * const result = await client.get('/v1/things', { schema: z.object({ things: z.array(Thing) }) });
- * @throws IntegrationError `CONFIG_ERROR` naming the field when the options are invalid.
+ * @throws IntegrationError `CONFIG_ERROR` naming the field when the options are invalid (never a TypeError).
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const base = parseOptions(optionsSchema, options, { label: 'client options' });
-  const retry =
-    options.retry === false
-      ? false
-      : parseOptions(retryOptionsSchema, options.retry ?? {}, { label: 'client options', prefix: 'retry.' });
-  const idempotency =
-    options.idempotency === false
-      ? false
-      : parseOptions(idempotencyOptionsSchema, options.idempotency ?? {}, {
-          label: 'client options',
-          prefix: 'idempotency.',
-        });
-  const logger = options.logger ?? noopLogger;
-  const hooks = options.hooks ?? {};
+  const config = parseClientOptions(options);
+  const { retry, idempotency, hooks, auth } = config;
+  const logger = safeLogger(config.logger);
+  const customFetch = config.fetch;
   const baseFetch =
-    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const breaker = resolveBreaker(options.circuitBreaker, hooks);
-  const limiter = resolveLimiter(options.rateLimiter);
-  const origin = new URL(base.baseUrl).origin;
-  const queryAuth = authQueryParam(options.auth);
+    customFetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const breaker = config.circuitBreaker;
+  const limiter = config.rateLimiter;
+  const origin = new URL(config.baseUrl).origin;
+  const queryAuth = authQueryParam(auth);
 
   // Every credential value this client has sent; scrubbed from anything it returns or logs.
-  const secrets = new Set(staticSecretsOf(options.auth).filter(Boolean));
+  const secrets = new Set(staticSecretsOf(auth).filter(Boolean));
   const scrub = (text: string) => scrubSecrets(text, [...secrets]);
 
   const kyClient: KyInstance = ky.create({
-    prefix: base.baseUrl,
-    timeout: base.timeoutMs,
-    totalTimeout: base.totalTimeoutMs ?? false,
+    prefix: config.baseUrl,
+    timeout: config.timeoutMs,
+    totalTimeout: config.totalTimeoutMs ?? false,
     throwHttpErrors: true,
-    headers: options.headers,
+    headers: config.headers,
   });
 
   async function attempt(state: CallState, request: Request, init: RequestInit) {
     state.attempts += 1;
     const attemptNo = state.attempts;
     const { method, url, signal } = state;
+    // The last line of defence: whatever built this URL, credentials only ever go to the base URL's origin.
+    if (new URL(request.url).origin !== origin) {
+      throw new IntegrationError(
+        'VALIDATION_ERROR',
+        `Refusing to send credentials to another origin than ${origin}`,
+        {
+          field: 'path',
+          retryable: false,
+        },
+      );
+    }
     if (limiter) await limiter.acquire(init.signal ?? request.signal);
     if (breaker) {
       const permit = breaker.tryAcquire();
@@ -233,18 +140,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         });
       }
     }
-    for (const used of await applyAuthHeaders(request.headers, options.auth)) secrets.add(used);
-    await hooks.beforeRequest?.({ method, url, attempt: attemptNo, headers: request.headers });
-    const started = performance.now();
     let response: Response;
+    let started = performance.now();
+    let sent = false;
     try {
+      // The hook runs before auth is applied: it may add headers, and never sees the credentials.
+      await hooks.beforeRequest?.({ method, url, attempt: attemptNo, headers: request.headers });
+      for (const used of await applyAuthHeaders(request.headers, auth)) secrets.add(used);
+      started = performance.now();
+      sent = true;
       response = await baseFetch(request, init);
     } catch (error) {
-      // A caller's cancel says nothing about the server's health.
-      if (signal?.aborted) breaker?.release?.();
+      // A caller's cancel, or a failure on our side before sending (a hook, the token function), says nothing
+      // about the server's health: the permit is handed back uncounted.
+      if (!sent || signal?.aborted) breaker?.release?.();
       else breaker?.recordFailure();
       logger.debug('http attempt failed', { method, path: url, attempt: attemptNo, error: errorName(error) });
       throw error;
+    }
+    if (!isResponse(response)) {
+      breaker?.release?.();
+      throw new IntegrationError(
+        'OPERATION_FAILED',
+        `${method} ${url}: fetch returned something that is not a Response`,
+        {
+          retryable: false,
+        },
+      );
     }
     const durationMs = Math.round(performance.now() - started);
     limiter?.observe(response);
@@ -259,7 +181,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       attempt: attemptNo,
       durationMs,
     });
-    hooks.afterResponse?.({ method, url, attempt: attemptNo, status: response.status, durationMs });
+    callHook(() =>
+      hooks.afterResponse?.({ method, url, attempt: attemptNo, status: response.status, durationMs }),
+    );
     if (!response.ok) return response;
     // Read the body inside the attempt so ky's per-attempt timeout covers it and a corrupt body can be
     // retried. ky never reads a 2xx body itself, so the consumed response can be handed back as it is.
@@ -278,50 +202,94 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return response;
   }
 
+  // Logs and tells the hook, neither of which may break the call, and hands the failure back.
+  function fail(
+    error: IntegrationError,
+    context: { method: string; path: string; attempts: number; started: number },
+  ): ApiResult<never> {
+    const safe = scrubError(error, scrub);
+    logger.warn('http request failed', {
+      method: context.method,
+      path: context.path,
+      status: safe.status,
+      code: safe.code,
+      attempts: context.attempts,
+      durationMs: Math.round(performance.now() - context.started),
+    });
+    callHook(() => hooks.onError?.(safe));
+    return err(safe);
+  }
+
   async function send<S extends StandardSchemaV1 | undefined = undefined>(
+    methodInput: Method,
+    path: string,
+    callInput?: RequestOptions<S>,
+    dropSchema = false,
+  ): Promise<ApiResult<HttpResponse<Output<S>>>> {
+    const started = performance.now();
+    const method = typeof methodInput === 'string' ? (methodInput.toUpperCase() as Method) : methodInput;
+    const logPath = typeof path === 'string' ? redactUrl(path) : '(invalid path)';
+    const context = {
+      method: typeof method === 'string' ? method : '(invalid method)',
+      path: logPath,
+      attempts: 0,
+      started,
+    };
+    if (!METHODS.includes(method)) {
+      return fail(invalidArgument('method', `must be one of ${METHODS.join(', ')}`), context);
+    }
+    if (typeof path !== 'string') return fail(invalidArgument('path', 'must be a string'), context);
+    const call = checkCallOptions(method, callInput);
+    if (call instanceof IntegrationError) return fail(withCallContext(call, method, logPath), context);
+    if (dropSchema) call.schema = undefined;
+    try {
+      return await sendChecked<S>(method, path, logPath, call, context);
+    } catch (error) {
+      // Nothing a caller passes may turn into a rejection: an unforeseen throw is a typed failure too.
+      return fail(
+        toIntegrationError(error, { method, path: logPath, attempts: context.attempts, signal: call.signal }),
+        context,
+      );
+    }
+  }
+
+  async function sendChecked<S extends StandardSchemaV1 | undefined>(
     method: Method,
     path: string,
-    call: RequestOptions<S> = {},
+    logPath: string,
+    call: CheckedCall,
+    context: { method: string; path: string; attempts: number; started: number },
   ): Promise<ApiResult<HttpResponse<Output<S>>>> {
-    const logPath = redactUrl(path);
     const state: CallState = {
       method,
       url: logPath,
       signal: call.signal,
       attempts: 0,
       body: undefined,
-      responseType: call.responseType ?? 'json',
+      responseType: call.responseType,
     };
-    const started = performance.now();
-    const fail = (error: IntegrationError): ApiResult<never> => {
-      logger.warn('http request failed', {
-        method,
-        path: logPath,
-        status: error.status,
-        code: error.code,
-        attempts: state.attempts,
-        durationMs: Math.round(performance.now() - started),
-      });
-      hooks.onError?.(error);
-      return err(error);
+    const failed = (error: IntegrationError) => {
+      context.attempts = state.attempts;
+      return fail(error, context);
     };
 
     const absolute = /^https?:\/\//i.test(path);
-    if (absolute && new URL(path).origin !== origin) {
+    if (absolute && originOf(path) !== origin) {
       // Following a link to another host would hand it our credentials.
-      return fail(
+      return failed(
         new IntegrationError(
           'VALIDATION_ERROR',
           `Refusing to send credentials to another origin than ${origin}`,
           {
             field: 'path',
+            retryable: false,
             method,
             path: logPath,
           },
         ),
       );
     }
-    if (call.signal?.aborted) return fail(withAttempts(abortedError(), method, logPath, 0));
+    if (call.signal?.aborted) return failed(withAttempts(abortedError(), method, logPath, 0));
 
     let headers = call.headers;
     let idempotencyKey = call.idempotencyKey;
@@ -374,23 +342,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               code: reason.code,
               status: reason.status,
             });
-            hooks.beforeRetry?.({ method, url: logPath, attempt: retryCount + 1, error: reason });
+            callHook(() =>
+              hooks.beforeRetry?.({ method, url: logPath, attempt: retryCount + 1, error: reason }),
+            );
           },
         ],
       },
     };
-    // Serialised here rather than handed to ky as `json`: ky's options outlive the call across minor GCs, and an
-    // object graph in them was promoted to the old generation with them on every call (the core client alone,
-    // 30 000 people: 35 → 30 MB promoted); a string is one flat allocation that the request holds anyway.
-    if (call.json !== undefined) {
-      kyOptions.body = JSON.stringify(call.json);
-      kyOptions.headers = withJsonContentType(headers, options.headers);
-    } else if (call.body !== undefined) kyOptions.body = call.body;
+    // Serialised by checkCallOptions rather than handed to ky as `json`: ky's options outlive the call across
+    // minor GCs, and an object graph in them was promoted to the old generation with them on every call (the
+    // core client alone, 30 000 people: 35 → 30 MB promoted); a string is one flat allocation that the request
+    // holds anyway.
+    if (call.body !== undefined) kyOptions.body = call.body;
+    if (call.isJson) kyOptions.headers = withJsonContentType(headers, config.headers);
     if (call.timeoutMs !== undefined) kyOptions.timeout = call.timeoutMs;
 
     // The query is written into the path here rather than passed to ky as `searchParams`, for which ky builds a
     // second Request per call; a path that already has a query is left to ky, which appends to it.
-    const query = searchParamsOf(call.searchParams, queryAuth);
+    const query = withQueryCredential(call.query, queryAuth);
     let target = path;
     if (path.includes('?')) kyOptions.searchParams = query;
     else if (query.size > 0) target = `${path}?${query}`;
@@ -403,9 +372,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // with them (measured: a third of the sync benchmark's promoted bytes).
       state.body = undefined;
       if (call.schema) {
-        const validated = await validateSchema(call.schema, data);
+        let validated: Awaited<ReturnType<typeof validateSchema>>;
+        try {
+          validated = await validateSchema(call.schema, data);
+        } catch (error) {
+          return failed(
+            new IntegrationError(
+              'OPERATION_FAILED',
+              `${method} ${logPath}: the response schema threw while validating`,
+              {
+                status: response.status,
+                retryable: false,
+                field: 'schema',
+                attempts: state.attempts,
+                method,
+                path: logPath,
+                cause: error instanceof Error ? plainError(error, scrub) : undefined,
+              },
+            ),
+          );
+        }
         if (!validated.success) {
-          return fail(
+          return failed(
             new IntegrationError(
               'INVALID_RESPONSE',
               `${method} ${logPath}: response did not match the expected shape: ${validated.summary}`,
@@ -436,15 +424,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         attempts: state.attempts,
       });
     } catch (error) {
-      return fail(
-        scrubError(
-          toIntegrationError(error, { method, path: logPath, attempts: state.attempts, signal: call.signal }),
-          scrub,
-        ),
+      return failed(
+        toIntegrationError(error, { method, path: logPath, attempts: state.attempts, signal: call.signal }),
       );
     }
   }
 
+  // Every public method resolves: a result, never a rejection, whatever it was handed.
   const dataOnly =
     (method: Method): Call =>
     async (path, call) => {
@@ -453,20 +439,75 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     };
 
   return {
-    baseUrl: base.baseUrl,
+    baseUrl: config.baseUrl,
     get: dataOnly('GET'),
     post: dataOnly('POST'),
     put: dataOnly('PUT'),
     patch: dataOnly('PATCH'),
     delete: dataOnly('DELETE'),
     async head(path, call) {
-      const result = await send('HEAD', path, { ...call, schema: undefined });
+      // HEAD has no body to validate.
+      const result = await send('HEAD', path, call, true);
       return result.success ? ok({ status: result.data.status, headers: result.data.headers }) : result;
     },
     send,
     circuitBreaker: breaker,
     rateLimiter: limiter,
   };
+}
+
+const invalidArgument = (field: string, message: string): IntegrationError =>
+  new IntegrationError('VALIDATION_ERROR', `${field}: ${message}`, {
+    field,
+    issues: [{ field, message }],
+    retryable: false,
+  });
+
+function withCallContext(error: IntegrationError, method: string, path: string): IntegrationError {
+  return reviseError(error, { message: `${method} ${path}: ${error.message}`, method, path, attempts: 0 });
+}
+
+// A hook that throws must not turn a result into a rejection (nor a success into a failure).
+function callHook(run: () => unknown): void {
+  try {
+    const returned = run();
+    if (returned instanceof Promise) returned.catch(() => {});
+  } catch {
+    // Ignored: hooks observe, they do not decide.
+  }
+}
+
+// A logger that throws is ignored for the same reason.
+function safeLogger(logger: Logger | undefined): Logger {
+  const at =
+    (level: keyof Logger) =>
+    (message: string, fields?: LogFields): void => {
+      if (!logger) return;
+      try {
+        logger[level](message, fields);
+      } catch {
+        // Logging must never fail a call.
+      }
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function isResponse(value: unknown): value is Response {
+  return (
+    value instanceof Response ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Response).status === 'number' &&
+      (value as Response).headers instanceof Headers)
+  );
 }
 
 function toIntegrationError(
@@ -563,14 +604,11 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
 
-// The call's params, undefined values left out, with the query credential (if any) set last.
-function searchParamsOf(searchParams: SearchParams | undefined, auth: [string, string] | undefined) {
-  const params = new URLSearchParams();
-  if (searchParams instanceof URLSearchParams) for (const [k, v] of searchParams) params.append(k, v);
-  else if (searchParams)
-    for (const [k, v] of Object.entries(searchParams)) if (v !== undefined) params.append(k, String(v));
-  if (auth) params.set(auth[0], auth[1]);
-  return params;
+// The call's params (already checked) with the query credential, if any, set last.
+function withQueryCredential(params: URLSearchParams | undefined, auth: [string, string] | undefined) {
+  const out = params ?? new URLSearchParams();
+  if (auth) out.set(auth[0], auth[1]);
+  return out;
 }
 
 // As ky does for `json`: application/json unless the call or the client already names a content type.
@@ -583,24 +621,4 @@ function withJsonContentType(
   return named(headers) || named(clientHeaders)
     ? { ...headers }
     : { ...headers, 'content-type': 'application/json' };
-}
-
-function resolveBreaker(
-  option: HttpClientOptions['circuitBreaker'],
-  hooks: HttpHooks,
-): CircuitBreaker | undefined {
-  if (!option) return undefined;
-  if ('tryAcquire' in option) return option;
-  return createCircuitBreaker({
-    ...option,
-    onStateChange: (change) => {
-      option.onStateChange?.(change);
-      hooks.onCircuitStateChange?.(change);
-    },
-  });
-}
-
-function resolveLimiter(option: HttpClientOptions['rateLimiter']): RateLimiter | undefined {
-  if (!option) return undefined;
-  return 'acquire' in option ? option : createRateLimiter(option);
 }

@@ -1,4 +1,6 @@
+import * as z from 'zod/mini';
 import { IntegrationError } from './errors.ts';
+import { parseOptions } from './options.ts';
 import { createMemoryRateLimitStore, type RateLimitBucket, type RateLimitStore } from './rate-limit-store.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { sleep } from './sleep.ts';
@@ -50,6 +52,34 @@ interface Waiter {
   cleanup: () => void;
 }
 
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const positive = z
+  .number({ error: 'must be a finite number > 0' })
+  .check(z.positive('must be a finite number > 0'));
+
+const rateLimiterOptionsSchema = z.object({
+  limit: positive,
+  intervalMs: positive,
+  burst: z.optional(
+    z.number({ error: 'must be a finite number ≥ 1' }).check(z.minimum(1, 'must be a finite number ≥ 1')),
+  ),
+  key: z.optional(z.string({ error: 'must be a string' })),
+  store: z.optional(
+    z.custom<RateLimitStore>(
+      (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        ['take', 'update', 'peek'].every((name) => isFunction((value as Record<string, unknown>)[name])),
+      { error: 'must be a RateLimitStore (take, update and peek functions)' },
+    ),
+  ),
+  now: z.optional(z.custom<() => number>(isFunction, { error: 'must be a function' })),
+  // Infinity is "no limit", as leaving it out is.
+  maxWaitMs: z.optional(
+    z.custom<number>((value) => typeof value === 'number' && value >= 0, { error: 'must be a number ≥ 0' }),
+  ),
+});
+
 // setTimeout overflows past 2^31 - 1 ms and fires at once; longer waits are slept in slices.
 const MAX_TIMER_MS = 2_147_483_647;
 const EPSILON = 1e-9;
@@ -59,19 +89,12 @@ const EPSILON = 1e-9;
  * @example const limiter = createRateLimiter({ limit: 100, intervalMs: 60_000 });
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { limit, intervalMs, maxWaitMs } = options;
-  const burst = options.burst ?? limit;
-  const key = options.key ?? 'default';
-  const store = options.store ?? createMemoryRateLimitStore();
-  const now = options.now ?? (() => Date.now());
-  requirePositive('limit', limit);
-  requirePositive('intervalMs', intervalMs);
-  if (!(burst >= 1) || !Number.isFinite(burst)) {
-    throw new IntegrationError('CONFIG_ERROR', 'burst must be a finite number ≥ 1', { field: 'burst' });
-  }
-  if (maxWaitMs !== undefined && !(maxWaitMs >= 0)) {
-    throw new IntegrationError('CONFIG_ERROR', 'maxWaitMs must be ≥ 0', { field: 'maxWaitMs' });
-  }
+  const parsed = parseOptions(rateLimiterOptionsSchema, options, { label: 'rate limiter options' });
+  const { limit, intervalMs, maxWaitMs } = parsed;
+  const burst = parsed.burst ?? limit;
+  const key = parsed.key ?? 'default';
+  const store = parsed.store ?? createMemoryRateLimitStore();
+  const now = parsed.now ?? (() => Date.now());
   const bucket: RateLimitBucket = { capacity: burst, refillPerMs: limit / intervalMs };
 
   const queue: Waiter[] = [];
@@ -196,12 +219,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         : { tokens, queued: queue.length, blockedUntil: snapshot.blockedUntil };
     },
   };
-}
-
-function requirePositive(field: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new IntegrationError('CONFIG_ERROR', `${field} must be a finite number > 0`, { field });
-  }
 }
 
 // Several policies may answer at once ("100, 40"): the smallest budget is the binding one.

@@ -1,0 +1,568 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import * as z from 'zod/mini';
+import { type AuthOption, authOptionSchema } from './auth.ts';
+import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
+import { httpUrlSchema } from './config-schemas.ts';
+import { type FieldIssue, IntegrationError, isIntegrationError, reviseError } from './errors.ts';
+import { isHeaderName, isHeaderValue } from './header-syntax.ts';
+import {
+  type IdempotencyOptions,
+  idempotencyOptionsSchema,
+  type ResolvedIdempotencyOptions,
+} from './idempotency.ts';
+import type { Logger } from './logger.ts';
+import { parseOptions } from './options.ts';
+import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+import { type ResolvedRetryOptions, type RetryOptions, retryOptionsSchema } from './retry.ts';
+
+type SearchParams = Record<string, string | number | boolean | undefined> | URLSearchParams;
+
+/** Lifecycle callbacks, for metrics and tracing. They receive redacted URLs and errors only. */
+export interface HttpHooks {
+  /**
+   * Before each attempt, before auth is applied: `headers` may be changed (a tracing header), and never hold
+   * the client's credentials.
+   */
+  beforeRequest?: (event: {
+    method: string;
+    url: string;
+    attempt: number;
+    headers: Headers;
+  }) => void | Promise<void>;
+  /** After each attempt that received a response. */
+  afterResponse?: (event: {
+    method: string;
+    url: string;
+    attempt: number;
+    status: number;
+    durationMs: number;
+  }) => void;
+  /** When a failed attempt is about to be retried. */
+  beforeRetry?: (event: { method: string; url: string; attempt: number; error: IntegrationError }) => void;
+  /** When a call ends in failure, after all its attempts. */
+  onError?: (error: IntegrationError) => void;
+  /** When the client's circuit breaker changes state. */
+  onCircuitStateChange?: CircuitBreakerOptions['onStateChange'];
+}
+
+/** Options of `createHttpClient`. */
+export interface HttpClientOptions {
+  /**
+   * Base URL every path is appended to, e.g. `https://crm.example.com` or `https://host/api/`. Surrounding
+   * whitespace is trimmed; inner spaces, credentials, a query or a fragment are refused.
+   */
+  baseUrl: string;
+  auth?: AuthOption;
+  /** Per-attempt timeout. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Overall deadline including retries and their delays. Default none. */
+  totalTimeoutMs?: number;
+  /** Retry policy, or `false` for none. Default 3 retries, 1 s → 30 s full-jitter backoff. */
+  retry?: RetryOptions | false;
+  /** Idempotency-key policy, or `false` to send none (then POST and PATCH are never retried). */
+  idempotency?: IdempotencyOptions | false;
+  /** A limiter instance (to share one between clients) or its options. Default none. */
+  rateLimiter?: RateLimiter | RateLimiterOptions;
+  /** A breaker instance or its options. Default none. */
+  circuitBreaker?: CircuitBreaker | CircuitBreakerOptions;
+  logger?: Logger;
+  hooks?: HttpHooks;
+  /** Headers sent on every request. */
+  headers?: Record<string, string>;
+  /** A fetch implementation (tests, proxies, instrumentation). Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** Per-call options. */
+export interface RequestOptions<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined> {
+  /** Validates the response body; its output type becomes `data`'s type. */
+  schema?: S;
+  searchParams?: SearchParams;
+  headers?: Record<string, string>;
+  /** JSON request body. */
+  json?: unknown;
+  /** Raw request body (instead of `json`). */
+  body?: BodyInit;
+  signal?: AbortSignal;
+  /** One attempt only. */
+  skipRetry?: boolean;
+  /** Your own deterministic key; otherwise one is generated for POST/PUT/PATCH. */
+  idempotencyKey?: string;
+  /**
+   * The call is safe to repeat without a key (an upsert, a PATCH that sets values): retry it even as a
+   * POST or PATCH, for servers that ignore idempotency keys.
+   */
+  idempotent?: boolean;
+  /** Per-attempt timeout for this call. */
+  timeoutMs?: number;
+  /** How to read a 2xx body. Default `json` (an empty body reads as undefined). */
+  responseType?: 'json' | 'text';
+}
+
+/** The client's options once validated; instances (logger, hooks, limiter, breaker) are the caller's own. */
+export interface ResolvedClientOptions {
+  baseUrl: string;
+  auth: AuthOption | undefined;
+  timeoutMs: number;
+  totalTimeoutMs: number | undefined;
+  retry: ResolvedRetryOptions | false;
+  idempotency: ResolvedIdempotencyOptions | false;
+  logger: Logger | undefined;
+  hooks: HttpHooks;
+  headers: Record<string, string> | undefined;
+  fetch: typeof fetch | undefined;
+  rateLimiter: RateLimiter | undefined;
+  circuitBreaker: CircuitBreaker | undefined;
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+const LABEL = 'client options';
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const hasFunctions = (value: unknown, names: readonly string[]): boolean =>
+  isPlainObject(value) && names.every((name) => isFunction(value[name]));
+
+const baseUrlSchema = httpUrlSchema('must be an absolute http(s) URL').check(
+  // fetch refuses a URL with credentials, and names it in full in its error.
+  z.refine((url: string) => {
+    try {
+      const parsed = new URL(url);
+      return parsed.username === '' && parsed.password === '';
+    } catch {
+      return true;
+    }
+  }, 'must not contain credentials (user:password@): pass them as auth'),
+  // Paths are appended to the base URL: a query or fragment in it would end up in the middle of the URL.
+  z.refine(
+    (url: string) => !/[?#]/.test(url),
+    'must not have a query or fragment (pass searchParams per call)',
+  ),
+);
+
+const HOOK_NAMES = [
+  'beforeRequest',
+  'afterResponse',
+  'beforeRetry',
+  'onError',
+  'onCircuitStateChange',
+] as const;
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+
+// Logger and hooks are checked, not copied: their methods may need their own `this` (pino's do).
+const clientOptionsSchema = z.object({
+  baseUrl: baseUrlSchema,
+  auth: z.optional(authOptionSchema),
+  timeoutMs: z._default(z.int().check(z.positive(), z.maximum(MAX_TIMER_MS)), 10_000),
+  totalTimeoutMs: z.optional(z.int().check(z.positive(), z.maximum(MAX_TIMER_MS))),
+  logger: z.optional(
+    z.custom<Logger>((value) => hasFunctions(value, LOGGER_METHODS), {
+      error: 'must have debug, info, warn and error functions',
+    }),
+  ),
+  hooks: z.optional(
+    z.custom<HttpHooks>(
+      (value) =>
+        isPlainObject(value) &&
+        HOOK_NAMES.every((name) => value[name] === undefined || isFunction(value[name])),
+      { error: `must be an object whose ${HOOK_NAMES.join(', ')} are functions` },
+    ),
+  ),
+  fetch: z.optional(z.custom<typeof fetch>(isFunction, { error: 'must be a function' })),
+});
+
+const CLIENT_KEYS = [
+  'baseUrl',
+  'auth',
+  'timeoutMs',
+  'totalTimeoutMs',
+  'retry',
+  'idempotency',
+  'rateLimiter',
+  'circuitBreaker',
+  'logger',
+  'hooks',
+  'headers',
+  'fetch',
+] as const;
+
+const configError = (field: string, message: string): IntegrationError =>
+  new IntegrationError('CONFIG_ERROR', `Invalid ${LABEL}: ${field}: ${message}`, {
+    field,
+    issues: [{ field, message }],
+    retryable: false,
+  });
+
+/**
+ * Validates `createHttpClient`'s options. Throws only an IntegrationError `CONFIG_ERROR` naming the field,
+ * whatever it is given (null, a number, getters that throw, instances of the wrong shape).
+ */
+export function parseClientOptions(input: unknown): ResolvedClientOptions {
+  const raw = readFields(
+    input,
+    CLIENT_KEYS,
+    (field) => configError(field, 'could not be read'),
+    () => configError('(root)', 'must be an object'),
+  );
+  const base = parseEachField(raw);
+  const hooks = base.hooks ?? {};
+  return {
+    baseUrl: base.baseUrl,
+    auth: base.auth,
+    timeoutMs: base.timeoutMs,
+    totalTimeoutMs: base.totalTimeoutMs,
+    retry: nested('retry', raw.retry, retryOptionsSchema),
+    idempotency: parseIdempotency(raw.idempotency),
+    logger: base.logger,
+    hooks,
+    headers: parseClientHeaders(raw.headers),
+    fetch: base.fetch,
+    rateLimiter: instanceOrCreate<RateLimiter, RateLimiterOptions>('rateLimiter', raw.rateLimiter, {
+      marker: 'acquire',
+      methods: ['acquire', 'observe'],
+      create: createRateLimiter,
+    }),
+    circuitBreaker: instanceOrCreate<CircuitBreaker, CircuitBreakerOptions>(
+      'circuitBreaker',
+      raw.circuitBreaker,
+      {
+        marker: 'tryAcquire',
+        methods: ['tryAcquire', 'recordSuccess', 'recordFailure'],
+        create: (options) => {
+          const own = options.onStateChange;
+          if (own !== undefined && !isFunction(own)) {
+            throw configError('onStateChange', 'must be a function');
+          }
+          return createCircuitBreaker({
+            ...options,
+            onStateChange: (change) => {
+              own?.(change);
+              hooks.onCircuitStateChange?.(change);
+            },
+          });
+        },
+      },
+    ),
+  };
+}
+
+// Reads the named fields once, so a getter runs (and may throw) exactly here, and later code sees plain values.
+function readFields<K extends string>(
+  input: unknown,
+  keys: readonly K[],
+  unreadable: (field: K) => IntegrationError,
+  notObject: () => IntegrationError,
+): Record<K, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw notObject();
+  const out = {} as Record<K, unknown>;
+  for (const key of keys) {
+    try {
+      out[key] = (input as Record<string, unknown>)[key];
+    } catch {
+      throw unreadable(key);
+    }
+  }
+  return out;
+}
+
+// A nested getter or a Proxy trap may throw inside a parser: still a CONFIG_ERROR naming the field.
+function guarded<T>(field: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (isIntegrationError(error)) throw error;
+    throw configError(field, 'could not be read');
+  }
+}
+
+// Field by field rather than the whole object at once, so a getter that throws deep inside one option
+// (`auth.token`) is reported under that option while the others are still checked; every issue is listed.
+function parseEachField(raw: Record<string, unknown>): z.output<typeof clientOptionsSchema> {
+  const out: Record<string, unknown> = {};
+  const issues: FieldIssue[] = [];
+  for (const [key, schema] of Object.entries(clientOptionsSchema.def.shape)) {
+    try {
+      const result = (schema as z.ZodMiniType).safeParse(raw[key]);
+      if (result.success) out[key] = result.data;
+      else {
+        for (const issue of result.error.issues) {
+          issues.push({ field: [key, ...issue.path.map(String)].join('.'), message: issue.message });
+        }
+      }
+    } catch {
+      issues.push({ field: key, message: 'could not be read' });
+    }
+  }
+  if (issues.length > 0) {
+    const list = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    throw new IntegrationError('CONFIG_ERROR', `Invalid ${LABEL}: ${list}`, {
+      field: issues[0]?.field,
+      issues,
+      retryable: false,
+    });
+  }
+  return out as z.output<typeof clientOptionsSchema>;
+}
+
+function nested<S extends z.ZodMiniType>(field: string, value: unknown, schema: S): z.output<S> | false {
+  if (value === false) return false;
+  if (value !== undefined && !isPlainObject(value))
+    throw configError(field, 'must be an options object or false');
+  return guarded(field, () => parseOptions(schema, value ?? {}, { label: LABEL, prefix: `${field}.` }));
+}
+
+function parseIdempotency(value: unknown): ResolvedIdempotencyOptions | false {
+  const parsed = nested('idempotency', value, idempotencyOptionsSchema);
+  if (parsed && !isHeaderName(parsed.header))
+    throw configError('idempotency.header', 'must be a valid header name');
+  return parsed;
+}
+
+function parseClientHeaders(value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const headers = readHeaderRecord(value, 'headers');
+  if (headers instanceof IntegrationError) throw reviseError(headers, { code: 'CONFIG_ERROR' });
+  return headers;
+}
+
+/**
+ * A plain object of header names to string values, copied, or the VALIDATION_ERROR naming the bad entry
+ * (never its value: it may be a credential).
+ */
+export function readHeaderRecord(value: unknown, field: string): Record<string, string> | IntegrationError {
+  const invalid = (name: string, message: string) =>
+    new IntegrationError('VALIDATION_ERROR', `${name}: ${message}`, {
+      field: name,
+      issues: [{ field: name, message }],
+      retryable: false,
+    });
+  if (!isPlainObject(value)) return invalid(field, 'must be an object of header names to strings');
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(value);
+  } catch {
+    return invalid(field, 'could not be read');
+  }
+  const out: Record<string, string> = {};
+  for (const [name, headerValue] of entries) {
+    if (!isHeaderName(name)) return invalid(field, 'has a name that is not a valid header name');
+    if (!isHeaderValue(headerValue)) {
+      return invalid(`${field}.${name}`, 'must be a string without line breaks');
+    }
+    out[name] = headerValue;
+  }
+  return out;
+}
+
+// An instance (it has `marker`) is used as it is, after checking its methods; options go to its factory,
+// whose CONFIG_ERROR is re-labelled under this field (`rateLimiter.limit`).
+function instanceOrCreate<I, O>(
+  field: string,
+  value: unknown,
+  shape: { marker: string; methods: readonly string[]; create: (options: O) => I },
+): I | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw configError(field, 'must be an instance or its options object');
+  }
+  const record = value as Record<string, unknown>;
+  if (guarded(field, () => shape.marker in record)) {
+    if (!guarded(field, () => shape.methods.every((name) => isFunction(record[name])))) {
+      throw configError(field, `must have ${shape.methods.join(', ')} functions, or be an options object`);
+    }
+    return value as I;
+  }
+  try {
+    return shape.create(value as O);
+  } catch (error) {
+    if (!isIntegrationError(error)) throw configError(field, 'could not be read');
+    const inner = error.field && error.field !== '(root)' ? `${field}.${error.field}` : field;
+    throw configError(inner, error.issues?.[0]?.message ?? error.message);
+  }
+}
+
+/** A call's options once checked: the JSON body serialised, the query built, the headers copied. */
+export interface CheckedCall {
+  schema: StandardSchemaV1 | undefined;
+  query: URLSearchParams | undefined;
+  headers: Record<string, string> | undefined;
+  /** The serialised `json`, or the raw `body`. */
+  body: BodyInit | undefined;
+  isJson: boolean;
+  signal: AbortSignal | undefined;
+  skipRetry: boolean;
+  idempotencyKey: string | undefined;
+  idempotent: boolean;
+  timeoutMs: number | undefined;
+  responseType: 'json' | 'text';
+}
+
+const CALL_KEYS = [
+  'schema',
+  'searchParams',
+  'headers',
+  'json',
+  'body',
+  'signal',
+  'skipRetry',
+  'idempotencyKey',
+  'idempotent',
+  'timeoutMs',
+  'responseType',
+] as const;
+
+const callError = (field: string, message: string): IntegrationError =>
+  new IntegrationError('VALIDATION_ERROR', `${field}: ${message}`, {
+    field,
+    issues: [{ field, message }],
+    retryable: false,
+  });
+
+/**
+ * Checks a call's options (whatever the caller passed: null, getters that throw, a cyclic `json`…) and
+ * returns them ready to send, or the VALIDATION_ERROR naming the field. Never throws.
+ */
+export function checkCallOptions(method: string, input: unknown): CheckedCall | IntegrationError {
+  let raw: Record<(typeof CALL_KEYS)[number], unknown>;
+  try {
+    raw =
+      input === undefined
+        ? ({} as Record<(typeof CALL_KEYS)[number], unknown>)
+        : readFields(
+            input,
+            CALL_KEYS,
+            (field) => callError(`options.${field}`, 'could not be read'),
+            () => callError('options', 'must be an object'),
+          );
+  } catch (error) {
+    return error as IntegrationError;
+  }
+  const schema = raw.schema;
+  if (schema !== undefined && !isStandardSchema(schema)) {
+    return callError('options.schema', 'must be a Standard Schema (zod, valibot, arktype…)');
+  }
+  const query = readSearchParams(raw.searchParams);
+  if (query instanceof IntegrationError) return query;
+  let headers: Record<string, string> | undefined;
+  if (raw.headers !== undefined) {
+    const checked = readHeaderRecord(raw.headers, 'options.headers');
+    if (checked instanceof IntegrationError) return checked;
+    headers = checked;
+  }
+  if (raw.json !== undefined && raw.body !== undefined)
+    return callError('options.body', 'pass json or body, not both');
+  const bodyField = raw.json !== undefined ? 'json' : 'body';
+  if ((raw.json !== undefined || raw.body !== undefined) && (method === 'GET' || method === 'HEAD')) {
+    return callError(`options.${bodyField}`, `a ${method} request cannot have a body`);
+  }
+  let body: BodyInit | undefined;
+  if (raw.json !== undefined) {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(raw.json);
+    } catch (error) {
+      const reason = error instanceof Error ? error.name : typeof error;
+      return callError(
+        'options.json',
+        `could not be serialised as JSON (${reason}: a cycle, a BigInt or a throwing toJSON)`,
+      );
+    }
+    if (text === undefined) return callError('options.json', 'is not a JSON value (a function, a symbol)');
+    body = text;
+  } else if (raw.body !== undefined) {
+    if (!isBodyInit(raw.body)) {
+      return callError(
+        'options.body',
+        'must be a string, Blob, ArrayBuffer, typed array, FormData, URLSearchParams or ReadableStream',
+      );
+    }
+    body = raw.body;
+  }
+  const signal = raw.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    return callError('options.signal', 'must be an AbortSignal');
+  for (const flag of ['skipRetry', 'idempotent'] as const) {
+    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean')
+      return callError(`options.${flag}`, 'must be a boolean');
+  }
+  const key = raw.idempotencyKey;
+  if (key !== undefined && !(typeof key === 'string' && key.length > 0 && isHeaderValue(key))) {
+    return callError('options.idempotencyKey', 'must be a non-empty string without line breaks');
+  }
+  const timeoutMs = raw.timeoutMs;
+  if (
+    timeoutMs !== undefined &&
+    !(Number.isInteger(timeoutMs) && (timeoutMs as number) > 0 && (timeoutMs as number) <= MAX_TIMER_MS)
+  ) {
+    return callError('options.timeoutMs', `must be an integer between 1 and ${MAX_TIMER_MS}`);
+  }
+  const responseType = raw.responseType ?? 'json';
+  if (responseType !== 'json' && responseType !== 'text')
+    return callError('options.responseType', "must be 'json' or 'text'");
+  return {
+    schema: schema as StandardSchemaV1 | undefined,
+    query,
+    headers,
+    body,
+    isJson: raw.json !== undefined,
+    signal: signal as AbortSignal | undefined,
+    skipRetry: raw.skipRetry === true,
+    idempotencyKey: key as string | undefined,
+    idempotent: raw.idempotent === true,
+    timeoutMs: timeoutMs as number | undefined,
+    responseType,
+  };
+}
+
+function isStandardSchema(value: unknown): value is StandardSchemaV1 {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  try {
+    const standard = (value as { '~standard'?: { validate?: unknown } })['~standard'];
+    return typeof standard === 'object' && standard !== null && typeof standard.validate === 'function';
+  } catch {
+    return false;
+  }
+}
+
+function isBodyInit(value: unknown): value is BodyInit {
+  return (
+    typeof value === 'string' ||
+    value instanceof Blob ||
+    value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value) ||
+    value instanceof URLSearchParams ||
+    value instanceof FormData ||
+    value instanceof ReadableStream
+  );
+}
+
+// Values a query can carry as text; undefined is left out.
+const isQueryValue = (value: unknown): boolean =>
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
+
+function readSearchParams(value: unknown): URLSearchParams | undefined | IntegrationError {
+  if (value === undefined) return undefined;
+  if (value instanceof URLSearchParams) return new URLSearchParams(value);
+  if (!isPlainObject(value)) return callError('options.searchParams', 'must be an object or URLSearchParams');
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(value);
+  } catch {
+    return callError('options.searchParams', 'could not be read');
+  }
+  const params = new URLSearchParams();
+  for (const [name, item] of entries) {
+    if (item === undefined) continue;
+    if (!isQueryValue(item)) {
+      return callError(
+        `options.searchParams.${name}`,
+        'must be a string, a finite number, a boolean or undefined',
+      );
+    }
+    params.append(name, String(item));
+  }
+  return params;
+}
