@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { utf8 } from './encoding.ts';
 import { IntegrationError } from './errors.ts';
-import { signHmac, verifyHmacSignature } from './hmac.ts';
+import { hmacKeyBytes, signHmac, verifyHmacSignature } from './hmac.ts';
 import { Secret } from './secret.ts';
 
 // RFC 4231 test case 2 (and its RFC 2202 SHA-1 twin): known answers computed outside this code.
@@ -120,12 +120,107 @@ describe('verifyHmacSignature', () => {
     ).toBe(true);
   });
 
-  it('throws CONFIG_ERROR for an empty secret instead of reporting a forged request', async () => {
-    const error = await verifyHmacSignature({
-      secret: new Secret(''),
-      payload: DATA,
-      signature: SHA256_HEX,
-    }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONFIG_ERROR', field: 'secret' });
+  it('never throws: an empty secret is false, and hmacKeyBytes names it as CONFIG_ERROR', async () => {
+    expect(await verifyHmacSignature({ secret: new Secret(''), payload: DATA, signature: SHA256_HEX })).toBe(
+      false,
+    );
+    expect(hmacKeyBytes(new Secret(''))).toMatchObject({
+      success: false,
+      error: { code: 'CONFIG_ERROR', field: 'secret' },
+    });
+    expect(hmacKeyBytes(KEY)).toEqual({ success: true, data: utf8(KEY) });
+  });
+
+  it('verifies a payload given as bytes or an ArrayBuffer, and a secret from another copy of Secret', async () => {
+    const foreignSecret = { reveal: () => KEY, toString: () => '[REDACTED]' };
+    expect(
+      await verifyHmacSignature({
+        secret: foreignSecret as unknown as Secret,
+        payload: DATA,
+        signature: SHA256_HEX,
+      }),
+    ).toBe(true);
+    expect(
+      await verifyHmacSignature({ secret: KEY, payload: utf8(DATA).buffer, signature: SHA256_HEX }),
+    ).toBe(true);
+  });
+});
+
+// Whatever a caller passes, verifyHmacSignature resolves to a boolean and fails closed (false); it never
+// rejects, and never accepts a signature made with a key it was not given (e.g. zero bytes for `secret: 32`).
+describe('verifyHmacSignature against hostile input', () => {
+  const valid = { secret: KEY, payload: DATA, signature: SHA256_HEX };
+  const throwing = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('trap');
+      },
+    },
+  );
+  const zeroKeySignature = async (length: number) =>
+    signHmac({ secret: new Uint8Array(length), payload: DATA });
+
+  const cases: [string, () => unknown][] = [
+    ['no options', async () => undefined],
+    ['null options', async () => null],
+    ['a number as options', async () => 42],
+    ['options whose getters throw', () => throwing],
+    ['an empty secret', async () => ({ ...valid, secret: '' })],
+    [
+      'a number secret (not a 32-byte zero key)',
+      async () => ({ ...valid, secret: 32, signature: await zeroKeySignature(32) }),
+    ],
+    ['a null secret', async () => ({ ...valid, secret: null })],
+    ['an undefined secret', async () => ({ ...valid, secret: undefined })],
+    ['an object secret', async () => ({ ...valid, secret: {} })],
+    ['an array secret', async () => ({ ...valid, secret: [1, 2, 3] })],
+    [
+      'a secret whose reveal throws',
+      async () => ({
+        ...valid,
+        secret: {
+          reveal: () => {
+            throw new Error('x');
+          },
+        },
+      }),
+    ],
+    ['a secret that is a Proxy', async () => ({ ...valid, secret: throwing })],
+    ['an empty Uint8Array secret', async () => ({ ...valid, secret: new Uint8Array(0) })],
+    ['a null payload', async () => ({ ...valid, payload: null })],
+    ['a number payload', async () => ({ ...valid, payload: 42 })],
+    ['an object payload', async () => ({ ...valid, payload: { a: 1 } })],
+    ['a null signature', async () => ({ ...valid, signature: null })],
+    ['an array signature', async () => ({ ...valid, signature: [SHA256_HEX] })],
+    ['a number signature', async () => ({ ...valid, signature: 42 })],
+    ['an unknown algorithm', async () => ({ ...valid, algorithm: 'MD5' })],
+    ['an algorithm that is not a string', async () => ({ ...valid, algorithm: 256 })],
+    ['an inherited algorithm name', async () => ({ ...valid, algorithm: 'toString' })],
+    ['an unknown encoding', async () => ({ ...valid, encoding: 'base32' })],
+  ];
+
+  it.each(cases)('%s resolves to false', async (_label, build) => {
+    // Not awaited when synchronous: awaiting the Proxy itself would trip on its `then` trap first.
+    const built = build();
+    const options = built instanceof Promise ? await built : built;
+    await expect(verifyHmacSignature(options as never)).resolves.toBe(false);
+  });
+
+  it('still verifies the valid delivery the hostile cases are built from', async () => {
+    expect(await verifyHmacSignature(valid)).toBe(true);
+  });
+});
+
+describe('signHmac against hostile input', () => {
+  it.each([
+    ['a number secret', { secret: 32, payload: DATA }, 'CONFIG_ERROR', 'secret'],
+    ['a null secret', { secret: null, payload: DATA }, 'CONFIG_ERROR', 'secret'],
+    ['an unknown algorithm', { secret: KEY, payload: DATA, algorithm: 'MD5' }, 'CONFIG_ERROR', 'algorithm'],
+    ['a null payload', { secret: KEY, payload: null }, 'VALIDATION_ERROR', 'payload'],
+  ])('%s is a typed IntegrationError, never a zero-byte key', async (_label, options, code, field) => {
+    const error = await signHmac(options as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect(error).toMatchObject({ code, field });
   });
 });

@@ -33,6 +33,7 @@ export {
   type HmacAlgorithm,
   type HmacEncoding,
   type HmacSecret,
+  hmacKeyBytes,
   type SignHmacOptions,
   signHmac,
   type VerifyHmacSignatureOptions,
@@ -119,4 +120,12 @@ export {
   validateScope,
 } from './store-validation.ts';
 export { timeoutSignal, withTimeout } from './timeout.ts';
+export {
+  readWebhookBody,
+  readWebhookClock,
+  readWebhookHeader,
+  readWebhookTolerance,
+  type WebhookBody,
+  type WebhookHeaders,
+} from './webhook-input.ts';
 export { type WithRetryOptions, withRetry } from './with-retry.ts';

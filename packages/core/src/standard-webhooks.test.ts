@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IntegrationError } from './errors.ts';
 import { Secret } from './secret.ts';
 import {
   signStandardWebhook,
@@ -197,5 +198,245 @@ describe('verifyStandardWebhook', () => {
         expect(text).not.toContain(leak);
       }
     }
+  });
+});
+
+// Every shape a server framework or a careless caller can hand over: the verifier answers a result for each,
+// never throws or rejects, and accepts only a delivery that really verifies.
+describe('verifyStandardWebhook against hostile input', () => {
+  const YEAR_MS = 365 * 24 * 3600 * 1000;
+  const throwing = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('trap');
+      },
+    },
+  );
+  const nodeHeaders = () => {
+    // Node's IncomingHttpHeaders: a prototype-less object with lower-case names.
+    const record = Object.create(null) as Record<string, string | string[] | undefined>;
+    Object.assign(record, headers());
+    return record;
+  };
+  const base = () =>
+    ({ secret: SECRET, headers: headers(), body: BODY, now: NOW }) as Record<string, unknown>;
+
+  const accepted: [string, () => Record<string, unknown>][] = [
+    ['Fetch Headers', () => ({ ...base(), headers: new Headers(headers() as Record<string, string>) })],
+    ['Node IncomingHttpHeaders', () => ({ ...base(), headers: nodeHeaders() })],
+    [
+      'one-element array values',
+      () => ({
+        ...base(),
+        headers: {
+          'webhook-id': [ID],
+          'webhook-timestamp': [String(TIMESTAMP)],
+          'webhook-signature': [SIGNATURE],
+        },
+      }),
+    ],
+    [
+      'extra null and undefined headers',
+      () => ({ ...base(), headers: { ...headers(), 'x-null': null, 'x-undefined': undefined } }),
+    ],
+    ['the body as a Uint8Array', () => ({ ...base(), body: new TextEncoder().encode(BODY) })],
+    ['the body as an ArrayBuffer', () => ({ ...base(), body: new TextEncoder().encode(BODY).buffer })],
+    [
+      'the body as a view into a larger buffer',
+      () => {
+        const bytes = new TextEncoder().encode(`xx${BODY}yy`);
+        return { ...base(), body: bytes.subarray(2, bytes.length - 2) };
+      },
+    ],
+    [
+      'the secret in a Secret from another copy of the package',
+      () => ({ ...base(), secret: { reveal: () => SECRET } }),
+    ],
+  ];
+
+  it.each(accepted)('accepts %s', async (_label, build) => {
+    const result = await verifyStandardWebhook(build() as never);
+    expect(result).toEqual({ success: true, data: { id: ID, timestamp: TIMESTAMP, body: BODY } });
+  });
+
+  const refused: [string, () => unknown, string, string | undefined][] = [
+    ['no options', () => undefined, 'VALIDATION_ERROR', 'options'],
+    ['null options', () => null, 'VALIDATION_ERROR', 'options'],
+    ['a string as options', () => 'options', 'VALIDATION_ERROR', 'options'],
+    ['options whose getters throw', () => throwing, 'VALIDATION_ERROR', 'options.secret'],
+    ['null headers', () => ({ ...base(), headers: null }), 'VALIDATION_ERROR', 'headers'],
+    ['undefined headers', () => ({ ...base(), headers: undefined }), 'VALIDATION_ERROR', 'headers'],
+    ['a number as headers', () => ({ ...base(), headers: 42 }), 'VALIDATION_ERROR', 'headers'],
+    ['a string as headers', () => ({ ...base(), headers: 'webhook-id: x' }), 'VALIDATION_ERROR', 'headers'],
+    ['headers whose getters throw', () => ({ ...base(), headers: throwing }), 'VALIDATION_ERROR', 'headers'],
+    ['an array as headers', () => ({ ...base(), headers: [ID] }), 'VALIDATION_ERROR', 'webhook-id'],
+    [
+      'null header values',
+      () => ({
+        ...base(),
+        headers: { 'webhook-id': null, 'webhook-timestamp': null, 'webhook-signature': null },
+      }),
+      'VALIDATION_ERROR',
+      'webhook-id',
+    ],
+    [
+      'a number header value',
+      () => ({ ...base(), headers: headers({ 'webhook-timestamp': TIMESTAMP as never }) }),
+      'VALIDATION_ERROR',
+      'webhook-timestamp',
+    ],
+    [
+      'an array with a non-string',
+      () => ({ ...base(), headers: { ...headers(), 'webhook-id': [ID, 7] } }),
+      'VALIDATION_ERROR',
+      'webhook-id',
+    ],
+    [
+      'two different ids',
+      () => ({ ...base(), headers: { ...headers(), 'webhook-id': [ID, 'msg_other'] } }),
+      'AUTH_ERROR',
+      'webhook-signature',
+    ],
+    [
+      'two timestamps',
+      () => ({ ...base(), headers: { ...headers(), 'webhook-timestamp': [String(TIMESTAMP), '1'] } }),
+      'VALIDATION_ERROR',
+      'webhook-timestamp',
+    ],
+    [
+      'an empty array',
+      () => ({ ...base(), headers: { ...headers(), 'webhook-signature': [] } }),
+      'VALIDATION_ERROR',
+      'webhook-signature',
+    ],
+    [
+      'a Headers-like get that throws',
+      () => ({
+        ...base(),
+        headers: {
+          get: () => {
+            throw new Error('x');
+          },
+        },
+      }),
+      'VALIDATION_ERROR',
+      'headers',
+    ],
+    ['a null body', () => ({ ...base(), body: null }), 'VALIDATION_ERROR', 'body'],
+    ['an undefined body', () => ({ ...base(), body: undefined }), 'VALIDATION_ERROR', 'body'],
+    ['a number body', () => ({ ...base(), body: 2432232314 }), 'VALIDATION_ERROR', 'body'],
+    ['a parsed JSON body', () => ({ ...base(), body: JSON.parse(BODY) }), 'VALIDATION_ERROR', 'body'],
+    ['an empty secret', () => ({ ...base(), secret: '' }), 'CONFIG_ERROR', 'secret'],
+    ['a number secret', () => ({ ...base(), secret: 42 }), 'CONFIG_ERROR', 'secret'],
+    ['a null secret', () => ({ ...base(), secret: null }), 'CONFIG_ERROR', 'secret'],
+    ['an undefined secret', () => ({ ...base(), secret: undefined }), 'CONFIG_ERROR', 'secret'],
+    ['an empty Secret', () => ({ ...base(), secret: new Secret('') }), 'CONFIG_ERROR', 'secret'],
+    ['a Uint8Array secret', () => ({ ...base(), secret: new Uint8Array(24) }), 'CONFIG_ERROR', 'secret'],
+    [
+      'a secret whose reveal throws',
+      () => ({
+        ...base(),
+        secret: {
+          reveal: () => {
+            throw new Error('x');
+          },
+        },
+      }),
+      'CONFIG_ERROR',
+      'secret',
+    ],
+    [
+      'a NaN tolerance',
+      () => ({ ...base(), toleranceSeconds: Number.NaN }),
+      'CONFIG_ERROR',
+      'toleranceSeconds',
+    ],
+    [
+      'an infinite tolerance',
+      () => ({ ...base(), toleranceSeconds: Number.POSITIVE_INFINITY }),
+      'CONFIG_ERROR',
+      'toleranceSeconds',
+    ],
+    ['a negative tolerance', () => ({ ...base(), toleranceSeconds: -1 }), 'CONFIG_ERROR', 'toleranceSeconds'],
+    [
+      'a string tolerance',
+      () => ({ ...base(), toleranceSeconds: '300' }),
+      'CONFIG_ERROR',
+      'toleranceSeconds',
+    ],
+    ['a null tolerance', () => ({ ...base(), toleranceSeconds: null }), 'CONFIG_ERROR', 'toleranceSeconds'],
+    ['a clock returning NaN', () => ({ ...base(), now: () => Number.NaN }), 'CONFIG_ERROR', 'now'],
+    [
+      'a clock returning Infinity',
+      () => ({ ...base(), now: () => Number.POSITIVE_INFINITY }),
+      'CONFIG_ERROR',
+      'now',
+    ],
+    [
+      'a clock returning a string',
+      () => ({ ...base(), now: () => String(TIMESTAMP * 1000) }),
+      'CONFIG_ERROR',
+      'now',
+    ],
+    [
+      'a clock that throws',
+      () => ({
+        ...base(),
+        now: () => {
+          throw new Error('no clock');
+        },
+      }),
+      'CONFIG_ERROR',
+      'now',
+    ],
+    ['a clock that is not a function', () => ({ ...base(), now: TIMESTAMP * 1000 }), 'CONFIG_ERROR', 'now'],
+    [
+      'a year-old delivery',
+      () => ({ ...base(), now: () => TIMESTAMP * 1000 + YEAR_MS }),
+      'AUTH_ERROR',
+      'webhook-timestamp',
+    ],
+    [
+      'a year-old delivery with a NaN clock',
+      () => ({ ...base(), now: () => Number.NaN + YEAR_MS }),
+      'CONFIG_ERROR',
+      'now',
+    ],
+    [
+      'a year-old delivery with a NaN tolerance',
+      () => ({ ...base(), now: () => TIMESTAMP * 1000 + YEAR_MS, toleranceSeconds: Number.NaN }),
+      'CONFIG_ERROR',
+      'toleranceSeconds',
+    ],
+    [
+      'a year-old delivery with an infinite tolerance',
+      () => ({
+        ...base(),
+        now: () => TIMESTAMP * 1000 + YEAR_MS,
+        toleranceSeconds: Number.POSITIVE_INFINITY,
+      }),
+      'CONFIG_ERROR',
+      'toleranceSeconds',
+    ],
+    [
+      'thousands of signature entries',
+      () => ({
+        ...base(),
+        headers: headers({ 'webhook-signature': `${'v1,AAAA '.repeat(5_000)}${SIGNATURE}` }),
+      }),
+      'AUTH_ERROR',
+      'webhook-signature',
+    ],
+  ];
+
+  it.each(refused)('refuses %s', async (_label, build, code, field) => {
+    const result = await verifyStandardWebhook(build() as never);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error).toBeInstanceOf(IntegrationError);
+    expect(result.error).toMatchObject({ code, ...(field ? { field } : {}) });
+    const text = `${result.error.message} ${JSON.stringify(result.error)} ${String(result.error.stack)}`;
+    expect(text).not.toContain(SECRET.slice(6));
   });
 });

@@ -35,4 +35,4 @@ export {
   type TwentySyncFromEnvOptions,
 } from './sync-from-env.ts';
 export { type CompanyRecord, EXTERNAL_ID_FIELD, type PersonRecord } from './sync-records.ts';
-export { type TwentyWebhook, verifyTwentyWebhook } from './webhook.ts';
+export { type TwentyWebhook, type VerifyTwentyWebhookOptions, verifyTwentyWebhook } from './webhook.ts';

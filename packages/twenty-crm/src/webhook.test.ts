@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { IntegrationError, Secret } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import { verifyTwentyWebhook } from './webhook.ts';
 
@@ -71,5 +72,149 @@ describe('verifyTwentyWebhook', () => {
     });
     expect(result.success).toBe(false);
     if (!result.success) expect(JSON.stringify(result.error) + result.error.stack).not.toContain(secret);
+  });
+});
+
+// Every header shape, body type, secret and option a caller can pass: the verifier answers a result for each,
+// never throws or rejects, and fails closed.
+describe('verifyTwentyWebhook against hostile input', () => {
+  const YEAR_MS = 365 * 24 * 3600 * 1000;
+  const stamp = String(now);
+  const throwing = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('trap');
+      },
+    },
+  );
+  const base = () => ({ secret, headers: headers(stamp), body, now: () => now }) as Record<string, unknown>;
+  const lower = () => ({ 'x-twenty-webhook-timestamp': stamp, 'x-twenty-webhook-signature': sign(stamp) });
+  const aYearAgo = String(now - YEAR_MS);
+  const stale = () => ({ ...base(), headers: headers(aYearAgo) });
+
+  const accepted: [string, () => Record<string, unknown>][] = [
+    ['Fetch Headers', () => ({ ...base(), headers: new Headers(headers(stamp)) })],
+    [
+      'Node IncomingHttpHeaders',
+      () => ({ ...base(), headers: Object.assign(Object.create(null) as object, lower()) }),
+    ],
+    [
+      'one-element array values',
+      () => ({
+        ...base(),
+        headers: { 'x-twenty-webhook-timestamp': [stamp], 'x-twenty-webhook-signature': [sign(stamp)] },
+      }),
+    ],
+    [
+      'extra null headers',
+      () => ({ ...base(), headers: { ...lower(), 'x-other': null, 'x-gone': undefined } }),
+    ],
+    ['the body as a Buffer-like Uint8Array', () => ({ ...base(), body: new TextEncoder().encode(body) })],
+    ['the body as an ArrayBuffer', () => ({ ...base(), body: new TextEncoder().encode(body).buffer })],
+    ['the secret as a Secret', () => ({ ...base(), secret: new Secret(secret) })],
+    ['a Secret from another copy of core', () => ({ ...base(), secret: { reveal: () => secret } })],
+  ];
+
+  it.each(accepted)('accepts %s', async (_label, build) => {
+    const result = await verifyTwentyWebhook(build() as never);
+    expect(result).toEqual({ success: true, data: { timestamp: now, payload: JSON.parse(body) } });
+  });
+
+  const refused: [string, () => unknown, string, string][] = [
+    ['no options', () => undefined, 'VALIDATION_ERROR', 'options'],
+    ['null options', () => null, 'VALIDATION_ERROR', 'options'],
+    ['options whose getters throw', () => throwing, 'VALIDATION_ERROR', 'options'],
+    ['null headers', () => ({ ...base(), headers: null }), 'VALIDATION_ERROR', 'headers'],
+    ['undefined headers', () => ({ ...base(), headers: undefined }), 'VALIDATION_ERROR', 'headers'],
+    ['a number as headers', () => ({ ...base(), headers: 7 }), 'VALIDATION_ERROR', 'headers'],
+    ['headers whose getters throw', () => ({ ...base(), headers: throwing }), 'VALIDATION_ERROR', 'headers'],
+    [
+      'null header values',
+      () => ({
+        ...base(),
+        headers: { 'x-twenty-webhook-signature': null, 'x-twenty-webhook-timestamp': null },
+      }),
+      'VALIDATION_ERROR',
+      'x-twenty-webhook-signature',
+    ],
+    [
+      'two signatures',
+      () => ({ ...base(), headers: { ...lower(), 'x-twenty-webhook-signature': [sign(stamp), 'ab'] } }),
+      'AUTH_ERROR',
+      'x-twenty-webhook-signature',
+    ],
+    [
+      'two timestamps',
+      () => ({ ...base(), headers: { ...lower(), 'x-twenty-webhook-timestamp': [stamp, stamp] } }),
+      'VALIDATION_ERROR',
+      'x-twenty-webhook-timestamp',
+    ],
+    [
+      'a number header value',
+      () => ({ ...base(), headers: { ...lower(), 'x-twenty-webhook-timestamp': now } }),
+      'VALIDATION_ERROR',
+      'x-twenty-webhook-timestamp',
+    ],
+    [
+      'an object header value',
+      () => ({ ...base(), headers: { ...lower(), 'x-twenty-webhook-signature': { value: 'x' } } }),
+      'VALIDATION_ERROR',
+      'x-twenty-webhook-signature',
+    ],
+    ['a null body', () => ({ ...base(), body: null }), 'VALIDATION_ERROR', 'body'],
+    ['a number body', () => ({ ...base(), body: 42 }), 'VALIDATION_ERROR', 'body'],
+    ['a parsed body', () => ({ ...base(), body: JSON.parse(body) }), 'VALIDATION_ERROR', 'body'],
+    ['an empty secret', () => ({ ...base(), secret: '' }), 'CONFIG_ERROR', 'secret'],
+    ['an empty Secret', () => ({ ...base(), secret: new Secret('') }), 'CONFIG_ERROR', 'secret'],
+    ['a number secret', () => ({ ...base(), secret: 42 }), 'CONFIG_ERROR', 'secret'],
+    ['a null secret', () => ({ ...base(), secret: null }), 'CONFIG_ERROR', 'secret'],
+    ['an undefined secret', () => ({ ...base(), secret: undefined }), 'CONFIG_ERROR', 'secret'],
+    ['an object secret', () => ({ ...base(), secret: {} }), 'CONFIG_ERROR', 'secret'],
+    ['a NaN tolerance', () => ({ ...base(), toleranceMs: Number.NaN }), 'CONFIG_ERROR', 'toleranceMs'],
+    [
+      'an infinite tolerance',
+      () => ({ ...base(), toleranceMs: Number.POSITIVE_INFINITY }),
+      'CONFIG_ERROR',
+      'toleranceMs',
+    ],
+    ['a negative tolerance', () => ({ ...base(), toleranceMs: -1 }), 'CONFIG_ERROR', 'toleranceMs'],
+    ['a string tolerance', () => ({ ...base(), toleranceMs: '300000' }), 'CONFIG_ERROR', 'toleranceMs'],
+    ['a clock returning NaN', () => ({ ...base(), now: () => Number.NaN }), 'CONFIG_ERROR', 'now'],
+    [
+      'a clock that throws',
+      () => ({
+        ...base(),
+        now: () => {
+          throw new Error('no clock');
+        },
+      }),
+      'CONFIG_ERROR',
+      'now',
+    ],
+    ['a clock that is not a function', () => ({ ...base(), now }), 'CONFIG_ERROR', 'now'],
+    ['a year-old delivery', stale, 'AUTH_ERROR', 'x-twenty-webhook-timestamp'],
+    ['a year-old delivery, NaN clock', () => ({ ...stale(), now: () => Number.NaN }), 'CONFIG_ERROR', 'now'],
+    [
+      'a year-old delivery, NaN tolerance',
+      () => ({ ...stale(), toleranceMs: Number.NaN }),
+      'CONFIG_ERROR',
+      'toleranceMs',
+    ],
+    [
+      'a year-old delivery, infinite tolerance',
+      () => ({ ...stale(), toleranceMs: Number.POSITIVE_INFINITY }),
+      'CONFIG_ERROR',
+      'toleranceMs',
+    ],
+  ];
+
+  it.each(refused)('refuses %s', async (_label, build, code, field) => {
+    const result = await verifyTwentyWebhook(build() as never);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error).toBeInstanceOf(IntegrationError);
+    expect(result.error).toMatchObject({ code, field });
+    expect(JSON.stringify(result.error) + String(result.error.stack)).not.toContain(secret);
   });
 });
