@@ -221,6 +221,35 @@ describe('errorFromResponse: Retry-After', () => {
   it('leaves retryAfterMs unset on 429 without the header', () => {
     expect(errorFromResponse(failed({ status: 429 })).retryAfterMs).toBeUndefined();
   });
+
+  it.each([
+    [429, '999999', 999_999_000],
+    [503, '999999', 999_999_000],
+    [503, 'Fri, 31 Dec 9999 23:59:59 GMT', Date.UTC(9999, 11, 31, 23, 59, 59) - Date.UTC(2025, 0, 1)],
+  ])('a %i asking for %s, over maxRetryAfterMs, is RATE_LIMIT carrying the hint', (status, value, ms) => {
+    const error = errorFromResponse(
+      failed({
+        status,
+        now: Date.UTC(2025, 0, 1),
+        maxRetryAfterMs: 60_000,
+        headers: new Headers({ 'Retry-After': value }),
+      }),
+    );
+    expect(error).toMatchObject({ code: 'RATE_LIMIT', status, retryable: true, retryAfterMs: ms });
+    expect(error.message).toContain('longer than maxRetryAfterMs (60000 ms)');
+  });
+
+  it('keeps the status code when the hint is within maxRetryAfterMs or unreadable', () => {
+    const within = errorFromResponse(
+      failed({ status: 503, maxRetryAfterMs: 60_000, headers: new Headers({ 'Retry-After': '60' }) }),
+    );
+    expect(within).toMatchObject({ code: 'SERVER_ERROR', retryAfterMs: 60_000 });
+    const unreadable = errorFromResponse(
+      failed({ status: 503, maxRetryAfterMs: 60_000, headers: new Headers({ 'Retry-After': '-999999' }) }),
+    );
+    expect(unreadable.code).toBe('SERVER_ERROR');
+    expect(unreadable.retryAfterMs).toBeUndefined();
+  });
 });
 
 describe('errorFromResponse: request id', () => {

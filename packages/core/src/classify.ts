@@ -29,6 +29,11 @@ export interface FailedResponse {
   path: string;
   attempts?: number;
   now?: number;
+  /**
+   * The longest server-requested wait the caller honours by itself. A 429 or 503 asking for longer is
+   * `RATE_LIMIT` (retryable later, `retryAfterMs` carrying the hint), whatever its status says.
+   */
+  maxRetryAfterMs?: number;
 }
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-correlation-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
@@ -39,23 +44,38 @@ const MAX_SERVER_MESSAGE = 300;
  * message (Twenty, HubSpot, PostHog, Pipedrive, Exact and RFC 7807 shapes), Retry-After, request id.
  */
 export function errorFromResponse(response: FailedResponse): IntegrationError {
-  const { status, headers, body, method, path, attempts } = response;
-  const code = codeForStatus(status);
+  const { status, headers, body, method, path, attempts, maxRetryAfterMs } = response;
   const serverMessage = extractServerMessage(body);
   const retryAfterMs =
     status === 429 || status === 503 ? parseRetryAfterMs(headers, response.now) : undefined;
+  const tooLong =
+    retryAfterMs !== undefined && maxRetryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs;
+  const code = tooLong ? 'RATE_LIMIT' : codeForStatus(status);
   const statusText = response.statusText ? ` ${response.statusText}` : '';
   const detail = serverMessage ? `: ${serverMessage}` : '';
   const tries = attempts && attempts > 1 ? ` (after ${attempts} attempts)` : '';
-  return new IntegrationError(code, `${method} ${path} failed with ${status}${statusText}${detail}${tries}`, {
-    status,
-    retryable: RETRYABLE_STATUSES.has(status),
-    retryAfterMs,
-    requestId: requestIdOf(headers, body),
-    attempts,
-    method,
-    path,
-  });
+  const wait = tooLong
+    ? `; the server asks to wait ${formatWait(retryAfterMs)}, longer than maxRetryAfterMs (${maxRetryAfterMs} ms): not retried`
+    : '';
+  return new IntegrationError(
+    code,
+    `${method} ${path} failed with ${status}${statusText}${detail}${tries}${wait}`,
+    {
+      status,
+      retryable: tooLong || RETRYABLE_STATUSES.has(status),
+      retryAfterMs,
+      requestId: requestIdOf(headers, body),
+      attempts,
+      method,
+      path,
+    },
+  );
+}
+
+function formatWait(ms: number): string {
+  if (ms < 120_000) return `${Math.ceil(ms / 1000)} s`;
+  if (ms < 48 * 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 86_400_000)} days`;
 }
 
 /** The human message a vendor put in its error body, if any (truncated). */

@@ -5,6 +5,7 @@ import { json, type LoopbackServer, startLoopbackServer } from '../test-support/
 import type { IntegrationError } from './errors.ts';
 import { createHttpClient, type HttpClientOptions } from './http-client.ts';
 import type { LogFields, Logger } from './logger.ts';
+import { createRateLimiter } from './rate-limiter.ts';
 import { Secret } from './secret.ts';
 
 const API_KEY = 'pk_live_9f8e7d6c5b4a39281706';
@@ -247,13 +248,19 @@ describe('createHttpClient: retries', () => {
     expect((s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0)).toBeGreaterThanOrEqual(50);
   });
 
-  it('caps a server-requested wait at maxRetryAfterMs', async () => {
+  it('does not retry sooner than asked: a wait over maxRetryAfterMs ends the call with RATE_LIMIT', async () => {
     const s = await serve((_req, res, i) =>
       i === 0 ? json(res, 429, {}, { 'retry-after': '120' }) : json(res, 200, {}),
     );
     const result = await client(s.url, { retry: { ...fast, maxRetryAfterMs: 100 } }).get('/x');
-    expect(result.success).toBe(true);
-    expect((s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0)).toBeLessThan(600);
+    expect(result.success || result.error).toMatchObject({
+      code: 'RATE_LIMIT',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 120_000,
+      attempts: 1,
+    });
+    expect(s.requests).toHaveLength(1);
   });
 
   it('reports retryAfterMs on a final 429', async () => {
@@ -601,5 +608,154 @@ describe('createHttpClient: base URL normalisation', () => {
     expect(error).toMatchObject({ code: 'CONFIG_ERROR', field: 'baseUrl' });
     expect(JSON.stringify(error)).not.toContain('secret-pass');
     expect(String((error as Error).stack)).not.toContain('secret-pass');
+  });
+});
+
+describe('createHttpClient: a hostile Retry-After never holds the client', () => {
+  const farFuture = 'Fri, 31 Dec 9999 23:59:59 GMT';
+  it.each([
+    [429, '999999'],
+    [503, '999999'],
+    [429, farFuture],
+    [503, farFuture],
+    [429, '9'.repeat(400)],
+  ])(
+    'a %i asking for %s: RATE_LIMIT with the hint at once; later calls reach the recovered server',
+    async (status, value) => {
+      let recovered = false;
+      const s = await serve((_req, res) =>
+        recovered ? json(res, 200, { ok: true }) : json(res, status, {}, { 'retry-after': value }),
+      );
+      const c = client(s.url, {
+        timeoutMs: 1_000,
+        rateLimiter: { limit: 100, intervalMs: 1_000 },
+        circuitBreaker: { failureThreshold: 5 },
+      });
+      const started = performance.now();
+      const first = await c.get('/x');
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(first.success || first.error).toMatchObject({ code: 'RATE_LIMIT', status, retryable: true });
+      expect(first.success || first.error.retryAfterMs).toBeGreaterThan(60_000);
+      expect(first.success || Number.isFinite(first.error.retryAfterMs)).toBe(true);
+      expect(first.success || JSON.parse(JSON.stringify(first.error)).retryAfterMs).toBeGreaterThan(60_000);
+      expect(s.requests).toHaveLength(1);
+      // Nothing local holds the next call: no limiter block, the breaker still closed.
+      const state = await c.rateLimiter?.state();
+      expect(state?.blockedUntil).toBeUndefined();
+      expect(c.circuitBreaker?.state).toBe('closed');
+      recovered = true;
+      const next = await c.get('/x');
+      expect(next).toEqual({ success: true, data: { ok: true } });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    },
+  );
+
+  it('with retry: false the default maxRetryAfterMs (60 s) still bounds what is honoured', async () => {
+    const s = await serve((_req, res) => json(res, 503, {}, { 'retry-after': '999999' }));
+    const result = await client(s.url, { retry: false }).get('/x');
+    expect(result.success || result.error).toMatchObject({
+      code: 'RATE_LIMIT',
+      status: 503,
+      retryAfterMs: 999_999_000,
+    });
+  });
+
+  it('a POST that is not retried reports the same RATE_LIMIT', async () => {
+    const s = await serve((_req, res) => json(res, 503, {}, { 'retry-after': '999999' }));
+    const result = await client(s.url, { idempotency: false }).post('/x', { json: {} });
+    expect(result.success || result.error).toMatchObject({ code: 'RATE_LIMIT', retryAfterMs: 999_999_000 });
+  });
+
+  it.each([['-5'], ['NaN'], ['Infinity'], ['1e9'], ['soon'], ['5, x']])(
+    'an unreadable Retry-After %j falls back to the backoff and is not reported',
+    async (value) => {
+      vi.spyOn(Math, 'random').mockReturnValue(0.5);
+      const s = await serve((_req, res, i) =>
+        i === 0 ? json(res, 429, {}, { 'retry-after': value }) : json(res, 200, {}),
+      );
+      const result = await client(s.url).get('/x');
+      expect(result.success).toBe(true);
+      const gap = (s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0);
+      // Full jitter of the first backoff (10 ms) at 0.5: 5 ms, give or take the event loop.
+      expect(gap).toBeLessThan(500);
+      const final = await client(s.url, { retry: false }).get('/y');
+      expect(final.success).toBe(true);
+    },
+  );
+
+  it('honours a fractional, and the longest of repeated, Retry-After values', async () => {
+    const s = await serve((_req, res, i) => {
+      if (i === 0) return json(res, 429, {}, { 'retry-after': '0.3' });
+      if (i === 1) {
+        res.writeHead(503, [
+          ['content-type', 'application/json'],
+          ['retry-after', '0'],
+          ['retry-after', '0.6'],
+        ]);
+        res.end('{}');
+        return;
+      }
+      return json(res, 200, {});
+    });
+    const result = await client(s.url).get('/x');
+    expect(result.success).toBe(true);
+    const [t0 = 0, t1 = 0, t2 = 0] = s.requests.map((r) => r.at);
+    expect(t1 - t0).toBeGreaterThanOrEqual(280);
+    expect(t2 - t1).toBeGreaterThanOrEqual(570);
+  });
+
+  it('a reset in year 9999 with nothing remaining does not block the limiter', async () => {
+    const s = await serve((_req, res, i) =>
+      json(
+        res,
+        200,
+        { i },
+        i === 0 ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '253402300799' } : {},
+      ),
+    );
+    const c = client(s.url, { rateLimiter: { limit: 100, intervalMs: 1_000 } });
+    await c.get('/x');
+    const started = performance.now();
+    expect(await c.get('/x')).toEqual({ success: true, data: { i: 1 } });
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('a limiter held longer than the attempt timeout waits it out between attempts, not as a TIMEOUT', async () => {
+    const s = await serve((_req, res, i) =>
+      i === 0 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, { ok: true }),
+    );
+    const c = client(s.url, { timeoutMs: 300, rateLimiter: { limit: 100, intervalMs: 1_000 } });
+    const first = await c.get('/x', { skipRetry: true });
+    expect(first.success || first.error).toMatchObject({ code: 'RATE_LIMIT', retryAfterMs: 1_000 });
+    const started = performance.now();
+    const second = await c.get('/x');
+    expect(second).toEqual({ success: true, data: { ok: true } });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(800);
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it('a limiter held longer than maxRetryAfterMs answers RATE_LIMIT at once, with the wait', async () => {
+    const limiter = createRateLimiter({ limit: 100, intervalMs: 1_000, maxBlockMs: 120_000 });
+    limiter.observe({ status: 429, headers: new Headers({ 'retry-after': '90' }) });
+    const s = await serve((_req, res) => json(res, 200, {}));
+    const started = performance.now();
+    const result = await client(s.url, { rateLimiter: limiter }).get('/x');
+    expect(result.success || result.error).toMatchObject({ code: 'RATE_LIMIT' });
+    expect(result.success || result.error.retryAfterMs).toBeGreaterThan(60_000);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('a 503 storm with a huge Retry-After holds an open breaker only for its cooldown', async () => {
+    let recovered = false;
+    const s = await serve((_req, res) =>
+      recovered ? json(res, 200, {}) : json(res, 503, {}, { 'retry-after': '999999' }),
+    );
+    const c = client(s.url, { circuitBreaker: { failureThreshold: 1, cooldownMs: 100 } });
+    expect((await c.get('/x')).success).toBe(false);
+    expect(c.circuitBreaker?.state).toBe('open');
+    await new Promise((r) => setTimeout(r, 120));
+    recovered = true;
+    expect((await c.get('/x')).success).toBe(true);
   });
 });

@@ -22,6 +22,8 @@ import type { LogFields, Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { redactUrl, scrubSecrets } from './redact.ts';
 import { type ApiResult, err, ok } from './result.ts';
+import { backoffCeiling, DEFAULT_RETRY_OPTIONS } from './retry.ts';
+import { parseRetryAfterMs } from './retry-after.ts';
 import { validateSchema } from './schema.ts';
 import { abortedError } from './timeout.ts';
 
@@ -78,6 +80,10 @@ interface CallState {
   attempts: number;
   body: unknown;
   responseType: 'json' | 'text';
+  /** The per-attempt timeout: the longest the limiter may hold an attempt before it fails fast. */
+  timeoutMs: number;
+  /** The server's (or the limiter's) requested wait before the next retry, when it set one. */
+  retryWaitMs: number | undefined;
 }
 
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
@@ -93,6 +99,9 @@ const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HE
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const config = parseClientOptions(options);
   const { retry, idempotency, hooks, auth } = config;
+  // The longest server-requested wait the client honours by itself, and blocks its limiter for; a longer one
+  // ends the call with RATE_LIMIT carrying the hint.
+  const maxRetryAfterMs = retry === false ? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs : retry.maxRetryAfterMs;
   const logger = safeLogger(config.logger);
   const customFetch = config.fetch;
   const baseFetch =
@@ -129,7 +138,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         },
       );
     }
-    if (limiter) await limiter.acquire(init.signal ?? request.signal);
+    // Bounded by the attempt's timeout: a limiter held longer (by a server's Retry-After) answers RATE_LIMIT
+    // with the wait at once, which the retry policy may honour, instead of a local TIMEOUT.
+    if (limiter) await limiter.acquire(init.signal ?? request.signal, { maxWaitMs: state.timeoutMs });
     if (breaker) {
       const permit = breaker.tryAcquire();
       if (!permit.allowed) {
@@ -169,7 +180,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       );
     }
     const durationMs = Math.round(performance.now() - started);
-    limiter?.observe(response);
+    limiter?.observe(response, { maxBlockMs: maxRetryAfterMs });
     if (breaker) {
       if (response.status >= 500 || response.status === 408) breaker.recordFailure();
       else breaker.recordSuccess();
@@ -247,7 +258,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (error) {
       // Nothing a caller passes may turn into a rejection: an unforeseen throw is a typed failure too.
       return fail(
-        toIntegrationError(error, { method, path: logPath, attempts: context.attempts, signal: call.signal }),
+        toIntegrationError(error, {
+          method,
+          path: logPath,
+          attempts: context.attempts,
+          signal: call.signal,
+          maxRetryAfterMs,
+        }),
         context,
       );
     }
@@ -267,6 +284,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       attempts: 0,
       body: undefined,
       responseType: call.responseType,
+      timeoutMs: call.timeoutMs ?? config.timeoutMs,
+      retryWaitMs: undefined,
     };
     const failed = (error: IntegrationError) => {
       context.attempts = state.attempts;
@@ -314,15 +333,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               limit,
               methods: retryMethods,
               statusCodes: retry.statusCodes,
-              afterStatusCodes: [429, 503],
-              maxRetryAfter: retry.maxRetryAfterMs,
-              backoffLimit: retry.maxDelayMs,
-              delay: (n) => Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (n - 1)),
-              jitter: retry.jitter === 'full' ? true : (d) => d,
+              // The wait is decided here, not by ky's own Retry-After reading: one parser (parseRetryAfterMs)
+              // for the retry, the limiter and the error, and no silent cap of a longer wait.
+              backoffLimit: Number.POSITIVE_INFINITY,
+              delay: (n) => state.retryWaitMs ?? backoffCeiling(n, retry),
+              jitter: (d) =>
+                state.retryWaitMs === undefined && retry.jitter === 'full' ? Math.random() * d : d,
               retryOnTimeout: true,
               shouldRetry: ({ error }) => {
+                state.retryWaitMs = undefined;
                 if (error instanceof MalformedBodyError) return true;
-                if (isIntegrationError(error)) return false;
+                if (isIntegrationError(error)) {
+                  // Our own limiter refused within its bound: wait as it says (or back off) and try again.
+                  if (error.code !== 'RATE_LIMIT' || error.status !== undefined) return false;
+                  return waitWithin(state, error.retryAfterMs, maxRetryAfterMs);
+                }
+                if (isHTTPError(error)) {
+                  const { status, headers } = error.response;
+                  if (!retry.statusCodes.includes(status)) return false;
+                  const hint = status === 429 || status === 503 ? parseRetryAfterMs(headers) : undefined;
+                  return waitWithin(state, hint, maxRetryAfterMs);
+                }
                 return undefined;
               },
             },
@@ -334,6 +365,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               path: logPath,
               attempts: retryCount,
               signal: state.signal,
+              maxRetryAfterMs,
             });
             logger.info('http retry', {
               method,
@@ -425,7 +457,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     } catch (error) {
       return failed(
-        toIntegrationError(error, { method, path: logPath, attempts: state.attempts, signal: call.signal }),
+        toIntegrationError(error, {
+          method,
+          path: logPath,
+          attempts: state.attempts,
+          signal: call.signal,
+          maxRetryAfterMs,
+        }),
       );
     }
   }
@@ -492,6 +530,13 @@ function safeLogger(logger: Logger | undefined): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+// A requested wait within the bound is the next delay; a longer one ends the call (its error carries it).
+function waitWithin(state: CallState, waitMs: number | undefined, maxRetryAfterMs: number): boolean {
+  if (waitMs !== undefined && waitMs > maxRetryAfterMs) return false;
+  state.retryWaitMs = waitMs;
+  return true;
+}
+
 function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
@@ -512,7 +557,7 @@ function isResponse(value: unknown): value is Response {
 
 function toIntegrationError(
   error: unknown,
-  context: { method: string; path: string; attempts: number; signal?: AbortSignal },
+  context: { method: string; path: string; attempts: number; signal?: AbortSignal; maxRetryAfterMs: number },
 ): IntegrationError {
   const { method, path, attempts } = context;
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
@@ -528,6 +573,7 @@ function toIntegrationError(
       method,
       path,
       attempts,
+      maxRetryAfterMs: context.maxRetryAfterMs,
     });
   }
   if (isTimeoutError(error)) {

@@ -169,6 +169,92 @@ describe('createRateLimiter', () => {
       expect(await limiter.state()).toEqual({ tokens: 100, queued: 0 });
     });
 
+    it.each([
+      ['Retry-After: 999999 on a 429', 429, { 'Retry-After': '999999' }],
+      ['Retry-After in year 9999 on a 503', 503, { 'Retry-After': 'Fri, 31 Dec 9999 23:59:59 GMT' }],
+      ['an endless Retry-After', 429, { 'Retry-After': '9'.repeat(400) }],
+      [
+        'a reset in year 9999 with nothing remaining',
+        200,
+        { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '253402300799' },
+      ],
+      [
+        'a reset delta of 11 days with nothing remaining',
+        200,
+        { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '999999' },
+      ],
+    ])(
+      'never blocks for %s longer than maxBlockMs: the hint is not applied',
+      async (_label, status, headers) => {
+        const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000 });
+        limiter.observe(response(status, headers));
+        expect((await limiter.state()).blockedUntil).toBeUndefined();
+        // A budget it reported spent still counts: the next token comes at the local pace (100 ms at most).
+        const granted = track(limiter.acquire());
+        await vi.advanceTimersByTimeAsync(100);
+        expect(granted.settled).toBe(true);
+        expect(granted.at).toBeLessThanOrEqual(T0 + 100);
+      },
+    );
+
+    it('applies a block up to maxBlockMs (the limiter option, or a shorter one per observe)', async () => {
+      const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000, maxBlockMs: 5_000 });
+      limiter.observe(response(429, { 'Retry-After': '5' }));
+      expect((await limiter.state()).blockedUntil).toBe(T0 + 5_000);
+      const other = createRateLimiter({ limit: 10, intervalMs: 1_000 });
+      other.observe(response(429, { 'Retry-After': '5' }), { maxBlockMs: 4_000 });
+      expect((await other.state()).blockedUntil).toBeUndefined();
+      other.observe(response(429, { 'Retry-After': '3' }), { maxBlockMs: 4_000 });
+      expect((await other.state()).blockedUntil).toBe(T0 + 3_000);
+      // A per-observe bound only narrows: it cannot raise the limiter's own.
+      other.observe(response(429, { 'Retry-After': '120' }), { maxBlockMs: 600_000 });
+      expect((await other.state()).blockedUntil).toBe(T0 + 3_000);
+    });
+
+    it.each([[{ 'Retry-After': '-5' }], [{ 'Retry-After': 'NaN' }], [{ 'Retry-After': 'Infinity' }]])(
+      'treats the unreadable %o on a 503 as no block',
+      async (headers) => {
+        const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000 });
+        limiter.observe(response(503, headers));
+        expect(await limiter.state()).toEqual({ tokens: 10, queued: 0 });
+      },
+    );
+
+    it.each([['-1'], ['NaN'], ['0.5'], ['1e3'], ['Infinity'], [''], ['abc']])(
+      'ignores an unreadable X-RateLimit-Remaining %j',
+      async (value) => {
+        const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000 });
+        limiter.observe(response(200, { 'X-RateLimit-Remaining': value, 'X-RateLimit-Reset': '30' }));
+        expect(await limiter.state()).toEqual({ tokens: 10, queued: 0 });
+      },
+    );
+
+    it('takes the smallest whole remaining of several policies, skipping the unreadable', async () => {
+      const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000 });
+      limiter.observe(response(200, { 'X-RateLimit-Remaining': '8, -1, 4, x' }));
+      expect((await limiter.state()).tokens).toBe(4);
+      limiter.observe(response(200, { 'X-RateLimit-Remaining': '99999999999999999999' }));
+      expect((await limiter.state()).tokens).toBe(4);
+    });
+
+    it('never throws from observe, whatever it is handed', () => {
+      const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000 });
+      for (const hostile of [null, undefined, 42, {}, { status: 429 }, { status: 429, headers: {} }]) {
+        expect(() => limiter.observe(hostile as never)).not.toThrow();
+      }
+    });
+
+    it('rejects an acquire at once, with the wait, when it exceeds a per-call maxWaitMs', async () => {
+      const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000 });
+      limiter.observe(response(429, { 'Retry-After': '30' }));
+      const error = await limiter.acquire(undefined, { maxWaitMs: 1_000 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'RATE_LIMIT', retryable: true, retryAfterMs: 30_000 });
+      expect((error as Error).message).toContain('1000 ms');
+      const hostileSignal = await limiter.acquire({} as AbortSignal).catch((e: unknown) => e);
+      expect(hostileSignal).toMatchObject({ code: 'VALIDATION_ERROR', field: 'signal' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
     it('treats a 429 without headers as an empty bucket', async () => {
       const limiter = createRateLimiter({ limit: 10, intervalMs: 1_000 });
       limiter.observe(response(429, {}));
@@ -280,6 +366,10 @@ describe('createRateLimiter', () => {
       expect(() => createRateLimiter({ limit: 1, intervalMs: Number.NaN })).toThrow(/intervalMs/);
       expect(() => createRateLimiter({ limit: 1, intervalMs: 1_000, burst: 0.5 })).toThrow(/burst/);
       expect(() => createRateLimiter({ limit: 1, intervalMs: 1_000, maxWaitMs: -1 })).toThrow(/maxWaitMs/);
+      expect(() => createRateLimiter({ limit: 1, intervalMs: 1_000, maxBlockMs: -1 })).toThrow(/maxBlockMs/);
+      expect(() =>
+        createRateLimiter({ limit: 1, intervalMs: 1_000, maxBlockMs: Number.POSITIVE_INFINITY }),
+      ).toThrow(/maxBlockMs/);
     });
   });
 

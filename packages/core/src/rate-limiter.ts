@@ -21,6 +21,12 @@ export interface RateLimiterOptions {
   now?: () => number;
   /** Longest an acquire may wait; past it, it rejects with a `RATE_LIMIT` error. Default: no limit. */
   maxWaitMs?: number;
+  /**
+   * Longest the server's feedback (`Retry-After`, a reset with nothing remaining) may block the limiter.
+   * A longer hint (`Retry-After: 999999`) is not applied as a block: calls keep going out at the local pace
+   * and the server answers for itself, so a recovered server is reached. Default 60 000.
+   */
+  maxBlockMs?: number;
 }
 
 /**
@@ -33,14 +39,16 @@ export interface RateLimiterOptions {
 export interface RateLimiter {
   /**
    * Resolves when a token is granted; callers are served strictly in FIFO order. Rejects with `signal.reason`
-   * if the signal aborts while waiting (and leaves the queue).
+   * if the signal aborts while waiting (and leaves the queue), and with a `RATE_LIMIT` error (`retryAfterMs`
+   * when known) at once when the wait would exceed `maxWaitMs` (the limiter's, or this call's if shorter).
    */
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal, options?: { maxWaitMs?: number }): Promise<void>;
   /**
    * Adapts to a server response: `X-RateLimit-Remaining` lowers the local tokens; with 0 remaining,
-   * `X-RateLimit-Reset` blocks until the reset; `Retry-After` on 429/503 blocks until then.
+   * `X-RateLimit-Reset` blocks until the reset; `Retry-After` on 429/503 blocks until then; a block longer
+   * than `maxBlockMs` (the limiter's, or this call's if shorter) is not applied. Never throws.
    */
-  observe(response: { status: number; headers: Headers }): void;
+  observe(response: { status: number; headers: Headers }, options?: { maxBlockMs?: number }): void;
   /** Snapshot for metrics: whole tokens available now, waiters queued, and any block (epoch ms). */
   state(): Promise<{ tokens: number; queued: number; blockedUntil?: number }>;
 }
@@ -49,6 +57,7 @@ interface Waiter {
   resolve: () => void;
   reject: (reason: unknown) => void;
   deadline?: number;
+  maxWaitMs?: number;
   cleanup: () => void;
 }
 
@@ -78,7 +87,17 @@ const rateLimiterOptionsSchema = z.object({
   maxWaitMs: z.optional(
     z.custom<number>((value) => typeof value === 'number' && value >= 0, { error: 'must be a number ≥ 0' }),
   ),
+  maxBlockMs: z.optional(
+    z.number({ error: 'must be a finite number ≥ 0' }).check(z.minimum(0, 'must be a finite number ≥ 0')),
+  ),
 });
+
+const DEFAULT_MAX_BLOCK_MS = 60_000;
+
+// A per-call bound: only a number ≥ 0 narrows the limiter's own (anything else is ignored, not an error,
+// since these are hints from the client on the hot path).
+const narrower = (own: number | undefined, call: unknown): number | undefined =>
+  typeof call === 'number' && call >= 0 ? Math.min(own ?? Number.POSITIVE_INFINITY, call) : own;
 
 // setTimeout overflows past 2^31 - 1 ms and fires at once; longer waits are slept in slices.
 const MAX_TIMER_MS = 2_147_483_647;
@@ -91,6 +110,7 @@ const EPSILON = 1e-9;
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const parsed = parseOptions(rateLimiterOptionsSchema, options, { label: 'rate limiter options' });
   const { limit, intervalMs, maxWaitMs } = parsed;
+  const maxBlockMs = parsed.maxBlockMs ?? DEFAULT_MAX_BLOCK_MS;
   const burst = parsed.burst ?? limit;
   const key = parsed.key ?? 'default';
   const store = parsed.store ?? createMemoryRateLimitStore();
@@ -111,8 +131,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return true;
   };
 
-  const tooLong = (retryAfterMs?: number): IntegrationError =>
-    new IntegrationError('RATE_LIMIT', `Rate limit: no token within maxWaitMs (${maxWaitMs} ms)`, {
+  const tooLong = (boundMs: number | undefined, retryAfterMs?: number): IntegrationError =>
+    new IntegrationError('RATE_LIMIT', `Rate limit: no token within maxWaitMs (${boundMs} ms)`, {
       retryable: true,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
@@ -141,7 +161,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (queue[0] !== head) continue;
         if (head.deadline !== undefined && now() + waitMs > head.deadline) {
           // Fail now rather than sleep only to fail at the deadline.
-          if (leave(head)) head.reject(tooLong(waitMs));
+          if (leave(head)) head.reject(tooLong(head.maxWaitMs, waitMs));
           continue;
         }
         wake = new AbortController();
@@ -160,8 +180,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   return {
-    acquire(signal?: AbortSignal): Promise<void> {
+    acquire(signal?: AbortSignal, options?: { maxWaitMs?: number }): Promise<void> {
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        return Promise.reject(
+          new IntegrationError('VALIDATION_ERROR', 'signal: must be an AbortSignal', {
+            field: 'signal',
+            retryable: false,
+          }),
+        );
+      }
       if (signal?.aborted) return Promise.reject(signal.reason);
+      const waitBound = narrower(maxWaitMs, options?.maxWaitMs);
       return new Promise<void>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const waiter: Waiter = {
@@ -176,13 +205,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           if (leave(waiter)) reject(signal?.reason);
         };
         signal?.addEventListener('abort', onAbort, { once: true });
-        if (maxWaitMs !== undefined) {
-          waiter.deadline = now() + maxWaitMs;
+        if (waitBound !== undefined) {
+          waiter.deadline = now() + waitBound;
+          waiter.maxWaitMs = waitBound;
           // Waiters behind the head may never see the store before their deadline; this timer catches them.
-          if (maxWaitMs <= MAX_TIMER_MS) {
+          if (waitBound <= MAX_TIMER_MS) {
             timer = setTimeout(() => {
-              if (leave(waiter)) reject(tooLong());
-            }, maxWaitMs);
+              if (leave(waiter)) reject(tooLong(waitBound));
+            }, waitBound);
           }
         }
         queue.push(waiter);
@@ -190,24 +220,29 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       });
     },
 
-    observe(response: { status: number; headers: Headers }): void {
-      const t = now();
-      const { status, headers } = response;
-      const throttled = status === 429 || status === 503;
-      // A 429 says the budget is spent even when the server sends no Remaining header.
-      const remaining = status === 429 ? 0 : parseRemaining(headers);
-      // A 503's reset header describes the rate window, not the outage: only its Retry-After blocks.
-      const blocks = remaining === 0 || (throttled && headers.has('retry-after'));
-      const waitMs = blocks ? parseRetryAfterMs(headers, t) : undefined;
-      const feedback: { remaining?: number; blockedUntil?: number } = {};
-      if (remaining !== undefined) feedback.remaining = remaining;
-      if (waitMs !== undefined && waitMs > 0) feedback.blockedUntil = t + waitMs;
-      if (feedback.remaining === undefined && feedback.blockedUntil === undefined) return;
-      // Feedback is a hint: a store that fails to record it must not fail the response being observed.
+    observe(response: { status: number; headers: Headers }, options?: { maxBlockMs?: number }): void {
+      // Feedback is a hint: a response of the wrong shape, or a store that fails to record it, must not fail
+      // the call being observed.
       try {
+        const t = now();
+        const { status, headers } = response;
+        if (!(headers instanceof Headers)) return;
+        const throttled = status === 429 || status === 503;
+        // A 429 says the budget is spent even when the server sends no Remaining header.
+        const remaining = status === 429 ? 0 : parseRemaining(headers);
+        // A 503's reset header describes the rate window, not the outage: only its Retry-After blocks.
+        const blocks = remaining === 0 || (throttled && headers.has('retry-after'));
+        const waitMs = blocks ? parseRetryAfterMs(headers, t) : undefined;
+        const blockBound = narrower(maxBlockMs, options?.maxBlockMs) ?? maxBlockMs;
+        const feedback: { remaining?: number; blockedUntil?: number } = {};
+        if (remaining !== undefined) feedback.remaining = remaining;
+        // A longer hint is the caller's to honour (the client returns it as RATE_LIMIT): holding every call
+        // for days would also hold them from a server that has recovered.
+        if (waitMs !== undefined && waitMs > 0 && waitMs <= blockBound) feedback.blockedUntil = t + waitMs;
+        if (feedback.remaining === undefined && feedback.blockedUntil === undefined) return;
         Promise.resolve(store.update(key, feedback, t)).catch(() => {});
       } catch {
-        // A synchronous throw is ignored for the same reason.
+        // Ignored, for the same reason.
       }
     },
 
@@ -221,15 +256,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 }
 
-// Several policies may answer at once ("100, 40"): the smallest budget is the binding one.
+// Several policies may answer at once ("100, 40"): the smallest budget is the binding one. Only whole numbers
+// count: "-1", "NaN", "0.5" or "1e3" say nothing reliable about the budget.
 function parseRemaining(headers: Headers): number | undefined {
   const text = headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining');
   if (!text) return undefined;
   let lowest: number | undefined;
   for (const part of text.split(',')) {
-    const value = Number(part.trim());
-    if (part.trim() === '' || !Number.isFinite(value) || value < 0) continue;
-    lowest = lowest === undefined ? Math.floor(value) : Math.min(lowest, Math.floor(value));
+    const item = part.trim();
+    if (!/^\d+$/.test(item)) continue;
+    const value = Number(item);
+    lowest = lowest === undefined ? value : Math.min(lowest, value);
   }
   return lowest;
 }

@@ -1,11 +1,26 @@
 // Epoch seconds have been above 1e9 since 2001; no API sends a reset delta that long, so the size tells them apart.
 const EPOCH_SECONDS_THRESHOLD = 1e9;
-const NUMERIC = /^-?\d+(\.\d+)?$/;
+// Delay-seconds are digits (RFC 9110); a fraction is tolerated, a sign, an exponent, Infinity or NaN are not.
+const SECONDS = /^\d+(\.\d+)?$/;
+// The three HTTP-date forms of RFC 9110 §5.6.7. Date.parse alone would read "1, 2" or "2025" as dates.
+const HTTP_DATE = new RegExp(
+  [
+    /(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT/
+      .source,
+    /(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT/
+      .source,
+    /(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}/
+      .source,
+  ].join('|'),
+  'g',
+);
 
 /**
  * How long the server asks us to wait, in ms: `Retry-After` (seconds or HTTP-date) wins; else
  * `X-RateLimit-Reset` / `RateLimit-Reset` (epoch seconds when > 1e9, else delta seconds). Past → 0;
- * absent or unreadable → undefined.
+ * absent or unreadable (negative, NaN, `Infinity`, a date in another format) → undefined. Several values
+ * (a repeated header, several policies) → the longest. Always a finite whole number of ms: a hint of years
+ * stays a number the caller can compare with its own ceiling.
  * @example parseRetryAfterMs(new Headers({ 'Retry-After': '120' })); // 120_000
  */
 export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
@@ -15,25 +30,30 @@ export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): n
 function retryAfter(value: string | null, now: number): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  // Numbers first: Date.parse reads a bare "5" as a year.
-  if (NUMERIC.test(text)) return clamp(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : clamp(date - now);
+  // A repeated header arrives joined with ", " (and an HTTP-date has a comma of its own).
+  const numbers = text.split(',').map((part) => part.trim());
+  if (numbers.every((part) => SECONDS.test(part))) return longest(numbers.map((part) => Number(part) * 1000));
+  const dates = text.match(HTTP_DATE);
+  if (!dates || text.replace(HTTP_DATE, '').replace(/[\s,]/g, '') !== '') return undefined;
+  return longest(dates.map((date) => Date.parse(date) - now));
 }
 
 function reset(headers: Headers, now: number): number | undefined {
   const text = (headers.get('x-ratelimit-reset') ?? headers.get('ratelimit-reset'))?.trim();
   if (!text) return undefined;
   // Several policies may answer at once ("60, 3600"): wait for the latest so none is still exhausted.
-  let longest: number | undefined;
+  const waits: number[] = [];
   for (const part of text.split(',')) {
     const item = part.trim();
-    if (!NUMERIC.test(item)) continue;
+    if (!SECONDS.test(item)) continue;
     const value = Number(item);
-    const ms = clamp(value > EPOCH_SECONDS_THRESHOLD ? value * 1000 - now : value * 1000);
-    longest = longest === undefined ? ms : Math.max(longest, ms);
+    waits.push(value > EPOCH_SECONDS_THRESHOLD ? value * 1000 - now : value * 1000);
   }
-  return longest;
+  return longest(waits);
 }
 
-const clamp = (ms: number): number => Math.max(0, Math.ceil(ms));
+function longest(waits: number[]): number | undefined {
+  const readable = waits.filter((ms) => !Number.isNaN(ms));
+  if (readable.length === 0) return undefined;
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.ceil(Math.max(...readable))));
+}

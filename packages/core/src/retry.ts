@@ -1,15 +1,21 @@
 import * as z from 'zod/mini';
 
+// A timer's longest delay: setTimeout fires at once past it.
+const delayMs = z.number().check(z.minimum(0), z.maximum(2_147_483_647));
+
 /** Retry policy of the HTTP client (and of `withRetry`). */
 export const retryOptionsSchema = z.object({
   /** Retries after the first attempt (so `retries: 3` makes at most 4 attempts). */
   retries: z._default(z.int().check(z.minimum(0), z.maximum(20)), 3),
   /** Delay before the first retry; doubled for each further one. */
-  initialDelayMs: z._default(z.number().check(z.minimum(0)), 1_000),
+  initialDelayMs: z._default(delayMs, 1_000),
   /** Ceiling of the computed backoff. */
-  maxDelayMs: z._default(z.number().check(z.minimum(0)), 30_000),
-  /** Ceiling of a server-requested wait (Retry-After, X-RateLimit-Reset). */
-  maxRetryAfterMs: z._default(z.number().check(z.minimum(0)), 60_000),
+  maxDelayMs: z._default(delayMs, 30_000),
+  /**
+   * Longest server-requested wait (Retry-After, X-RateLimit-Reset) the client honours by itself, and holds
+   * its rate limiter for. A longer one is not waited on: the call ends with `RATE_LIMIT` and `retryAfterMs`.
+   */
+  maxRetryAfterMs: z._default(delayMs, 60_000),
   /** Statuses worth another attempt. */
   statusCodes: z._default(z.array(z.int()), [408, 429, 500, 502, 503, 504]),
   /** Full jitter (a uniform draw in [0, delay]) or none. */

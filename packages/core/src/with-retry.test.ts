@@ -197,4 +197,110 @@ describe('withRetry', () => {
     expect(error.retryable).toBe(false);
     expect(error.cause instanceof Error && error.cause.message).toBe('cannot read x of undefined');
   });
+
+  it('waits a failure’s retryAfterMs before the next attempt', async () => {
+    const at: number[] = [];
+    const result = await withRetry(async (attempt) => {
+      at.push(performance.now());
+      return attempt === 1
+        ? err(new IntegrationError('RATE_LIMIT', 'slow down', { retryAfterMs: 300 }))
+        : ok('done');
+    }, fast);
+    expect(result).toEqual({ success: true, data: 'done' });
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(280);
+  });
+
+  it.each([[999_999_000], [Number.MAX_SAFE_INTEGER]])(
+    'returns a failure asking to wait %i ms (over maxRetryAfterMs) at once, hint included',
+    async (retryAfterMs) => {
+      let calls = 0;
+      const started = performance.now();
+      const result = await withRetry(async () => {
+        calls++;
+        return err(new IntegrationError('RATE_LIMIT', 'come back in 11 days', { retryAfterMs }));
+      }, fast);
+      expect(failureOf(result)).toMatchObject({ code: 'RATE_LIMIT', retryAfterMs });
+      expect(calls).toBe(1);
+      expect(performance.now() - started).toBeLessThan(500);
+    },
+  );
+
+  it('honours a configured maxRetryAfterMs', async () => {
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls++;
+        return err(new IntegrationError('RATE_LIMIT', 'wait', { retryAfterMs: 200 }));
+      },
+      { ...fast, retries: 1, maxRetryAfterMs: 100 },
+    );
+    expect(failureOf(result).retryAfterMs).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  it('returns ABORTED when the caller aborts during a server-requested wait', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const started = performance.now();
+    const result = await withRetry(
+      async () => err(new IntegrationError('RATE_LIMIT', 'wait', { retryAfterMs: 30_000 })),
+      { ...fast, signal: controller.signal },
+    );
+    expect(failureOf(result).code).toBe('ABORTED');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it.each([
+    ['a null operation', null, {}, 'operation'],
+    ['null options', async () => ok(1), null, 'options'],
+    ['numeric options', async () => ok(1), 5, 'options'],
+    ['negative retries', async () => ok(1), { retries: -1 }, 'options.retries'],
+    ['NaN delay', async () => ok(1), { minDelayMs: Number.NaN }, 'options.minDelayMs'],
+    [
+      'infinite maxRetryAfterMs',
+      async () => ok(1),
+      { maxRetryAfterMs: Number.POSITIVE_INFINITY },
+      'options.maxRetryAfterMs',
+    ],
+    ['a string shouldRetry', async () => ok(1), { shouldRetry: 'yes' }, 'options.shouldRetry'],
+    ['a signal that is not one', async () => ok(1), { signal: {} }, 'options.signal'],
+    [
+      'a throwing getter',
+      async () => ok(1),
+      Object.defineProperty({}, 'retries', {
+        get() {
+          throw new Error('boom');
+        },
+      }),
+      'options.retries',
+    ],
+  ])('resolves %s to VALIDATION_ERROR naming %s', async (_label, operation, options, field) => {
+    const result = await withRetry(operation as never, options as never);
+    expect(failureOf(result)).toMatchObject({ code: 'VALIDATION_ERROR', field, retryable: false });
+  });
+
+  it('a throwing shouldRetry stops retrying; a throwing onRetry is ignored', async () => {
+    let calls = 0;
+    const stopped = await withRetry(
+      async () => {
+        calls++;
+        return err(transient(calls));
+      },
+      {
+        ...fast,
+        shouldRetry: () => {
+          throw new Error('boom');
+        },
+      },
+    );
+    expect(failureOf(stopped).code).toBe('SERVER_ERROR');
+    expect(calls).toBe(1);
+    const retried = await withRetry(async (attempt) => (attempt < 3 ? err(transient(attempt)) : ok('done')), {
+      ...fast,
+      onRetry: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(retried).toEqual({ success: true, data: 'done' });
+  });
 });
