@@ -1,15 +1,8 @@
 // A separate Node process using the store, for crash and race tests: `node child.ts <command> <json args>`.
 // It speaks line-delimited JSON on stdout and waits for "go" on stdin where a test needs a common start.
-import { registerHooks } from 'node:module';
+// Started by children.ts with the workspace's sources registered (not its possibly stale or absent builds), as
+// the test runner resolves them.
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
-
-// Load the workspace's sources, not its (possibly stale or absent) builds, as the test runner does.
-const coreSource = pathToFileURL(new URL('../../core/src/index.ts', import.meta.url).pathname).href;
-registerHooks({
-  resolve: (specifier, context, next) =>
-    next(specifier === '@patchbay/core' ? coreSource : specifier, context),
-});
 
 const { createPostgresStore } = await import('../src/index.ts');
 

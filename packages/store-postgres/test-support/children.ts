@@ -3,6 +3,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('./child.ts', import.meta.url));
+// Type stripping is on by default from Node 23.6; the flag keeps Node 22 working.
+const execArgv = [
+  '--experimental-strip-types',
+  '--disable-warning=ExperimentalWarning',
+  '--import',
+  fileURLToPath(new URL('../../../test-support/register-workspace-sources.mjs', import.meta.url)),
+];
 
 /** One running child: its JSON messages in order, a way to write a line, and its exit. */
 export interface Child {
@@ -15,7 +22,7 @@ export interface Child {
 
 /** Starts `node child.ts <command> <args as JSON>`. */
 export function startChild(command: string, args: Record<string, unknown>): Child {
-  const child = spawn(process.execPath, [script, command, JSON.stringify(args)], {
+  const child = spawn(process.execPath, [...execArgv, script, command, JSON.stringify(args)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const messages: Record<string, unknown>[] = [];

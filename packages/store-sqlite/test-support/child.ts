@@ -1,4 +1,4 @@
-// Starts the TypeScript scripts of test-support/ in child Node processes, resolving @patchbay/core from source.
+// Starts the TypeScript scripts of test-support/ in child Node processes, resolving @patchbay/* from source.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -8,7 +8,7 @@ const execArgv = [
   '--experimental-strip-types',
   '--disable-warning=ExperimentalWarning',
   '--import',
-  join(here, 'register-sources.ts'),
+  join(here, '..', '..', '..', 'test-support', 'register-workspace-sources.mjs'),
 ];
 
 /** Spawns `script` with piped stdout and stderr. */

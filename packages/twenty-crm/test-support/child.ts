@@ -33,7 +33,7 @@ export function startWorker(env: Record<string, string>): Worker {
       '--experimental-strip-types',
       '--disable-warning=ExperimentalWarning',
       '--import',
-      join(here, 'register-sources.ts'),
+      join(here, '..', '..', '..', 'test-support', 'register-workspace-sources.mjs'),
       join(here, 'sync-worker.ts'),
     ],
     { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
