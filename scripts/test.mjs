@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureInstalled, runtimes } from './runtime-smoke/runtimes.mjs';
 import { root, toolsDir } from './tools.mjs';
 
 const report = process.env.PATCHBAY_TEST_REPORT || join(toolsDir, 'vitest-report.json');
@@ -78,17 +79,37 @@ if (built)
     'bench/bundle-size/check.ts',
   ]);
 
-rmSync(report, { force: true });
-console.log('\nunit and integration tests (vitest)');
-const tests = await run(['vitest', 'run'], { live: true, env: { PATCHBAY_TEST_REPORT: report } });
-const failedBefore = totals.failed;
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  totals.passed += r.numPassedTests;
-  totals.failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+/** Runs the whole vitest suite under `node` and adds its counts to the totals. */
+async function vitest(node, { reportFile, reporter }) {
+  rmSync(reportFile, { force: true });
+  const cli = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  const tests = await run([node, cli, 'run'], {
+    live: true,
+    env: { PATCHBAY_TEST_REPORT: reportFile, PATCHBAY_TEST_REPORTER: reporter ?? '' },
+  });
+  const failedBefore = totals.failed;
+  if (existsSync(reportFile)) {
+    const r = JSON.parse(readFileSync(reportFile, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+  }
+  // A run that failed without a failing test (a crash, an unhandled error) still counts.
+  if (tests.code !== 0 && totals.failed === failedBefore) totals.failed += 1;
 }
-// A run that failed without a failing test (a crash, an unhandled error) still counts.
-if (tests.code !== 0 && totals.failed === failedBefore) totals.failed += 1;
+
+console.log(`\nunit and integration tests (vitest, Node ${process.version})`);
+await vitest(process.execPath, { reportFile: report });
+
+// The same suite on the oldest Node the packages support (the engines' lower bound), so an API newer than it
+// fails here rather than for a user; dots for passing tests, since every test was already listed above.
+const oldest = runtimes(root)[0];
+const install = ensureInstalled(oldest);
+console.log(`\nthe same tests on the oldest supported Node (${oldest.name})`);
+if (install.ok) await vitest(oldest.bin, { reportFile: `${report}.oldest.json`, reporter: 'dot' });
+else {
+  console.log(`✗ could not install ${oldest.name}: ${install.reason}`);
+  totals.failed += 1;
+}
 
 if (built)
   await counted('runtime smoke (Node oldest and 24, Bun, Deno)', ['node', 'scripts/runtime-smoke/run.mjs']);
