@@ -71,6 +71,13 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** A fetch implementation (tests, proxies, instrumentation). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Largest response body read, in bytes, for success and error bodies alike. A larger 2xx body is an
+   * `INVALID_RESPONSE` error (`field: 'maxResponseBytes'`); a larger error body is dropped and the error
+   * classified by its status. Checked on `Content-Length` up front and counted while streaming. Default
+   * 10 MiB (10 485 760).
+   */
+  maxResponseBytes?: number;
 }
 
 /** Per-call options. */
@@ -111,11 +118,16 @@ export interface ResolvedClientOptions {
   hooks: HttpHooks;
   headers: Record<string, string> | undefined;
   fetch: typeof fetch | undefined;
+  maxResponseBytes: number;
   rateLimiter: RateLimiter | undefined;
   circuitBreaker: CircuitBreaker | undefined;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
+// Ten times a large API page (a 200-record JSON page is well under 1 MiB) and ky's own cap on error bodies,
+// yet small enough that a runaway or hostile body (a 50 MB export, a decompression bomb) cannot take the
+// process's memory: parsed JSON costs several times its text.
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 const LABEL = 'client options';
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -170,6 +182,12 @@ const clientOptionsSchema = z.object({
     ),
   ),
   fetch: z.optional(z.custom<typeof fetch>(isFunction, { error: 'must be a function' })),
+  maxResponseBytes: z._default(
+    z
+      .int({ error: 'must be a whole number of bytes ≥ 1' })
+      .check(z.positive('must be a whole number of bytes ≥ 1'), z.maximum(Number.MAX_SAFE_INTEGER)),
+    DEFAULT_MAX_RESPONSE_BYTES,
+  ),
 });
 
 const CLIENT_KEYS = [
@@ -185,6 +203,7 @@ const CLIENT_KEYS = [
   'hooks',
   'headers',
   'fetch',
+  'maxResponseBytes',
 ] as const;
 
 const configError = (field: string, message: string): IntegrationError =>
@@ -218,6 +237,7 @@ export function parseClientOptions(input: unknown): ResolvedClientOptions {
     hooks,
     headers: parseClientHeaders(raw.headers),
     fetch: base.fetch,
+    maxResponseBytes: base.maxResponseBytes,
     rateLimiter: instanceOrCreate<RateLimiter, RateLimiterOptions>('rateLimiter', raw.rateLimiter, {
       marker: 'acquire',
       methods: ['acquire', 'observe'],

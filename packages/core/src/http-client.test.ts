@@ -759,3 +759,112 @@ describe('createHttpClient: a hostile Retry-After never holds the client', () =>
     expect((await c.get('/x')).success).toBe(true);
   });
 });
+
+describe('createHttpClient: maxResponseBytes', () => {
+  // Streams up to `total` bytes of a JSON string in 64 KiB chunks, honouring backpressure, and records how
+  // much it managed to write before the client went away.
+  function bigBody(status: number, total: number, headers: Record<string, string> = {}) {
+    const written = { bytes: 0 };
+    const handler = (_req: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      res.write('"');
+      const pump = (): void => {
+        while (written.bytes < total && !res.destroyed) {
+          written.bytes += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        if (!res.destroyed) res.end('"');
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    };
+    return { handler, written };
+  }
+
+  it('cancels a 50 MB chunked body at the default 10 MiB and names the limit', async () => {
+    const { handler, written } = bigBody(200, 50 * 1024 * 1024);
+    const s = await serve(handler);
+    const result = await client(s.url, { retry: false, timeoutMs: 20_000 }).get('/export');
+    expect(result.success || result.error).toMatchObject({
+      code: 'INVALID_RESPONSE',
+      status: 200,
+      field: 'maxResponseBytes',
+      retryable: false,
+    });
+    expect(result.success || result.error.message).toContain('maxResponseBytes (10485760 bytes)');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(written.bytes).toBeLessThan(25 * 1024 * 1024);
+  });
+
+  it('refuses a declared Content-Length over the limit before reading it', async () => {
+    const { handler, written } = bigBody(200, 4 * 1024 * 1024, {
+      'content-length': String(4 * 1024 * 1024 + 2),
+    });
+    const s = await serve(handler);
+    const result = await client(s.url, { retry: false, maxResponseBytes: 64 * 1024 }).get('/x', {
+      responseType: 'text',
+    });
+    expect(result.success || result.error).toMatchObject({
+      code: 'INVALID_RESPONSE',
+      field: 'maxResponseBytes',
+    });
+    expect(result.success || result.error.message).toContain('(65536 bytes)');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(written.bytes).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('an error body over the limit is dropped: the error is classified by its status and names the limit', async () => {
+    const { handler } = bigBody(500, 1024 * 1024);
+    const s = await serve(handler);
+    const result = await client(s.url, { retry: false, maxResponseBytes: 1_000 }).get('/x');
+    expect(result.success || result.error).toMatchObject({
+      code: 'SERVER_ERROR',
+      status: 500,
+      retryable: true,
+    });
+    expect(result.success || result.error.message).toContain('maxResponseBytes');
+    expect(result.success || result.error.message).not.toContain('aaaa');
+  });
+
+  it('an error body over the limit is still retried as its status says', async () => {
+    let count = 0;
+    const { handler } = bigBody(503, 512 * 1024);
+    const s = await serve((req, res) => {
+      count += 1;
+      return count === 1 ? handler(req, res) : json(res, 200, { ok: true });
+    });
+    const result = await client(s.url, { maxResponseBytes: 1_000 }).get('/x');
+    expect(result).toEqual({ success: true, data: { ok: true } });
+  });
+
+  it('an error body within the limit still gives the server message', async () => {
+    const s = await serve((_req, res) => json(res, 422, { message: 'name is required' }));
+    const result = await client(s.url, { retry: false, maxResponseBytes: 100 }).get('/x');
+    expect(result.success || result.error.message).toContain('name is required');
+  });
+
+  it('reads a body up to the limit', async () => {
+    const payload = { items: 'x'.repeat(900) };
+    const s = await serve((_req, res) => json(res, 200, payload));
+    const exact = JSON.stringify(payload).length;
+    expect(await client(s.url, { maxResponseBytes: exact }).get('/x')).toEqual({
+      success: true,
+      data: payload,
+    });
+    const over = await client(s.url, { maxResponseBytes: exact - 1 }).get('/x');
+    expect(over.success || over.error.code).toBe('INVALID_RESPONSE');
+  });
+
+  it.each([[0], [-1], [1.5], ['10MB'], [Number.POSITIVE_INFINITY]])(
+    'refuses maxResponseBytes %j',
+    (value) => {
+      expect(() =>
+        createHttpClient({ baseUrl: 'https://h.example', maxResponseBytes: value as number }),
+      ).toThrowError(expect.objectContaining({ code: 'CONFIG_ERROR', field: 'maxResponseBytes' }));
+    },
+  );
+});

@@ -21,6 +21,7 @@ import { createIdempotencyKey } from './idempotency.ts';
 import type { LogFields, Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { redactUrl, scrubSecrets } from './redact.ts';
+import { readBodyText } from './response-body.ts';
 import { type ApiResult, err, ok } from './result.ts';
 import { backoffCeiling, DEFAULT_RETRY_OPTIONS } from './retry.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
@@ -98,7 +99,7 @@ const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HE
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const config = parseClientOptions(options);
-  const { retry, idempotency, hooks, auth } = config;
+  const { retry, idempotency, hooks, auth, maxResponseBytes } = config;
   // The longest server-requested wait the client honours by itself, and blocks its limiter for; a longer one
   // ends the call with RATE_LIMIT carrying the hint.
   const maxRetryAfterMs = retry === false ? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs : retry.maxRetryAfterMs;
@@ -195,10 +196,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     callHook(() =>
       hooks.afterResponse?.({ method, url, attempt: attemptNo, status: response.status, durationMs }),
     );
-    if (!response.ok) return response;
+    // Error bodies are read here too, under the same cap (ky would read up to its own 10 MiB), and handed to
+    // ky as a rebuilt response: the classifier only needs a message from them.
+    if (!response.ok) return cappedErrorResponse(response, maxResponseBytes);
     // Read the body inside the attempt so ky's per-attempt timeout covers it and a corrupt body can be
     // retried. ky never reads a 2xx body itself, so the consumed response can be handed back as it is.
-    const text = method === 'HEAD' || response.status === 204 ? '' : await response.text();
+    const read =
+      method === 'HEAD' || response.status === 204
+        ? { text: '' }
+        : await readBodyText(response, maxResponseBytes);
+    if (read.tooLarge) {
+      throw new IntegrationError(
+        'INVALID_RESPONSE',
+        `${method} ${url} answered ${response.status} with a body larger than maxResponseBytes (${maxResponseBytes} bytes); not read`,
+        { status: response.status, retryable: false, field: 'maxResponseBytes' },
+      );
+    }
+    const text = read.text;
     if (state.responseType === 'text') state.body = text;
     else if (text.length === 0) state.body = undefined;
     else {
@@ -537,6 +551,22 @@ function waitWithin(state: CallState, waitMs: number | undefined, maxRetryAfterM
   return true;
 }
 
+// Error responses whose body was over maxResponseBytes, so their error can say why it has no server message.
+const OVERSIZED_ERROR_BODIES = new WeakSet<Response>();
+
+async function cappedErrorResponse(response: Response, maxBytes: number): Promise<Response> {
+  // A status a Response cannot be built with (an opaque redirect's 0) is handed on as it is.
+  if (response.status < 200 || response.status > 599) return response;
+  const read = await readBodyText(response, maxBytes);
+  const rebuilt = new Response(read.tooLarge ? null : read.text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  if (read.tooLarge) OVERSIZED_ERROR_BODIES.add(rebuilt);
+  return rebuilt;
+}
+
 function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
@@ -565,7 +595,7 @@ function toIntegrationError(
     return withAttempts(abortedError(`${method} ${path} was aborted by the caller`), method, path, attempts);
   if (isIntegrationError(error)) return withAttempts(error, method, path, attempts);
   if (isHTTPError(error)) {
-    return errorFromResponse({
+    const classified = errorFromResponse({
       status: error.response.status,
       statusText: error.response.statusText,
       headers: error.response.headers,
@@ -575,6 +605,11 @@ function toIntegrationError(
       attempts,
       maxRetryAfterMs: context.maxRetryAfterMs,
     });
+    return OVERSIZED_ERROR_BODIES.has(error.response)
+      ? reviseError(classified, {
+          message: `${classified.message} (body larger than maxResponseBytes, not read)`,
+        })
+      : classified;
   }
   if (isTimeoutError(error)) {
     return new IntegrationError('TIMEOUT', `${method} ${path} timed out${tries}`, { attempts, method, path });
