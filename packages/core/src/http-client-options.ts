@@ -78,6 +78,15 @@ export interface HttpClientOptions {
    * 10 MiB (10 485 760).
    */
   maxResponseBytes?: number;
+  /**
+   * How redirects are followed. Within the base URL's origin: up to `max` hops (default 5), credentials kept.
+   * To another origin: by default not at all, the call failing with `INVALID_RESPONSE` (field
+   * `redirects.crossOrigin`) that names the target's origin; with `crossOrigin: 'follow-without-credentials'`
+   * followed with every credential (auth header, query credential, Authorization, Cookie, credential-named
+   * headers) removed for the rest of the chain. 303 (and 301/302 after a POST) become a GET without a body;
+   * 307 and 308 repeat the method and body.
+   */
+  redirects?: { max?: number; crossOrigin?: 'error' | 'follow-without-credentials' };
 }
 
 /** Per-call options. */
@@ -119,6 +128,7 @@ export interface ResolvedClientOptions {
   headers: Record<string, string> | undefined;
   fetch: typeof fetch | undefined;
   maxResponseBytes: number;
+  redirects: { max: number; crossOrigin: 'error' | 'follow-without-credentials' };
   rateLimiter: RateLimiter | undefined;
   circuitBreaker: CircuitBreaker | undefined;
 }
@@ -128,6 +138,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 // yet small enough that a runaway or hostile body (a 50 MB export, a decompression bomb) cannot take the
 // process's memory: parsed JSON costs several times its text.
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+// As many as a login flow or a moved API needs; a loop is caught at once.
+const DEFAULT_MAX_REDIRECTS = 5;
 const LABEL = 'client options';
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -188,6 +200,16 @@ const clientOptionsSchema = z.object({
       .check(z.positive('must be a whole number of bytes ≥ 1'), z.maximum(Number.MAX_SAFE_INTEGER)),
     DEFAULT_MAX_RESPONSE_BYTES,
   ),
+  redirects: z.optional(
+    z.object({
+      max: z.optional(z.int({ error: 'must be an integer 0–20' }).check(z.minimum(0), z.maximum(20))),
+      crossOrigin: z.optional(
+        z.enum(['error', 'follow-without-credentials'], {
+          error: "must be 'error' or 'follow-without-credentials'",
+        }),
+      ),
+    }),
+  ),
 });
 
 const CLIENT_KEYS = [
@@ -204,6 +226,7 @@ const CLIENT_KEYS = [
   'headers',
   'fetch',
   'maxResponseBytes',
+  'redirects',
 ] as const;
 
 const configError = (field: string, message: string): IntegrationError =>
@@ -238,6 +261,10 @@ export function parseClientOptions(input: unknown): ResolvedClientOptions {
     headers: parseClientHeaders(raw.headers),
     fetch: base.fetch,
     maxResponseBytes: base.maxResponseBytes,
+    redirects: {
+      max: base.redirects?.max ?? DEFAULT_MAX_REDIRECTS,
+      crossOrigin: base.redirects?.crossOrigin ?? 'error',
+    },
     rateLimiter: instanceOrCreate<RateLimiter, RateLimiterOptions>('rateLimiter', raw.rateLimiter, {
       marker: 'acquire',
       methods: ['acquire', 'observe'],

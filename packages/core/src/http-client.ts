@@ -21,6 +21,7 @@ import { createIdempotencyKey } from './idempotency.ts';
 import type { LogFields, Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { redactUrl, scrubSecrets } from './redact.ts';
+import { credentialHeaderNames, describeOrigin, nextHopRequest, REDIRECT_STATUSES } from './redirects.ts';
 import { readBodyText } from './response-body.ts';
 import { type ApiResult, err, ok } from './result.ts';
 import { backoffCeiling, DEFAULT_RETRY_OPTIONS } from './retry.ts';
@@ -85,6 +86,8 @@ interface CallState {
   timeoutMs: number;
   /** The server's (or the limiter's) requested wait before the next retry, when it set one. */
   retryWaitMs: number | undefined;
+  /** The request body as given, to send again on a 307 or 308 (the first request's stream is spent). */
+  requestBody: BodyInit | undefined;
 }
 
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
@@ -99,7 +102,9 @@ const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HE
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const config = parseClientOptions(options);
-  const { retry, idempotency, hooks, auth, maxResponseBytes } = config;
+  const { retry, idempotency, hooks, auth, maxResponseBytes, redirects } = config;
+  // The headers an auth option sets, removed from a request that follows a redirect to another origin.
+  const authHeaderNames = auth?.type === 'header' ? [auth.name] : [];
   // The longest server-requested wait the client honours by itself, and blocks its limiter for; a longer one
   // ends the call with RATE_LIMIT carrying the hint.
   const maxRetryAfterMs = retry === false ? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs : retry.maxRetryAfterMs;
@@ -122,6 +127,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     totalTimeout: config.totalTimeoutMs ?? false,
     throwHttpErrors: true,
     headers: config.headers,
+    // Redirects are followed by hand (fetchFollowingRedirects), so credentials never follow one elsewhere.
+    redirect: 'manual',
   });
 
   async function attempt(state: CallState, request: Request, init: RequestInit) {
@@ -154,31 +161,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     let response: Response;
     let started = performance.now();
-    let sent = false;
+    const progress = { sent: false, answered: false };
     try {
       // The hook runs before auth is applied: it may add headers, and never sees the credentials.
       await hooks.beforeRequest?.({ method, url, attempt: attemptNo, headers: request.headers });
       for (const used of await applyAuthHeaders(request.headers, auth)) secrets.add(used);
       started = performance.now();
-      sent = true;
-      response = await baseFetch(request, init);
+      response = await fetchFollowingRedirects(state, request, init, progress);
     } catch (error) {
       // A caller's cancel, or a failure on our side before sending (a hook, the token function), says nothing
-      // about the server's health: the permit is handed back uncounted.
-      if (!sent || signal?.aborted) breaker?.release?.();
+      // about the server's health: the permit is handed back uncounted. A redirect we refused was an answer.
+      if (!progress.sent || signal?.aborted) breaker?.release?.();
+      else if (progress.answered) breaker?.recordSuccess();
       else breaker?.recordFailure();
       logger.debug('http attempt failed', { method, path: url, attempt: attemptNo, error: errorName(error) });
       throw error;
-    }
-    if (!isResponse(response)) {
-      breaker?.release?.();
-      throw new IntegrationError(
-        'OPERATION_FAILED',
-        `${method} ${url}: fetch returned something that is not a Response`,
-        {
-          retryable: false,
-        },
-      );
     }
     const durationMs = Math.round(performance.now() - started);
     limiter?.observe(response, { maxBlockMs: maxRetryAfterMs });
@@ -225,6 +222,98 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     }
     return response;
+  }
+
+  // Sends the request and follows redirects by hand (fetch is asked for none): within the base URL's origin up
+  // to redirects.max, with the credentials; to another origin only when redirects.crossOrigin allows it, and
+  // then with every credential removed, for the rest of the chain.
+  async function fetchFollowingRedirects(
+    state: CallState,
+    request: Request,
+    init: RequestInit,
+    progress: { sent: boolean; answered: boolean },
+  ): Promise<Response> {
+    const { method, url } = state;
+    let current = request;
+    let withCredentials = true;
+    for (let hops = 0; ; hops += 1) {
+      progress.sent = true;
+      const response: unknown = await baseFetch(current, init);
+      if (!isResponse(response)) {
+        throw new IntegrationError(
+          'OPERATION_FAILED',
+          `${method} ${url}: fetch returned something that is not a Response`,
+          {
+            retryable: false,
+          },
+        );
+      }
+      progress.answered = true;
+      if (response.type === 'opaqueredirect') {
+        throw new IntegrationError(
+          'INVALID_RESPONSE',
+          `${method} ${url} was redirected, and this runtime hides where to; not followed`,
+          { status: response.status, retryable: false, field: 'redirects' },
+        );
+      }
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) return response;
+      // The redirect's own body is never read: releasing it frees the connection.
+      response.body?.cancel().catch(() => {});
+      const refuse = (message: string, field: string) =>
+        new IntegrationError('INVALID_RESPONSE', `${method} ${url} ${message}`, {
+          status: response.status,
+          retryable: false,
+          field,
+        });
+      if (hops >= redirects.max) {
+        throw refuse(
+          `was redirected more than redirects.max (${redirects.max}) times; not followed`,
+          'redirects.max',
+        );
+      }
+      let target: URL;
+      try {
+        target = new URL(location, current.url);
+      } catch {
+        throw refuse('was redirected to a Location that is not a URL; not followed', 'redirects');
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        throw refuse(`was redirected to a ${describeOrigin(target)} URL; not followed`, 'redirects');
+      }
+      if (target.origin !== origin) {
+        if (redirects.crossOrigin !== 'follow-without-credentials') {
+          throw refuse(
+            `was redirected to another origin (${describeOrigin(target)}); not followed, so credentials stay with ${origin}. ` +
+              "Set redirects.crossOrigin: 'follow-without-credentials' to follow such redirects without them",
+            'redirects.crossOrigin',
+          );
+        }
+        withCredentials = false;
+      }
+      if (withCredentials) {
+        // The same origin may drop the query on the way: the query credential goes with every hop there.
+        if (queryAuth) target.searchParams.set(queryAuth[0], queryAuth[1]);
+      } else {
+        for (const [name, value] of [...target.searchParams]) {
+          if (name === queryAuth?.[0] || secrets.has(value)) target.searchParams.delete(name);
+        }
+      }
+      logger.debug('http redirect', {
+        method,
+        path: url,
+        status: response.status,
+        to: describeOrigin(target),
+        credentials: withCredentials,
+      });
+      current = nextHopRequest({
+        from: current,
+        status: response.status,
+        to: target,
+        body: state.requestBody,
+        dropHeaders: withCredentials ? [] : credentialHeaderNames(current.headers, authHeaderNames),
+      });
+    }
   }
 
   // Logs and tells the hook, neither of which may break the call, and hands the failure back.
@@ -300,6 +389,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       responseType: call.responseType,
       timeoutMs: call.timeoutMs ?? config.timeoutMs,
       retryWaitMs: undefined,
+      requestBody: call.body,
     };
     const failed = (error: IntegrationError) => {
       context.attempts = state.attempts;
