@@ -91,6 +91,8 @@ interface CallState {
 }
 
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
+// A token function may hand out a new token per call; the last few are enough to scrub what is in flight.
+const MAX_DYNAMIC_SECRETS = 16;
 
 /**
  * Creates an HTTP client on ky with retries (full jitter, Retry-After), timeouts, idempotency keys, an
@@ -117,9 +119,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const origin = new URL(config.baseUrl).origin;
   const queryAuth = authQueryParam(auth);
 
-  // Every credential value this client has sent; scrubbed from anything it returns or logs.
-  const secrets = new Set(staticSecretsOf(auth).filter(Boolean));
-  const scrub = (text: string) => scrubSecrets(text, [...secrets]);
+  // Every credential value this client sends, scrubbed from anything it returns, logs or hands a hook: the
+  // static ones, and the latest a token function returned (a bounded few, so rotating tokens do not grow it).
+  const staticSecrets = staticSecretsOf(auth).filter(Boolean);
+  const dynamicSecrets = new Set<string>();
+  const secrets = {
+    has: (value: string) => staticSecrets.includes(value) || dynamicSecrets.has(value),
+    add(value: string) {
+      if (staticSecrets.includes(value) || dynamicSecrets.has(value)) return;
+      dynamicSecrets.add(value);
+      if (dynamicSecrets.size > MAX_DYNAMIC_SECRETS)
+        dynamicSecrets.delete(dynamicSecrets.values().next().value as string);
+    },
+  };
+  const scrub = (text: string) => scrubSecrets(text, [...staticSecrets, ...dynamicSecrets]);
 
   const kyClient: KyInstance = ky.create({
     prefix: config.baseUrl,
@@ -195,7 +208,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     );
     // Error bodies are read here too, under the same cap (ky would read up to its own 10 MiB), and handed to
     // ky as a rebuilt response: the classifier only needs a message from them.
-    if (!response.ok) return cappedErrorResponse(response, maxResponseBytes);
+    if (!response.ok) return cappedErrorResponse(response, maxResponseBytes, scrub);
     // Read the body inside the attempt so ky's per-attempt timeout covers it and a corrupt body can be
     // retried. ky never reads a 2xx body itself, so the consumed response can be handed back as it is.
     const read =
@@ -342,7 +355,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   ): Promise<ApiResult<HttpResponse<Output<S>>>> {
     const started = performance.now();
     const method = typeof methodInput === 'string' ? (methodInput.toUpperCase() as Method) : methodInput;
-    const logPath = typeof path === 'string' ? redactUrl(path) : '(invalid path)';
+    // The path as every log line, hook and error shows it: credential-named query values and known secrets out.
+    const logPath = typeof path === 'string' ? scrub(redactUrl(path)) : '(invalid path)';
     const context = {
       method: typeof method === 'string' ? method : '(invalid method)',
       path: logPath,
@@ -464,13 +478,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       hooks: {
         beforeRetry: [
           ({ error, retryCount }) => {
-            const reason = toIntegrationError(error, {
-              method,
-              path: logPath,
-              attempts: retryCount,
-              signal: state.signal,
-              maxRetryAfterMs,
-            });
+            const reason = scrubError(
+              toIntegrationError(error, {
+                method,
+                path: logPath,
+                attempts: retryCount,
+                signal: state.signal,
+                maxRetryAfterMs,
+              }),
+              scrub,
+            );
             logger.info('http retry', {
               method,
               path: logPath,
@@ -644,11 +661,17 @@ function waitWithin(state: CallState, waitMs: number | undefined, maxRetryAfterM
 // Error responses whose body was over maxResponseBytes, so their error can say why it has no server message.
 const OVERSIZED_ERROR_BODIES = new WeakSet<Response>();
 
-async function cappedErrorResponse(response: Response, maxBytes: number): Promise<Response> {
+// The body is scrubbed as text, before anything parses or truncates it: a server echoing the key in a long
+// message must not leave half of it in a 300-character excerpt.
+async function cappedErrorResponse(
+  response: Response,
+  maxBytes: number,
+  scrub: (text: string) => string,
+): Promise<Response> {
   // A status a Response cannot be built with (an opaque redirect's 0) is handed on as it is.
   if (response.status < 200 || response.status > 599) return response;
   const read = await readBodyText(response, maxBytes);
-  const rebuilt = new Response(read.tooLarge ? null : read.text, {
+  const rebuilt = new Response(read.tooLarge ? null : scrub(read.text), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
@@ -748,12 +771,21 @@ function withAttempts(
   return reviseError(error, { attempts, method: error.method ?? method, path: error.path ?? path });
 }
 
+// Everything an error carries that could hold a credential, rebuilt scrubbed: message (and so its stack), cause
+// (reduced to name and message), path, request id and issue messages. Anything else is a fixed field.
 function scrubError(error: IntegrationError, scrub: (text: string) => string): IntegrationError {
-  const message = scrub(error.message);
-  const cause = error.cause instanceof Error ? plainError(error.cause, scrub) : undefined;
-  if (message === error.message && cause?.message === (error.cause as Error | undefined)?.message)
-    return error;
-  return reviseError(error, { message, cause });
+  return new IntegrationError(error.code, scrub(error.message), {
+    status: error.status,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    requestId: error.requestId === undefined ? undefined : scrub(error.requestId),
+    field: error.field,
+    issues: error.issues?.map((issue) => ({ field: scrub(issue.field), message: scrub(issue.message) })),
+    attempts: error.attempts,
+    method: error.method,
+    path: error.path === undefined ? undefined : scrub(redactUrl(error.path)),
+    cause: error.cause instanceof Error ? plainError(error.cause, scrub) : undefined,
+  });
 }
 
 // A bare copy of an error: low-level errors can hold requests, sockets and headers we must not expose.

@@ -219,4 +219,30 @@ describe('scrubSecrets', () => {
   it('returns the text unchanged with no secrets', () => {
     expect(scrubSecrets('nothing to hide', [])).toBe('nothing to hide');
   });
+
+  it('also replaces the forms a server echoes a secret in: URL, query and JSON encodings', () => {
+    const secret = 'p@ss w/rd+"q"\\é';
+    const echoes = [
+      `https://x/?token=${encodeURIComponent(secret)}`,
+      `token=${new URLSearchParams([['', secret]]).toString().slice(1)}`,
+      JSON.stringify({ message: `bad key ${secret}` }),
+      `raw ${secret}`,
+    ];
+    for (const echo of echoes) {
+      const scrubbed = scrubSecrets(echo, [secret]);
+      expect(scrubbed).toContain(REDACTED);
+      expect(scrubbed).not.toContain('w/rd');
+      expect(scrubbed).not.toContain('w%2Frd');
+    }
+  });
+
+  it('keeps a JSON text valid when it scrubs an escaped secret from it', () => {
+    const secret = 'key"with\\quotes';
+    const body = JSON.stringify({ message: `invalid ${secret}` });
+    expect(JSON.parse(scrubSecrets(body, [secret]))).toEqual({ message: `invalid ${REDACTED}` });
+  });
+
+  it('survives a secret with a lone surrogate', () => {
+    expect(scrubSecrets('a \ud800xyz b', ['\ud800xyz'])).toBe(`a ${REDACTED} b`);
+  });
 });

@@ -70,15 +70,31 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, q)}?${parts.join('&')}`;
 }
 
-/** Replaces every occurrence of each known secret value in `text`. */
+/**
+ * Replaces every occurrence of each known secret value in `text`, also in the forms a server echoes it in:
+ * percent-encoded (a URL), form-encoded (a query) and JSON-escaped (a JSON string).
+ */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  const forms = new Set<string>();
+  for (const secret of secrets) for (const form of echoedForms(secret)) forms.add(form);
   let out = text;
   // Longest first: a secret that contains a shorter one must not be left half-visible.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+  for (const secret of [...forms].sort((a, b) => b.length - a.length)) {
     // Short values would turn ordinary words into redactions; credentials are longer than this.
     if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;
+}
+
+function echoedForms(secret: string): string[] {
+  const forms = [secret];
+  try {
+    forms.push(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate cannot be percent-encoded, so it cannot appear that way either.
+  }
+  forms.push(new URLSearchParams([['', secret]]).toString().slice(1), JSON.stringify(secret).slice(1, -1));
+  return forms;
 }
 
 function decodeURIComponentSafe(value: string): string {
