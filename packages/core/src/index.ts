@@ -87,6 +87,14 @@ export {
   type SecretCipher,
   type SecretCipherOptions,
 } from './secret-cipher.ts';
+export {
+  createMemorySeenIdStore,
+  MAX_SEEN_ID_KEY_LENGTH,
+  type MemorySeenIdStore,
+  type MemorySeenIdStoreOptions,
+  type SeenIdStore,
+  validateSeenIdRequest,
+} from './seen-id-store.ts';
 export { sleep } from './sleep.ts';
 export { stableHash, stableStringify } from './stable-hash.ts';
 export {
@@ -128,4 +136,9 @@ export {
   type WebhookBody,
   type WebhookHeaders,
 } from './webhook-input.ts';
+export {
+  type MarkWebhookDelivery,
+  readWebhookReplay,
+  type WebhookReplayOptions,
+} from './webhook-replay.ts';
 export { type WithRetryOptions, withRetry } from './with-retry.ts';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IntegrationError } from './errors.ts';
+import { err, ok } from './result.ts';
 import { Secret } from './secret.ts';
+import { createMemorySeenIdStore, type SeenIdStore } from './seen-id-store.ts';
 import {
   signStandardWebhook,
   type VerifyStandardWebhookOptions,
@@ -438,5 +440,98 @@ describe('verifyStandardWebhook against hostile input', () => {
     expect(result.error).toMatchObject({ code, ...(field ? { field } : {}) });
     const text = `${result.error.message} ${JSON.stringify(result.error)} ${String(result.error.stack)}`;
     expect(text).not.toContain(SECRET.slice(6));
+  });
+});
+
+describe('verifyStandardWebhook with replay protection', () => {
+  const recordingStore = () => {
+    const calls: { key: string; ttlMs: number }[] = [];
+    const inner = createMemorySeenIdStore();
+    const store: SeenIdStore = {
+      markSeen: (key, options) => {
+        calls.push({ key, ttlMs: options.ttlMs });
+        return inner.markSeen(key, options);
+      },
+    };
+    return { store, calls };
+  };
+
+  it('accepts a delivery once, then refuses it as CONFLICT on webhook-id', async () => {
+    const { store, calls } = recordingStore();
+    expect((await verify({ replay: { store } })).success).toBe(true);
+    const again = await verify({ replay: { store } });
+    expect(again).toMatchObject({
+      success: false,
+      error: { code: 'CONFLICT', field: 'webhook-id', retryable: false },
+    });
+    // Remembered for twice the tolerance plus a minute, under the verifier's namespace.
+    expect(calls).toEqual([
+      { key: `standard-webhooks:${ID}`, ttlMs: 660_000 },
+      { key: `standard-webhooks:${ID}`, ttlMs: 660_000 },
+    ]);
+  });
+
+  it('records only verified deliveries: a forgery with a real id does not use it up', async () => {
+    const { store, calls } = recordingStore();
+    const forged = await verify({
+      replay: { store },
+      headers: headers({ 'webhook-signature': 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }),
+    });
+    expect(forged).toMatchObject({ success: false, error: { code: 'AUTH_ERROR' } });
+    const stale = await verify({ replay: { store }, now: () => (TIMESTAMP + 3_600) * 1000 });
+    expect(stale).toMatchObject({ success: false, error: { code: 'AUTH_ERROR' } });
+    expect(calls).toEqual([]);
+    expect((await verify({ replay: { store } })).success).toBe(true);
+  });
+
+  it('takes a longer ttlMs and a namespace, never a TTL shorter than the window', async () => {
+    const { store, calls } = recordingStore();
+    await verify({ replay: { store, ttlMs: 86_400_000, namespace: 'acme' } });
+    await verify({ replay: { store, ttlMs: 1_000, namespace: 'other' }, toleranceSeconds: 60 });
+    expect(calls).toEqual([
+      { key: `acme:${ID}`, ttlMs: 86_400_000 },
+      { key: `other:${ID}`, ttlMs: 180_000 },
+    ]);
+  });
+
+  it.each([
+    ['a store that rejects', async () => Promise.reject(new Error('connection reset'))],
+    [
+      'a store that throws',
+      () => {
+        throw new Error('boom');
+      },
+    ],
+    ['a store that answers a failure', async () => err(new IntegrationError('NETWORK_ERROR', 'down'))],
+    ['a store that answers garbage', async () => 'yes' as never],
+    ['a store that answers a non-boolean', async () => ok('maybe' as never)],
+  ])('fails closed with a retryable OPERATION_FAILED on %s', async (_label, markSeen) => {
+    const result = await verify({ replay: { store: { markSeen } as SeenIdStore } });
+    expect(result).toMatchObject({
+      success: false,
+      error: { code: 'OPERATION_FAILED', field: 'replay.store', retryable: true },
+    });
+  });
+
+  it.each([
+    ['not an object', 'memory', 'replay'],
+    ['no store', {}, 'replay.store'],
+    ['a store without markSeen', { store: {} }, 'replay.store'],
+    ['a NaN ttlMs', { store: createMemorySeenIdStore(), ttlMs: Number.NaN }, 'replay.ttlMs'],
+    ['a negative ttlMs', { store: createMemorySeenIdStore(), ttlMs: -1 }, 'replay.ttlMs'],
+    ['an empty namespace', { store: createMemorySeenIdStore(), namespace: '' }, 'replay.namespace'],
+  ])(
+    'refuses replay options with %s as CONFIG_ERROR, before anything else',
+    async (_label, replay, field) => {
+      const result = await verify({ replay: replay as never, headers: {} });
+      expect(result).toMatchObject({ success: false, error: { code: 'CONFIG_ERROR', field } });
+    },
+  );
+
+  it('lets exactly one of many concurrent deliveries of one id through', async () => {
+    const store = createMemorySeenIdStore();
+    const results = await Promise.all(Array.from({ length: 20 }, () => verify({ replay: { store } })));
+    expect(results.filter((result) => result.success)).toHaveLength(1);
+    expect(results.filter((result) => !result.success && result.error.code === 'CONFLICT')).toHaveLength(19);
   });
 });

@@ -13,6 +13,7 @@ import {
   type WebhookBody,
   type WebhookHeaders,
 } from './webhook-input.ts';
+import { readWebhookReplay, type WebhookReplayOptions } from './webhook-replay.ts';
 
 const ID_HEADER = 'webhook-id';
 const TIMESTAMP_HEADER = 'webhook-timestamp';
@@ -32,6 +33,11 @@ export interface VerifyStandardWebhookOptions {
   toleranceSeconds?: number;
   /** The current time in milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * Replay protection: remember each accepted `webhook-id` in `store`, so a delivery sent again is refused
+   * with `CONFLICT` (field `webhook-id`). Keys are `standard-webhooks:<id>` unless `namespace` says otherwise.
+   */
+  replay?: WebhookReplayOptions;
 }
 
 /** A verified Standard Webhooks delivery. */
@@ -111,9 +117,10 @@ const MAX_SIGNATURE_ENTRIES = 16;
  * Verifies a Standard Webhooks delivery: headers present, timestamp within the tolerance (replay
  * protection), and at least one `v1` signature valid. Never throws and fails closed, whatever it is given:
  * failures are `VALIDATION_ERROR` (missing or malformed header, `field` = its name; headers or a body of
- * the wrong kind, `field` `headers` / `body`), `AUTH_ERROR` (stale timestamp or no valid signature) or
- * `CONFIG_ERROR` (a secret that is not base64 text, a tolerance that is negative, NaN or infinite, a `now`
- * that throws or does not return a finite number).
+ * the wrong kind, `field` `headers` / `body`), `AUTH_ERROR` (stale timestamp or no valid signature),
+ * `CONFLICT` (with `replay`: this `webhook-id` was accepted before), `OPERATION_FAILED` (with `replay`: the
+ * store failed, retryable) or `CONFIG_ERROR` (a secret that is not base64 text, a tolerance that is negative,
+ * NaN or infinite, a `now` that throws or does not return a finite number, bad `replay` options).
  * @example
  * const result = await verifyStandardWebhook({ secret: env.WEBHOOK_SECRET, headers: request.headers, body: await request.text() });
  * if (!result.success) return new Response(null, { status: 401 });
@@ -143,7 +150,7 @@ async function verify(options: unknown): Promise<ApiResult<StandardWebhook>> {
             field: 'options',
           }),
         )
-      : readOptions(options, ['secret', 'headers', 'body', 'toleranceSeconds', 'now']);
+      : readOptions(options, ['secret', 'headers', 'body', 'toleranceSeconds', 'now', 'replay']);
   if (!read.success) return read;
   const { secret, headers, body, toleranceSeconds, now } = read.data;
 
@@ -152,6 +159,11 @@ async function verify(options: unknown): Promise<ApiResult<StandardWebhook>> {
   if (!key.success) return key;
   const tolerance = readWebhookTolerance(toleranceSeconds, DEFAULT_TOLERANCE_SECONDS, 'toleranceSeconds');
   if (!tolerance.success) return tolerance;
+  const replay = readWebhookReplay(read.data.replay, {
+    namespace: 'standard-webhooks',
+    windowMs: 2 * tolerance.data * 1000,
+  });
+  if (!replay.success) return replay;
 
   const header = (name: string): ApiResult<string | undefined> => {
     const value = readWebhookHeader(headers, name);
@@ -205,6 +217,11 @@ async function verify(options: unknown): Promise<ApiResult<StandardWebhook>> {
   for (const entry of candidates) {
     const provided = entry ? fromBase64(entry.signature) : undefined;
     if (provided !== undefined && timingSafeEqual(provided, expected)) {
+      // Recorded only once verified: a forged delivery must not use up a real id.
+      if (replay.data) {
+        const fresh = await replay.data(id.data, ID_HEADER);
+        if (!fresh.success) return fresh;
+      }
       return ok({ id: id.data, timestamp, body: raw.data.text });
     }
   }

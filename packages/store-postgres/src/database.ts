@@ -15,6 +15,7 @@ export interface Tables {
   runs: postgres.Helper<string>;
   leases: postgres.Helper<string>;
   outbox: postgres.Helper<string>;
+  seenIds: postgres.Helper<string>;
   leaseTokens: string;
 }
 
@@ -59,6 +60,7 @@ export function createDatabase(options: ResolvedPostgresStoreOptions): Database 
     runs: table('runs'),
     leases: table('leases'),
     outbox: table('outbox'),
+    seenIds: table('seen_ids'),
     leaseTokens: `${schema}.lease_tokens`,
   };
 

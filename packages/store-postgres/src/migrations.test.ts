@@ -19,6 +19,7 @@ describePostgres('migrations', () => {
       'outbox',
       'runs',
       'schema_migrations',
+      'seen_ids',
     ]);
     const versions = await admin()`select version, name from ${admin()(schema)}.schema_migrations`;
     expect(versions).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
@@ -45,6 +46,25 @@ describePostgres('migrations', () => {
     expect(await migrate(admin(), schema, [...MIGRATIONS, next])).toBe(LATEST_VERSION + 1);
     // Run again: nothing left to apply (the alter would fail if it ran twice).
     expect(await migrate(admin(), schema, [...MIGRATIONS, next])).toBe(LATEST_VERSION + 1);
+  });
+
+  it('brings a schema at version 1 (the first release) to seen_ids, keeping its data', async () => {
+    const schema = randomSchema();
+    // Version 1 as the first release left it; the store opened below tracks the schema for dropping.
+    await migrate(admin(), schema, MIGRATIONS.slice(0, 1));
+    await admin().unsafe(
+      `insert into "${schema}".checkpoints (name, value, updated_at) values ('people', 'c1', now())`,
+    );
+    const store = open({ schema });
+    expect(await store.ready()).toEqual({ success: true, data: { schemaVersion: LATEST_VERSION } });
+    expect(await store.syncState.getCheckpoint('people')).toEqual({ success: true, data: 'c1' });
+    expect(await store.seenIds.markSeen('standard-webhooks:msg_1', { ttlMs: 60_000 })).toEqual({
+      success: true,
+      data: true,
+    });
+    const indexes = await admin()<{ indexname: string }[]>`
+      select indexname from pg_indexes where schemaname = ${schema} and tablename = 'seen_ids' order by indexname`;
+    expect(indexes.map((i) => i.indexname)).toEqual(['seen_ids_by_expiry', 'seen_ids_pkey']);
   });
 
   it('refuses a schema migrated by a newer release, as CONFIG_ERROR', async () => {

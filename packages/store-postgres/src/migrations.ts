@@ -75,6 +75,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index outbox_by_age on "${s}".outbox (integration, object_type, created_at, seq)`,
     ],
   },
+  {
+    version: 2,
+    name: 'seen ids',
+    // Webhook replay protection: a key per accepted delivery until it expires; the expiry index lets each
+    // call prune what has lapsed without a scan.
+    statements: (s) => [
+      `create table "${s}".seen_ids (
+        key text collate "C" primary key,
+        expires_at timestamptz not null
+      )`,
+      `create index seen_ids_by_expiry on "${s}".seen_ids (expires_at)`,
+    ],
+  },
 ];
 
 /** The newest schema version this package knows. */

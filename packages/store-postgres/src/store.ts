@@ -1,6 +1,7 @@
 import {
   type ApiResult,
   type IntegrationStore,
+  type SeenIdStore,
   type SyncStateStore,
   validateMappingBatch,
   validateScope,
@@ -13,6 +14,7 @@ import { createMappingStore, upsertMappings } from './mappings.ts';
 import { type PostgresStoreOptions, resolveStoreOptions } from './options.ts';
 import { createOutbox, deleteOutbox } from './outbox.ts';
 import { createRuns } from './runs.ts';
+import { createSeenIds } from './seen-ids.ts';
 
 /** An IntegrationStore on PostgreSQL, shared safely by any number of processes. */
 export interface PostgresStore extends IntegrationStore {
@@ -23,6 +25,8 @@ export interface PostgresStore extends IntegrationStore {
   ready(): Promise<ApiResult<{ schemaVersion: number }>>;
   /** Closes the pool; calls made afterwards fail with `OPERATION_FAILED`. */
   close(): Promise<void>;
+  /** Seen webhook ids (table `seen_ids`): pass as `replay: { store: postgresStore.seenIds }` to a verifier. */
+  readonly seenIds: SeenIdStore;
 }
 
 /**
@@ -61,6 +65,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         return { written };
       });
     },
+    seenIds: createSeenIds(db),
     ready: db.ready,
     close: db.close,
   };

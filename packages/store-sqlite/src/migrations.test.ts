@@ -22,6 +22,25 @@ const inTransaction = (db: DatabaseSync) => {
 };
 
 describe('migrate', () => {
+  it('brings a version-1 database (the first release) to the seen_ids table, keeping its data', () => {
+    const db = new DatabaseSync(':memory:');
+    migrate(db, { migrations: MIGRATIONS.slice(0, 1) });
+    db.prepare(
+      `INSERT INTO mappings (integration, object_type, external_id, remote_id, content_hash, synced_at)
+       VALUES ('twenty-crm', 'person', 'e1', 'r1', NULL, 1)`,
+    ).run();
+    expect(migrate(db)).toEqual({ from: 1, to: SQLITE_SCHEMA_VERSION });
+    expect(tables(db)).toContain('seen_ids');
+    expect(db.prepare('SELECT count(*) AS n FROM mappings').get()).toEqual({ n: 1 });
+    expect(
+      db
+        .prepare(
+          `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'seen_ids' AND sql IS NOT NULL`,
+        )
+        .all(),
+    ).toEqual([{ name: 'seen_ids_expiry' }]);
+  });
+
   it('numbers migrations 1, 2, 3… without gaps, newest last', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     expect(SQLITE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -34,6 +53,7 @@ describe('migrate', () => {
       'integration_configs',
       'mappings',
       'schema_migrations',
+      'seen_ids',
       'sync_checkpoints',
       'sync_leases',
       'sync_outbox',
@@ -41,6 +61,7 @@ describe('migrate', () => {
     ]);
     expect(db.prepare('SELECT version, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, applied_at: 42 },
+      { version: 2, applied_at: 42 },
     ]);
   });
 

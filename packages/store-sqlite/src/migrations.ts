@@ -76,8 +76,21 @@ CREATE TABLE sync_outbox (
 CREATE INDEX sync_outbox_oldest ON sync_outbox (integration, object_type, created_at, seq);
 `;
 
+// Webhook replay protection: a key per accepted delivery, kept until it expires. WITHOUT ROWID: the key is the
+// table; the expiry index lets each call prune what has lapsed without a scan.
+const SEEN_IDS = `
+CREATE TABLE seen_ids (
+  key TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX seen_ids_expiry ON seen_ids (expires_at);
+`;
+
 /** Every migration this release knows, oldest first. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: INITIAL_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
+  { version: 2, name: 'seen ids', sql: SEEN_IDS },
+];
 
 /** The schema version this release writes. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,7 +4,7 @@ import { IntegrationError } from '@patchbay/core';
 import { createManualClock, describeIntegrationStoreContract } from '@patchbay/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDbs, tempDbPath } from '../test-support/temp-db.ts';
-import { SQLITE_SCHEMA_VERSION } from './migrations.ts';
+import { MIGRATIONS, SQLITE_SCHEMA_VERSION } from './migrations.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
 afterAll(removeTempDbs);
@@ -42,7 +42,7 @@ describe('createSqliteStore', () => {
       .prepare('SELECT version FROM schema_migrations')
       .all()
       .map((row) => row.version);
-    expect(versions).toEqual([SQLITE_SCHEMA_VERSION]);
+    expect(versions).toEqual(MIGRATIONS.map((migration) => migration.version));
     raw.close();
     await store.close();
   });
@@ -58,7 +58,9 @@ describe('createSqliteStore', () => {
     expect(await second.syncState.getCheckpoint('people')).toEqual({ success: true, data: 'cursor-1' });
     await second.close();
     const raw = new DatabaseSync(path);
-    expect(raw.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(raw.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({
+      n: MIGRATIONS.length,
+    });
     raw.close();
   });
 

@@ -7,6 +7,7 @@ import {
   ok,
   parseOptions,
   reviseError,
+  type SeenIdStore,
   validateMappingBatch,
   validateScope,
 } from '@patchbay/core';
@@ -16,6 +17,7 @@ import { migrate } from './migrations.ts';
 import { createSqliteConfigs } from './sqlite-configs.ts';
 import { sqliteError } from './sqlite-errors.ts';
 import { createSqliteMappings } from './sqlite-mappings.ts';
+import { createSqliteSeenIds } from './sqlite-seen-ids.ts';
 import { createSqliteSyncState } from './sqlite-sync-state.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -38,6 +40,12 @@ const optionsSchema = z.object({
   now: z.optional(z.custom<() => number>((value) => typeof value === 'function', 'must be a function')),
 });
 
+/** An IntegrationStore on SQLite, with webhook replay protection on the same file. */
+export interface SqliteStore extends IntegrationStore {
+  /** Seen webhook ids (table `seen_ids`): pass as `replay: { store: sqliteStore.seenIds }` to a verifier. */
+  readonly seenIds: SeenIdStore;
+}
+
 /**
  * The embedded IntegrationStore: everything a sync persists in one SQLite file, through `node:sqlite` (no
  * native build). Opens the file in WAL mode with `synchronous=FULL`, applies pending schema migrations, and
@@ -49,7 +57,7 @@ const optionsSchema = z.object({
  * const store = createSqliteStore({ path: './patchbay.db' });
  * await store.mappings.putMany({ integration: 'twenty-crm', objectType: 'person' }, mappings);
  */
-export function createSqliteStore(options: SqliteStoreOptions): IntegrationStore {
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const {
     path,
     busyTimeoutMs,
@@ -111,6 +119,7 @@ export function createSqliteStore(options: SqliteStoreOptions): IntegrationStore
     mappings: mappings.store,
     configs: createSqliteConfigs(ctx),
     syncState: syncState.store,
+    seenIds: createSqliteSeenIds(ctx),
 
     async commitMappings(scope, entries) {
       const checkedScope = validateScope(scope);

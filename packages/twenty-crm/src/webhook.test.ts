@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { IntegrationError, Secret } from '@patchbay/core';
+import { createMemorySeenIdStore, IntegrationError, Secret, type SeenIdStore } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import { verifyTwentyWebhook } from './webhook.ts';
 
@@ -216,5 +216,82 @@ describe('verifyTwentyWebhook against hostile input', () => {
     expect(result.error).toBeInstanceOf(IntegrationError);
     expect(result.error).toMatchObject({ code, field });
     expect(JSON.stringify(result.error) + String(result.error.stack)).not.toContain(secret);
+  });
+});
+
+describe('verifyTwentyWebhook with replay protection', () => {
+  it('accepts a delivery once; the same delivery again is CONFLICT, whatever the signature case', async () => {
+    const store = createMemorySeenIdStore();
+    const stamp = String(now);
+    const first = await verifyTwentyWebhook({
+      secret,
+      headers: headers(stamp),
+      body,
+      now: () => now,
+      replay: { store },
+    });
+    expect(first.success).toBe(true);
+    for (const signature of [sign(stamp), sign(stamp).toUpperCase()]) {
+      const again = await verifyTwentyWebhook({
+        secret,
+        headers: headers(stamp, signature),
+        body,
+        now: () => now,
+        replay: { store },
+      });
+      expect(again).toMatchObject({
+        success: false,
+        error: { code: 'CONFLICT', field: 'x-twenty-webhook-signature', retryable: false },
+      });
+    }
+    // A new delivery (Twenty signs each with its own timestamp) is not a replay.
+    const next = String(now + 1_000);
+    expect(
+      (await verifyTwentyWebhook({ secret, headers: headers(next), body, now: () => now, replay: { store } }))
+        .success,
+    ).toBe(true);
+  });
+
+  it('keys by the signature under "twenty:", for twice the tolerance plus a minute', async () => {
+    const calls: { key: string; ttlMs: number }[] = [];
+    const store: SeenIdStore = {
+      markSeen: async (key, options) => {
+        calls.push({ key, ttlMs: options.ttlMs });
+        return { success: true, data: true };
+      },
+    };
+    const stamp = String(now);
+    await verifyTwentyWebhook({ secret, headers: headers(stamp), body, now: () => now, replay: { store } });
+    expect(calls).toEqual([{ key: `twenty:${sign(stamp)}`, ttlMs: 660_000 }]);
+  });
+
+  it('records nothing for a forged or stale delivery, and fails closed when the store fails', async () => {
+    const store = createMemorySeenIdStore();
+    const stamp = String(now);
+    const forged = await verifyTwentyWebhook({
+      secret: 'another-secret-123',
+      headers: headers(stamp),
+      body,
+      now: () => now,
+      replay: { store },
+    });
+    expect(forged).toMatchObject({ success: false, error: { code: 'AUTH_ERROR' } });
+    expect(store.size).toBe(0);
+    const broken = await verifyTwentyWebhook({
+      secret,
+      headers: headers(stamp),
+      body,
+      now: () => now,
+      replay: { store: { markSeen: async () => Promise.reject(new Error('down')) } },
+    });
+    expect(broken).toMatchObject({ success: false, error: { code: 'OPERATION_FAILED', retryable: true } });
+    const config = await verifyTwentyWebhook({
+      secret,
+      headers: headers(stamp),
+      body,
+      now: () => now,
+      replay: { store: {} as SeenIdStore },
+    });
+    expect(config).toMatchObject({ success: false, error: { code: 'CONFIG_ERROR', field: 'replay.store' } });
   });
 });

@@ -7,11 +7,13 @@ import {
   readWebhookBody,
   readWebhookClock,
   readWebhookHeader,
+  readWebhookReplay,
   readWebhookTolerance,
   type Secret,
   verifyHmacSignature,
   type WebhookBody,
   type WebhookHeaders,
+  type WebhookReplayOptions,
 } from '@patchbay/core';
 
 /** A verified Twenty webhook delivery. */
@@ -34,6 +36,12 @@ export interface VerifyTwentyWebhookOptions {
   toleranceMs?: number;
   /** The current time in epoch milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * Replay protection: remember each accepted delivery in `store`, so the same delivery sent again is refused
+   * with `CONFLICT`. Twenty sends no delivery id: the key is the signature (`twenty:<hex>`), which covers the
+   * timestamp and the body, so a byte-identical re-send is caught.
+   */
+  replay?: WebhookReplayOptions;
 }
 
 const SIGNATURE = 'x-twenty-webhook-signature';
@@ -45,9 +53,10 @@ const DEFAULT_TOLERANCE_MS = 300_000;
  * `${X-Twenty-Webhook-Timestamp}:${rawBody}` with the webhook's secret. Pass the raw body (text or bytes), not a
  * re-serialized object. Deliveries older or newer than the tolerance (default 5 minutes) are refused. Never
  * throws and fails closed, whatever it is given: `VALIDATION_ERROR` (a missing or malformed header, headers or a
- * body of the wrong kind, a body that is not JSON), `AUTH_ERROR` (stale timestamp, signature mismatch) or
- * `CONFIG_ERROR` (an empty or non-string secret, a tolerance that is negative, NaN or infinite, a `now` that
- * throws or does not return a finite number).
+ * body of the wrong kind, a body that is not JSON), `AUTH_ERROR` (stale timestamp, signature mismatch),
+ * `CONFLICT` (with `replay`: this delivery was accepted before), `OPERATION_FAILED` (with `replay`: the store
+ * failed, retryable) or `CONFIG_ERROR` (an empty or non-string secret, a tolerance that is negative, NaN or
+ * infinite, a `now` that throws or does not return a finite number, bad `replay` options).
  * @example const result = await verifyTwentyWebhook({ secret, headers: request.headers, body: await request.text() });
  */
 export async function verifyTwentyWebhook(
@@ -76,8 +85,8 @@ async function verify(options: unknown): Promise<ApiResult<TwentyWebhook>> {
   }
   let read: Partial<Record<keyof VerifyTwentyWebhookOptions, unknown>>;
   try {
-    const { secret, headers, body, toleranceMs, now } = options as Record<string, unknown>;
-    read = { secret, headers, body, toleranceMs, now };
+    const { secret, headers, body, toleranceMs, now, replay } = options as Record<string, unknown>;
+    read = { secret, headers, body, toleranceMs, now, replay };
   } catch {
     return err(
       new IntegrationError('VALIDATION_ERROR', 'verifyTwentyWebhook options could not be read', {
@@ -91,6 +100,8 @@ async function verify(options: unknown): Promise<ApiResult<TwentyWebhook>> {
   if (!key.success) return key;
   const tolerance = readWebhookTolerance(read.toleranceMs, DEFAULT_TOLERANCE_MS, 'toleranceMs');
   if (!tolerance.success) return tolerance;
+  const replay = readWebhookReplay(read.replay, { namespace: 'twenty', windowMs: 2 * tolerance.data });
+  if (!replay.success) return replay;
 
   const signature = readWebhookHeader(read.headers, SIGNATURE);
   if (!signature.success) return signature;
@@ -134,9 +145,16 @@ async function verify(options: unknown): Promise<ApiResult<TwentyWebhook>> {
   });
   if (!valid)
     return err(new IntegrationError('AUTH_ERROR', 'Webhook signature does not match', { field: SIGNATURE }));
+  let parsed: unknown;
   try {
-    return ok({ timestamp, payload: JSON.parse(body.data.text) as unknown });
+    parsed = JSON.parse(body.data.text);
   } catch {
     return err(new IntegrationError('VALIDATION_ERROR', 'Webhook body is not JSON', { field: 'body' }));
   }
+  // Recorded only once verified: a forged delivery must not use up a real one's key.
+  if (replay.data) {
+    const fresh = await replay.data(signature.data.trim().toLowerCase(), SIGNATURE);
+    if (!fresh.success) return fresh;
+  }
+  return ok({ timestamp, payload: parsed });
 }

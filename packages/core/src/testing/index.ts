@@ -1,4 +1,5 @@
 // Test helpers for adapter authors (`@patchbay/core/testing`); they import vitest, so keep them out of
 // production bundles: nothing in the main entry point imports this file.
 export { createManualClock, type ManualClock } from './manual-clock.ts';
+export { describeSeenIdStoreContract, type SeenIdStoreContractOptions } from './seen-id-store-contract.ts';
 export { describeIntegrationStoreContract, type StoreContractOptions } from './store-contract.ts';
