@@ -190,6 +190,17 @@ describe('createCircuitBreaker', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('never rejects from execute, whatever it is handed', async () => {
+    const breaker = createCircuitBreaker();
+    for (const operation of [null, 42, 'run', {}]) {
+      const result = await breaker.execute(operation as never);
+      expect(result.success || result.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'operation' });
+    }
+    const rejected = await breaker.execute(() => Promise.reject('a string'));
+    expect(rejected.success || rejected.error.code).toBe('OPERATION_FAILED');
+    expect(breaker.state).toBe('closed');
+  });
+
   it('rejects invalid options', () => {
     expect(() => createCircuitBreaker({ failureThreshold: 0 })).toThrow(IntegrationError);
     expect(() => createCircuitBreaker({ cooldownMs: -1 })).toThrow(/cooldownMs/);
@@ -254,11 +265,14 @@ describe('createCircuitBreaker', () => {
       clock.advance(10_000);
       await breaker.execute(failWith(notFound));
       expect(breaker.state).toBe('half-open');
-      await expect(
-        breaker.execute(async () => {
-          throw new Error('bug');
-        }),
-      ).rejects.toThrow('bug');
+      const thrown = await breaker.execute(async () => {
+        throw new Error('bug with sk_live_secret');
+      });
+      expect(thrown.success || thrown.error).toMatchObject({ code: 'OPERATION_FAILED', retryable: false });
+      expect(JSON.stringify(thrown)).not.toContain('sk_live_secret');
+      expect(breaker.state).toBe('half-open');
+      const odd = await breaker.execute((async () => 'not a result') as never);
+      expect(odd.success || odd.error.code).toBe('OPERATION_FAILED');
       expect(breaker.state).toBe('half-open');
       expect(await breaker.execute(succeed)).toEqual(ok('fine'));
       expect(breaker.state).toBe('closed');

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { IntegrationError } from './errors.ts';
+import { IntegrationError, isIntegrationError } from './errors.ts';
 import { parseOptions } from './options.ts';
 import { type ApiResult, err } from './result.ts';
 
@@ -43,7 +43,9 @@ export interface CircuitBreaker {
   release(): void;
   /**
    * Runs an ApiResult-returning operation under the breaker. Refused → `CIRCUIT_OPEN` error (retryable, with
-   * `retryAfterMs`). A failure whose `error.retryable` is false (404, validation…) is not counted.
+   * `retryAfterMs`). A failure whose `error.retryable` is false (404, validation…) is not counted. Never
+   * rejects: an operation that throws, or returns something other than an ApiResult, is `OPERATION_FAILED`
+   * (not counted either); one that is not a function is `VALIDATION_ERROR`.
    */
   execute<T>(operation: () => Promise<ApiResult<T>>): Promise<ApiResult<T>>;
   /** Back to closed with no failures counted. */
@@ -57,6 +59,12 @@ const DEFAULT_COOLDOWN_MS = 300_000;
 const PROBE_BUSY_RETRY_MS = 1_000;
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
+const isApiResult = (value: unknown): value is ApiResult<unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  ((value as { success?: unknown }).success === true ||
+    ((value as { success?: unknown }).success === false &&
+      isIntegrationError((value as { error?: unknown }).error)));
 
 const circuitBreakerOptionsSchema = z.object({
   failureThreshold: z.optional(
@@ -171,6 +179,14 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
       if (phase === 'half-open') probeSince = undefined;
     },
     async execute<T>(operation: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+      if (typeof operation !== 'function') {
+        return err(
+          new IntegrationError('VALIDATION_ERROR', 'operation: must be a function returning an ApiResult', {
+            field: 'operation',
+            retryable: false,
+          }),
+        );
+      }
       const permit = acquire();
       if (!permit.allowed) {
         return err(
@@ -192,9 +208,20 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
       let result: ApiResult<T>;
       try {
         result = await operation();
+        if (!isApiResult(result)) throw new TypeError('the operation did not return an ApiResult');
       } catch (error) {
         releaseProbe();
-        throw error;
+        // Only the name: whatever the operation threw may hold anything, credentials included.
+        const name = error instanceof Error ? error.name : typeof error;
+        return err(
+          new IntegrationError(
+            'OPERATION_FAILED',
+            `The operation run by the circuit breaker failed (${name})`,
+            {
+              retryable: false,
+            },
+          ),
+        );
       }
       if (result.success) recordSuccess();
       else if (result.error.retryable) recordFailure();

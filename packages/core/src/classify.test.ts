@@ -285,3 +285,44 @@ describe('errorFromResponse: request id', () => {
     expect(errorFromResponse(failed({ status: 500, body: { correlationId: 42 } })).requestId).toBeUndefined();
   });
 });
+
+describe('errorFromResponse: hostile input', () => {
+  const throwing = Object.defineProperty({}, 'message', {
+    enumerable: true,
+    get() {
+      throw new Error('boom');
+    },
+  });
+  it.each([
+    ['null', null, 'response'],
+    ['a number', 42, 'response'],
+    ['no status', { headers: new Headers() }, 'status'],
+    ['a string status', { status: '500' }, 'status'],
+  ])('answers %s with a VALIDATION_ERROR naming %s', (_label, input, field) => {
+    expect(errorFromResponse(input as never)).toMatchObject({ code: 'VALIDATION_ERROR', field });
+  });
+
+  it('tolerates missing headers, odd fields and a body whose getters throw', () => {
+    const error = errorFromResponse({
+      status: 503,
+      body: throwing,
+      headers: {} as never,
+      method: 5 as never,
+    } as never);
+    expect(error).toMatchObject({ code: 'SERVER_ERROR', status: 503 });
+    expect(extractServerMessage(throwing)).toBeUndefined();
+    expect(() => extractServerMessage({ messages: [Symbol('x')], message: Symbol('y') })).not.toThrow();
+    expect(
+      errorFromResponse(
+        failed({
+          status: 500,
+          body: Object.defineProperty({}, 'correlationId', {
+            get() {
+              throw new Error('x');
+            },
+          }),
+        }),
+      ).code,
+    ).toBe('SERVER_ERROR');
+  });
+});

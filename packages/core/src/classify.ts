@@ -44,7 +44,9 @@ const MAX_SERVER_MESSAGE = 300;
  * message (Twenty, HubSpot, PostHog, Pipedrive, Exact and RFC 7807 shapes), Retry-After, request id.
  */
 export function errorFromResponse(response: FailedResponse): IntegrationError {
-  const { status, headers, body, method, path, attempts, maxRetryAfterMs } = response;
+  const read = readFailedResponse(response);
+  if (read instanceof IntegrationError) return read;
+  const { status, headers, body, method, path, attempts, maxRetryAfterMs } = read;
   const serverMessage = extractServerMessage(body);
   const retryAfterMs =
     status === 429 || status === 503 ? parseRetryAfterMs(headers, response.now) : undefined;
@@ -78,9 +80,57 @@ function formatWait(ms: number): string {
   return `${Math.round(ms / 86_400_000)} days`;
 }
 
-/** The human message a vendor put in its error body, if any (truncated). */
+// The fields, read once and checked: a caller's object may be anything, and this function never throws.
+function readFailedResponse(response: unknown): FailedResponse | IntegrationError {
+  const invalid = (field: string, message: string) =>
+    new IntegrationError('VALIDATION_ERROR', `errorFromResponse: ${field}: ${message}`, {
+      field,
+      retryable: false,
+    });
+  if (typeof response !== 'object' || response === null) return invalid('response', 'must be an object');
+  const read: Record<string, unknown> = {};
+  for (const key of [
+    'status',
+    'statusText',
+    'headers',
+    'body',
+    'method',
+    'path',
+    'attempts',
+    'now',
+    'maxRetryAfterMs',
+  ]) {
+    try {
+      read[key] = (response as Record<string, unknown>)[key];
+    } catch {
+      return invalid(key, 'could not be read');
+    }
+  }
+  if (!Number.isInteger(read.status)) return invalid('status', 'must be an integer');
+  const optionalNumber = (value: unknown) =>
+    typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  return {
+    status: read.status as number,
+    statusText: typeof read.statusText === 'string' ? read.statusText : undefined,
+    headers: read.headers instanceof Headers ? read.headers : new Headers(),
+    body: read.body,
+    method: typeof read.method === 'string' ? read.method : 'request',
+    path: typeof read.path === 'string' ? read.path : '',
+    attempts: optionalNumber(read.attempts),
+    now: optionalNumber(read.now),
+    maxRetryAfterMs: optionalNumber(read.maxRetryAfterMs),
+  };
+}
+
+/** The human message a vendor put in its error body, if any (truncated). Never throws. */
 export function extractServerMessage(body: unknown): string | undefined {
-  const text = messageOf(body);
+  let text: string | undefined;
+  try {
+    text = messageOf(body);
+  } catch {
+    // A body object whose getters throw says nothing usable.
+    return undefined;
+  }
   if (!text) return undefined;
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > MAX_SERVER_MESSAGE ? `${oneLine.slice(0, MAX_SERVER_MESSAGE)}…` : oneLine;
@@ -124,8 +174,12 @@ function requestIdOf(headers: Headers, body: unknown): string | undefined {
   }
   // HubSpot puts it in the body.
   if (typeof body === 'object' && body !== null) {
-    const id = (body as Record<string, unknown>).correlationId;
-    if (typeof id === 'string') return id;
+    try {
+      const id = (body as Record<string, unknown>).correlationId;
+      if (typeof id === 'string') return id;
+    } catch {
+      // A getter that throws: no id.
+    }
   }
   return undefined;
 }

@@ -246,3 +246,37 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets('a \ud800xyz b', ['\ud800xyz'])).toBe(`a ${REDACTED} b`);
   });
 });
+
+describe('redaction helpers: hostile input never throws', () => {
+  const throwing = Object.defineProperty({ fine: 'ok' }, 'boom', {
+    enumerable: true,
+    get() {
+      throw new Error(TOKEN);
+    },
+  });
+  const trap = new Proxy(
+    {},
+    {
+      ownKeys() {
+        throw new Error(TOKEN);
+      },
+    },
+  );
+
+  it('redact replaces what cannot be read', () => {
+    expect(redact({ a: throwing })).toEqual({ a: { fine: 'ok', boom: REDACTED } });
+    expect(redact({ a: trap })).toEqual({ a: REDACTED });
+    expect(redact('x', null as never)).toBe('x');
+    expect(redact(`a ${TOKEN}`, { secrets: [TOKEN, 5, null] as never })).toBe(`a ${REDACTED}`);
+  });
+
+  it('redactUrl, redactHeaders and scrubSecrets accept anything', () => {
+    expect(redactUrl(42 as never)).toBe(REDACTED);
+    expect(redactUrl(null as never)).toBe(REDACTED);
+    expect(redactHeaders(null as never)).toEqual({});
+    expect(redactHeaders(trap as never)).toEqual({});
+    expect(redactHeaders({ 'x-n': 5 } as never)).toEqual({ 'x-n': REDACTED });
+    expect(scrubSecrets(undefined as never, [TOKEN])).toBe(REDACTED);
+    expect(scrubSecrets('plain', null as never)).toBe('plain');
+  });
+});

@@ -12,11 +12,11 @@ export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
 
 /**
  * Deep copy of `value` with credential-looking keys, Secrets and the given known secret values replaced
- * by `[REDACTED]`. Safe on cycles.
+ * by `[REDACTED]`. Safe on cycles, and on getters or Proxies that throw (what cannot be read is redacted).
  * @example logger.info('config', redact(config));
  */
 export function redact<T>(value: T, options: { secrets?: readonly string[] } = {}): T {
-  const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
+  const secrets = stringsOf(options?.secrets);
   const seen = new WeakMap<object, unknown>();
   const walk = (input: unknown, key?: string): unknown => {
     if (key !== undefined && isSensitiveKey(key) && input !== null && input !== undefined) return REDACTED;
@@ -25,30 +25,55 @@ export function redact<T>(value: T, options: { secrets?: readonly string[] } = {
     if (typeof input !== 'object' || input === null) return input;
     if (seen.has(input)) return seen.get(input);
     if (input instanceof Headers) return redactHeaders(input, options);
-    if (Array.isArray(input)) {
-      const out: unknown[] = [];
+    try {
+      if (Array.isArray(input)) {
+        const out: unknown[] = [];
+        seen.set(input, out);
+        for (const item of input) out.push(walk(item));
+        return out;
+      }
+      if (input instanceof Date) return input;
+      const out: Record<string, unknown> = {};
       seen.set(input, out);
-      for (const item of input) out.push(walk(item));
+      for (const key of Object.keys(input)) {
+        let item: unknown;
+        try {
+          item = (input as Record<string, unknown>)[key];
+        } catch {
+          out[key] = REDACTED;
+          continue;
+        }
+        out[key] = walk(item, key);
+      }
       return out;
+    } catch {
+      // A Proxy whose traps throw: nothing of it can be shown safely.
+      return REDACTED;
     }
-    if (input instanceof Date) return input;
-    const out: Record<string, unknown> = {};
-    seen.set(input, out);
-    for (const [k, v] of Object.entries(input)) out[k] = walk(v, k);
-    return out;
   };
   return walk(value) as T;
 }
+
+const stringsOf = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string' && item.length > 0)
+    : [];
 
 /** Headers as a plain object with credential headers redacted. */
 export function redactHeaders(
   headers: Headers | Record<string, string>,
   options: { secrets?: readonly string[] } = {},
 ): Record<string, string> {
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  const secrets = stringsOf(options?.secrets);
+  let entries: [string, unknown][];
+  try {
+    entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers ?? {});
+  } catch {
+    return {};
+  }
   const out: Record<string, string> = {};
   for (const [name, value] of entries) {
-    out[name] = isSensitiveKey(name) ? REDACTED : scrubSecrets(value, options.secrets ?? []);
+    out[name] = isSensitiveKey(name) || typeof value !== 'string' ? REDACTED : scrubSecrets(value, secrets);
   }
   return out;
 }
@@ -58,6 +83,8 @@ export function redactHeaders(
  * @example redactUrl('https://x/api?api_token=abc&limit=5') // 'https://x/api?api_token=[REDACTED]&limit=5'
  */
 export function redactUrl(url: string): string {
+  // Not a URL at all: nothing of it is printed.
+  if (typeof url !== 'string') return REDACTED;
   const q = url.indexOf('?');
   if (q === -1) return url;
   const hash = url.indexOf('#', q);
@@ -75,8 +102,9 @@ export function redactUrl(url: string): string {
  * percent-encoded (a URL), form-encoded (a query) and JSON-escaped (a JSON string).
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  if (typeof text !== 'string') return REDACTED;
   const forms = new Set<string>();
-  for (const secret of secrets) for (const form of echoedForms(secret)) forms.add(form);
+  for (const secret of stringsOf(secrets)) for (const form of echoedForms(secret)) forms.add(form);
   let out = text;
   // Longest first: a secret that contains a shorter one must not be left half-visible.
   for (const secret of [...forms].sort((a, b) => b.length - a.length)) {

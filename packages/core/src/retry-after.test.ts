@@ -112,4 +112,11 @@ describe('parseRetryAfterMs', () => {
     expect(ms).toBeGreaterThan(58_000);
     expect(ms).toBeLessThanOrEqual(60_000);
   });
+
+  it('reads anything but Headers, or a clock that is not a finite number, as no hint', () => {
+    for (const input of [null, undefined, 42, {}, { 'retry-after': '5' }]) {
+      expect(parseRetryAfterMs(input as never, NOW)).toBeUndefined();
+    }
+    expect(parseRetryAfterMs(new Headers({ 'Retry-After': '5' }), Number.NaN)).toBeUndefined();
+  });
 });

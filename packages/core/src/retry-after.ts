@@ -24,6 +24,8 @@ const HTTP_DATE = new RegExp(
  * @example parseRetryAfterMs(new Headers({ 'Retry-After': '120' })); // 120_000
  */
 export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+  // A hint reader: anything but Headers and a finite clock reads as "no hint", never as a throw.
+  if (!(headers instanceof Headers) || typeof now !== 'number' || !Number.isFinite(now)) return undefined;
   return retryAfter(headers.get('retry-after'), now) ?? reset(headers, now);
 }
 
