@@ -593,6 +593,35 @@ describe('paginate', () => {
     }
   });
 
+  it('turns hostile values from the callbacks into INVALID_RESPONSE instead of throwing', async () => {
+    const trap = new Proxy([1, 2], {
+      get(target, property) {
+        if (property === Symbol.iterator || property === 'length') throw new Error('trap');
+        return Reflect.get(target, property);
+      },
+    });
+    const hostileItems = await drain(
+      paginate({ fetchPage: serve([{ items: [1] }]), items: () => trap, next: () => undefined }),
+    );
+    expect(hostileItems).toHaveLength(1);
+    expect(errorOf(hostileItems[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
+
+    const unprintable = {
+      toString() {
+        throw new Error('no string');
+      },
+    };
+    const hostileRequest = await drain(
+      paginate({
+        fetchPage: serve([{ items: [1] }]),
+        items: (page) => page.items,
+        next: () => ({ searchParams: { cursor: unprintable as unknown as string } }),
+      }),
+    );
+    expect(hostileRequest[0]).toEqual(ok([1]));
+    expect(errorOf(hostileRequest[1])).toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
+
   it('reports a fetchPage or next that returns something else than a result or a request', async () => {
     const notResult = await drain(
       paginate({

@@ -78,7 +78,7 @@ export async function* paginate<TPage, TItem>(
   const { fetchPage, items, next, signal, initial, maxPages = DEFAULT_MAX_PAGES } = read.data;
   let request: PageRequest | undefined = initial;
   // Every request made so far, by key, with the page it fetched: a request coming back is a loop.
-  const seen = new Map([[requestKey(initial), 1]]);
+  const seen = new Map([[read.data.initialKey, 1]]);
 
   for (let pageNumber = 1; request !== undefined; pageNumber++) {
     if (signal?.aborted) {
@@ -116,36 +116,38 @@ export async function* paginate<TPage, TItem>(
     }
 
     const page = result.data;
-    let pageItems: readonly TItem[];
+    let pageItems: TItem[];
     try {
-      pageItems = items(page);
+      const listed = items(page);
+      // A missing list in a malformed body would otherwise surface as a TypeError far from here.
+      if (!Array.isArray(listed)) {
+        yield err(invalidPage('A page did not contain an item list'));
+        return;
+      }
+      pageItems = [...listed];
     } catch (error) {
       yield err(invalidPage('Could not read the items of a page', error));
       return;
     }
-    // A missing list in a malformed body would otherwise surface as a TypeError far from here.
-    if (!Array.isArray(pageItems)) {
-      yield err(invalidPage('A page did not contain an item list'));
-      return;
-    }
-    yield ok([...pageItems]);
+    yield ok(pageItems);
 
     let following: PageRequest | undefined;
+    let key: string;
     try {
       following = next(page, request, pageItems.length);
+      if (following === undefined) return;
+      if (!isPageRequest(following)) {
+        yield err(invalidPage('The next-page function returned something other than a page request'));
+        return;
+      }
+      key = requestKey(following);
     } catch (error) {
       yield err(
         isIntegrationError(error) ? error : invalidPage('Could not read the next page cursor', error),
       );
       return;
     }
-    if (following === undefined) return;
-    if (!isPageRequest(following)) {
-      yield err(invalidPage('The next-page function returned something other than a page request'));
-      return;
-    }
 
-    const key = requestKey(following);
     const earlier = seen.get(key);
     // A server handing back a cursor it already gave (or cycling between a few) would loop forever.
     if (earlier !== undefined) {
@@ -500,7 +502,7 @@ const httpOrigin = (url: string): string | undefined => {
 // the second time) cannot break the walk later.
 function readPaginateOptions<TPage, TItem>(
   options: unknown,
-): ApiResult<PaginateOptions<TPage, TItem> & { initial: PageRequest }> {
+): ApiResult<PaginateOptions<TPage, TItem> & { initial: PageRequest; initialKey: string }> {
   const config = (message: string, field: string) =>
     err(new IntegrationError('CONFIG_ERROR', `paginate: ${message}`, { field, retryable: false }));
   if (typeof options !== 'object' || options === null) return config('options must be an object', 'options');
@@ -520,6 +522,7 @@ function readPaginateOptions<TPage, TItem>(
     if (read.signal !== undefined && !(read.signal instanceof AbortSignal)) {
       return config('signal must be an AbortSignal', 'signal');
     }
+    read.initialKey = requestKey(initial);
   } catch {
     return config('options could not be read (a getter or Proxy threw)', 'options');
   }
@@ -529,7 +532,7 @@ function readPaginateOptions<TPage, TItem>(
   if (read.maxPages !== undefined && !isBound(read.maxPages)) {
     return err(boundConfigError('paginate', 'maxPages'));
   }
-  return ok({ ...(read as PaginateOptions<TPage, TItem>), initial });
+  return ok({ ...(read as PaginateOptions<TPage, TItem> & { initialKey: string }), initial });
 }
 
 // The strategies are sync factories: bad options throw CONFIG_ERROR (never a TypeError later, mid-walk).
