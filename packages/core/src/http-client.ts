@@ -191,7 +191,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw error;
     }
     const durationMs = Math.round(performance.now() - started);
-    limiter?.observe(response, { maxBlockMs: maxRetryAfterMs });
+    // A hint: a shared limiter of the caller's own that throws on it must not fail a call that was answered.
+    callHook(() => limiter?.observe(response, { maxBlockMs: maxRetryAfterMs }));
     if (breaker) {
       if (response.status >= 500 || response.status === 408) breaker.recordFailure();
       else breaker.recordSuccess();
