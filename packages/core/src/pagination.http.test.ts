@@ -7,6 +7,7 @@ import {
   collectPages,
   cursorPagination,
   nextUrlPagination,
+  offsetPagination,
   type PageRequest,
   paginate,
 } from './pagination.ts';
@@ -126,6 +127,45 @@ describe('paginate against a lying server', () => {
     expect(errorOf(pages[3])).toMatchObject({ code: 'INVALID_RESPONSE', field: 'url' });
     expect(errorOf(pages[3])?.message).toContain('/items?page=2 again: page 4 would repeat page 2');
     expect(api.requests.map((r) => r.url.search)).toEqual(['', '?page=2', '?page=3']);
+  });
+});
+
+describe('offsetPagination against a server that ignores the offset', () => {
+  it('stops at the second page, naming the offset parameter, instead of paging to maxPages', async () => {
+    // The API pages with `start`; the client was set up with the default `offset`, so every page is page one.
+    const api = await serve((url) => {
+      const start = Number(url.searchParams.get('start') ?? 0);
+      return { items: [start + 1, start + 2] };
+    });
+    const pages = await drain(
+      paginate({
+        fetchPage: fetchVia(api.base),
+        items: (p) => p.items,
+        initial: { searchParams: { limit: 2 } },
+        next: offsetPagination({ limit: 2 }),
+      }),
+    );
+    expect(pages.slice(0, 2)).toEqual([ok([1, 2]), ok([1, 2])]);
+    expect(errorOf(pages[2])).toMatchObject({ code: 'INVALID_RESPONSE', field: 'offset' });
+    expect(api.requests).toHaveLength(2);
+
+    // Told the right parameter, the same server pages normally (and the strategy object is reusable).
+    let served = 0;
+    const honest = await serve((url) => {
+      served++;
+      const start = Number(url.searchParams.get('start') ?? 0);
+      return { items: start < 4 ? [start + 1, start + 2] : [] };
+    });
+    const all = await collectPages(
+      paginate({
+        fetchPage: fetchVia(honest.base),
+        items: (p) => p.items,
+        initial: { searchParams: { limit: 2 } },
+        next: offsetPagination({ limit: 2, offsetParam: 'start' }),
+      }),
+    );
+    expect(all).toEqual(ok([1, 2, 3, 4]));
+    expect(served).toBe(3);
   });
 });
 

@@ -334,6 +334,22 @@ describe('offsetPagination', () => {
     expect(fetchPage).toHaveBeenCalledTimes(3);
   });
 
+  it('can be reused: one walk never sees the pages of another', async () => {
+    const strategy = offsetPagination<{ data: { id: number }[] }>({ limit: 2 });
+    for (let walk = 0; walk < 2; walk++) {
+      const fetchPage = offsetServer();
+      const all = await collectPages(
+        paginate({
+          fetchPage,
+          items: (page) => page.data,
+          next: strategy,
+          initial: { searchParams: { limit: 2 } },
+        }),
+      );
+      expect(all).toEqual(ok(rows));
+    }
+  });
+
   it('pages Pipedrive v1 with start/limit', async () => {
     type PipedriveV1Page = {
       success: boolean;

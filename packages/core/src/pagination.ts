@@ -291,9 +291,9 @@ export function odataNextLink(page: unknown): string | undefined {
 
 /**
  * Pages by offset and limit (Pipedrive v1 `start`, generic `offset`); stops on a short page or at `total`.
- * Pass the limit in `initial` too, so the first page is as long as the ones after it. An offset that does
- * not advance ends the walk with `INVALID_RESPONSE`. Throws `CONFIG_ERROR` for a limit that is not a
- * positive integer.
+ * Pass the limit in `initial` too, so the first page is as long as the ones after it. An API answering the
+ * next offset with the very same page (it ignores the offset) ends the walk with `INVALID_RESPONSE`.
+ * Throws `CONFIG_ERROR` for a limit that is not a positive integer.
  * @example
  * paginate({
  *   fetchPage, items: (page) => page.data ?? [],
@@ -319,6 +319,9 @@ export function offsetPagination<TPage>(options: {
       retryable: false,
     });
   }
+  // The fingerprint of the page each request we built follows, keyed by that request: paginate hands it back
+  // as `current`, so a walk finds its previous page without state shared between walks.
+  const previousPage = new WeakMap<PageRequest, string>();
   return (page, current, itemCount) => {
     if (itemCount === 0 || itemCount < limit) return undefined;
     // Advance by what came back rather than by `limit`, in case the server sent more than asked.
@@ -328,14 +331,27 @@ export function offsetPagination<TPage>(options: {
         field: offsetParam,
       });
     }
+    // An API that ignores the offset (a wrong offsetParam, say) answers every offset with the first page: the
+    // offset advances, so no request repeats, but the pages do.
+    const fingerprint = pageFingerprint(page);
+    if (fingerprint !== undefined && previousPage.get(current) === fingerprint) {
+      throw new IntegrationError(
+        'INVALID_RESPONSE',
+        `The API answered ${offsetParam}=${from} with the same page as the offset before it: it does not seem ` +
+          `to read ${offsetParam} (check offsetParam); stopping instead of looping`,
+        { field: offsetParam, retryable: false },
+      );
+    }
     const offset = from + itemCount;
     // A total that is not a number says nothing: keep paging (bounded by maxPages) rather than stop short.
     const known = total?.(page);
     if (typeof known === 'number' && Number.isFinite(known) && offset >= known) return undefined;
-    return {
+    const following = {
       ...current,
       searchParams: { ...current.searchParams, [offsetParam]: offset, [limitParam]: limit },
     };
+    if (fingerprint !== undefined) previousPage.set(following, fingerprint);
+    return following;
   };
 }
 
@@ -388,6 +404,24 @@ export async function collectPages<TItem>(
     );
   }
   return ok(all);
+}
+
+// A short digest of a page's JSON (FNV-1a and the length), so comparing pages keeps no copy of them;
+// undefined when the page cannot be serialized.
+function pageFingerprint(page: unknown): string | undefined {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(page);
+  } catch {
+    return undefined;
+  }
+  if (text === undefined) return undefined;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${text.length}:${(hash >>> 0).toString(16)}`;
 }
 
 function abortedError(signal: AbortSignal): IntegrationError {
