@@ -870,3 +870,46 @@ describe('createHttpClient: maxResponseBytes', () => {
     },
   );
 });
+
+describe('createHttpClient: odd answers and deadlines', () => {
+  it('a 304 is a typed failure, not a crash; a 205 a success without data', async () => {
+    const s = await serve((req, res) => {
+      res.writeHead(req.url === '/reset' ? 205 : 304);
+      res.end();
+    });
+    const result = await client(s.url, { retry: false }).get('/x');
+    expect(result.success || result.error).toMatchObject({
+      code: 'INVALID_RESPONSE',
+      status: 304,
+      retryable: false,
+    });
+    expect(await client(s.url, { retry: false }).get('/reset')).toEqual({ success: true, data: undefined });
+  });
+
+  it('a wait that would outlast totalTimeoutMs ends the call at once with the hint', async () => {
+    const s = await serve((_req, res) => json(res, 429, {}, { 'retry-after': '5' }));
+    const started = performance.now();
+    const result = await client(s.url, { totalTimeoutMs: 1_000 }).get('/x');
+    expect(result.success || result.error).toMatchObject({ code: 'RATE_LIMIT', retryAfterMs: 5_000 });
+    expect(performance.now() - started).toBeLessThan(800);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('search params whose iteration throws resolve to a typed failure', async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    const hostile = new Proxy(new URLSearchParams('a=1'), {
+      get() {
+        throw new Error('boom');
+      },
+    });
+    const settled = await client(s.url)
+      .get('/x', { searchParams: hostile })
+      .then(
+        (result) => result,
+        () => 'rejected',
+      );
+    expect(settled).not.toBe('rejected');
+    expect(typeof settled === 'object' && !settled.success).toBe(true);
+    expect(s.requests).toHaveLength(0);
+  });
+});

@@ -88,6 +88,8 @@ interface CallState {
   retryWaitMs: number | undefined;
   /** The request body as given, to send again on a 307 or 308 (the first request's stream is spent). */
   requestBody: BodyInit | undefined;
+  /** When totalTimeoutMs runs out (performance.now() time), if set: a longer wait is not started. */
+  deadline: number | undefined;
 }
 
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
@@ -368,10 +370,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return fail(invalidArgument('method', `must be one of ${METHODS.join(', ')}`), context);
     }
     if (typeof path !== 'string') return fail(invalidArgument('path', 'must be a string'), context);
-    const call = checkCallOptions(method, callInput);
-    if (call instanceof IntegrationError) return fail(withCallContext(call, method, logPath), context);
-    if (dropSchema) call.schema = undefined;
+    let signal: AbortSignal | undefined;
     try {
+      const call = checkCallOptions(method, callInput);
+      if (call instanceof IntegrationError) return fail(withCallContext(call, method, logPath), context);
+      if (dropSchema) call.schema = undefined;
+      signal = call.signal;
       return await sendChecked<S>(method, path, logPath, call, context);
     } catch (error) {
       // Nothing a caller passes may turn into a rejection: an unforeseen throw is a typed failure too.
@@ -380,7 +384,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           method,
           path: logPath,
           attempts: context.attempts,
-          signal: call.signal,
+          signal,
           maxRetryAfterMs,
         }),
         context,
@@ -405,6 +409,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       timeoutMs: call.timeoutMs ?? config.timeoutMs,
       retryWaitMs: undefined,
       requestBody: call.body,
+      deadline: config.totalTimeoutMs === undefined ? undefined : performance.now() + config.totalTimeoutMs,
     };
     const failed = (error: IntegrationError) => {
       context.attempts = state.attempts;
@@ -652,12 +657,19 @@ function safeLogger(logger: Logger | undefined): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-// A requested wait within the bound is the next delay; a longer one ends the call (its error carries it).
+// A requested wait within the bound is the next delay; a longer one, or one that would outlast totalTimeoutMs,
+// ends the call now (its error carries the wait) rather than after sleeping to no purpose.
 function waitWithin(state: CallState, waitMs: number | undefined, maxRetryAfterMs: number): boolean {
   if (waitMs !== undefined && waitMs > maxRetryAfterMs) return false;
+  if (waitMs !== undefined && state.deadline !== undefined && performance.now() + waitMs >= state.deadline) {
+    return false;
+  }
   state.retryWaitMs = waitMs;
   return true;
 }
+
+// Statuses a Response cannot be built with a body for (fetch §2.2.4).
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 // Error responses whose body was over maxResponseBytes, so their error can say why it has no server message.
 const OVERSIZED_ERROR_BODIES = new WeakSet<Response>();
@@ -672,11 +684,14 @@ async function cappedErrorResponse(
   // A status a Response cannot be built with (an opaque redirect's 0) is handed on as it is.
   if (response.status < 200 || response.status > 599) return response;
   const read = await readBodyText(response, maxBytes);
-  const rebuilt = new Response(read.tooLarge ? null : scrub(read.text), {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  const rebuilt = new Response(
+    read.tooLarge || NULL_BODY_STATUSES.has(response.status) ? null : scrub(read.text),
+    {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    },
+  );
   if (read.tooLarge) OVERSIZED_ERROR_BODIES.add(rebuilt);
   return rebuilt;
 }
