@@ -238,6 +238,32 @@ describe.each(authTypes)('secrets never leak with %s auth', (_label, makeAuth, s
   });
 });
 
+describe('secrets: credentials passed by hand are scrubbed too', () => {
+  it('a credential-named client header, call header or query parameter echoed back', async () => {
+    const s = await serve((req, res) =>
+      json(res, 401, { messages: [JSON.stringify(req.headers), req.url] }, { 'x-request-id': req.url }),
+    );
+    const out = exits();
+    const c = createHttpClient({
+      baseUrl: s.url,
+      retry: false,
+      headers: { 'X-Api-Key': KEY },
+      hooks: out.hooks,
+      logger: out.logger,
+    });
+    const result = await c.get('/x', {
+      headers: { 'X-Session-Token': `${DYNAMIC}-session` },
+      searchParams: { access_token: `${DYNAMIC}-query`, page: 1 },
+    });
+    if (result.success) throw new Error('expected a failure');
+    expectNoLeak(`${renderings(result.error)}\n${out.text()}`, [
+      KEY,
+      `${DYNAMIC}-session`,
+      `${DYNAMIC}-query`,
+    ]);
+  });
+});
+
 describe('secrets: the hooks see no credential header', () => {
   it('beforeRequest runs before auth is applied, so its headers hold none', async () => {
     const s = await serve((_req, res) => json(res, 200, {}));

@@ -20,7 +20,7 @@ import {
 import { createIdempotencyKey } from './idempotency.ts';
 import type { LogFields, Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { redactUrl, scrubSecrets } from './redact.ts';
+import { isSensitiveKey, redactUrl, scrubSecrets } from './redact.ts';
 import { credentialHeaderNames, describeOrigin, nextHopRequest, REDIRECT_STATUSES } from './redirects.ts';
 import { readBodyText } from './response-body.ts';
 import { type ApiResult, err, ok } from './result.ts';
@@ -123,7 +123,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   // Every credential value this client sends, scrubbed from anything it returns, logs or hands a hook: the
   // static ones, and the latest a token function returned (a bounded few, so rotating tokens do not grow it).
-  const staticSecrets = staticSecretsOf(auth).filter(Boolean);
+  // A credential passed as a plain header (`headers: { 'X-Api-Key': key }`) is one too.
+  const staticSecrets = [...staticSecretsOf(auth), ...credentialValues(config.headers)].filter(Boolean);
   const dynamicSecrets = new Set<string>();
   const secrets = {
     has: (value: string) => staticSecrets.includes(value) || dynamicSecrets.has(value),
@@ -434,6 +435,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     if (call.signal?.aborted) return failed(withAttempts(abortedError(), method, logPath, 0));
 
+    // Credentials a call passes by hand (a credential-named header or query parameter) are scrubbed as well.
+    for (const value of credentialValues(call.headers)) secrets.add(value);
+    for (const [name, value] of call.query ?? []) if (isSensitiveKey(name)) secrets.add(value);
     let headers = call.headers;
     let idempotencyKey = call.idempotencyKey;
     if (idempotency) {
@@ -694,6 +698,12 @@ async function cappedErrorResponse(
   );
   if (read.tooLarge) OVERSIZED_ERROR_BODIES.add(rebuilt);
   return rebuilt;
+}
+
+function credentialValues(headers: Record<string, string> | undefined): string[] {
+  return Object.entries(headers ?? {})
+    .filter(([name]) => isSensitiveKey(name))
+    .map(([, value]) => value);
 }
 
 function originOf(url: string): string | undefined {
