@@ -1,5 +1,16 @@
 export type { AuthOption } from './auth.ts';
 export {
+  describeType,
+  invalidInput,
+  isArraySafe,
+  isObjectLike,
+  readArray,
+  readCallback,
+  readOptions,
+  readProperty,
+  readSignal,
+} from './caller-input.ts';
+export {
   type CircuitBreaker,
   type CircuitBreakerOptions,
   type CircuitState,
@@ -55,9 +66,10 @@ export {
   resolvedIntegrationConfigSchema,
   resolveIntegrationConfig,
 } from './integration-config.ts';
+export { type JsonValue, type JsonValueOptions, toJsonValue } from './json-value.ts';
 export { type LogFields, type Logger, noopLogger } from './logger.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
-export { parseOptions } from './options.ts';
+export { optionsObject, parseOptions } from './options.ts';
 export {
   type CollectPagesOptions,
   collectPages,
@@ -95,6 +107,7 @@ export {
   type SeenIdStore,
   validateSeenIdRequest,
 } from './seen-id-store.ts';
+export { settle, unexpectedFailure } from './settle.ts';
 export { sleep } from './sleep.ts';
 export { stableHash, stableStringify } from './stable-hash.ts';
 export {
@@ -119,12 +132,20 @@ export type {
   SyncRun,
   SyncStateStore,
 } from './store.ts';
+export { guardStore } from './store-guard.ts';
 export { type SyncRunRow, syncRunFromRow } from './store-rows.ts';
 export {
+  MAX_BATCH_ENTRIES,
+  validateCheckpoint,
+  validateConfigRowInput,
   validateExternalIds,
+  validateLease,
   validateLeaseRequest,
+  validateLimitOption,
   validateMappingBatch,
+  validateName,
   validateOutboxBatch,
+  validateRunOutcome,
   validateScope,
 } from './store-validation.ts';
 export { timeoutSignal, withTimeout } from './timeout.ts';

@@ -13,10 +13,16 @@ import type {
   SyncStateStore,
 } from './store.ts';
 import {
+  validateCheckpoint,
+  validateConfigRowInput,
   validateExternalIds,
+  validateLease,
   validateLeaseRequest,
+  validateLimitOption,
   validateMappingBatch,
+  validateName,
   validateOutboxBatch,
+  validateRunOutcome,
   validateScope,
 } from './store-validation.ts';
 
@@ -75,33 +81,53 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
     closed ? err(new IntegrationError('OPERATION_FAILED', 'The memory store is closed')) : undefined;
 
   // Checks everything before touching anything: a bad entry anywhere writes nothing.
-  const putMappings = (scope: MappingScope, entries: readonly Mapping[]): ApiResult<{ written: number }> => {
+  const putMappings = (
+    scope: MappingScope,
+    entries: readonly Mapping[],
+  ): ApiResult<{ written: number; scope: MappingScope; externalIds: string[] }> => {
     const closedResult = guard();
     if (closedResult) return closedResult;
     const checkedScope = validateScope(scope);
     if (!checkedScope.success) return checkedScope;
     const batch = validateMappingBatch(entries);
     if (!batch.success) return batch;
-    const map = scoped(mappingsByScope, scope);
+    const map = scoped(mappingsByScope, checkedScope.data);
     for (const entry of batch.data) map.set(entry.externalId, entry);
-    return ok({ written: batch.data.length });
+    return ok({
+      written: batch.data.length,
+      scope: checkedScope.data,
+      externalIds: batch.data.map((entry) => entry.externalId),
+    });
   };
 
-  // Scope and ids of a read or delete, checked the same way as writes.
-  const checkIds = (scope: MappingScope, externalIds: readonly string[]): ApiResult<string[]> => {
+  // Scope and ids of a read or delete, checked the same way as writes; the scope's map key from the checked copy.
+  const checkIds = (
+    scope: MappingScope,
+    externalIds: readonly string[],
+  ): ApiResult<{ key: string; ids: string[] }> => {
     const closedResult = guard();
     if (closedResult) return closedResult;
     const checkedScope = validateScope(scope);
-    return checkedScope.success ? validateExternalIds(externalIds) : checkedScope;
+    if (!checkedScope.success) return checkedScope;
+    const ids = validateExternalIds(externalIds);
+    return ids.success ? ok({ key: scopeKey(checkedScope.data), ids: ids.data }) : ids;
+  };
+
+  // A scope of a read, checked, as its map key.
+  const checkScope = (scope: MappingScope): ApiResult<string> => {
+    const closedResult = guard();
+    if (closedResult) return closedResult;
+    const checkedScope = validateScope(scope);
+    return checkedScope.success ? ok(scopeKey(checkedScope.data)) : checkedScope;
   };
 
   const mappings: MappingStore = {
     async getMany(scope, externalIds) {
-      const ids = checkIds(scope, externalIds);
-      if (!ids.success) return ids;
-      const map = mappingsByScope.get(scopeKey(scope));
+      const checked = checkIds(scope, externalIds);
+      if (!checked.success) return checked;
+      const map = mappingsByScope.get(checked.data.key);
       const found = new Map<string, Mapping>();
-      for (const id of ids.data) {
+      for (const id of checked.data.ids) {
         const mapping = map?.get(id);
         if (mapping) found.set(id, copyMapping(mapping));
       }
@@ -109,35 +135,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
     },
 
     async putMany(scope, entries) {
-      return putMappings(scope, entries);
+      const written = putMappings(scope, entries);
+      return written.success ? ok({ written: written.data.written }) : written;
     },
 
     async deleteMany(scope, externalIds) {
-      const ids = checkIds(scope, externalIds);
-      if (!ids.success) return ids;
-      const map = mappingsByScope.get(scopeKey(scope));
+      const checked = checkIds(scope, externalIds);
+      if (!checked.success) return checked;
+      const map = mappingsByScope.get(checked.data.key);
       let deleted = 0;
-      for (const id of ids.data) if (map?.delete(id)) deleted++;
+      for (const id of checked.data.ids) if (map?.delete(id)) deleted++;
       return ok({ deleted });
     },
 
-    async *iterate(scope, iterateOptions = {}) {
-      const pageSize = iterateOptions.pageSize ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isInteger(pageSize) || pageSize < 1) {
-        yield err(
-          new IntegrationError('VALIDATION_ERROR', 'pageSize must be a positive integer', {
-            field: 'pageSize',
-          }),
-        );
+    async *iterate(scope, iterateOptions) {
+      const pageSizeOption = validateLimitOption(iterateOptions, 'pageSize', DEFAULT_PAGE_SIZE);
+      if (!pageSizeOption.success) {
+        yield pageSizeOption;
         return;
       }
-      const closedAtStart = guard();
-      if (closedAtStart) {
-        yield closedAtStart;
+      const pageSize = pageSizeOption.data;
+      const key = checkScope(scope);
+      if (!key.success) {
+        yield key;
         return;
       }
       // Ids are sorted once up front; values are read live, so a mapping deleted mid-iteration is skipped.
-      const map = mappingsByScope.get(scopeKey(scope));
+      const map = mappingsByScope.get(key.data);
       const ids = [...(map?.keys() ?? [])].sort(compareIds);
       let page: Mapping[] = [];
       for (const id of ids) {
@@ -157,19 +181,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
     },
 
     async count(scope) {
-      return guard() ?? ok(mappingsByScope.get(scopeKey(scope))?.size ?? 0);
+      const key = checkScope(scope);
+      return key.success ? ok(mappingsByScope.get(key.data)?.size ?? 0) : key;
     },
   };
 
   const configRows: ConfigRowStore = {
     async get(integration) {
-      const row = configs.get(integration);
-      return guard() ?? ok(row ? structuredClone(row) : null);
-    },
-
-    async create(integration, input, userId) {
       const closedResult = guard();
       if (closedResult) return closedResult;
+      const name = validateName(integration, 'integration');
+      if (!name.success) return name;
+      const row = configs.get(name.data);
+      return ok(row ? structuredClone(row) : null);
+    },
+
+    async create(integrationName, inputValue, userIdValue) {
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const checked = validateConfigRowInput(integrationName, inputValue, userIdValue);
+      if (!checked.success) return checked;
+      const { integration, input, userId } = checked.data;
       if (configs.has(integration)) {
         return err(
           new IntegrationError('CONFLICT', `Integration ${integration} already has a configuration`),
@@ -192,9 +224,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       return ok(structuredClone(row));
     },
 
-    async update(integration, input, userId) {
+    async update(integrationName, inputValue, userIdValue) {
       const closedResult = guard();
       if (closedResult) return closedResult;
+      const checked = validateConfigRowInput(integrationName, inputValue, userIdValue);
+      if (!checked.success) return checked;
+      const { integration, input, userId } = checked.data;
       const current = configs.get(integration);
       if (!current) {
         return err(new IntegrationError('NOT_FOUND', `Integration ${integration} has no configuration`));
@@ -214,34 +249,40 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
     },
 
     async exists(integration) {
-      return guard() ?? ok(configs.has(integration));
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const name = validateName(integration, 'integration');
+      return name.success ? ok(configs.has(name.data)) : name;
     },
   };
 
   const copyRun = (run: SyncRun): SyncRun => ({ ...run, counts: { ...run.counts } });
-  const badLimit = () =>
-    err<never>(
-      new IntegrationError('VALIDATION_ERROR', 'limit must be a positive integer', { field: 'limit' }),
-    );
 
   const syncState: SyncStateStore = {
     async getCheckpoint(name) {
-      return guard() ?? ok(checkpoints.get(name) ?? null);
+      const closedResult = guard();
+      if (closedResult) return closedResult;
+      const checked = validateName(name, 'name');
+      return checked.success ? ok(checkpoints.get(checked.data) ?? null) : checked;
     },
 
     async setCheckpoint(name, value) {
       const closedResult = guard();
       if (closedResult) return closedResult;
-      checkpoints.set(name, value);
+      const checked = validateCheckpoint(name, value);
+      if (!checked.success) return checked;
+      checkpoints.set(checked.data.name, checked.data.value);
       return ok(undefined);
     },
 
     async startRun(name) {
       const closedResult = guard();
       if (closedResult) return closedResult;
+      const checked = validateName(name, 'name');
+      if (!checked.success) return checked;
       const run: SyncRun = {
         id: crypto.randomUUID(),
-        name,
+        name: checked.data,
         status: 'running',
         startedAt: now(),
         finishedAt: null,
@@ -252,9 +293,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       return ok(copyRun(run));
     },
 
-    async finishRun(id, outcome) {
+    async finishRun(id, outcomeValue) {
       const closedResult = guard();
       if (closedResult) return closedResult;
+      const checkedId = validateName(id, 'id');
+      if (!checkedId.success) return checkedId;
+      const checked = validateRunOutcome(outcomeValue);
+      if (!checked.success) return checked;
+      const outcome = checked.data;
       const run = runs.find((candidate) => candidate.id === id);
       if (!run) return err(new IntegrationError('NOT_FOUND', `No sync run ${id}`));
       if (run.status !== 'running') {
@@ -263,15 +309,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       run.status = outcome.status;
       run.finishedAt = now();
       run.counts = { ...outcome.counts };
-      run.lastErrorCode = outcome.lastErrorCode ?? null;
+      run.lastErrorCode = outcome.lastErrorCode;
       return ok(copyRun(run));
     },
 
-    async listRuns(name, listOptions = {}) {
+    async listRuns(name, listOptions) {
       const closedResult = guard();
       if (closedResult) return closedResult;
-      const limit = listOptions.limit ?? DEFAULT_RUN_LIMIT;
-      if (!Number.isSafeInteger(limit) || limit < 1) return badLimit();
+      const checked = validateName(name, 'name');
+      if (!checked.success) return checked;
+      const limitOption = validateLimitOption(listOptions, 'limit', DEFAULT_RUN_LIMIT);
+      if (!limitOption.success) return limitOption;
+      const limit = limitOption.data;
       // Latest start first; among equal starts, the one started last. Reversing first makes the stable
       // sort keep that second order.
       const newestFirst = runs.filter((run) => run.name === name).reverse();
@@ -279,11 +328,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       return ok(newestFirst.slice(0, limit).map(copyRun));
     },
 
-    async acquireLease(name, { owner, ttlMs }) {
+    async acquireLease(leaseName, leaseOptions) {
       const closedResult = guard();
       if (closedResult) return closedResult;
-      const checked = validateLeaseRequest(name, { owner, ttlMs });
+      const checked = validateLeaseRequest(leaseName, leaseOptions, { requireOwner: true });
       if (!checked.success) return checked;
+      const { name, ttlMs } = checked.data;
+      const owner = checked.data.owner as string;
       const at = now();
       const current = leases.get(name);
       // The holder itself may take its lease again (e.g. after a restart under the same owner id); it gets
@@ -294,21 +345,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       return ok({ ...lease });
     },
 
-    async renewLease(lease, { ttlMs }) {
+    async renewLease(leaseValue, renewOptions) {
       const closedResult = guard();
       if (closedResult) return closedResult;
-      const checked = validateLeaseRequest(lease.name, { ttlMs });
+      const lease = validateLease(leaseValue);
+      if (!lease.success) return lease;
+      const checked = validateLimitOption(renewOptions, 'ttlMs', Number.NaN);
       if (!checked.success) return checked;
-      const current = leases.get(lease.name);
-      if (!current || current.token !== lease.token) return ok(null);
-      current.expiresAt = now() + ttlMs;
+      const current = leases.get(lease.data.name);
+      if (!current || current.token !== lease.data.token) return ok(null);
+      current.expiresAt = now() + checked.data;
       return ok({ ...current });
     },
 
-    async releaseLease(lease) {
+    async releaseLease(leaseValue) {
       const closedResult = guard();
       if (closedResult) return closedResult;
-      if (leases.get(lease.name)?.token === lease.token) leases.delete(lease.name);
+      const lease = validateLease(leaseValue);
+      if (!lease.success) return lease;
+      if (leases.get(lease.data.name)?.token === lease.data.token) leases.delete(lease.data.name);
       return ok(undefined);
     },
 
@@ -319,7 +374,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       if (!checkedScope.success) return checkedScope;
       const batch = validateOutboxBatch(entries);
       if (!batch.success) return batch;
-      const map = scoped(outboxByScope, scope);
+      const map = scoped(outboxByScope, checkedScope.data);
       for (const entry of batch.data) {
         // Re-recording an entry moves it to the back, like a fresh insert: it is the newest in flight.
         map.delete(entry.externalId);
@@ -328,22 +383,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       return ok(undefined);
     },
 
-    async outboxList(scope, listOptions = {}) {
-      const closedResult = guard();
-      if (closedResult) return closedResult;
-      const limit = listOptions.limit ?? DEFAULT_OUTBOX_LIMIT;
-      if (!Number.isSafeInteger(limit) || limit < 1) return badLimit();
-      const entries = [...(outboxByScope.get(scopeKey(scope))?.values() ?? [])];
+    async outboxList(scope, listOptions) {
+      const key = checkScope(scope);
+      if (!key.success) return key;
+      const limitOption = validateLimitOption(listOptions, 'limit', DEFAULT_OUTBOX_LIMIT);
+      if (!limitOption.success) return limitOption;
+      const limit = limitOption.data;
+      const entries = [...(outboxByScope.get(key.data)?.values() ?? [])];
       // Stable sort: entries with the same createdAt keep their insertion order.
       entries.sort((a, b) => a.createdAt - b.createdAt);
       return ok(entries.slice(0, limit).map((entry) => ({ ...entry })));
     },
 
     async outboxDelete(scope, externalIds) {
-      const ids = checkIds(scope, externalIds);
-      if (!ids.success) return ids;
-      const map = outboxByScope.get(scopeKey(scope));
-      for (const id of ids.data) map?.delete(id);
+      const checked = checkIds(scope, externalIds);
+      if (!checked.success) return checked;
+      const map = outboxByScope.get(checked.data.key);
+      for (const id of checked.data.ids) map?.delete(id);
       return ok(undefined);
     },
   };
@@ -355,9 +411,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
     async commitMappings(scope, entries) {
       const written = putMappings(scope, entries);
       if (!written.success) return written;
-      const outbox = outboxByScope.get(scopeKey(scope));
-      for (const entry of entries) outbox?.delete(entry.externalId);
-      return written;
+      const outbox = outboxByScope.get(scopeKey(written.data.scope));
+      for (const externalId of written.data.externalIds) outbox?.delete(externalId);
+      return ok({ written: written.data.written });
     },
     async close() {
       closed = true;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { parseOptions } from './options.ts';
+import { optionsObject, parseOptions } from './options.ts';
+import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const schema = z.object({
   baseUrl: z.url(),
@@ -35,5 +36,55 @@ describe('parseOptions', () => {
     expect(error.issues.map((i) => i.field)).toEqual(['twenty.baseUrl', 'twenty.apiKey']);
     expect(error.message).toContain('Invalid client options');
     expect(error.message).not.toContain('sk_shrt');
+  });
+});
+
+const thrownBy = (run: () => unknown): unknown => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
+
+describe('parseOptions with values no typed caller would pass', () => {
+  it.each(hostileValues())('throws only CONFIG_ERROR for %s, never a TypeError', (_, value) => {
+    const thrown = thrownBy(() => parseOptions(schema, value, { label: 'options' }));
+    expect(thrown).toMatchObject({ name: 'IntegrationError', code: 'CONFIG_ERROR' });
+  });
+
+  it('names the options by their prefix when a getter throws while they are read', () => {
+    const thrown = thrownBy(() =>
+      parseOptions(schema, withThrowingGetter({}, 'apiKey'), { label: 'options', prefix: 'twenty.' }),
+    );
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: 'twenty' });
+    expect(
+      thrownBy(() => parseOptions(schema, { baseUrl: throwingProxy() }, { label: 'options' })),
+    ).toMatchObject({ code: 'CONFIG_ERROR', field: 'baseUrl' });
+  });
+});
+
+describe('optionsObject', () => {
+  it('copies own enumerable properties once; undefined is {} when optional', () => {
+    const secret = { reveal: () => 'x' };
+    const copy = optionsObject({ a: 1, secret }, { label: 'options' });
+    expect(copy).toEqual({ a: 1, secret });
+    expect(copy.secret).toBe(secret);
+    expect(optionsObject(undefined, { label: 'options', optional: true })).toEqual({});
+  });
+
+  it.each([
+    ['undefined', undefined, '(root)'],
+    ['null', null, '(root)'],
+    ['a string', 'x', '(root)'],
+    ['an array', [], '(root)'],
+    ['a throwing Proxy', throwingProxy(), '(root)'],
+    ['a throwing getter', withThrowingGetter({ a: 1 }, 'apiKey'), 'apiKey'],
+  ])('throws CONFIG_ERROR for %s naming the field', (_, value, field) => {
+    expect(thrownBy(() => optionsObject(value, { label: 'options' }))).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field,
+    });
   });
 });

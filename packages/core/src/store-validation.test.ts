@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Mapping, OutboxEntry } from './store.ts';
 import {
+  MAX_BATCH_ENTRIES,
+  validateCheckpoint,
+  validateConfigRowInput,
   validateExternalIds,
+  validateLease,
   validateLeaseRequest,
+  validateLimitOption,
   validateMappingBatch,
+  validateName,
   validateOutboxBatch,
+  validateRunOutcome,
   validateScope,
 } from './store-validation.ts';
+import { throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const mapping = (externalId: string, remoteId = `r-${externalId}`): Mapping => ({
   externalId,
@@ -128,5 +136,86 @@ describe('epoch-millisecond fields', () => {
     expect(result.success === false && result.error.message).toContain(
       'entries.0.syncedAt: must be an integer',
     );
+  });
+});
+
+describe('reading hostile input', () => {
+  it('returns plain copies, so a scope is never read again', () => {
+    const scope = { integration: 'crm', objectType: 'person', extra: 1 };
+    const checked = validateScope(scope);
+    expect(checked.success && checked.data).toEqual({ integration: 'crm', objectType: 'person' });
+    expect(checked.success && checked.data).not.toBe(scope);
+  });
+
+  it('names the field of a throwing getter or Proxy', () => {
+    const scope = validateScope(withThrowingGetter({ integration: 'crm', objectType: 'x' }, 'objectType'));
+    expect(scope.success || scope.error.field).toBe('scope.objectType');
+    const batch = validateMappingBatch([mapping('a'), withThrowingGetter(mapping('b'), 'syncedAt')]);
+    expect(batch.success || batch.error.field).toBe('entries.1.syncedAt');
+    const proxy = validateMappingBatch(throwingProxy([]) as Mapping[]);
+    expect(proxy.success || proxy.error.code).toBe('VALIDATION_ERROR');
+    const ids = validateExternalIds(withThrowingGetter(['a', 'b'], 1));
+    expect(ids.success || ids.error.field).toBe('externalIds.1');
+  });
+
+  it('keeps at most 100 issues, however much of a batch is wrong', () => {
+    const bad = Array.from({ length: 10_000 }, () => null) as unknown as Mapping[];
+    const result = validateMappingBatch(bad);
+    expect(result.success || result.error.issues?.length).toBe(100);
+  });
+
+  it('refuses more than MAX_BATCH_ENTRIES entries, and a Proxy claiming more', () => {
+    const liar = new Proxy([], {
+      get: (target, key) => (key === 'length' ? MAX_BATCH_ENTRIES + 1 : Reflect.get(target, key)),
+    });
+    const result = validateExternalIds(liar);
+    expect(result.success || result.error.field).toBe('externalIds');
+  });
+
+  it('checks names, checkpoints, leases, run outcomes and limits', () => {
+    expect(validateName('x', 'name').success).toBe(true);
+    expect(validateName(Symbol() as never, 'name').success).toBe(false);
+    expect(validateCheckpoint('cp', '').success).toBe(true);
+    const checkpoint = validateCheckpoint('cp', 1n as never);
+    expect(checkpoint.success || checkpoint.error.field).toBe('value');
+    expect(validateLease({ name: 'l', token: 't', owner: 'o', expiresAt: 1 })).toEqual({
+      success: true,
+      data: { name: 'l', token: 't' },
+    });
+    const lease = validateLease(withThrowingGetter({ name: 'l' }, 'token') as never);
+    expect(lease.success || lease.error.field).toBe('lease.token');
+    const acquire = validateLeaseRequest('l', { ttlMs: 1 }, { requireOwner: true });
+    expect(acquire.success || acquire.error.field).toBe('owner');
+    const counts = { created: 1, updated: 0, unchanged: 0, failed: 0 };
+    expect(validateRunOutcome({ status: 'failed', counts })).toEqual({
+      success: true,
+      data: { status: 'failed', counts, lastErrorCode: null },
+    });
+    const outcome = validateRunOutcome({ status: 'failed', counts: { ...counts, failed: -1 } });
+    expect(outcome.success || outcome.error.field).toBe('outcome.counts.failed');
+    expect(validateLimitOption(undefined, 'limit', 20)).toEqual({ success: true, data: 20 });
+    expect(validateLimitOption({ limit: 5 }, 'limit', 20)).toEqual({ success: true, data: 5 });
+    const limit = validateLimitOption(null, 'limit', 20);
+    expect(limit.success || limit.error.field).toBe('options');
+  });
+
+  it('checks configuration rows and copies their settings', () => {
+    const settings = { nested: { a: 1 } };
+    const checked = validateConfigRowInput('crm', { settings, enabled: true }, undefined as never);
+    expect(checked).toEqual({
+      success: true,
+      data: { integration: 'crm', input: { settings, enabled: true }, userId: null },
+    });
+    expect(checked.success && checked.data.input.settings).not.toBe(settings);
+    const bad = validateConfigRowInput(
+      'crm',
+      { syncMode: 'sideways' as never, settings: { n: 1n } },
+      5 as never,
+    );
+    expect(bad.success || bad.error.issues?.map((issue) => issue.field)).toEqual([
+      'userId',
+      'input.syncMode',
+      'input.settings',
+    ]);
   });
 });

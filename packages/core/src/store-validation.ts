@@ -1,16 +1,33 @@
-// Input checks every IntegrationStore adapter shares, so all of them refuse the same batches the same way,
-// before a transaction starts: a bad entry anywhere means nothing of the batch is written.
+// Input checks every IntegrationStore adapter shares, so all of them refuse the same input the same way, before
+// a transaction starts: a bad entry anywhere means nothing of the batch is written. Each check reads the caller's
+// values once, without letting a getter or a Proxy trap throw past it, and returns plain copies: adapters use
+// those, never the caller's objects again (a getter could answer differently, or throw, the second time).
+import { describeType, isArraySafe, readArray, readOptions, readProperty } from './caller-input.ts';
 import { type FieldIssue, IntegrationError } from './errors.ts';
 import { type ApiResult, err, ok } from './result.ts';
-import type { Mapping, MappingScope, OutboxEntry } from './store.ts';
+import type {
+  Lease,
+  Mapping,
+  MappingScope,
+  OutboxEntry,
+  RunCounts,
+  StoredIntegrationConfigInput,
+  SyncMode,
+} from './store.ts';
 
 const MAX_LISTED = 5;
+/** Issues kept per failure: enough to fix a batch, bounded however much of it is wrong. */
+const MAX_ISSUES = 100;
+/** Entries or ids per call: one transaction of more is a mistake, and a lying Proxy could claim billions. */
+export const MAX_BATCH_ENTRIES = 1_000_000;
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isNullableString = (value: unknown): boolean => value === null || typeof value === 'string';
+const isNullableString = (value: unknown): value is string | null =>
+  value === null || typeof value === 'string';
 // Epoch milliseconds are integers: SQL adapters store them in integer columns, which refuse fractions.
-const isEpochMs = (value: unknown): boolean => Number.isSafeInteger(value);
+const isEpochMs = (value: unknown): value is number => Number.isSafeInteger(value);
 const EPOCH_MS = 'must be an integer (epoch milliseconds)';
+const NON_EMPTY = 'must be a non-empty string';
 
 function failure(what: string, issues: FieldIssue[]): ApiResult<never> {
   const listed = issues.slice(0, MAX_LISTED).map((issue) => `${issue.field}: ${issue.message}`);
@@ -19,70 +36,107 @@ function failure(what: string, issues: FieldIssue[]): ApiResult<never> {
     new IntegrationError('VALIDATION_ERROR', `Invalid ${what}: ${listed.join('; ')}`, {
       field: issues[0]?.field ?? '(root)',
       issues,
+      retryable: false,
     }),
   );
 }
 
+/** Reads the listed fields of an object once each; an unreadable one becomes an issue and reads as undefined. */
+function readFields<K extends string>(
+  value: object,
+  keys: readonly K[],
+  at: string,
+  issues: FieldIssue[],
+): { [P in K]?: unknown } {
+  const out: { [P in K]?: unknown } = {};
+  for (const key of keys) {
+    const read = readProperty(value, key, `${at}.${key}`);
+    if (read.success) out[key] = read.data;
+    else issues.push({ field: `${at}.${key}`, message: 'could not be read (a getter or Proxy threw)' });
+  }
+  return out;
+}
+
+/** An object's fields, or an issue naming `at` when it is not a (non-array) object. */
+function readObject<K extends string>(
+  value: unknown,
+  keys: readonly K[],
+  at: string,
+  issues: FieldIssue[],
+): { [P in K]?: unknown } | undefined {
+  if (typeof value !== 'object' || value === null || isArraySafe(value)) {
+    issues.push({ field: at, message: `must be an object, not ${describeType(value)}` });
+    return undefined;
+  }
+  return readFields(value, keys, at, issues);
+}
+
 /**
- * Checks a mapping scope: `integration` and `objectType` must be non-empty strings.
- * @example const checked = validateScope(scope); if (!checked.success) return checked;
+ * Checks a mapping scope and returns a plain copy: `integration` and `objectType` must be non-empty strings.
+ * @example const checked = validateScope(scope); if (!checked.success) return checked; use(checked.data);
  */
 export function validateScope(scope: MappingScope): ApiResult<MappingScope> {
   const issues: FieldIssue[] = [];
-  if (!isNonEmptyString(scope?.integration)) {
-    issues.push({ field: 'scope.integration', message: 'must be a non-empty string' });
+  const read = readObject(scope, ['integration', 'objectType'], 'scope', issues);
+  if (read) {
+    if (!isNonEmptyString(read.integration)) issues.push({ field: 'scope.integration', message: NON_EMPTY });
+    if (!isNonEmptyString(read.objectType)) issues.push({ field: 'scope.objectType', message: NON_EMPTY });
   }
-  if (!isNonEmptyString(scope?.objectType)) {
-    issues.push({ field: 'scope.objectType', message: 'must be a non-empty string' });
-  }
-  return issues.length === 0 ? ok(scope) : failure('mapping scope', issues);
+  return issues.length === 0
+    ? ok({ integration: read?.integration as string, objectType: read?.objectType as string })
+    : failure('mapping scope', issues);
 }
 
-// Both batch validators walk the same way: an array of objects, issues named `entries.<index>.<field>`,
-// and the last entry per external id wins, as a sequence of upserts would. `order` says where a repeated
-// id stands in the result: where it was first seen (mappings) or where it was last seen (outbox).
-function validateBatch<T extends { externalId: string }>(
+// Both batch validators walk the same way: an array of objects, issues named `entries.<index>.<field>`, and
+// the last entry per external id wins, as a sequence of upserts would. `order` says where a repeated id stands
+// in the result: where it was first seen (mappings) or where it was last seen (outbox).
+function validateBatch<K extends string, T extends { externalId: string }>(
   label: string,
-  entries: readonly T[],
+  entries: unknown,
+  keys: readonly K[],
   order: 'first-seen' | 'last-seen',
-  check: (entry: T, at: string, issues: FieldIssue[]) => T,
+  check: (entry: { [P in K]?: unknown }, at: string, issues: FieldIssue[]) => T,
 ): ApiResult<T[]> {
-  if (!Array.isArray(entries)) return failure(label, [{ field: 'entries', message: 'must be an array' }]);
+  const list = readArray(entries, 'entries', { maxLength: MAX_BATCH_ENTRIES });
+  if (!list.success) return list;
   const issues: FieldIssue[] = [];
   const byId = new Map<string, T>();
-  entries.forEach((entry, index) => {
+  for (const [index, entry] of list.data.entries()) {
+    if (issues.length >= MAX_ISSUES) break;
     const at = `entries.${index}`;
-    if (typeof entry !== 'object' || entry === null) {
-      issues.push({ field: at, message: 'must be an object' });
-      return;
-    }
-    if (!isNonEmptyString(entry.externalId))
-      issues.push({ field: `${at}.externalId`, message: 'must be a non-empty string' });
-    if (!isNullableString((entry as { contentHash?: unknown }).contentHash ?? null)) {
+    const read = readObject(entry, keys, at, issues);
+    if (!read) continue;
+    const fields = read as { [P in K]?: unknown } & { externalId?: unknown; contentHash?: unknown };
+    if (!isNonEmptyString(fields.externalId)) issues.push({ field: `${at}.externalId`, message: NON_EMPTY });
+    if (!isNullableString(fields.contentHash ?? null)) {
       issues.push({ field: `${at}.contentHash`, message: 'must be a string or null' });
     }
-    if (order === 'last-seen') byId.delete(entry.externalId);
-    byId.set(entry.externalId, check(entry, at, issues));
-  });
+    const checked = check(read, at, issues);
+    if (issues.length > 0) continue;
+    if (order === 'last-seen') byId.delete(checked.externalId);
+    byId.set(checked.externalId, checked);
+  }
   return issues.length === 0 ? ok([...byId.values()]) : failure(label, issues);
 }
 
+const MAPPING_KEYS = ['externalId', 'remoteId', 'contentHash', 'syncedAt'] as const;
+const OUTBOX_KEYS = ['externalId', 'operation', 'contentHash', 'createdAt'] as const;
+
 /**
  * Checks every mapping of a batch (ids non-empty strings, `contentHash` a string or null, `syncedAt` an
- * integer) and keeps the last entry per external id, as a sequence of upserts would. Issues name the
- * index and field, never the value.
+ * integer) and returns plain copies, the last entry per external id kept, as a sequence of upserts would.
+ * Issues name the index and field, never the value; at most 1 000 000 entries.
  * @example const batch = validateMappingBatch(entries); if (batch.success) write(batch.data);
  */
 export function validateMappingBatch(entries: readonly Mapping[]): ApiResult<Mapping[]> {
-  return validateBatch('mappings', entries, 'first-seen', (entry, at, issues) => {
-    if (!isNonEmptyString(entry.remoteId))
-      issues.push({ field: `${at}.remoteId`, message: 'must be a non-empty string' });
+  return validateBatch('mappings', entries, MAPPING_KEYS, 'first-seen', (entry, at, issues) => {
+    if (!isNonEmptyString(entry.remoteId)) issues.push({ field: `${at}.remoteId`, message: NON_EMPTY });
     if (!isEpochMs(entry.syncedAt)) issues.push({ field: `${at}.syncedAt`, message: EPOCH_MS });
     return {
-      externalId: entry.externalId,
-      remoteId: entry.remoteId,
-      contentHash: entry.contentHash ?? null,
-      syncedAt: entry.syncedAt,
+      externalId: entry.externalId as string,
+      remoteId: entry.remoteId as string,
+      contentHash: (entry.contentHash as string | null | undefined) ?? null,
+      syncedAt: entry.syncedAt as number,
     };
   });
 }
@@ -92,15 +146,14 @@ export function validateMappingBatch(entries: readonly Mapping[]): ApiResult<Map
  * @example const batch = validateOutboxBatch(entries); if (!batch.success) return batch;
  */
 export function validateOutboxBatch(entries: readonly OutboxEntry[]): ApiResult<OutboxEntry[]> {
-  return validateBatch('outbox entries', entries, 'last-seen', (entry, at, issues) => {
-    if (!isNonEmptyString(entry.operation))
-      issues.push({ field: `${at}.operation`, message: 'must be a non-empty string' });
+  return validateBatch('outbox entries', entries, OUTBOX_KEYS, 'last-seen', (entry, at, issues) => {
+    if (!isNonEmptyString(entry.operation)) issues.push({ field: `${at}.operation`, message: NON_EMPTY });
     if (!isEpochMs(entry.createdAt)) issues.push({ field: `${at}.createdAt`, message: EPOCH_MS });
     return {
-      externalId: entry.externalId,
-      operation: entry.operation,
-      contentHash: entry.contentHash ?? null,
-      createdAt: entry.createdAt,
+      externalId: entry.externalId as string,
+      operation: entry.operation as string,
+      contentHash: (entry.contentHash as string | null | undefined) ?? null,
+      createdAt: entry.createdAt as number,
     };
   });
 }
@@ -110,30 +163,195 @@ export function validateOutboxBatch(entries: readonly OutboxEntry[]): ApiResult<
  * @example const ids = validateExternalIds(externalIds); if (!ids.success) return ids;
  */
 export function validateExternalIds(externalIds: readonly string[]): ApiResult<string[]> {
-  if (!Array.isArray(externalIds))
-    return failure('external ids', [{ field: 'externalIds', message: 'must be an array' }]);
+  const list = readArray(externalIds, 'externalIds', { maxLength: MAX_BATCH_ENTRIES });
+  if (!list.success) return list;
   const issues: FieldIssue[] = [];
-  externalIds.forEach((id, index) => {
+  for (const [index, id] of list.data.entries()) {
+    if (issues.length >= MAX_ISSUES) break;
     if (typeof id !== 'string') issues.push({ field: `externalIds.${index}`, message: 'must be a string' });
-  });
-  return issues.length === 0 ? ok([...new Set(externalIds)]) : failure('external ids', issues);
+  }
+  return issues.length === 0 ? ok([...new Set(list.data as string[])]) : failure('external ids', issues);
 }
 
 /**
- * Checks a lease request: a non-empty name and owner, and a TTL that is a positive integer of milliseconds.
- * @example const checked = validateLeaseRequest(name, { owner, ttlMs }); if (!checked.success) return checked;
+ * Checks a name a store keys something by (a checkpoint, a run log, a lease, an integration, a run id): a
+ * non-empty string.
+ * @example const checked = validateName(name, 'name'); if (!checked.success) return checked;
+ */
+export function validateName(value: unknown, field: string): ApiResult<string> {
+  if (isNonEmptyString(value)) return ok(value);
+  return failure(field, [{ field, message: `${NON_EMPTY}, not ${describeType(value)}` }]);
+}
+
+/**
+ * Checks a checkpoint: a non-empty name and a string value.
+ * @example const checked = validateCheckpoint(name, value); if (!checked.success) return checked;
+ */
+export function validateCheckpoint(name: string, value: string): ApiResult<{ name: string; value: string }> {
+  const issues: FieldIssue[] = [];
+  if (!isNonEmptyString(name)) issues.push({ field: 'name', message: NON_EMPTY });
+  if (typeof value !== 'string')
+    issues.push({ field: 'value', message: `must be a string, not ${describeType(value)}` });
+  return issues.length === 0 ? ok({ name, value }) : failure('checkpoint', issues);
+}
+
+/**
+ * Checks a lease request and returns plain copies: a non-empty name and owner, and a TTL that is a positive
+ * integer of milliseconds. `options` without `owner` (a renewal) checks only the TTL, unless `requireOwner`.
+ * @example const checked = validateLeaseRequest(name, options, { requireOwner: true }); if (!checked.success) return checked;
  */
 export function validateLeaseRequest(
   name: string,
   options: { owner?: string; ttlMs: number },
-): ApiResult<void> {
+  check: { requireOwner?: boolean } = {},
+): ApiResult<{ name: string; owner?: string; ttlMs: number }> {
   const issues: FieldIssue[] = [];
-  if (!isNonEmptyString(name)) issues.push({ field: 'name', message: 'must be a non-empty string' });
-  if ('owner' in (options ?? {}) && !isNonEmptyString(options.owner)) {
-    issues.push({ field: 'owner', message: 'must be a non-empty string' });
+  if (!isNonEmptyString(name)) issues.push({ field: 'name', message: NON_EMPTY });
+  const read = readObject(options, ['owner', 'ttlMs'], 'options', issues);
+  let hasOwner = check.requireOwner === true;
+  if (read) {
+    try {
+      hasOwner ||= 'owner' in options;
+    } catch {
+      issues.push({ field: 'options.owner', message: 'could not be read (a getter or Proxy threw)' });
+    }
+    if (hasOwner && !isNonEmptyString(read.owner)) issues.push({ field: 'owner', message: NON_EMPTY });
+    if (!Number.isSafeInteger(read.ttlMs) || (read.ttlMs as number) <= 0) {
+      issues.push({ field: 'ttlMs', message: 'must be a positive integer (milliseconds)' });
+    }
   }
-  if (!Number.isSafeInteger(options?.ttlMs) || options.ttlMs <= 0) {
-    issues.push({ field: 'ttlMs', message: 'must be a positive integer (milliseconds)' });
+  if (issues.length > 0) return failure('lease request', issues);
+  return ok({
+    name,
+    ...(hasOwner && { owner: read?.owner as string }),
+    ttlMs: read?.ttlMs as number,
+  });
+}
+
+/**
+ * Checks a lease handed back to renew or release it, and returns a plain copy: `name` and `token` non-empty.
+ * @example const held = validateLease(lease); if (!held.success) return held;
+ */
+export function validateLease(lease: Lease): ApiResult<Pick<Lease, 'name' | 'token'>> {
+  const issues: FieldIssue[] = [];
+  const read = readObject(lease, ['name', 'token'], 'lease', issues);
+  if (read) {
+    if (!isNonEmptyString(read.name)) issues.push({ field: 'lease.name', message: NON_EMPTY });
+    if (!isNonEmptyString(read.token)) issues.push({ field: 'lease.token', message: NON_EMPTY });
   }
-  return issues.length === 0 ? ok(undefined) : failure('lease request', issues);
+  return issues.length === 0
+    ? ok({ name: read?.name as string, token: read?.token as string })
+    : failure('lease', issues);
+}
+
+const RUN_STATUSES: readonly string[] = ['succeeded', 'failed'];
+const COUNT_KEYS = ['created', 'updated', 'unchanged', 'failed'] as const;
+
+/**
+ * Checks how a run finished and returns a plain copy: `status` `succeeded` or `failed`, four non-negative integer
+ * counts, and `lastErrorCode` a string, null or absent.
+ * @example const checked = validateRunOutcome(outcome); if (!checked.success) return checked;
+ */
+export function validateRunOutcome(outcome: {
+  status: 'succeeded' | 'failed';
+  counts: RunCounts;
+  lastErrorCode?: string | null;
+}): ApiResult<{ status: 'succeeded' | 'failed'; counts: RunCounts; lastErrorCode: string | null }> {
+  const issues: FieldIssue[] = [];
+  const read = readObject(outcome, ['status', 'counts', 'lastErrorCode'], 'outcome', issues);
+  if (!read) return failure('run outcome', issues);
+  if (typeof read.status !== 'string' || !RUN_STATUSES.includes(read.status)) {
+    issues.push({ field: 'outcome.status', message: 'must be succeeded or failed' });
+  }
+  const counts = readObject(read.counts, COUNT_KEYS, 'outcome.counts', issues);
+  for (const key of counts ? COUNT_KEYS : []) {
+    const count = counts?.[key];
+    if (!Number.isSafeInteger(count) || (count as number) < 0) {
+      issues.push({ field: `outcome.counts.${key}`, message: 'must be a non-negative integer' });
+    }
+  }
+  if (read.lastErrorCode !== undefined && !isNullableString(read.lastErrorCode)) {
+    issues.push({ field: 'outcome.lastErrorCode', message: 'must be a string or null' });
+  }
+  if (issues.length > 0) return failure('run outcome', issues);
+  return ok({
+    status: read.status as 'succeeded' | 'failed',
+    counts: {
+      created: counts?.created as number,
+      updated: counts?.updated as number,
+      unchanged: counts?.unchanged as number,
+      failed: counts?.failed as number,
+    },
+    lastErrorCode: (read.lastErrorCode as string | null | undefined) ?? null,
+  });
+}
+
+/**
+ * Reads a positive integer option (`limit`, `pageSize`) from an options object a caller passed, `fallback`
+ * when it is absent: `VALIDATION_ERROR` naming it for options that are not an object or a value that is not a
+ * positive integer.
+ * @example const limit = validateLimitOption(options, 'limit', 20); if (!limit.success) return limit;
+ */
+export function validateLimitOption(options: unknown, key: string, fallback: number): ApiResult<number> {
+  const read = readOptions(options, [key]);
+  if (!read.success) return read;
+  const value = read.data[key] ?? fallback;
+  if (Number.isSafeInteger(value) && (value as number) > 0) return ok(value as number);
+  return failure(key, [{ field: key, message: 'must be a positive integer' }]);
+}
+
+const SYNC_MODE_VALUES: readonly string[] = ['disabled', 'platform', 'direct_crm'] satisfies SyncMode[];
+const CONFIG_KEYS = ['baseUrl', 'apiKeyCiphertext', 'enabled', 'syncMode', 'settings'] as const;
+
+/**
+ * Checks a configuration row write and returns plain copies: `integration` a non-empty string, `input` an
+ * object whose fields have their stored types (`settings` a JSON object, copied), `userId` a string or null.
+ * @example const checked = validateConfigRowInput(integration, input, userId); if (!checked.success) return checked;
+ */
+export function validateConfigRowInput(
+  integration: string,
+  input: StoredIntegrationConfigInput,
+  userId: string | null,
+): ApiResult<{ integration: string; input: StoredIntegrationConfigInput; userId: string | null }> {
+  const issues: FieldIssue[] = [];
+  if (!isNonEmptyString(integration)) issues.push({ field: 'integration', message: NON_EMPTY });
+  if (userId !== undefined && !isNullableString(userId)) {
+    issues.push({ field: 'userId', message: 'must be a string or null' });
+  }
+  const read = readObject(input, CONFIG_KEYS, 'input', issues);
+  const copy: StoredIntegrationConfigInput = {};
+  if (read) {
+    for (const key of ['baseUrl', 'apiKeyCiphertext'] as const) {
+      const value = read[key];
+      if (value !== undefined && !isNullableString(value)) {
+        issues.push({ field: `input.${key}`, message: 'must be a string or null' });
+      } else if (value !== undefined) copy[key] = value;
+    }
+    if (read.enabled !== undefined && typeof read.enabled !== 'boolean') {
+      issues.push({ field: 'input.enabled', message: 'must be true or false' });
+    } else if (read.enabled !== undefined) copy.enabled = read.enabled;
+    if (read.syncMode !== undefined && !SYNC_MODE_VALUES.includes(read.syncMode as string)) {
+      issues.push({ field: 'input.syncMode', message: `must be one of ${SYNC_MODE_VALUES.join(', ')}` });
+    } else if (read.syncMode !== undefined) copy.syncMode = read.syncMode as SyncMode;
+    if (read.settings !== undefined) {
+      const settings = jsonObjectCopy(read.settings);
+      if (settings === undefined) {
+        issues.push({ field: 'input.settings', message: 'must be a JSON-serializable object' });
+      } else copy.settings = settings;
+    }
+  }
+  if (issues.length > 0) return failure('configuration', issues);
+  return ok({ integration, input: copy, userId: userId ?? null });
+}
+
+// A deep copy through JSON, so what is stored is what any adapter would read back; undefined when it cannot be.
+function jsonObjectCopy(value: unknown): Record<string, unknown> | undefined {
+  try {
+    const copy: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
+    return typeof copy === 'object' && copy !== null && !Array.isArray(copy)
+      ? (copy as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

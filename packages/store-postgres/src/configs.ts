@@ -4,8 +4,9 @@ import {
   IntegrationError,
   ok,
   type StoredIntegrationConfig,
-  type StoredIntegrationConfigInput,
   type SyncMode,
+  validateConfigRowInput,
+  validateName,
 } from '@patchbay/core';
 import type { Database } from './database.ts';
 
@@ -43,13 +44,20 @@ const given = (value: unknown): boolean => value !== undefined;
 export function createConfigRowStore(db: Database): ConfigRowStore {
   const { configs } = db.tables;
   return {
-    get: (integration) =>
-      db.run('configs.get', async (sql) => {
+    async get(integrationValue) {
+      const checked = validateName(integrationValue, 'integration');
+      if (!checked.success) return checked;
+      const integration = checked.data;
+      return db.run('configs.get', async (sql) => {
         const [row] = await sql<ConfigRow[]>`select * from ${configs} where integration = ${integration}`;
         return row ? toConfig(row) : null;
-      }),
+      });
+    },
 
-    async create(integration, input: StoredIntegrationConfigInput, userId) {
+    async create(integrationValue, inputValue, userIdValue) {
+      const checked = validateConfigRowInput(integrationValue, inputValue, userIdValue);
+      if (!checked.success) return checked;
+      const { integration, input, userId } = checked.data;
       const created = await db.run('configs.create', async (sql) => {
         const [row] = await sql<ConfigRow[]>`
           insert into ${configs} (integration, base_url, api_key_ciphertext, enabled, sync_mode, settings,
@@ -72,7 +80,10 @@ export function createConfigRowStore(db: Database): ConfigRowStore {
       return ok(created.data);
     },
 
-    async update(integration, input: StoredIntegrationConfigInput, userId) {
+    async update(integrationValue, inputValue, userIdValue) {
+      const checked = validateConfigRowInput(integrationValue, inputValue, userIdValue);
+      if (!checked.success) return checked;
+      const { integration, input, userId } = checked.data;
       const updated = await db.run('configs.update', async (sql) => {
         const [row] = await sql<ConfigRow[]>`
           update ${configs} set
@@ -100,11 +111,15 @@ export function createConfigRowStore(db: Database): ConfigRowStore {
       return ok(updated.data);
     },
 
-    exists: (integration) =>
-      db.run('configs.exists', async (sql) => {
+    async exists(integrationValue) {
+      const checked = validateName(integrationValue, 'integration');
+      if (!checked.success) return checked;
+      const integration = checked.data;
+      return db.run('configs.exists', async (sql) => {
         const [row] = await sql<{ found: boolean }[]>`
           select exists (select 1 from ${configs} where integration = ${integration}) as found`;
         return row?.found ?? false;
-      }),
+      });
+    },
   };
 }

@@ -1,4 +1,10 @@
-import { type Lease, type SyncStateStore, validateLeaseRequest } from '@patchbay/core';
+import {
+  type Lease,
+  type SyncStateStore,
+  validateLease,
+  validateLeaseRequest,
+  validateLimitOption,
+} from '@patchbay/core';
 import type { Database } from './database.ts';
 
 interface LeaseRow {
@@ -24,9 +30,11 @@ export function createLeases(
 ): Pick<SyncStateStore, 'acquireLease' | 'renewLease' | 'releaseLease'> {
   const { leases, leaseTokens } = db.tables;
   return {
-    async acquireLease(name, { owner, ttlMs }) {
-      const checked = validateLeaseRequest(name, { owner, ttlMs });
+    async acquireLease(nameValue, options) {
+      const checked = validateLeaseRequest(nameValue, options, { requireOwner: true });
       if (!checked.success) return checked;
+      const { name, ttlMs } = checked.data;
+      const owner = checked.data.owner as string;
       return db.run('syncState.acquireLease', async (sql) => {
         // The conflicting row is locked by the upsert, so two racers serialize on it; the loser re-checks the
         // WHERE against the winner's committed row, finds it unexpired, and gets no row back. The holder may
@@ -44,9 +52,13 @@ export function createLeases(
       });
     },
 
-    async renewLease(lease, { ttlMs }) {
-      const checked = validateLeaseRequest(lease.name, { ttlMs });
+    async renewLease(leaseValue, options) {
+      const checkedLease = validateLease(leaseValue);
+      if (!checkedLease.success) return checkedLease;
+      const lease = checkedLease.data;
+      const checked = validateLimitOption(options, 'ttlMs', Number.NaN);
       if (!checked.success) return checked;
+      const ttlMs = checked.data;
       return db.run('syncState.renewLease', async (sql) => {
         // Same token means nobody took it over, even if it lapsed meanwhile: extending it is still safe.
         const [row] = await sql<LeaseRow[]>`
@@ -57,9 +69,13 @@ export function createLeases(
       });
     },
 
-    releaseLease: (lease) =>
-      db.run('syncState.releaseLease', async (sql) => {
+    async releaseLease(leaseValue) {
+      const checked = validateLease(leaseValue);
+      if (!checked.success) return checked;
+      const lease = checked.data;
+      return db.run('syncState.releaseLease', async (sql) => {
         await sql`delete from ${leases} where name = ${lease.name} and token = ${lease.token}`;
-      }),
+      });
+    },
   };
 }

@@ -1,11 +1,10 @@
 import {
   type ApiResult,
-  err,
-  IntegrationError,
   type Mapping,
   type MappingScope,
   type MappingStore,
   validateExternalIds,
+  validateLimitOption,
   validateMappingBatch,
   validateScope,
 } from '@patchbay/core';
@@ -60,21 +59,14 @@ export async function upsertMappings(
   return result.count;
 }
 
-function invalidPageSize(pageSize: number): IntegrationError | undefined {
-  if (Number.isInteger(pageSize) && pageSize > 0) return undefined;
-  return new IntegrationError('VALIDATION_ERROR', 'pageSize must be a positive integer', {
-    field: 'pageSize',
-    retryable: false,
-  });
-}
-
 /** The mapping half of the store. */
 export function createMappingStore(db: Database): MappingStore {
   const { tables } = db;
   return {
-    async getMany(scope, externalIds): Promise<ApiResult<Map<string, Mapping>>> {
-      const checked = validateScope(scope);
+    async getMany(scopeValue, externalIds): Promise<ApiResult<Map<string, Mapping>>> {
+      const checked = validateScope(scopeValue);
       if (!checked.success) return checked;
+      const scope = checked.data;
       const ids = validateExternalIds(externalIds);
       if (!ids.success) return ids;
       return db.run('mappings.getMany', async (sql) => {
@@ -93,13 +85,14 @@ export function createMappingStore(db: Database): MappingStore {
       const batch = validateMappingBatch(entries);
       if (!batch.success) return batch;
       return db.run('mappings.putMany', async (sql) => ({
-        written: await upsertMappings(sql, tables, scope, batch.data),
+        written: await upsertMappings(sql, tables, checked.data, batch.data),
       }));
     },
 
-    async deleteMany(scope, externalIds) {
-      const checked = validateScope(scope);
+    async deleteMany(scopeValue, externalIds) {
+      const checked = validateScope(scopeValue);
       if (!checked.success) return checked;
+      const scope = checked.data;
       const ids = validateExternalIds(externalIds);
       if (!ids.success) return ids;
       return db.run('mappings.deleteMany', async (sql) => {
@@ -112,18 +105,19 @@ export function createMappingStore(db: Database): MappingStore {
       });
     },
 
-    async *iterate(scope, options = {}) {
-      const checked = validateScope(scope);
+    async *iterate(scopeValue, options) {
+      const checked = validateScope(scopeValue);
       if (!checked.success) {
         yield checked;
         return;
       }
-      const pageSize = options.pageSize ?? 1_000;
-      const invalid = invalidPageSize(pageSize);
-      if (invalid) {
-        yield err(invalid);
+      const scope = checked.data;
+      const pageSizeOption = validateLimitOption(options, 'pageSize', 1_000);
+      if (!pageSizeOption.success) {
+        yield pageSizeOption;
         return;
       }
+      const pageSize = pageSizeOption.data;
       // Keyset pagination: each page starts after the last id seen, so concurrent writes never shift pages.
       let after: string | null = null;
       while (true) {
@@ -153,9 +147,10 @@ export function createMappingStore(db: Database): MappingStore {
       }
     },
 
-    async count(scope) {
-      const checked = validateScope(scope);
+    async count(scopeValue) {
+      const checked = validateScope(scopeValue);
       if (!checked.success) return checked;
+      const scope = checked.data;
       return db.run('mappings.count', async (sql) => {
         const [row] = await sql<{ n: number }[]>`
           select count(*)::int as n from ${tables.mappings}

@@ -1,9 +1,8 @@
 import {
-  err,
-  IntegrationError,
   type OutboxEntry,
   type SyncStateStore,
   validateExternalIds,
+  validateLimitOption,
   validateOutboxBatch,
   validateScope,
 } from '@patchbay/core';
@@ -44,9 +43,10 @@ export function createOutbox(
 ): Pick<SyncStateStore, 'outboxPut' | 'outboxList' | 'outboxDelete'> {
   const { tables } = db;
   return {
-    async outboxPut(scope, entries) {
-      const checked = validateScope(scope);
+    async outboxPut(scopeValue, entries) {
+      const checked = validateScope(scopeValue);
       if (!checked.success) return checked;
+      const scope = checked.data;
       // One entry per external id, the last one, placed where its last copy was: re-recording an entry
       // moves it to the back (a new seq), like a fresh insert.
       const batch = validateOutboxBatch(entries);
@@ -77,18 +77,13 @@ export function createOutbox(
       });
     },
 
-    async outboxList(scope, options = {}) {
-      const checked = validateScope(scope);
+    async outboxList(scopeValue, options) {
+      const checked = validateScope(scopeValue);
       if (!checked.success) return checked;
-      const limit = options.limit ?? 1_000;
-      if (!Number.isInteger(limit) || limit < 1) {
-        return err(
-          new IntegrationError('VALIDATION_ERROR', 'limit must be a positive integer', {
-            field: 'limit',
-            retryable: false,
-          }),
-        );
-      }
+      const scope = checked.data;
+      const limitOption = validateLimitOption(options, 'limit', 1_000);
+      if (!limitOption.success) return limitOption;
+      const limit = limitOption.data;
       return db.run('syncState.outboxList', async (sql) => {
         const rows = await sql<OutboxRow[]>`
           select external_id, operation, content_hash, created_at from ${tables.outbox}
@@ -98,12 +93,12 @@ export function createOutbox(
       });
     },
 
-    async outboxDelete(scope, externalIds) {
-      const checked = validateScope(scope);
+    async outboxDelete(scopeValue, externalIds) {
+      const checked = validateScope(scopeValue);
       if (!checked.success) return checked;
       const ids = validateExternalIds(externalIds);
       if (!ids.success) return ids;
-      return db.run('syncState.outboxDelete', (sql) => deleteOutbox(sql, tables, scope, ids.data));
+      return db.run('syncState.outboxDelete', (sql) => deleteOutbox(sql, tables, checked.data, ids.data));
     },
   };
 }

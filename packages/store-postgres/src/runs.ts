@@ -6,6 +6,9 @@ import {
   type SyncRunRow,
   type SyncStateStore,
   syncRunFromRow,
+  validateLimitOption,
+  validateName,
+  validateRunOutcome,
 } from '@patchbay/core';
 import type { Database } from './database.ts';
 
@@ -13,21 +16,31 @@ import type { Database } from './database.ts';
 export function createRuns(db: Database): Pick<SyncStateStore, 'startRun' | 'finishRun' | 'listRuns'> {
   const { runs } = db.tables;
   return {
-    startRun: (name) =>
-      db.run('syncState.startRun', async (sql) => {
+    async startRun(nameValue) {
+      const checked = validateName(nameValue, 'name');
+      if (!checked.success) return checked;
+      const name = checked.data;
+      return db.run('syncState.startRun', async (sql) => {
         const [row] = await sql<SyncRunRow[]>`
           insert into ${runs} (id, name, status, started_at) values (${randomUUID()}, ${name}, 'running', clock_timestamp())
           returning *`;
         return syncRunFromRow(row!);
-      }),
+      });
+    },
 
-    async finishRun(id, outcome) {
+    async finishRun(idValue, outcomeValue) {
+      const checkedId = validateName(idValue, 'id');
+      if (!checkedId.success) return checkedId;
+      const id = checkedId.data;
+      const checked = validateRunOutcome(outcomeValue);
+      if (!checked.success) return checked;
+      const outcome = checked.data;
       const { counts } = outcome;
       const finished = await db.run('syncState.finishRun', async (sql) => {
         const [row] = await sql<SyncRunRow[]>`
           update ${runs} set status = ${outcome.status}, finished_at = clock_timestamp(),
             created = ${counts.created}, updated = ${counts.updated}, unchanged = ${counts.unchanged},
-            failed = ${counts.failed}, last_error_code = ${outcome.lastErrorCode ?? null}
+            failed = ${counts.failed}, last_error_code = ${outcome.lastErrorCode}
           where id = ${id} and status = 'running'
           returning *`;
         if (row) return syncRunFromRow(row);
@@ -49,16 +62,13 @@ export function createRuns(db: Database): Pick<SyncStateStore, 'startRun' | 'fin
       return ok(finished.data);
     },
 
-    async listRuns(name, options = {}) {
-      const limit = options.limit ?? 20;
-      if (!Number.isInteger(limit) || limit < 1) {
-        return err(
-          new IntegrationError('VALIDATION_ERROR', 'limit must be a positive integer', {
-            field: 'limit',
-            retryable: false,
-          }),
-        );
-      }
+    async listRuns(nameValue, options) {
+      const checked = validateName(nameValue, 'name');
+      if (!checked.success) return checked;
+      const name = checked.data;
+      const limitOption = validateLimitOption(options, 'limit', 20);
+      if (!limitOption.success) return limitOption;
+      const limit = limitOption.data;
       return db.run('syncState.listRuns', async (sql) => {
         const rows = await sql<SyncRunRow[]>`
           select * from ${runs} where name = ${name} order by seq desc limit ${limit}`;

@@ -55,11 +55,11 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       const batch = validateMappingBatch(entries);
       if (!batch.success) return batch;
       return db.transaction('commitMappings', async (tx) => {
-        const written = await upsertMappings(tx, db.tables, scope, batch.data);
+        const written = await upsertMappings(tx, db.tables, checked.data, batch.data);
         await deleteOutbox(
           tx,
           db.tables,
-          scope,
+          checked.data,
           batch.data.map((entry) => entry.externalId),
         );
         return { written };

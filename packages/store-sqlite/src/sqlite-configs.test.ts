@@ -224,9 +224,12 @@ describe('config rows on SQLite', () => {
     expect(read.success && read.data).toMatchObject({ settings, enabled: true });
   });
 
-  it('turns a value the table refuses into VALIDATION_ERROR, not a throw', async () => {
+  it('refuses a value the table would refuse with a VALIDATION_ERROR naming it, before writing', async () => {
     const result = await store.configs.create('crm', { syncMode: 'sideways' as 'platform' }, 'u');
-    expect(result.success === false && result.error.code).toBe('VALIDATION_ERROR');
-    expect(result.success === false && result.error.message).toContain('CHECK constraint failed');
+    expect(result.success === false && result.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'input.syncMode',
+    });
+    expect(await store.configs.exists('crm')).toEqual({ success: true, data: false });
   });
 });

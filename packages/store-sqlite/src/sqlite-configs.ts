@@ -5,6 +5,8 @@ import {
   ok,
   type StoredIntegrationConfig,
   type StoredIntegrationConfigInput,
+  validateConfigRowInput,
+  validateName,
 } from '@patchbay/core';
 import type { SqliteContext } from './context.ts';
 
@@ -61,14 +63,20 @@ export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
   const select = () => db.prepare('SELECT * FROM integration_configs WHERE integration = ?');
 
   return {
-    async get(integration) {
+    async get(integrationValue) {
+      const checked = validateName(integrationValue, 'integration');
+      if (!checked.success) return checked;
+      const integration = checked.data;
       return ctx.attempt('configs.get', () => {
         const row = select().get(integration) as ConfigRow | undefined;
         return ok(row ? toConfig(row) : null);
       });
     },
 
-    async create(integration, input, userId) {
+    async create(integrationValue, inputValue, userIdValue) {
+      const checked = validateConfigRowInput(integrationValue, inputValue, userIdValue);
+      if (!checked.success) return checked;
+      const { integration, input, userId } = checked.data;
       return ctx.attempt('configs.create', () => {
         const at = ctx.now();
         const given = FIELDS.filter((field) => input[field] !== undefined);
@@ -92,7 +100,10 @@ export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
       });
     },
 
-    async update(integration, input, userId) {
+    async update(integrationValue, inputValue, userIdValue) {
+      const checked = validateConfigRowInput(integrationValue, inputValue, userIdValue);
+      if (!checked.success) return checked;
+      const { integration, input, userId } = checked.data;
       return ctx.attempt('configs.update', () => {
         const given = FIELDS.filter((field) => input[field] !== undefined);
         const assignments = [
@@ -113,7 +124,10 @@ export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
       });
     },
 
-    async exists(integration) {
+    async exists(integrationValue) {
+      const checked = validateName(integrationValue, 'integration');
+      if (!checked.success) return checked;
+      const integration = checked.data;
       return ctx.attempt('configs.exists', () =>
         ok(
           db.prepare('SELECT 1 FROM integration_configs WHERE integration = ?').get(integration) !==

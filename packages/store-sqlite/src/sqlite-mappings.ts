@@ -1,12 +1,11 @@
 import {
   type ApiResult,
-  err,
-  IntegrationError,
   type Mapping,
   type MappingScope,
   type MappingStore,
   ok,
   validateExternalIds,
+  validateLimitOption,
   validateMappingBatch,
   validateScope,
 } from '@patchbay/core';
@@ -75,21 +74,28 @@ export function createSqliteMappings(ctx: SqliteContext): SqliteMappings {
     }
   };
 
-  const checkIds = (scope: MappingScope, externalIds: readonly string[]): ApiResult<string[]> => {
-    const checkedScope = validateScope(scope);
-    return checkedScope.success ? validateExternalIds(externalIds) : checkedScope;
+  // The checked copies of a scope and ids: the caller's objects are never read twice.
+  const checkIds = (
+    scopeValue: MappingScope,
+    externalIds: readonly string[],
+  ): ApiResult<{ scope: MappingScope; ids: string[] }> => {
+    const scope = validateScope(scopeValue);
+    if (!scope.success) return scope;
+    const ids = validateExternalIds(externalIds);
+    return ids.success ? ok({ scope: scope.data, ids: ids.data }) : ids;
   };
 
   const store: MappingStore = {
-    async getMany(scope, externalIds) {
-      const ids = checkIds(scope, externalIds);
-      if (!ids.success) return ids;
+    async getMany(scopeValue, externalIds) {
+      const checked = checkIds(scopeValue, externalIds);
+      if (!checked.success) return checked;
+      const { scope, ids } = checked.data;
       return ctx.attempt('getMany', () => {
         const found = new Map<string, Mapping>();
-        if (ids.data.length === 0) return ok(found);
+        if (ids.length === 0) return ok(found);
         const rows = statement(
           `SELECT external_id, remote_id, content_hash, synced_at FROM mappings WHERE ${SCOPED} AND ${IN_IDS}`,
-        ).all(scope.integration, scope.objectType, JSON.stringify(ids.data)) as unknown as MappingRow[];
+        ).all(scope.integration, scope.objectType, JSON.stringify(ids)) as unknown as MappingRow[];
         for (const row of rows) found.set(row.external_id, toMapping(row));
         return ok(found);
       });
@@ -101,40 +107,39 @@ export function createSqliteMappings(ctx: SqliteContext): SqliteMappings {
       const batch = validateMappingBatch(entries);
       if (!batch.success) return batch;
       return ctx.attempt('putMany', () => {
-        if (batch.data.length > 0) inTransaction(db, () => write(scope, batch.data));
+        if (batch.data.length > 0) inTransaction(db, () => write(checkedScope.data, batch.data));
         return ok({ written: batch.data.length });
       });
     },
 
-    async deleteMany(scope, externalIds) {
-      const ids = checkIds(scope, externalIds);
-      if (!ids.success) return ids;
+    async deleteMany(scopeValue, externalIds) {
+      const checked = checkIds(scopeValue, externalIds);
+      if (!checked.success) return checked;
+      const { scope, ids } = checked.data;
       return ctx.attempt('deleteMany', () => {
-        if (ids.data.length === 0) return ok({ deleted: 0 });
+        if (ids.length === 0) return ok({ deleted: 0 });
         const result = statement(`DELETE FROM mappings WHERE ${SCOPED} AND ${IN_IDS}`).run(
           scope.integration,
           scope.objectType,
-          JSON.stringify(ids.data),
+          JSON.stringify(ids),
         );
         return ok({ deleted: Number(result.changes) });
       });
     },
 
-    async *iterate(scope, options = {}) {
-      const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-        yield err(
-          new IntegrationError('VALIDATION_ERROR', 'pageSize must be a positive integer', {
-            field: 'pageSize',
-          }),
-        );
+    async *iterate(scopeValue, options) {
+      const pageSizeOption = validateLimitOption(options, 'pageSize', DEFAULT_PAGE_SIZE);
+      if (!pageSizeOption.success) {
+        yield pageSizeOption;
         return;
       }
-      const checkedScope = validateScope(scope);
+      const pageSize = pageSizeOption.data;
+      const checkedScope = validateScope(scopeValue);
       if (!checkedScope.success) {
         yield checkedScope;
         return;
       }
+      const scope = checkedScope.data;
       // Keyset pagination: each page is its own short read, so writers are never held up by a slow consumer,
       // and ids already passed are neither repeated nor skipped. Stored ids are never empty, so '' starts it.
       let after = '';
@@ -157,9 +162,10 @@ export function createSqliteMappings(ctx: SqliteContext): SqliteMappings {
       }
     },
 
-    async count(scope) {
-      const checkedScope = validateScope(scope);
+    async count(scopeValue) {
+      const checkedScope = validateScope(scopeValue);
       if (!checkedScope.success) return checkedScope;
+      const scope = checkedScope.data;
       return ctx.attempt('count', () => {
         const row = statement(`SELECT count(*) AS n FROM mappings WHERE ${SCOPED}`).get(
           scope.integration,

@@ -129,9 +129,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return ctx.attempt('commitMappings', () => {
         if (batch.data.length > 0) {
           inTransaction(db, () => {
-            mappings.write(scope, batch.data);
+            mappings.write(checkedScope.data, batch.data);
             syncState.deleteOutbox(
-              scope,
+              checkedScope.data,
               batch.data.map((m) => m.externalId),
             );
           });

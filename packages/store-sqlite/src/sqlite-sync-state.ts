@@ -8,9 +8,14 @@ import {
   type SyncRunRow,
   type SyncStateStore,
   syncRunFromRow,
+  validateCheckpoint,
   validateExternalIds,
+  validateLease,
   validateLeaseRequest,
+  validateLimitOption,
+  validateName,
   validateOutboxBatch,
+  validateRunOutcome,
   validateScope,
 } from '@patchbay/core';
 import type { SqliteContext } from './context.ts';
@@ -58,12 +63,6 @@ const outboxInsertSql = (rows: number) =>
   `INSERT OR REPLACE INTO sync_outbox (integration, object_type, external_id, operation, content_hash, created_at)
    VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
 
-const isPositiveLimit = (limit: number) => Number.isSafeInteger(limit) && limit > 0;
-const badLimit = () =>
-  err<never>(
-    new IntegrationError('VALIDATION_ERROR', 'limit must be a positive integer', { field: 'limit' }),
-  );
-
 /** The SQLite sync state, plus the raw outbox delete `commitMappings` runs in its own transaction. */
 export interface SqliteSyncState {
   store: SyncStateStore;
@@ -86,7 +85,10 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
   };
 
   const store: SyncStateStore = {
-    async getCheckpoint(name) {
+    async getCheckpoint(nameValue) {
+      const checked = validateName(nameValue, 'name');
+      if (!checked.success) return checked;
+      const name = checked.data;
       return ctx.attempt('getCheckpoint', () => {
         const row = statement('SELECT value FROM sync_checkpoints WHERE name = ?').get(name) as
           | { value: string }
@@ -95,7 +97,10 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       });
     },
 
-    async setCheckpoint(name, value) {
+    async setCheckpoint(nameValue, checkpointValue) {
+      const checked = validateCheckpoint(nameValue, checkpointValue);
+      if (!checked.success) return checked;
+      const { name, value } = checked.data;
       return ctx.attempt('setCheckpoint', () => {
         statement(
           `INSERT INTO sync_checkpoints (name, value, updated_at) VALUES (?, ?, ?)
@@ -105,7 +110,10 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       });
     },
 
-    async startRun(name) {
+    async startRun(nameValue) {
+      const checked = validateName(nameValue, 'name');
+      if (!checked.success) return checked;
+      const name = checked.data;
       return ctx.attempt('startRun', () => {
         const row = statement(
           `INSERT INTO sync_runs (id, name, status, started_at) VALUES (?, ?, 'running', ?) RETURNING ${RUN_COLUMNS}`,
@@ -114,7 +122,13 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       });
     },
 
-    async finishRun(id, outcome) {
+    async finishRun(idValue, outcomeValue) {
+      const checkedId = validateName(idValue, 'id');
+      if (!checkedId.success) return checkedId;
+      const id = checkedId.data;
+      const checked = validateRunOutcome(outcomeValue);
+      if (!checked.success) return checked;
+      const outcome = checked.data;
       return ctx.attempt('finishRun', () =>
         inTransaction(db, () => {
           const { counts } = outcome;
@@ -128,7 +142,7 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
             counts.updated,
             counts.unchanged,
             counts.failed,
-            outcome.lastErrorCode ?? null,
+            outcome.lastErrorCode,
             id,
           ) as SyncRunRow | undefined;
           if (row) return ok(syncRunFromRow(row));
@@ -144,9 +158,13 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       );
     },
 
-    async listRuns(name, options = {}) {
-      const limit = options.limit ?? DEFAULT_RUN_LIMIT;
-      if (!isPositiveLimit(limit)) return badLimit();
+    async listRuns(nameValue, options) {
+      const checked = validateName(nameValue, 'name');
+      if (!checked.success) return checked;
+      const name = checked.data;
+      const limitOption = validateLimitOption(options, 'limit', DEFAULT_RUN_LIMIT);
+      if (!limitOption.success) return limitOption;
+      const limit = limitOption.data;
       return ctx.attempt('listRuns', () => {
         const rows = statement(
           `SELECT ${RUN_COLUMNS} FROM sync_runs WHERE name = ? ORDER BY started_at DESC, seq DESC LIMIT ?`,
@@ -155,9 +173,11 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       });
     },
 
-    async acquireLease(name, { owner, ttlMs }) {
-      const checked = validateLeaseRequest(name, { owner, ttlMs });
+    async acquireLease(nameValue, options) {
+      const checked = validateLeaseRequest(nameValue, options, { requireOwner: true });
       if (!checked.success) return checked;
+      const { name, ttlMs } = checked.data;
+      const owner = checked.data.owner as string;
       // BEGIN IMMEDIATE: the read and the write below happen under the database's single write lock, so two
       // processes racing for a free lease are serialized and exactly one of them sees it free.
       return ctx.attempt('acquireLease', () =>
@@ -177,9 +197,13 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       );
     },
 
-    async renewLease(lease, { ttlMs }) {
-      const checked = validateLeaseRequest(lease?.name, { ttlMs });
+    async renewLease(leaseValue, options) {
+      const checkedLease = validateLease(leaseValue);
+      if (!checkedLease.success) return checkedLease;
+      const lease = checkedLease.data;
+      const checked = validateLimitOption(options, 'ttlMs', Number.NaN);
       if (!checked.success) return checked;
+      const ttlMs = checked.data;
       return ctx.attempt('renewLease', () => {
         const row = statement(
           `UPDATE sync_leases SET expires_at = ? WHERE name = ? AND token = ?
@@ -189,16 +213,20 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       });
     },
 
-    async releaseLease(lease) {
+    async releaseLease(leaseValue) {
+      const checked = validateLease(leaseValue);
+      if (!checked.success) return checked;
+      const lease = checked.data;
       return ctx.attempt('releaseLease', () => {
         statement('DELETE FROM sync_leases WHERE name = ? AND token = ?').run(lease.name, lease.token);
         return ok(undefined);
       });
     },
 
-    async outboxPut(scope, entries) {
-      const checkedScope = validateScope(scope);
+    async outboxPut(scopeValue, entries) {
+      const checkedScope = validateScope(scopeValue);
       if (!checkedScope.success) return checkedScope;
+      const scope = checkedScope.data;
       const batch = validateOutboxBatch(entries);
       if (!batch.success) return batch;
       return ctx.attempt('outboxPut', () => {
@@ -218,11 +246,13 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       });
     },
 
-    async outboxList(scope, options = {}) {
-      const checkedScope = validateScope(scope);
+    async outboxList(scopeValue, options) {
+      const checkedScope = validateScope(scopeValue);
       if (!checkedScope.success) return checkedScope;
-      const limit = options.limit ?? DEFAULT_OUTBOX_LIMIT;
-      if (!isPositiveLimit(limit)) return badLimit();
+      const scope = checkedScope.data;
+      const limitOption = validateLimitOption(options, 'limit', DEFAULT_OUTBOX_LIMIT);
+      if (!limitOption.success) return limitOption;
+      const limit = limitOption.data;
       return ctx.attempt('outboxList', () => {
         const rows = statement(
           `SELECT external_id, operation, content_hash, created_at FROM sync_outbox
@@ -232,13 +262,13 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
       });
     },
 
-    async outboxDelete(scope, externalIds) {
-      const checkedScope = validateScope(scope);
+    async outboxDelete(scopeValue, externalIds) {
+      const checkedScope = validateScope(scopeValue);
       if (!checkedScope.success) return checkedScope;
       const ids = validateExternalIds(externalIds);
       if (!ids.success) return ids;
       return ctx.attempt('outboxDelete', () => {
-        deleteOutbox(scope, ids.data);
+        deleteOutbox(checkedScope.data, ids.data);
         return ok(undefined);
       });
     },

@@ -2,10 +2,12 @@ import {
   createConfigStore,
   type ErrorCode,
   type FieldIssue,
+  guardStore,
   httpUrl,
   type IntegrationConfig,
   type IntegrationError,
   type IntegrationStore,
+  optionsObject,
   parseOptions,
   type Secret,
   type StoredIntegrationConfig,
@@ -135,16 +137,21 @@ const optionsSchema = z.object({
 export function createTwentyAdminHandler(
   options: TwentyAdminHandlerOptions,
 ): (request: Request) => Promise<Response> {
+  const label = 'Twenty admin handler options';
+  // A plain copy read once: a Proxy or a throwing getter is a CONFIG_ERROR, not a TypeError.
+  const plain = optionsObject(options, { label });
   const {
-    store,
     authorize,
     fetch: fetchImpl,
     basePath,
     testTimeoutMs,
-  } = parseOptions(optionsSchema, options, {
-    label: 'Twenty admin handler options',
+    ...parsed
+  } = parseOptions(optionsSchema, plain, {
+    label,
   });
-  const configs = createConfigStore({ rows: store.configs, secretKey: options.secretKey });
+  // The store is the caller's: guarded, a method of it that throws answers a typed 500, like a failed call.
+  const store = guardStore(parsed.store);
+  const configs = createConfigStore({ rows: store.configs, secretKey: plain.secretKey as string | Secret });
   const base = basePath.replace(/\/+$/, '');
 
   async function getConfig(): Promise<Response> {
@@ -155,7 +162,7 @@ export function createTwentyAdminHandler(
     return json(200, { config: row.data === null ? null : viewOfRow(row.data) });
   }
 
-  async function putConfig(request: Request, principal: TwentyAdminPrincipal): Promise<Response> {
+  async function putConfig(request: IncomingRequest, principal: TwentyAdminPrincipal): Promise<Response> {
     const body = await readJson(request, { required: true });
     if (body instanceof Response) return body;
     const checked = await checkBody(configBodySchema, body);
@@ -173,7 +180,7 @@ export function createTwentyAdminHandler(
     return json(200, { config: viewOfConfig(saved.data) });
   }
 
-  async function postTestConnection(request: Request): Promise<Response> {
+  async function postTestConnection(request: IncomingRequest): Promise<Response> {
     const body = await readJson(request, { required: false });
     if (body instanceof Response) return body;
     const checked = await checkBody(testBodySchema, body ?? {});
@@ -210,7 +217,7 @@ export function createTwentyAdminHandler(
 
   const routes: Record<
     string,
-    Record<string, (request: Request, principal: TwentyAdminPrincipal) => Promise<Response>>
+    Record<string, (request: IncomingRequest, principal: TwentyAdminPrincipal) => Promise<Response>>
   > = {
     '/config': { GET: getConfig, PUT: putConfig },
     '/test-connection': { POST: postTestConnection },
@@ -218,7 +225,11 @@ export function createTwentyAdminHandler(
 
   return async function handleTwentyAdmin(request: Request): Promise<Response> {
     try {
-      const path = new URL(request.url).pathname.replace(/\/+$/, '');
+      // Whatever the server hands over is read once, defensively: a value that is not a request is a 400
+      // naming the part that could not be read, never an exception.
+      const incoming = readRequest(request);
+      if (incoming instanceof Response) return incoming;
+      const path = incoming.pathname.replace(/\/+$/, '');
       if (path !== base && !path.startsWith(`${base}/`)) return errorResponse(404, 'NOT_FOUND', 'Not found');
       // Deny by default: nothing under basePath, not even its 404s and 405s, answers before authorization.
       let principal: TwentyAdminPrincipal | null;
@@ -237,13 +248,13 @@ export function createTwentyAdminHandler(
       }
       const route = routes[path.slice(base.length)];
       if (!route) return errorResponse(404, 'NOT_FOUND', 'Not found');
-      const run = route[request.method];
+      const run = route[incoming.method];
       if (!run) {
         return errorResponse(405, 'METHOD_NOT_ALLOWED', `Use ${Object.keys(route).join(' or ')}`, {
           allow: Object.keys(route).join(', '),
         });
       }
-      return await run(request, principal);
+      return await run(incoming, principal);
     } catch {
       // Nothing of the failure is answered: it could carry a request body, hence the key.
       return errorResponse(500, 'SERVER_ERROR', 'Internal error');
@@ -288,15 +299,66 @@ function sameOrigin(a: string, b: string): boolean {
 const isJsonType = (contentType: string | null) =>
   contentType !== null && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
 
+/** What the handler reads of a request, each part read once. */
+interface IncomingRequest {
+  pathname: string;
+  method: string;
+  headers: Headers;
+  request: Request;
+}
+
+/** The parts of a request the handler uses, or a 400 naming the one that could not be read. */
+function readRequest(request: unknown): IncomingRequest | Response {
+  const unreadable = (field: string, message: string) =>
+    validationError([{ field, message }], 'The request could not be read');
+  if (typeof request !== 'object' || request === null) return unreadable('request', 'must be a Request');
+  const part = (key: 'url' | 'method' | 'headers'): { value: unknown } | Response => {
+    try {
+      return { value: (request as Record<string, unknown>)[key] };
+    } catch {
+      return unreadable(`request.${key}`, 'could not be read');
+    }
+  };
+  const url = part('url');
+  if (url instanceof Response) return url;
+  let pathname: string;
+  try {
+    pathname = new URL(url.value as string).pathname;
+  } catch {
+    return unreadable(
+      typeof url.value === 'string' ? 'request.url' : 'request',
+      'must be a Request with an absolute URL',
+    );
+  }
+  const method = part('method');
+  if (method instanceof Response) return method;
+  if (typeof method.value !== 'string') return unreadable('request.method', 'must be a string');
+  const headers = part('headers');
+  if (headers instanceof Response) return headers;
+  let copy: Headers;
+  try {
+    copy = new Headers(headers.value as HeadersInit);
+  } catch {
+    return unreadable('request.headers', 'must be Headers');
+  }
+  return { pathname, method: method.value, headers: copy, request: request as Request };
+}
+
 /** The parsed body, `undefined` for an empty optional one, or the error response to send. */
-async function readJson(request: Request, { required }: { required: boolean }): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
+async function readJson(incoming: IncomingRequest, { required }: { required: boolean }): Promise<unknown> {
+  const declared = Number(incoming.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) return tooLarge();
-  const text = await readCapped(request);
+  let text: string | null;
+  try {
+    text = await readCapped(incoming.request);
+  } catch {
+    // A stream that errors (the client went away) or a body getter that throws: nothing usable arrived.
+    return validationError([{ field: '(body)', message: 'could not be read' }], 'The body could not be read');
+  }
   if (text === null) return tooLarge();
   if (text.trim() === '' && !required) return undefined;
   // A JSON content type is required: browsers cannot send one cross-site without a CORS preflight.
-  if (!isJsonType(request.headers.get('content-type'))) {
+  if (!isJsonType(incoming.headers.get('content-type'))) {
     return errorResponse(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }
   try {

@@ -2,6 +2,7 @@ import {
   createHttpClient,
   type HttpClient,
   type HttpClientOptions,
+  optionsObject,
   parseOptions,
   type RateLimiter,
   type RateLimiterOptions,
@@ -87,12 +88,12 @@ const optionsSchema = z.object({
  * @throws IntegrationError `CONFIG_ERROR` naming the field (`baseUrl`, `apiKey`, …) before any request.
  */
 export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
-  const { baseUrl, apiKey, maxRetries, retry, rateLimit, batchSize, ...rest } = options;
-  parseOptions(
-    optionsSchema,
-    { baseUrl, apiKey: typeof apiKey === 'string' ? apiKey : revealSecret(apiKey), maxRetries, batchSize },
-    { label: 'Twenty client options' },
-  );
+  // A plain copy read once: destructuring a Proxy or a throwing getter must be a CONFIG_ERROR, not a TypeError.
+  const label = 'Twenty client options';
+  const { baseUrl, apiKey, maxRetries, retry, rateLimit, batchSize, ...rest } = optionsObject(options, {
+    label,
+  }) as unknown as TwentyClientOptions;
+  parseOptions(optionsSchema, { baseUrl, apiKey: apiKeyText(apiKey), maxRetries, batchSize }, { label });
   const http = createHttpClient({
     ...rest,
     baseUrl: twentyRoot(baseUrl),
@@ -109,6 +110,16 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
     metadata: createMetadataResource(http),
     http,
   };
+}
+
+// The key's text for validation only; a value that is neither a string nor a Secret fails the schema by type.
+function apiKeyText(apiKey: unknown): unknown {
+  if (typeof apiKey === 'string') return apiKey;
+  try {
+    return revealSecret(apiKey as Secret);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The instance root: users paste `https://host/`, `https://host/rest` or `https://host/rest/`. */

@@ -1,4 +1,16 @@
-import { type ApiResult, err, type HttpClient, IntegrationError, ok } from '@patchbay/core';
+import {
+  type ApiResult,
+  err,
+  type HttpClient,
+  IntegrationError,
+  invalidInput,
+  isObjectLike,
+  ok,
+  readOptions,
+  readSignal,
+  settle,
+  validateSchema,
+} from '@patchbay/core';
 import * as z from 'zod/mini';
 import { refineTwentyError } from './twenty-errors.ts';
 
@@ -92,18 +104,74 @@ export interface MetadataResource {
   ): Promise<ApiResult<{ field: FieldMetadata; created: boolean }>>;
 }
 
+// A field spec as a caller may pass it: the names Twenty accepts for objects and fields, read once.
+const fieldSpecSchema = z.object({
+  object: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(255)),
+  name: z
+    .string()
+    .check(z.regex(/^[a-z][a-zA-Z0-9]{0,62}$/, 'must be a camelCase field name (letters and digits)')),
+  type: z.optional(
+    z.string().check(z.regex(/^[A-Z][A-Z_]{0,62}$/, 'must be a Twenty field type, e.g. TEXT')),
+  ),
+  label: z.optional(z.string().check(z.maxLength(255))),
+  isUnique: z.optional(z.boolean()),
+  description: z.optional(z.string().check(z.maxLength(4096))),
+});
+const FIELD_SPEC_KEYS = ['object', 'name', 'type', 'label', 'isUnique', 'description'] as const;
+
+/** The spec read once into a plain copy and checked: VALIDATION_ERROR naming the field (`spec.name`). */
+async function readFieldSpec(spec: unknown): Promise<ApiResult<FieldSpec>> {
+  const read = readOptions(spec, FIELD_SPEC_KEYS, 'spec');
+  if (!read.success) return read;
+  // Every field is a string or a boolean: an object is refused by its type before zod, which would read it.
+  for (const key of FIELD_SPEC_KEYS) {
+    const value = read.data[key];
+    if (isObjectLike(value) || typeof value === 'symbol' || typeof value === 'bigint') {
+      return err(invalidInput(`spec.${key}`, `must be a ${key === 'isUnique' ? 'boolean' : 'string'}`));
+    }
+  }
+  const checked = await validateSchema(fieldSpecSchema, read.data);
+  if (checked.success) return ok(checked.value);
+  const issues = checked.issues.map((issue) => ({ ...issue, field: `spec.${issue.field}` }));
+  return err(
+    new IntegrationError('VALIDATION_ERROR', `Invalid field spec: ${checked.summary}`, {
+      field: issues[0]?.field,
+      issues,
+      retryable: false,
+    }),
+  );
+}
+
+/** The `signal` of a call's options, read once. */
+function readCallOptions(options: unknown): ApiResult<{ signal?: AbortSignal }> {
+  const read = readOptions(options, ['signal']);
+  if (!read.success) return read;
+  const signal = readSignal(read.data.signal, 'options.signal');
+  return signal.success ? ok({ signal: signal.data }) : signal;
+}
+
 /** Builds the metadata calls on a configured HTTP client. */
 export function createMetadataResource(http: HttpClient): MetadataResource {
   const refine = <T>(result: ApiResult<T>): ApiResult<T> =>
     result.success ? result : err(refineTwentyError(result.error));
 
-  const objects: MetadataResource['objects'] = async (options = {}) =>
-    refine(await http.get('/rest/metadata/objects', { schema: objectsResponse, signal: options.signal }));
-  const fields: MetadataResource['fields'] = async (options = {}) =>
-    refine(await http.get('/rest/metadata/fields', { schema: fieldsResponse, signal: options.signal }));
+  const getObjects = async (signal?: AbortSignal) =>
+    refine(await http.get('/rest/metadata/objects', { schema: objectsResponse, signal }));
+  const getFields = async (signal?: AbortSignal) =>
+    refine(await http.get('/rest/metadata/fields', { schema: fieldsResponse, signal }));
+  const objects: MetadataResource['objects'] = (options) =>
+    settle('metadata.objects', () => {
+      const read = readCallOptions(options);
+      return read.success ? getObjects(read.data.signal) : read;
+    });
+  const fields: MetadataResource['fields'] = (options) =>
+    settle('metadata.fields', () => {
+      const read = readCallOptions(options);
+      return read.success ? getFields(read.data.signal) : read;
+    });
 
   async function findField(spec: FieldSpec, signal?: AbortSignal) {
-    const all = await objects({ signal });
+    const all = await getObjects(signal);
     if (!all.success) return all;
     const object = all.data.find((o) => o.nameSingular === spec.object || o.namePlural === spec.object);
     if (!object) {
@@ -116,7 +184,7 @@ export function createMetadataResource(http: HttpClient): MetadataResource {
     }
     let objectFields = object.fields ?? undefined;
     if (!objectFields) {
-      const listed = await fields({ signal });
+      const listed = await getFields(signal);
       if (!listed.success) return listed;
       objectFields = listed.data.filter((f) => f.objectMetadataId === object.id);
     }
@@ -143,32 +211,43 @@ export function createMetadataResource(http: HttpClient): MetadataResource {
   return {
     objects,
     fields,
-    async ensureField(spec, options = {}) {
-      const found = await findField(spec, options.signal);
-      if (!found.success) return found;
-      if (found.data.field) return checkExisting(spec, found.data.field);
-      const created = refine(
-        await http.post('/rest/metadata/fields', {
-          json: {
-            objectMetadataId: found.data.object.id,
-            type: spec.type ?? 'TEXT',
-            name: spec.name,
-            label: spec.label ?? spec.name,
-            description: spec.description,
-            isUnique: spec.isUnique ?? false,
-            isNullable: true,
-          },
-          schema: createdFieldResponse,
-          signal: options.signal,
-        }),
-      );
-      if (created.success) return ok({ field: created.data, created: true });
-      // Another process created it between our read and our write: that is success.
-      if (created.error.code === 'CONFLICT' || created.error.code === 'VALIDATION_ERROR') {
-        const again = await findField(spec, options.signal);
-        if (again.success && again.data.field) return checkExisting(spec, again.data.field);
-      }
-      return created;
-    },
+    ensureField: (specValue, optionsValue) =>
+      settle('metadata.ensureField', () => ensureField(specValue, optionsValue)),
   };
+
+  async function ensureField(
+    specValue: unknown,
+    optionsValue: unknown,
+  ): Promise<ApiResult<{ field: FieldMetadata; created: boolean }>> {
+    const read = await readFieldSpec(specValue);
+    if (!read.success) return read;
+    const spec = read.data;
+    const options = readCallOptions(optionsValue);
+    if (!options.success) return options;
+    const found = await findField(spec, options.data.signal);
+    if (!found.success) return found;
+    if (found.data.field) return checkExisting(spec, found.data.field);
+    const created = refine(
+      await http.post('/rest/metadata/fields', {
+        json: {
+          objectMetadataId: found.data.object.id,
+          type: spec.type ?? 'TEXT',
+          name: spec.name,
+          label: spec.label ?? spec.name,
+          description: spec.description,
+          isUnique: spec.isUnique ?? false,
+          isNullable: true,
+        },
+        schema: createdFieldResponse,
+        signal: options.data.signal,
+      }),
+    );
+    if (created.success) return ok({ field: created.data, created: true });
+    // Another process created it between our read and our write: that is success.
+    if (created.error.code === 'CONFLICT' || created.error.code === 'VALIDATION_ERROR') {
+      const again = await findField(spec, options.data.signal);
+      if (again.success && again.data.field) return checkExisting(spec, again.data.field);
+    }
+    return created;
+  }
 }

@@ -2,15 +2,26 @@ import {
   type ApiResult,
   collectPages,
   cursorPagination,
+  describeType,
   encodePathSegment,
   err,
   type FieldIssue,
   type HttpClient,
   IntegrationError,
+  invalidInput,
+  isArraySafe,
   isIntegrationError,
+  type JsonValue,
   type NextPage,
   ok,
   paginate,
+  readArray,
+  readCallback,
+  readOptions,
+  readSignal,
+  settle,
+  toJsonValue,
+  unexpectedFailure,
   validateSchema,
 } from '@patchbay/core';
 import * as z from 'zod/mini';
@@ -255,7 +266,7 @@ export function createRecordResource<R, I, F extends string = string>(
     const invalid = (message: string, field: string, issues?: FieldIssue[]) =>
       err(new IntegrationError('VALIDATION_ERROR', message, { field, ...(issues ? { issues } : {}) }));
     if (options === undefined) return ok({});
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    if (typeof options !== 'object' || options === null || isArraySafe(options)) {
       return invalid('List options must be an object', 'options');
     }
     const copy: Record<string, unknown> = {};
@@ -267,7 +278,13 @@ export function createRecordResource<R, I, F extends string = string>(
     } catch {
       return invalid('List options could not be read (a getter or Proxy threw)', 'options');
     }
-    const checked = listOptionsSchema.safeParse(copy);
+    let checked: ReturnType<typeof listOptionsSchema.safeParse>;
+    try {
+      checked = listOptionsSchema.safeParse(copy);
+    } catch {
+      // An option that is itself a Proxy whose traps throw (zod reads into arrays).
+      return invalid('List options could not be read (a getter or Proxy threw)', 'options');
+    }
     if (checked.success) return ok(copy as ListOptions<F>);
     const issues = checked.error.issues.map((issue) => ({
       field: issue.path.map(String).join('.') || 'options',
@@ -277,17 +294,65 @@ export function createRecordResource<R, I, F extends string = string>(
     return invalid(`Invalid list options: ${summary}`, issues[0]?.field ?? 'options', issues);
   }
 
-  async function writeMany(
-    inputs: readonly I[],
-    upsert: boolean,
-    options: BatchOptions = {},
-  ): Promise<ApiResult<R[]>> {
-    if (inputs.length === 0) return ok([]);
-    // Validate everything first: a bad record must not leave the batch half-written.
-    for (const [index, input] of options.validate === false ? [] : inputs.entries()) {
-      const invalid = await checkInput(input, `[${index}].`);
-      if (invalid) return err(invalid);
+  /**
+   * A caller's record input read once into plain JSON and validated: what is sent is that copy, so no getter,
+   * Proxy or later change can make the call throw or send something else than what was checked.
+   */
+  async function readInput(input: unknown, prefix: string): Promise<ApiResult<JsonValue>> {
+    const copy = toJsonValue(input, { field: prefix });
+    if (!copy.success) return copy;
+    const invalid = await checkInput(copy.data, prefix === '' ? '' : `${prefix}.`);
+    return invalid ? err(invalid) : copy;
+  }
+
+  /** The options of a write call, each read once: `signal`, plus `depth` for `get`. */
+  function readWriteOptions(options: unknown): ApiResult<{ signal?: AbortSignal; depth?: 0 | 1 }> {
+    const read = readOptions(options, ['signal', 'depth']);
+    if (!read.success) return read;
+    const signal = readSignal(read.data.signal, 'options.signal');
+    if (!signal.success) return signal;
+    const { depth } = read.data;
+    if (depth !== undefined && depth !== 0 && depth !== 1) {
+      return err(invalidInput('options.depth', `must be 0 or 1, not ${describeType(depth)}`));
     }
+    return ok({ signal: signal.data, depth });
+  }
+
+  function readBatchOptions(
+    options: unknown,
+  ): ApiResult<{ signal?: AbortSignal; onChunk?: BatchOptions['onChunk']; validate: boolean }> {
+    const read = readOptions(options, ['signal', 'onChunk', 'validate']);
+    if (!read.success) return read;
+    const signal = readSignal(read.data.signal, 'options.signal');
+    if (!signal.success) return signal;
+    const onChunk = readCallback<NonNullable<BatchOptions['onChunk']>>(read.data.onChunk, 'options.onChunk');
+    if (!onChunk.success) return onChunk;
+    const { validate = true } = read.data;
+    if (typeof validate !== 'boolean') return err(invalidInput('options.validate', 'must be true or false'));
+    return ok({ signal: signal.data, onChunk: onChunk.data, validate });
+  }
+
+  async function writeMany(
+    inputsValue: unknown,
+    upsert: boolean,
+    optionsValue: unknown,
+  ): Promise<ApiResult<R[]>> {
+    const options = readBatchOptions(optionsValue);
+    if (!options.success) return options;
+    const list = readArray(inputsValue, 'inputs');
+    if (!list.success) return list;
+    const inputs = list.data;
+    if (inputs.length === 0) return ok([]);
+    // Validate everything first: a bad record must not leave the batch half-written. Unvalidated inputs (the
+    // sync's, built from data it checked) are sent as they are; the HTTP client refuses what JSON cannot carry.
+    if (options.data.validate) {
+      for (const [index, input] of inputs.entries()) {
+        const copy = await readInput(input, `[${index}]`);
+        if (!copy.success) return copy;
+        inputs[index] = copy.data;
+      }
+    }
+    const { signal, onChunk } = options.data;
     const out: R[] = [];
     for (let start = 0, chunk = 0; start < inputs.length; start += batchSize, chunk++) {
       const slice = inputs.slice(start, start + batchSize);
@@ -297,30 +362,48 @@ export function createRecordResource<R, I, F extends string = string>(
           schema: batch,
           searchParams: upsert ? { upsert: 'true' } : undefined,
           idempotent: upsert,
-          signal: options.signal,
+          signal,
         }),
       );
       if (!result.success) return result;
-      options.onChunk?.(result.data, chunk);
       out.push(...result.data);
+      try {
+        onChunk?.(result.data, chunk);
+      } catch (error) {
+        // The chunk is in Twenty; stopping here keeps "stops at the first failure" true of the callback too.
+        return err(
+          new IntegrationError(
+            'OPERATION_FAILED',
+            `onChunk threw after chunk ${chunk} was written; ${out.length} records were written, the rest not sent`,
+            { field: 'options.onChunk', retryable: false, cause: unexpectedFailure('onChunk', error).cause },
+          ),
+        );
+      }
     }
     return ok(out);
   }
 
-  async function writeOne(input: I, upsert: boolean, options: WriteOptions = {}): Promise<ApiResult<R>> {
-    const invalid = await checkInput(input);
-    if (invalid) return err(invalid);
+  async function writeOne(input: unknown, upsert: boolean, optionsValue: unknown): Promise<ApiResult<R>> {
+    const options = readWriteOptions(optionsValue);
+    if (!options.success) return options;
+    const copy = await readInput(input, '');
+    if (!copy.success) return copy;
     const result = refine(
       await http.post(base, {
-        json: input,
+        json: copy.data,
         schema: created,
         searchParams: upsert ? { upsert: 'true' } : undefined,
         idempotent: upsert,
-        signal: options.signal,
+        signal: options.data.signal,
       }),
     );
     return result.success ? ok(result.data.data[`create${names.singularCapitalized}`] as R) : result;
   }
+
+  // Every call below resolves: whatever escapes the checks above (a bug, a hostile value in an unvalidated
+  // batch) becomes a typed failure instead of a rejection.
+  const guard = <T>(call: string, work: () => Promise<ApiResult<T>>) =>
+    settle(`${names.plural}.${call}`, work);
 
   return {
     list,
@@ -329,45 +412,55 @@ export function createRecordResource<R, I, F extends string = string>(
       if (!read.success) return read;
       return collectPages(list(read.data), { maxItems: read.data.maxItems });
     },
-    async get(id, options = {}) {
-      const path = recordPath(id);
-      if (!path.success) return path;
-      const result = refine(
-        await http.get(path.data, {
-          schema: findOne,
-          searchParams: options.depth === undefined ? undefined : { depth: options.depth },
-          signal: options.signal,
-        }),
-      );
-      return result.success ? ok(result.data.data[names.singular] as R) : result;
-    },
-    create: (input, options) => writeOne(input, false, options),
-    upsert: (input, options) => writeOne(input, true, options),
-    createMany: (inputs, options) => writeMany(inputs, false, options),
-    upsertMany: (inputs, options) => writeMany(inputs, true, options),
-    async update(id, patch, options = {}) {
-      const path = recordPath(id);
-      if (!path.success) return path;
-      const invalid = await checkInput(patch);
-      if (invalid) return err(invalid);
-      const result = refine(
-        await http.patch(path.data, {
-          json: patch,
-          schema: updated,
-          // Setting the same values twice leaves the same record: safe to retry.
-          idempotent: true,
-          signal: options.signal,
-        }),
-      );
-      return result.success ? ok(result.data.data[`update${names.singularCapitalized}`] as R) : result;
-    },
-    async delete(id, options = {}) {
-      const path = recordPath(id);
-      if (!path.success) return path;
-      const result = refine(await http.delete(path.data, { schema: deleted, signal: options.signal }));
-      return result.success
-        ? ok({ id: (result.data.data[`delete${names.singularCapitalized}`] as { id: string }).id })
-        : result;
-    },
+    get: (id, optionsValue) =>
+      guard('get', async () => {
+        const path = recordPath(id);
+        if (!path.success) return path;
+        const options = readWriteOptions(optionsValue);
+        if (!options.success) return options;
+        const { depth, signal } = options.data;
+        const result = refine(
+          await http.get(path.data, {
+            schema: findOne,
+            searchParams: depth === undefined ? undefined : { depth },
+            signal,
+          }),
+        );
+        return result.success ? ok(result.data.data[names.singular] as R) : result;
+      }),
+    create: (input, options) => guard('create', () => writeOne(input, false, options)),
+    upsert: (input, options) => guard('upsert', () => writeOne(input, true, options)),
+    createMany: (inputs, options) => guard('createMany', () => writeMany(inputs, false, options)),
+    upsertMany: (inputs, options) => guard('upsertMany', () => writeMany(inputs, true, options)),
+    update: (id, patch, optionsValue) =>
+      guard('update', async () => {
+        const path = recordPath(id);
+        if (!path.success) return path;
+        const options = readWriteOptions(optionsValue);
+        if (!options.success) return options;
+        const copy = await readInput(patch, '');
+        if (!copy.success) return copy;
+        const result = refine(
+          await http.patch(path.data, {
+            json: copy.data,
+            schema: updated,
+            // Setting the same values twice leaves the same record: safe to retry.
+            idempotent: true,
+            signal: options.data.signal,
+          }),
+        );
+        return result.success ? ok(result.data.data[`update${names.singularCapitalized}`] as R) : result;
+      }),
+    delete: (id, optionsValue) =>
+      guard('delete', async () => {
+        const path = recordPath(id);
+        if (!path.success) return path;
+        const options = readWriteOptions(optionsValue);
+        if (!options.success) return options;
+        const result = refine(await http.delete(path.data, { schema: deleted, signal: options.data.signal }));
+        return result.success
+          ? ok({ id: (result.data.data[`delete${names.singularCapitalized}`] as { id: string }).id })
+          : result;
+      }),
   };
 }

@@ -1,4 +1,10 @@
-import { type IntegrationStore, parseOptions, syncModeSchema } from '@patchbay/core';
+import {
+  guardStore,
+  type IntegrationStore,
+  optionsObject,
+  parseOptions,
+  syncModeSchema,
+} from '@patchbay/core';
 import * as z from 'zod/mini';
 import { batchSizeSchema } from './records.ts';
 import type { TwentySyncOptions } from './sync.ts';
@@ -15,6 +21,15 @@ const isStore = (value: unknown): value is IntegrationStore => {
   );
 };
 
+const isClient = (value: unknown): boolean => {
+  const client = value as { http?: { post?: unknown; get?: unknown }; metadata?: { ensureField?: unknown } };
+  return (
+    typeof client?.http?.post === 'function' &&
+    typeof client.http.get === 'function' &&
+    typeof client.metadata?.ensureField === 'function'
+  );
+};
+
 const syncOptionsSchema = z.object({
   store: z.custom<IntegrationStore>(
     isStore,
@@ -26,6 +41,9 @@ const syncOptionsSchema = z.object({
   concurrency: z._default(z.int().check(z.minimum(1), z.maximum(32)), 2),
   onProgress: z.optional(z.custom((value) => typeof value === 'function', 'must be a function')),
   mode: z._default(syncModeSchema, 'direct_crm'),
+  client: z.optional(
+    z.custom(isClient, 'must be a TwentyClient (from createTwentyClient): http and metadata calls'),
+  ),
   lease: z.optional(
     z.union([
       z.literal(false),
@@ -43,6 +61,8 @@ const syncOptionsSchema = z.object({
  * the rest are the client's, which it checks itself.
  */
 export function parseSyncOptions(options: TwentySyncOptions) {
+  const label = 'Twenty sync options';
+  // A plain copy read once: destructuring a Proxy or a throwing getter must be a CONFIG_ERROR, not a TypeError.
   const {
     store,
     cacheTtlMs,
@@ -54,11 +74,12 @@ export function parseSyncOptions(options: TwentySyncOptions) {
     lease,
     client,
     ...rest
-  } = options;
+  } = optionsObject(options, { label }) as unknown as TwentySyncOptions;
   const own = parseOptions(
     syncOptionsSchema,
-    { store, cacheTtlMs, cacheMaxEntries, batchSize, concurrency, onProgress, mode, lease },
-    { label: 'Twenty sync options' },
+    { store, cacheTtlMs, cacheMaxEntries, batchSize, concurrency, onProgress, mode, lease, client },
+    { label },
   );
-  return { ...own, onProgress, client, clientOptions: rest };
+  // The store is the caller's: guarded, a method of it that throws is a typed failure the sync can report.
+  return { ...own, store: guardStore(own.store), onProgress, client, clientOptions: rest };
 }

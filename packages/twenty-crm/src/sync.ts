@@ -4,12 +4,15 @@ import {
   type IntegrationError,
   IntegrationError as IntegrationErrorClass,
   type IntegrationStore,
+  type Lease,
   type Mapping,
   type MappingScope,
   ok,
   type SyncMode,
+  type SyncRun,
+  settle,
   stableHash,
-  validateSchema,
+  unexpectedFailure,
   withRetry,
 } from '@patchbay/core';
 import { createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.ts';
@@ -21,15 +24,15 @@ import { parseSyncOptions } from './sync-options.ts';
 import {
   type CompanyRecord,
   companyInput,
-  companyRecordSchema,
   comparableFromRemote,
   EXTERNAL_ID_FIELD,
   type PersonRecord,
   personInput,
-  personRecordSchema,
+  readSyncRecord,
   remoteCompanySchema,
   remotePersonSchema,
 } from './sync-records.ts';
+import { openRecordSource, type RecordSource, UnreadableRecord } from './sync-source.ts';
 
 type Kind = 'person' | 'company';
 
@@ -386,27 +389,22 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     return ok(out);
   }
 
-  async function prepare(kind: Kind, raw: readonly unknown[], report: SyncReport): Promise<Prepared[]> {
+  async function prepare(
+    kind: Kind,
+    raw: readonly unknown[],
+    firstPosition: number,
+    report: SyncReport,
+  ): Promise<Prepared[]> {
     const valid: { externalId: string; record: Record<string, unknown> }[] = [];
     for (const [index, candidate] of raw.entries()) {
-      const checked = await validateSchema(
-        kind === 'person' ? personRecordSchema : companyRecordSchema,
-        candidate,
-      );
-      if (!checked.success) {
-        const externalId = String((candidate as { externalId?: unknown } | null)?.externalId ?? `#${index}`);
-        const issue = checked.issues[0];
-        fail(
-          report,
-          [externalId],
-          new IntegrationErrorClass('VALIDATION_ERROR', `Invalid ${kind} ${externalId}: ${checked.summary}`, {
-            field: issue?.field,
-            issues: checked.issues,
-          }),
-        );
+      if (UnreadableRecord.is(candidate)) {
+        fail(report, [`#${firstPosition + index}`], candidate.error);
         continue;
       }
-      valid.push({ externalId: checked.value.externalId, record: checked.value as Record<string, unknown> });
+      // Each record is read once into a validated copy: nothing below touches the caller's object again.
+      const read = await readSyncRecord(kind, candidate, firstPosition + index);
+      if (read.ok) valid.push({ externalId: read.externalId, record: read.record });
+      else fail(report, [read.label], read.error);
     }
     // The last occurrence of an id in a chunk wins, as it would had the records come one by one.
     const unique = [...new Map(valid.map((v) => [v.externalId, v])).values()];
@@ -457,8 +455,38 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     return prepared;
   }
 
-  async function processChunk(kind: Kind, raw: readonly unknown[], report: SyncReport): Promise<void> {
-    const prepared = await prepare(kind, raw, report);
+  /** Writes one chunk; never rejects: whatever escapes (a store that throws) fails the chunk's records. */
+  async function processChunk(
+    kind: Kind,
+    raw: readonly unknown[],
+    firstPosition: number,
+    report: SyncReport,
+  ): Promise<void> {
+    const before = accounted(report);
+    try {
+      await writeChunk(kind, raw, firstPosition, report);
+    } catch (error) {
+      // Only through a bug: what the chunk did not account for yet fails, so the counts still add up (as far
+      // as another chunk in flight lets this tell them apart).
+      const missing = Math.max(0, raw.length - (accounted(report) - before));
+      const labels = Array.from(
+        { length: missing },
+        (_, index) => `#${firstPosition + raw.length - missing + index}`,
+      );
+      fail(report, labels, unexpectedFailure(`Syncing ${kind} records`, error));
+    }
+  }
+
+  const accounted = (report: SyncReport) =>
+    report.created + report.updated + report.unchanged + report.failed;
+
+  async function writeChunk(
+    kind: Kind,
+    raw: readonly unknown[],
+    firstPosition: number,
+    report: SyncReport,
+  ): Promise<void> {
+    const prepared = await prepare(kind, raw, firstPosition, report);
     if (prepared.length === 0) return;
     const resolved = await resolve(
       kind,
@@ -523,8 +551,10 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
         new IntegrationErrorClass('CONFLICT', 'Another worker holds the sync lease', { retryable: true }),
       );
     }
-    let current = held.data;
+    let current: Lease = held.data;
     let lost = false;
+    // The store is guarded (sync-options.ts): a renewal that fails resolves to a failure, never an unhandled
+    // rejection from this timer.
     const renew = setInterval(
       async () => {
         const renewed = await store.syncState.renewLease(current, { ttlMs });
@@ -542,76 +572,133 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     }
   }
 
-  async function upsertMany(
-    kind: Kind,
-    records: Iterable<unknown> | AsyncIterable<unknown>,
-  ): Promise<ApiResult<SyncReport>> {
+  function progressOf(kind: Kind, report: SyncReport, processed: number): SyncProgress {
+    return {
+      objectType: kind,
+      processed,
+      created: report.created,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      failed: report.failed,
+      companiesCreated: report.companiesCreated,
+    };
+  }
+
+  async function upsertMany(kind: Kind, records: unknown): Promise<ApiResult<SyncReport>> {
     const report = emptyReport(kind);
     if (mode === 'disabled') return ok({ ...report, skipped: 'disabled' });
     const blocked = modeError();
     if (blocked) return err(blocked);
-    return withLease(async (leaseLost) => {
+    const opened = openRecordSource(records, 'records');
+    if (!opened.success) return opened;
+    const source = opened.data;
+    const result = await withLease(async (leaseLost) => {
       // A recovery that cannot reach Twenty now is not fatal: its entries stay for the next run, and the
       // upserts match on externalId anyway.
       const recovery = await recoverOutbox();
       if (!recovery.success && !recovery.error.retryable) return recovery;
       const run = await store.syncState.startRun(`${INTEGRATION}:${kind}`);
-      const inFlight = new Set<Promise<void>>();
-      let processed = 0;
-      for await (const chunk of chunks(records, batchSize)) {
-        if (leaseLost()) break;
-        const task = processChunk(kind, chunk, report).then(() => {
-          processed += chunk.length;
-          onProgress?.({
-            objectType: kind,
-            processed,
-            created: report.created,
-            updated: report.updated,
-            unchanged: report.unchanged,
-            failed: report.failed,
-            companiesCreated: report.companiesCreated,
-          });
+      let outcome: ApiResult<SyncReport>;
+      try {
+        outcome = await stream(kind, source, report, leaseLost);
+      } catch (error) {
+        // Not reachable through the checks above; should it be, the run still ends `failed`, not `running`.
+        outcome = err(unexpectedFailure(`upsertMany (${kind})`, error));
+      }
+      if (run.success) await finishRun(run.data, report, outcome);
+      return outcome;
+    });
+    // Stopped early (lease lost, or the lease never held): the caller's iterator gets its return().
+    await source.close();
+    return result;
+  }
+
+  /** Pulls chunks from the source and writes them, `concurrency` at a time; never rejects. */
+  async function stream(
+    kind: Kind,
+    source: RecordSource,
+    report: SyncReport,
+    leaseLost: () => boolean,
+  ): Promise<ApiResult<SyncReport>> {
+    const inFlight = new Set<Promise<void>>();
+    let read = 0;
+    let processed = 0;
+    let sourceError: IntegrationError | undefined;
+    for (;;) {
+      if (leaseLost()) break;
+      const chunk = await source.nextChunk(batchSize);
+      sourceError = chunk.error;
+      if (chunk.items.length > 0) {
+        // Records read before a source failed are written all the same: nothing read is dropped.
+        const task = processChunk(kind, chunk.items, read, report).then(() => {
+          processed += chunk.items.length;
+          try {
+            onProgress?.(progressOf(kind, report, processed));
+          } catch {
+            // A progress callback that throws must not stop or fail the sync: the records are written.
+          }
         });
+        read += chunk.items.length;
         inFlight.add(task);
         void task.finally(() => inFlight.delete(task));
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
-      await Promise.all(inFlight);
-      const lost = leaseLost();
-      if (run.success) {
-        await store.syncState.finishRun(run.data.id, {
-          status: report.failed > 0 || lost ? 'failed' : 'succeeded',
-          counts: {
-            created: report.created,
-            updated: report.updated,
-            unchanged: report.unchanged,
-            failed: report.failed,
+      if (chunk.done) break;
+    }
+    await Promise.all(inFlight);
+    if (leaseLost()) {
+      return err(
+        new IntegrationErrorClass(
+          'CONFLICT',
+          'The sync lease was lost to another worker; the run stopped early',
+          {
+            retryable: true,
           },
-          lastErrorCode: lost ? 'CONFLICT' : (report.failures.at(-1)?.error.code ?? null),
-        });
-      }
-      if (lost) {
-        return err(
-          new IntegrationErrorClass(
-            'CONFLICT',
-            'The sync lease was lost to another worker; the run stopped early',
-            {
-              retryable: true,
-            },
-          ),
-        );
-      }
-      return ok(report);
+        ),
+      );
+    }
+    if (sourceError) {
+      const counts = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed`;
+      return err(
+        new IntegrationErrorClass(
+          sourceError.code,
+          `${sourceError.message}. The ${read} records read before were synced (${counts}); run it again to sync the rest`,
+          {
+            field: sourceError.field,
+            issues: sourceError.issues,
+            retryable: sourceError.retryable,
+            cause: sourceError.cause,
+          },
+        ),
+      );
+    }
+    return ok(report);
+  }
+
+  async function finishRun(run: SyncRun, report: SyncReport, outcome: ApiResult<SyncReport>): Promise<void> {
+    const failed = !outcome.success || report.failed > 0;
+    await store.syncState.finishRun(run.id, {
+      status: failed ? 'failed' : 'succeeded',
+      counts: {
+        created: report.created,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        failed: report.failed,
+      },
+      lastErrorCode: !outcome.success ? outcome.error.code : (report.failures.at(-1)?.error.code ?? null),
     });
   }
 
   async function upsertOne(kind: Kind, record: unknown): Promise<ApiResult<UpsertOutcome>> {
     if (mode === 'disabled') return ok({ id: null, created: false, updated: false, skipped: 'disabled' });
-    const report = await upsertMany(kind, [record]);
+    // Read once: the copy is what is synced and what the Twenty id is looked up by afterwards.
+    const read = await readSyncRecord(kind, record, 0);
+    if (!read.ok) return err(read.error);
+    const report = await upsertMany(kind, [read.record]);
     if (!report.success) return report;
     const failure = report.data.failures[0];
     if (failure) return err(failure.error);
-    const externalId = String((record as { externalId?: unknown }).externalId).trim();
+    const { externalId } = read;
     const known = caches[kind].get(externalId);
     const stored = known ? undefined : await store.mappings.getMany(scopeOf(kind), [externalId]);
     const remoteId = known?.remoteId ?? (stored?.success ? stored.data.get(externalId)?.remoteId : undefined);
@@ -661,43 +748,33 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     get client() {
       return getClient();
     },
-    async setup() {
-      if (mode === 'disabled') return ok({ createdFields: [] });
-      const blocked = modeError();
-      if (blocked) return err(blocked);
-      const createdFields: string[] = [];
-      for (const object of ['person', 'company']) {
-        const ensured = await getClient().metadata.ensureField({
-          object,
-          name: EXTERNAL_ID_FIELD,
-          type: 'TEXT',
-          label: 'External ID',
-          isUnique: true,
-          description: 'Id of this record in the application that syncs it (Patchbay)',
-        });
-        if (!ensured.success) return ensured;
-        if (ensured.data.created) createdFields.push(`${object}.${EXTERNAL_ID_FIELD}`);
-      }
-      return ok({ createdFields });
-    },
-    upsertCompany: (record) => upsertOne('company', record),
-    upsertPerson: (record) => upsertOne('person', record),
-    upsertManyCompanies: (records) => upsertMany('company', records),
-    upsertManyPersons: (records) => upsertMany('person', records),
+    setup: () => settle('setup', setup),
+    // Every call resolves: a value no check foresaw, or a bug, is a typed failure instead of a rejection.
+    upsertCompany: (record) => settle('upsertCompany', () => upsertOne('company', record)),
+    upsertPerson: (record) => settle('upsertPerson', () => upsertOne('person', record)),
+    upsertManyCompanies: (records) => settle('upsertManyCompanies', () => upsertMany('company', records)),
+    upsertManyPersons: (records) => settle('upsertManyPersons', () => upsertMany('person', records)),
     // Under the lease: another worker's in-flight entries are not ours to resolve.
-    recover: () => withLease(() => recoverOutbox()),
+    recover: () => settle('recover', () => withLease(() => recoverOutbox())),
   };
-}
 
-/** Groups any (async) iterable into arrays of `size`, pulling lazily so memory stays bounded. */
-async function* chunks<T>(source: Iterable<T> | AsyncIterable<T>, size: number): AsyncIterable<T[]> {
-  let chunk: T[] = [];
-  for await (const item of source) {
-    chunk.push(item);
-    if (chunk.length >= size) {
-      yield chunk;
-      chunk = [];
+  async function setup(): Promise<ApiResult<{ createdFields: string[] }>> {
+    if (mode === 'disabled') return ok({ createdFields: [] });
+    const blocked = modeError();
+    if (blocked) return err(blocked);
+    const createdFields: string[] = [];
+    for (const object of ['person', 'company']) {
+      const ensured = await getClient().metadata.ensureField({
+        object,
+        name: EXTERNAL_ID_FIELD,
+        type: 'TEXT',
+        label: 'External ID',
+        isUnique: true,
+        description: 'Id of this record in the application that syncs it (Patchbay)',
+      });
+      if (!ensured.success) return ensured;
+      if (ensured.data.created) createdFields.push(`${object}.${EXTERNAL_ID_FIELD}`);
     }
+    return ok({ createdFields });
   }
-  if (chunk.length > 0) yield chunk;
 }

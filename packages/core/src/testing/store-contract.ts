@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode, IntegrationError } from '../errors.ts';
 import type { ApiResult } from '../result.ts';
 import type { IntegrationStore, Lease, Mapping, MappingScope, OutboxEntry } from '../store.ts';
+import { hostileValues, watchUnhandledRejections, withThrowingGetter } from './hostile-values.ts';
 
 /** Options of {@link describeIntegrationStoreContract}. */
 export interface StoreContractOptions {
@@ -631,6 +632,184 @@ export function describeIntegrationStoreContract(
         );
         expect(expectOk(await store.mappings.count(scope()))).toBe(0);
         expect(expectOk(await store.syncState.outboxList(scope()))).toEqual(inFlight);
+      });
+    });
+
+    describe('hostile input', () => {
+      // Every argument of every method, given each value a JavaScript caller could pass instead of the typed one:
+      // the call resolves (never rejects, never leaves an unhandled rejection) with a VALIDATION_ERROR naming a
+      // field, unless the value is one the argument accepts (`accepts`: an absent or empty options object).
+      type Call = {
+        call: string;
+        run: (value: unknown) => Promise<ApiResult<unknown>> | AsyncIterable<ApiResult<unknown>>;
+        accepts?: readonly string[];
+      };
+      const OPTIONS_ACCEPT = [
+        'undefined',
+        'an empty object',
+        'an object without a prototype',
+        'an object whose conversions throw',
+        'an object whose getters throw',
+        'a cyclic object',
+      ];
+      const USER_ID_ACCEPT = ['null', 'undefined', 'an empty string'];
+      const lease = (): Lease => ({ name: name('lease'), owner: 'w', token: 't', expiresAt: 1 });
+      const outbox = (): OutboxEntry[] => [
+        { externalId: 'e', operation: 'create', contentHash: null, createdAt: 1 },
+      ];
+      const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+      const any = (value: unknown) => value as never;
+      const calls = (): Call[] => [
+        { call: 'mappings.getMany(scope)', run: (v) => store.mappings.getMany(any(v), ['a']) },
+        { call: 'mappings.getMany(externalIds)', run: (v) => store.mappings.getMany(scope(), any(v)) },
+        { call: 'mappings.putMany(scope)', run: (v) => store.mappings.putMany(any(v), mappingsFor(1)) },
+        { call: 'mappings.putMany(entries)', run: (v) => store.mappings.putMany(scope(), any(v)) },
+        { call: 'mappings.putMany([entry])', run: (v) => store.mappings.putMany(scope(), any([v])) },
+        { call: 'mappings.deleteMany(scope)', run: (v) => store.mappings.deleteMany(any(v), ['a']) },
+        { call: 'mappings.deleteMany(externalIds)', run: (v) => store.mappings.deleteMany(scope(), any(v)) },
+        { call: 'mappings.iterate(scope)', run: (v) => store.mappings.iterate(any(v)) },
+        {
+          call: 'mappings.iterate(options)',
+          run: (v) => store.mappings.iterate(scope(), any(v)),
+          accepts: OPTIONS_ACCEPT,
+        },
+        { call: 'mappings.count(scope)', run: (v) => store.mappings.count(any(v)) },
+        { call: 'configs.get(integration)', run: (v) => store.configs.get(any(v)) },
+        { call: 'configs.exists(integration)', run: (v) => store.configs.exists(any(v)) },
+        { call: 'configs.create(integration)', run: (v) => store.configs.create(any(v), {}, null) },
+        {
+          call: 'configs.create(input)',
+          run: (v) => store.configs.create(name('crm'), any(v), null),
+          accepts: OPTIONS_ACCEPT,
+        },
+        {
+          call: 'configs.create(userId)',
+          run: (v) => store.configs.create(name('crm'), {}, any(v)),
+          accepts: USER_ID_ACCEPT,
+        },
+        { call: 'configs.update(integration)', run: (v) => store.configs.update(any(v), {}, null) },
+        {
+          call: 'configs.update(input)',
+          run: (v) => store.configs.update(name('crm'), any(v), null),
+          accepts: OPTIONS_ACCEPT,
+        },
+        { call: 'syncState.getCheckpoint(name)', run: (v) => store.syncState.getCheckpoint(any(v)) },
+        { call: 'syncState.setCheckpoint(name)', run: (v) => store.syncState.setCheckpoint(any(v), 'x') },
+        {
+          call: 'syncState.setCheckpoint(value)',
+          run: (v) => store.syncState.setCheckpoint(name('cp'), any(v)),
+          accepts: ['an empty string'],
+        },
+        { call: 'syncState.startRun(name)', run: (v) => store.syncState.startRun(any(v)) },
+        {
+          call: 'syncState.finishRun(id)',
+          run: (v) => store.syncState.finishRun(any(v), { status: 'failed', counts }),
+        },
+        { call: 'syncState.finishRun(outcome)', run: (v) => store.syncState.finishRun('x', any(v)) },
+        { call: 'syncState.listRuns(name)', run: (v) => store.syncState.listRuns(any(v)) },
+        {
+          call: 'syncState.listRuns(options)',
+          run: (v) => store.syncState.listRuns(name('run'), any(v)),
+          accepts: OPTIONS_ACCEPT,
+        },
+        {
+          call: 'syncState.acquireLease(name)',
+          run: (v) => store.syncState.acquireLease(any(v), { owner: 'w', ttlMs: 1_000 }),
+        },
+        {
+          call: 'syncState.acquireLease(options)',
+          run: (v) => store.syncState.acquireLease(name('l'), any(v)),
+        },
+        {
+          call: 'syncState.renewLease(lease)',
+          run: (v) => store.syncState.renewLease(any(v), { ttlMs: 1_000 }),
+        },
+        { call: 'syncState.renewLease(options)', run: (v) => store.syncState.renewLease(lease(), any(v)) },
+        { call: 'syncState.releaseLease(lease)', run: (v) => store.syncState.releaseLease(any(v)) },
+        { call: 'syncState.outboxPut(scope)', run: (v) => store.syncState.outboxPut(any(v), outbox()) },
+        { call: 'syncState.outboxPut(entries)', run: (v) => store.syncState.outboxPut(scope(), any(v)) },
+        { call: 'syncState.outboxPut([entry])', run: (v) => store.syncState.outboxPut(scope(), any([v])) },
+        { call: 'syncState.outboxList(scope)', run: (v) => store.syncState.outboxList(any(v)) },
+        {
+          call: 'syncState.outboxList(options)',
+          run: (v) => store.syncState.outboxList(scope(), any(v)),
+          accepts: OPTIONS_ACCEPT,
+        },
+        { call: 'syncState.outboxDelete(scope)', run: (v) => store.syncState.outboxDelete(any(v), ['a']) },
+        {
+          call: 'syncState.outboxDelete(externalIds)',
+          run: (v) => store.syncState.outboxDelete(scope(), any(v)),
+        },
+        { call: 'commitMappings(scope)', run: (v) => store.commitMappings(any(v), mappingsFor(1)) },
+        { call: 'commitMappings(entries)', run: (v) => store.commitMappings(scope(), any(v)) },
+        { call: 'commitMappings([entry])', run: (v) => store.commitMappings(scope(), any([v])) },
+      ];
+
+      async function settleCall(outcome: Promise<ApiResult<unknown>> | AsyncIterable<ApiResult<unknown>>) {
+        if (Symbol.asyncIterator in outcome) {
+          for await (const page of outcome) return page;
+          return { success: true, data: [] } as ApiResult<unknown>;
+        }
+        return outcome;
+      }
+
+      it('answers every hostile argument of every method with a typed error naming a field, never a throw', async () => {
+        const watch = watchUnhandledRejections();
+        const wrong: string[] = [];
+        for (const { call, run, accepts = [] } of calls()) {
+          for (const [valueLabel, value] of hostileValues()) {
+            let result: ApiResult<unknown>;
+            try {
+              result = await settleCall(run(value));
+            } catch (error) {
+              wrong.push(`${call} with ${valueLabel} threw ${String(error)}`);
+              continue;
+            }
+            if (accepts.includes(valueLabel)) continue;
+            if (result.success) wrong.push(`${call} with ${valueLabel} succeeded`);
+            else if (result.error.code !== 'VALIDATION_ERROR' || !result.error.field) {
+              wrong.push(`${call} with ${valueLabel}: ${result.error.code} field ${result.error.field}`);
+            }
+          }
+        }
+        expect(wrong).toEqual([]);
+        expect(await watch.stop()).toEqual([]);
+        // Nothing of any refused write was stored.
+        expect(expectOk(await store.mappings.count(scope()))).toBe(0);
+        expect(expectOk(await store.syncState.outboxList(scope()))).toEqual([]);
+      });
+
+      it('names the field whose getter throws, and writes nothing of the batch', async () => {
+        for (const field of ['externalId', 'remoteId', 'contentHash', 'syncedAt'] as const) {
+          const entries = [...mappingsFor(3), withThrowingGetter(mappingsFor(1, 'bad')[0]!, field)];
+          expect(expectErr(await store.mappings.putMany(scope(), entries), 'VALIDATION_ERROR').field).toBe(
+            `entries.3.${field}`,
+          );
+          expect(expectErr(await store.commitMappings(scope(), entries), 'VALIDATION_ERROR').field).toBe(
+            `entries.3.${field}`,
+          );
+        }
+        const scopeGetter = withThrowingGetter(scope(), 'objectType');
+        expect(
+          expectErr(await store.mappings.putMany(scopeGetter, mappingsFor(1)), 'VALIDATION_ERROR').field,
+        ).toBe('scope.objectType');
+        expect(expectOk(await store.mappings.count(scope()))).toBe(0);
+      });
+
+      it('reads each value of a batch once: a getter that answers differently the second time changes nothing', async () => {
+        let reads = 0;
+        const fickle = {
+          get externalId() {
+            reads++;
+            if (reads > 1) throw new Error('read twice');
+            return 'fickle';
+          },
+          remoteId: 'r',
+          contentHash: null,
+          syncedAt: 1,
+        };
+        expect(expectOk(await store.commitMappings(scope(), [fickle]))).toEqual({ written: 1 });
+        expect(expectOk(await store.mappings.getMany(scope(), ['fickle'])).get('fickle')?.remoteId).toBe('r');
       });
     });
   });
