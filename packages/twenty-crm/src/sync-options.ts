@@ -41,6 +41,10 @@ const syncOptionsSchema = z.object({
   concurrency: z._default(z.int().check(z.minimum(1), z.maximum(32)), 2),
   onProgress: z.optional(z.custom((value) => typeof value === 'function', 'must be a function')),
   mode: z._default(syncModeSchema, 'direct_crm'),
+  maxReportedFailures: z._default(
+    z.int().check(z.minimum(0, 'must be 0 or more'), z.maximum(1_000_000, 'must be at most 1000000')),
+    100,
+  ),
   client: z.optional(
     z.custom(isClient, 'must be a TwentyClient (from createTwentyClient): http and metadata calls'),
   ),
@@ -73,11 +77,23 @@ export function parseSyncOptions(options: TwentySyncOptions) {
     mode,
     lease,
     client,
+    maxReportedFailures,
     ...rest
   } = optionsObject(options, { label }) as unknown as TwentySyncOptions;
   const own = parseOptions(
     syncOptionsSchema,
-    { store, cacheTtlMs, cacheMaxEntries, batchSize, concurrency, onProgress, mode, lease, client },
+    {
+      store,
+      cacheTtlMs,
+      cacheMaxEntries,
+      batchSize,
+      concurrency,
+      onProgress,
+      mode,
+      lease,
+      client,
+      maxReportedFailures,
+    },
     { label },
   );
   // The store is the caller's: guarded, a method of it that throws is a typed failure the sync can report.

@@ -49,8 +49,12 @@ export interface SyncReport {
   created: number;
   updated: number;
   unchanged: number;
+  /** Every record that failed, counted exactly. */
   failed: number;
+  /** The first `maxReportedFailures` failures, in full; the rest are counted in `failuresOmitted`. */
   failures: SyncFailure[];
+  /** Failures counted in `failed` but not kept in `failures` (the report's size stays bounded). */
+  failuresOmitted: number;
   /** Companies created on the fly for people whose company Twenty did not have yet. */
   companiesCreated: number;
   /** Set when the sync is disabled and nothing was done. */
@@ -58,7 +62,9 @@ export interface SyncReport {
 }
 
 /** Progress after each chunk. */
-export type SyncProgress = Omit<SyncReport, 'failures' | 'mode' | 'skipped'> & { processed: number };
+export type SyncProgress = Omit<SyncReport, 'failures' | 'failuresOmitted' | 'mode' | 'skipped'> & {
+  processed: number;
+};
 
 /** The outcome of a single upsert. */
 export interface UpsertOutcome {
@@ -88,6 +94,11 @@ export interface TwentySyncOptions extends TwentyClientOptions {
   lease?: { ttlMs?: number; waitMs?: number; owner?: string } | false;
   /** An existing client to use instead of building one from the options. */
   client?: TwentyClient;
+  /**
+   * Failures a report keeps in full; the others are only counted (`failuresOmitted`), so a stream of 100 000
+   * bad records yields a small report. Counts stay exact. Default 100; 0 keeps none.
+   */
+  maxReportedFailures?: number;
 }
 
 /** The sync service (seed 001's TwentyCrmSyncService). */
@@ -131,6 +142,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     lease,
     client,
     clientOptions,
+    maxReportedFailures,
   } = parseSyncOptions(options);
   // Built lazily when disabled: a disabled sync needs no URL or key, and never calls Twenty.
   let clientInstance = client;
@@ -328,9 +340,18 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     return written;
   }
 
+  // How many failures each report keeps, and the code of its last failure (kept or not) for the run log.
+  const reportState = new WeakMap<SyncReport, { keep: number; lastErrorCode?: string }>();
+
   function fail(report: SyncReport, ids: readonly string[], error: IntegrationError) {
-    for (const externalId of ids) report.failures.push({ externalId, error });
+    const state = reportState.get(report);
+    const keep = state?.keep ?? maxReportedFailures;
+    for (const externalId of ids) {
+      if (report.failures.length < keep) report.failures.push({ externalId, error });
+      else report.failuresOmitted++;
+    }
     report.failed += ids.length;
+    if (state && ids.length > 0) state.lastErrorCode = error.code;
   }
 
   // Companies being created right now by another chunk of this process: wait for those instead of
@@ -509,8 +530,8 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     if (changed.length > 0) await write(kind, changed, report);
   }
 
-  function emptyReport(kind: Kind): SyncReport {
-    return {
+  function emptyReport(kind: Kind, keep = maxReportedFailures): SyncReport {
+    const report: SyncReport = {
       objectType: kind,
       mode,
       created: 0,
@@ -518,8 +539,11 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
       unchanged: 0,
       failed: 0,
       failures: [],
+      failuresOmitted: 0,
       companiesCreated: 0,
     };
+    reportState.set(report, { keep });
+    return report;
   }
 
   function modeError(): IntegrationError | undefined {
@@ -584,8 +608,12 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     };
   }
 
-  async function upsertMany(kind: Kind, records: unknown): Promise<ApiResult<SyncReport>> {
-    const report = emptyReport(kind);
+  async function upsertMany(
+    kind: Kind,
+    records: unknown,
+    keep = maxReportedFailures,
+  ): Promise<ApiResult<SyncReport>> {
+    const report = emptyReport(kind, keep);
     if (mode === 'disabled') return ok({ ...report, skipped: 'disabled' });
     const blocked = modeError();
     if (blocked) return err(blocked);
@@ -685,7 +713,7 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
         unchanged: report.unchanged,
         failed: report.failed,
       },
-      lastErrorCode: !outcome.success ? outcome.error.code : (report.failures.at(-1)?.error.code ?? null),
+      lastErrorCode: !outcome.success ? outcome.error.code : (reportState.get(report)?.lastErrorCode ?? null),
     });
   }
 
@@ -694,7 +722,8 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
     // Read once: the copy is what is synced and what the Twenty id is looked up by afterwards.
     const read = await readSyncRecord(kind, record, 0);
     if (!read.ok) return err(read.error);
-    const report = await upsertMany(kind, [read.record]);
+    // One record: its failure, if any, is kept whatever maxReportedFailures says.
+    const report = await upsertMany(kind, [read.record], 1);
     if (!report.success) return report;
     const failure = report.data.failures[0];
     if (failure) return err(failure.error);
