@@ -122,6 +122,7 @@ export interface TwentySync {
 const INTEGRATION = 'twenty-crm';
 const scopeOf = (kind: Kind): MappingScope => ({ integration: INTEGRATION, objectType: kind });
 const SAFE_IN_VALUE = /^[^,()[\]"']+$/;
+const LOOKUP_MAX_PAGES = 2;
 
 /**
  * Creates the idempotent, batched sync of your people and companies into Twenty.
@@ -177,8 +178,15 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
   };
   const upsertBatch = (kind: Kind, inputs: AnyRecord[]): Promise<ApiResult<AnyRecord[]>> =>
     resourceOf(kind).upsertMany(inputs, { validate: false });
+  // One lookup asks for at most 200 ids of a unique field, so all its matches fit in one page of 200: a server
+  // that still says another page follows after the second is broken, and the lookup stops there (maxPages)
+  // instead of walking core's default 2 000 pages for every chunk.
   const findByExternalIds = (kind: Kind, ids: string[]): Promise<ApiResult<AnyRecord[]>> =>
-    resourceOf(kind).listAll({ filter: { [EXTERNAL_ID_FIELD]: { in: ids } }, pageSize: 200 });
+    resourceOf(kind).listAll({
+      filter: { [EXTERNAL_ID_FIELD]: { in: ids } },
+      pageSize: 200,
+      maxPages: LOOKUP_MAX_PAGES,
+    });
   let recovered: Promise<ApiResult<{ recovered: number; discarded: number }>> | undefined;
 
   /** Finds remote records by externalId, one `[in]` query per chunk. */
@@ -741,11 +749,24 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
       let recoveredCount = 0;
       let discarded = 0;
       for (const kind of ['company', 'person'] as const) {
+        // Each round clears what it listed; a store that lists the same entries again would loop forever.
+        const seen = new Set<string>();
         for (;;) {
           const pending = await store.syncState.outboxList(scopeOf(kind), { limit: 1_000 });
           if (!pending.success) return pending;
           if (pending.data.length === 0) break;
           const ids = pending.data.map((entry) => entry.externalId);
+          if (ids.some((id) => seen.has(id))) {
+            return err(
+              new IntegrationErrorClass(
+                'OPERATION_FAILED',
+                'The store listed outbox entries again after they were cleared; recovery stopped',
+                // Retryable: a sync still runs (its upserts match on externalId), and a later recovery may pass.
+                { retryable: true },
+              ),
+            );
+          }
+          for (const id of ids) seen.add(id);
           const remote = await lookupRemote(kind, ids);
           if (!remote.success) return remote;
           const mappings: Mapping[] = [];

@@ -1,0 +1,138 @@
+// The sync's remote lookup against servers whose pagination never ends: it must stop, fast, with a typed error for
+// the records concerned, instead of walking pages for ever (or core's 2 000 per chunk).
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core';
+import { startTwentyEmulator } from '@patchbay/emulators';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTwentySync } from './sync.ts';
+
+type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
+let emulator: Emulator;
+let store: IntegrationStore;
+
+beforeAll(async () => {
+  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+beforeEach(() => {
+  emulator.store.clear();
+  store = createMemoryStore();
+});
+
+type Endless = 'fresh cursors and records' | 'the same cursor' | 'the same records' | 'no cursor';
+
+/**
+ * The emulator, except that a person lookup (`GET /rest/people?filter=…`) always answers `hasNextPage: true`,
+ * with a new cursor and new (unrelated) records each time, or the same cursor, or the same records, or no cursor.
+ */
+function endlessPeople(mode: Endless) {
+  let lookups = 0;
+  const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(request.url);
+    if (request.method !== 'GET' || url.pathname !== '/rest/people' || !url.searchParams.has('filter')) {
+      return fetch(request);
+    }
+    lookups++;
+    const page = mode === 'the same records' ? 1 : lookups;
+    const people = Array.from({ length: 3 }, (_, i) => ({
+      id: `00000000-0000-4000-8000-${String(page * 10 + i).padStart(12, '0')}`,
+      externalId: `stranger-${page}-${i}`,
+    }));
+    const endCursor =
+      mode === 'no cursor' ? null : mode === 'the same cursor' ? 'cursor-0' : `cursor-${lookups}`;
+    return Response.json({
+      data: { people },
+      totalCount: 1_000_000,
+      pageInfo: { hasNextPage: true, endCursor },
+    });
+  };
+  return { fetch: fetchImpl, lookups: () => lookups };
+}
+
+const sync = (fetchImpl: typeof fetch) =>
+  createTwentySync({
+    baseUrl: emulator.url,
+    apiKey: emulator.apiKey,
+    store,
+    rateLimit: false,
+    lease: false,
+    retry: false,
+    fetch: fetchImpl,
+  });
+
+describe('sync lookup against a server that always says hasNextPage', () => {
+  it.each([
+    ['fresh cursors and records', 'OPERATION_FAILED', 'maxPages'],
+    ['the same cursor', 'INVALID_RESPONSE', undefined],
+    ['the same records', 'INVALID_RESPONSE', undefined],
+    ['no cursor', 'INVALID_RESPONSE', 'pageInfo.endCursor'],
+  ] as const)(
+    '%s: the lookup stops within two pages and the records fail typed',
+    async (mode, code, field) => {
+      const server = endlessPeople(mode);
+      const s = sync(server.fetch as typeof fetch);
+      expect((await s.setup()).success).toBe(true);
+      const started = Date.now();
+      const records = Array.from({ length: 130 }, (_, i) => ({ externalId: `u${i}`, name: `Ada ${i}` }));
+      const result = await s.upsertManyPersons(records);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      if (!result.success) throw result.error;
+      // Three chunks of at most 60, one lookup each, two pages at most per lookup.
+      expect(server.lookups()).toBeLessThanOrEqual(6);
+      expect(result.data).toMatchObject({ failed: 130, created: 0 });
+      for (const failure of result.data.failures) {
+        expect(failure.error.code).toBe(code);
+        if (field) expect(failure.error.field).toBe(field);
+      }
+      // Nothing was sent for records whose lookup failed: Twenty has no person, nothing is mapped.
+      expect(emulator.store.count('people')).toBe(0);
+      const mapped = await store.mappings.count({ integration: 'twenty-crm', objectType: 'person' });
+      expect(mapped).toEqual({ success: true, data: 0 });
+    },
+  );
+
+  it('recovery against such a server stops too, and the sync still answers', async () => {
+    const server = endlessPeople('fresh cursors and records');
+    const s = sync(server.fetch as typeof fetch);
+    expect((await s.setup()).success).toBe(true);
+    // An entry a crash left in flight: recovery looks it up in Twenty first.
+    await store.syncState.outboxPut({ integration: 'twenty-crm', objectType: 'person' }, [
+      { externalId: 'u1', operation: 'create', contentHash: null, createdAt: 1 },
+    ]);
+    const recovered = await s.recover();
+    expect(recovered.success || recovered.error).toMatchObject({
+      code: 'OPERATION_FAILED',
+      field: 'maxPages',
+    });
+    expect(server.lookups()).toBeLessThanOrEqual(2);
+  });
+
+  it('a store that lists cleared outbox entries again stops recovery instead of looping', async () => {
+    const stuck: IntegrationStore = {
+      ...store,
+      syncState: {
+        ...store.syncState,
+        outboxDelete: async () => ({ success: true, data: undefined }),
+      },
+      commitMappings: async () => ({ success: true, data: { written: 0 } }),
+    };
+    await store.syncState.outboxPut({ integration: 'twenty-crm', objectType: 'person' }, [
+      { externalId: 'never-cleared', operation: 'create', contentHash: null, createdAt: 1 },
+    ]);
+    const s = createTwentySync({
+      baseUrl: emulator.url,
+      apiKey: emulator.apiKey,
+      store: stuck,
+      rateLimit: false,
+      lease: false,
+    });
+    expect((await s.setup()).success).toBe(true);
+    const recovered = await s.recover();
+    expect(recovered.success || recovered.error).toMatchObject({ code: 'OPERATION_FAILED', retryable: true });
+    // The sync itself still runs: the stuck recovery is retryable, and upserts match on externalId anyway.
+    const synced = await s.upsertPerson({ externalId: 'u1', name: 'Ada' });
+    expect(synced.success && synced.data.created).toBe(true);
+  });
+});
