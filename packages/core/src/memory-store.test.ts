@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './memory-store.ts';
+import { hostileValues } from './testing/hostile-values.ts';
 import { createManualClock } from './testing/manual-clock.ts';
 import { describeIntegrationStoreContract } from './testing/store-contract.ts';
 
@@ -116,5 +117,27 @@ describe('createMemoryStore', () => {
     const store = createMemoryStore();
     const result = await store.mappings.putMany({ integration: 'crm', objectType: '' }, []);
     expect(result.success === false && result.error.field).toBe('scope.objectType');
+  });
+});
+
+describe('createMemoryStore options', () => {
+  it.each(hostileValues().filter(([label]) => label !== 'undefined'))(
+    'throws only CONFIG_ERROR for %s, or accepts it as no options',
+    (_, value) => {
+      let thrown: unknown;
+      try {
+        createMemoryStore(value as never);
+      } catch (error) {
+        thrown = error;
+      }
+      if (thrown !== undefined)
+        expect(thrown).toMatchObject({ name: 'IntegrationError', code: 'CONFIG_ERROR' });
+    },
+  );
+
+  it('refuses a now that is not a function, naming it', () => {
+    expect(() => createMemoryStore({ now: 5 as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_ERROR', field: 'now' }),
+    );
   });
 });

@@ -1,4 +1,6 @@
+import * as z from 'zod/mini';
 import { IntegrationError } from './errors.ts';
+import { optionsObject, parseOptions } from './options.ts';
 import { type ApiResult, err, ok } from './result.ts';
 import type {
   ConfigRowStore,
@@ -32,6 +34,10 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
+const optionsSchema = z.object({
+  now: z.optional(z.custom<() => number>((value) => typeof value === 'function', 'must be a function')),
+});
+
 // The defaults documented on the contract (store.ts).
 const DEFAULT_PAGE_SIZE = 1_000;
 const DEFAULT_RUN_LIMIT = 20;
@@ -57,7 +63,10 @@ const copyMapping = (mapping: Mapping): Mapping => ({
  * @example const store = createMemoryStore(); await store.mappings.putMany(scope, mappings);
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): IntegrationStore {
-  const now = options.now ?? Date.now;
+  const label = 'memory store options';
+  const { now = Date.now } = parseOptions(optionsSchema, optionsObject(options, { label, optional: true }), {
+    label,
+  });
   const mappingsByScope = new Map<string, Map<string, Mapping>>();
   const outboxByScope = new Map<string, Map<string, OutboxEntry>>();
   const configs = new Map<string, StoredIntegrationConfig>();

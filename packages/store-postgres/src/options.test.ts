@@ -1,3 +1,4 @@
+import { hostileValues } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { connectionSecrets, resolveStoreOptions } from './options.ts';
 
@@ -59,5 +60,11 @@ describe('connectionSecrets', () => {
   it('has only the URL itself when there is no password', () => {
     expect(connectionSecrets('postgres://app@db:5432/x')).toEqual(['postgres://app@db:5432/x']);
     expect(connectionSecrets('postgres://db:5432/x')).toEqual(['postgres://db:5432/x']);
+  });
+});
+
+describe('createPostgresStore options no typed caller would pass', () => {
+  it.each(hostileValues())('throw only CONFIG_ERROR for %s', (_, value) => {
+    expect(catchError(() => resolveStoreOptions(value as never))).toMatchObject({ code: 'CONFIG_ERROR' });
   });
 });

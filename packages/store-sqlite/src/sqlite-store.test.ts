@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { IntegrationError } from '@patchbay/core';
-import { createManualClock, describeIntegrationStoreContract } from '@patchbay/core/testing';
+import { createManualClock, describeIntegrationStoreContract, hostileValues } from '@patchbay/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDbs, tempDbPath } from '../test-support/temp-db.ts';
 import { MIGRATIONS, SQLITE_SCHEMA_VERSION } from './migrations.ts';
@@ -202,5 +202,13 @@ describe('createSqliteStore', () => {
       expect(found.success && found.data.size).toBe(size);
     }
     await store.close();
+  });
+});
+
+describe('createSqliteStore with values no typed caller would pass', () => {
+  it.each(hostileValues())('throws only CONFIG_ERROR for options of %s', (_, value) => {
+    expect(() => createSqliteStore(value as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_ERROR' }),
+    );
   });
 });

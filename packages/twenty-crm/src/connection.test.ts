@@ -1,3 +1,4 @@
+import { hostileValues, watchUnhandledRejections } from '@patchbay/core/testing';
 import { startTwentyEmulator } from '@patchbay/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReachable, testConnection } from './connection.ts';
@@ -48,5 +49,21 @@ describe('isReachable', () => {
     expect(await isReachable(emulator.url)).toBe(true);
     expect(await isReachable('http://127.0.0.1:1')).toBe(false);
     expect(await isReachable('nope')).toBe(false);
+  });
+});
+
+describe('hostile arguments', () => {
+  it.each(hostileValues())('testConnection and isReachable of %s resolve to a failure', async (_, value) => {
+    const watch = watchUnhandledRejections();
+    const tested = await testConnection(value as never);
+    expect(tested).toMatchObject({ ok: false, details: { code: 'CONFIG_ERROR' } });
+    const fields = await testConnection({
+      baseUrl: value as never,
+      apiKey: value as never,
+      fetch: value as never,
+    });
+    expect(fields.ok).toBe(false);
+    expect(await isReachable(value as never, value as never)).toBe(false);
+    expect(await watch.stop()).toEqual([]);
   });
 });

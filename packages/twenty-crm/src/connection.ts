@@ -1,4 +1,4 @@
-import { createHttpClient, type Secret } from '@patchbay/core';
+import { createHttpClient, isIntegrationError, readOptions, type Secret } from '@patchbay/core';
 import { createTwentyClient, twentyRoot } from './client.ts';
 
 /** What the admin UI shows after "Test connection". */
@@ -22,18 +22,24 @@ export async function testConnection(options: {
 }): Promise<TwentyConnectionTest> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  // Options read once: options that are not an object, or a getter that throws, are a failed test, not a throw.
+  const read = readOptions(options, ['baseUrl', 'apiKey', 'timeoutMs', 'fetch']);
+  if (!read.success) {
+    return { ok: false, latencyMs: 0, message: read.error.message, details: { code: 'CONFIG_ERROR' } };
+  }
+  const { baseUrl, apiKey, timeoutMs, fetch: fetchImpl } = read.data;
   let client: ReturnType<typeof createTwentyClient>;
   try {
     client = createTwentyClient({
-      baseUrl: options.baseUrl,
-      apiKey: options.apiKey,
-      timeoutMs: options.timeoutMs ?? 10_000,
+      baseUrl: baseUrl as string,
+      apiKey: apiKey as string | Secret,
+      timeoutMs: (timeoutMs as number | undefined) ?? 10_000,
       retry: false,
       rateLimit: false,
-      fetch: options.fetch,
+      fetch: fetchImpl as typeof fetch | undefined,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : 'Invalid options';
+    const message = isIntegrationError(error) ? error.message : 'Invalid options';
     return { ok: false, latencyMs: 0, message, details: { code: 'CONFIG_ERROR' } };
   }
   const result = await client.metadata.objects();

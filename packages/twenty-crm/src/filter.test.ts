@@ -1,3 +1,4 @@
+import { cyclic, hostileValues, throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { serializeFilter } from './filter.ts';
 
@@ -44,6 +45,46 @@ describe('serializeFilter', () => {
   ])('refuses what Twenty would misread: %o', (filter, field) => {
     expect(() => serializeFilter(filter)).toThrowError(
       expect.objectContaining({ code: 'VALIDATION_ERROR', field }),
+    );
+  });
+});
+
+describe('serializeFilter with values no typed caller would pass', () => {
+  const thrownBy = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it.each(hostileValues().filter(([label]) => label !== 'an empty string'))(
+    'throws only a VALIDATION_ERROR naming the filter for %s',
+    (_, value) => {
+      const thrown = thrownBy(() => serializeFilter(value as never));
+      expect(thrown).toMatchObject({ name: 'IntegrationError', code: 'VALIDATION_ERROR' });
+      expect((thrown as { field?: string }).field).toMatch(/^filter/);
+    },
+  );
+
+  it.each([
+    ['a throwing condition getter', withThrowingGetter({}, 'city'), 'filter.city'],
+    ['a throwing Proxy condition', { city: throwingProxy() }, 'filter.city.toJSON'],
+    ['a cyclic group', { and: [cyclic()] }, 'filter.and.0.self'],
+    ['a BigInt value', { employees: { gte: 10n } }, 'filter.employees.gte'],
+    ['a condition that is not an object', { city: 'Paris' }, 'filter.city'],
+    ['a group member that is not an object', { or: [1] }, 'filter'],
+  ])('names %s', (_, value, field) => {
+    expect(thrownBy(() => serializeFilter(value as never))).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field,
+    });
+  });
+
+  it('reads a Date as its ISO string', () => {
+    expect(serializeFilter({ createdAt: { gte: new Date('2026-01-01T00:00:00Z') as never } })).toBe(
+      'createdAt[gte]:"2026-01-01T00:00:00.000Z"',
     );
   });
 });

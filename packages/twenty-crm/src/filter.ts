@@ -1,4 +1,4 @@
-import { IntegrationError } from '@patchbay/core';
+import { IntegrationError, toJsonValue } from '@patchbay/core';
 
 /** Twenty's filter comparators. */
 export type Comparator =
@@ -57,6 +57,20 @@ const GROUPS = new Set(['and', 'or', 'not']);
  */
 export function serializeFilter(filter: TwentyFilter | string): string {
   if (typeof filter === 'string') return filter;
+  // Read once into plain data: a getter or Proxy that throws, a cycle or a BigInt is a VALIDATION_ERROR naming
+  // where it sits, never a TypeError (a Date becomes its ISO string, as JSON has it).
+  const plain = toJsonValue(filter, { field: 'filter' });
+  if (!plain.success) throw plain.error;
+  if (typeof plain.data !== 'object' || plain.data === null || Array.isArray(plain.data)) {
+    throw invalidRoot('must be an object or a filter string');
+  }
+  return serializePlain(plain.data as TwentyFilter);
+}
+
+function serializePlain(filter: TwentyFilter): string {
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+    throw invalidRoot('each group member must be a filter object');
+  }
   const parts = conditions(filter);
   if (parts.length === 0) throw invalid('filter', 'is empty');
   return parts.length === 1 ? (parts[0] as string) : `and(${parts.join(',')})`;
@@ -67,15 +81,18 @@ function conditions(filter: TwentyFilter): string[] {
   const keys = Object.keys(record);
   if (keys.length === 1 && GROUPS.has(keys[0] as string)) {
     const key = keys[0] as 'and' | 'or' | 'not';
-    if (key === 'not') return [`not(${serializeFilter(record.not as TwentyFilter)})`];
+    if (key === 'not') return [`not(${serializePlain(record.not as TwentyFilter)})`];
     const members = record[key];
     if (!Array.isArray(members) || members.length === 0) throw invalid(key, 'needs at least one condition');
-    return [`${key}(${members.map((m: TwentyFilter) => serializeFilter(m)).join(',')})`];
+    return [`${key}(${members.map((m: TwentyFilter) => serializePlain(m)).join(',')})`];
   }
   const out: string[] = [];
   for (const field of keys) {
     const condition = record[field] as FieldCondition | undefined;
     if (condition === undefined) continue;
+    if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) {
+      throw invalid(field, 'must be an object of comparators, e.g. { eq: value }');
+    }
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(field))
       throw invalid(field, 'is not a field name');
     for (const [op, value] of Object.entries(condition)) {
@@ -118,3 +135,6 @@ const invalid = (field: string, problem: string) =>
   new IntegrationError('VALIDATION_ERROR', `Invalid filter: ${field} ${problem}`, {
     field: `filter.${field}`,
   });
+
+const invalidRoot = (problem: string) =>
+  new IntegrationError('VALIDATION_ERROR', `Invalid filter: ${problem}`, { field: 'filter' });

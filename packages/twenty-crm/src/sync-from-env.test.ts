@@ -1,10 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConfigStore } from '@patchbay/core';
+import { createConfigStore, createMemoryStore } from '@patchbay/core';
+import {
+  hostileValues,
+  throwingProxy,
+  watchUnhandledRejections,
+  withThrowingGetter,
+} from '@patchbay/core/testing';
 import { startTwentyEmulator } from '@patchbay/emulators';
 import { createSqliteStore } from '@patchbay/store-sqlite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTwentySyncFromEnv, openStore } from './sync-from-env.ts';
 
 type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
@@ -138,5 +144,37 @@ describe('openStore', () => {
       code: 'CONFIG_ERROR',
       field: 'PATCHBAY_DATABASE_URL',
     });
+  });
+});
+
+describe('createTwentySyncFromEnv with hostile options', () => {
+  // Options it can read fall back to process.env: an in-memory database keeps these tests off the disk.
+  beforeEach(() => {
+    vi.stubEnv('PATCHBAY_DATABASE_URL', ':memory:');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each(hostileValues())('options of %s resolve: to a sync, or to CONFIG_ERROR', async (_, value) => {
+    const watch = watchUnhandledRejections();
+    const built = await createTwentySyncFromEnv(value as never);
+    expect(built.success || built.error.code).toBe(built.success || 'CONFIG_ERROR');
+    if (built.success) await built.data.store.close();
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it('names an env whose getter throws, and survives a store that throws', async () => {
+    const env = withThrowingGetter({ PATCHBAY_DATABASE_URL: ':memory:' }, 'TWENTY_CRM_API_KEY');
+    const built = await createTwentySyncFromEnv({ env, store: createMemoryStore() });
+    expect(built.success || built.error).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'env.TWENTY_CRM_API_KEY',
+    });
+    const proxyEnv = await createTwentySyncFromEnv({ env: throwingProxy() as never });
+    expect(proxyEnv.success || proxyEnv.error.code).toBe('CONFIG_ERROR');
+    const broken = { ...createMemoryStore(), configs: throwingProxy() };
+    const withBroken = await createTwentySyncFromEnv({ env: {}, store: broken as never });
+    expect(withBroken.success || withBroken.error.name).toBe(withBroken.success || 'IntegrationError');
   });
 });

@@ -3,11 +3,16 @@ import {
   type ConfigStore,
   createConfigStore,
   err,
+  guardStore,
   IntegrationError,
   type IntegrationStore,
   ok,
+  optionsObject,
   type ResolvedIntegrationConfig,
+  readOptions,
   resolveIntegrationConfig,
+  reviseError,
+  settle,
 } from '@patchbay/core';
 import { createTwentySync, type TwentySync, type TwentySyncOptions } from './sync.ts';
 
@@ -40,13 +45,39 @@ const INTEGRATION = 'twenty-crm';
  * const built = await createTwentySyncFromEnv();
  * if (built.success) await built.data.sync.upsertManyPersons(users);
  */
-export async function createTwentySyncFromEnv(
+export function createTwentySyncFromEnv(
   options: TwentySyncFromEnvOptions = {},
 ): Promise<ApiResult<TwentySyncFromEnv>> {
-  const { env = processEnv(), store: given, ...syncOptions } = options;
+  // Resolves whatever it is given: options it cannot read are a CONFIG_ERROR, never a rejection.
+  return settle('createTwentySyncFromEnv', () => buildFromEnv(options));
+}
+
+// The variables read, copied once from `env`: a Proxy or a getter that throws is named, not thrown.
+const ENV_KEYS = [
+  'PATCHBAY_DATABASE_URL',
+  'PATCHBAY_SECRET_KEY',
+  'TWENTY_CRM_BASE_URL',
+  'TWENTY_CRM_API_KEY',
+  'TWENTY_CRM_ENABLED',
+  'TWENTY_CRM_SYNC_MODE',
+] as const;
+
+async function buildFromEnv(options: unknown): Promise<ApiResult<TwentySyncFromEnv>> {
+  const {
+    env: envValue,
+    store: given,
+    ...syncOptions
+  } = optionsObject(options, {
+    label: 'Twenty sync-from-env options',
+    optional: true,
+  }) as TwentySyncFromEnvOptions;
+  const read = readOptions(envValue ?? processEnv(), ENV_KEYS, 'env');
+  if (!read.success) return err(reviseError(read.error, { code: 'CONFIG_ERROR' }));
+  const env = read.data as Record<string, string | undefined>;
   const opened = given ? ok(given) : await openStore(env.PATCHBAY_DATABASE_URL ?? 'file:./patchbay.db');
   if (!opened.success) return opened;
-  const store = opened.data;
+  // Used here through a guard: a caller's store that throws gives a typed failure (the sync guards its own).
+  const store = guardStore(opened.data);
   const fail = async (error: IntegrationError) => {
     if (!given) await store.close();
     return err(error);
@@ -96,10 +127,10 @@ export async function createTwentySyncFromEnv(
       ...syncOptions,
       baseUrl: config.baseUrl ?? '',
       apiKey: config.apiKey ?? '',
-      store,
+      store: opened.data,
       mode,
     });
-    return ok({ sync, store, config, origins });
+    return ok({ sync, store: opened.data, config, origins });
   } catch (error) {
     return fail(
       error instanceof IntegrationError
