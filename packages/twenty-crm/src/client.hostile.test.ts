@@ -117,6 +117,15 @@ describe('client: hostile arguments', () => {
     expect(sent).toEqual([]);
   });
 
+  it('keeps at most 100 issues of an input with 100 000 bad values, saying how many there were', async () => {
+    const { client, sent } = capturingClient();
+    const additionalEmails = Array.from({ length: 100_000 }, (_, i) => `not-an-email-${i}`);
+    const result = await client.people.create({ emails: { additionalEmails } });
+    expect(result.success || result.error.issues).toHaveLength(100);
+    expect(result.success || result.error.message).toContain('and 99995 more');
+    expect(sent).toEqual([]);
+  });
+
   it('sends the copy it checked: a getter that answers differently later changes nothing', async () => {
     const { client, sent } = capturingClient();
     let reads = 0;

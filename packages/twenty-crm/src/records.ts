@@ -146,6 +146,9 @@ const listOptionsSchema = z.looseObject({
   ),
 });
 
+/** Issues a failed input check keeps. */
+const MAX_INPUT_ISSUES = 100;
+
 /** Records per batch call: Twenty documents 60; self-hosted instances can be configured higher. */
 export const batchSizeSchema = z.int().check(z.minimum(1), z.maximum(200));
 
@@ -177,15 +180,17 @@ export function createRecordResource<R, I, F extends string = string>(
   async function checkInput(input: unknown, prefix = ''): Promise<IntegrationError | undefined> {
     const checked = await validateSchema(schemas.input, input);
     if (checked.success) return undefined;
-    const issues = checked.issues.map((issue) => ({ ...issue, field: `${prefix}${issue.field}` }));
-    return new IntegrationError(
-      'VALIDATION_ERROR',
-      `Invalid ${names.singular}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-      {
-        field: issues[0]?.field,
-        issues,
-      },
-    );
+    // Bounded like every other failure: an input of 100 000 bad e-mails gives 100 issues, and a count.
+    const issues = checked.issues
+      .slice(0, MAX_INPUT_ISSUES)
+      .map((issue) => ({ ...issue, field: `${prefix}${issue.field}` }));
+    const listed = issues.slice(0, 5).map((i) => `${i.field}: ${i.message}`);
+    if (checked.issues.length > 5) listed.push(`and ${checked.issues.length - 5} more`);
+    return new IntegrationError('VALIDATION_ERROR', `Invalid ${names.singular}: ${listed.join('; ')}`, {
+      field: issues[0]?.field,
+      issues,
+      retryable: false,
+    });
   }
 
   /** The record's path: the id validated and encoded, so no id can reach another route. */
