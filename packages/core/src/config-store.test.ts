@@ -1,11 +1,14 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { isArraySafe } from './caller-input.ts';
 import { type ConfigStore, createConfigStore } from './config-store.ts';
 import { IntegrationError } from './errors.ts';
 import { createMemoryStore } from './memory-store.ts';
-import { err } from './result.ts';
+import { type ApiResult, err, ok } from './result.ts';
 import { Secret } from './secret.ts';
 import type { ConfigRowStore } from './store.ts';
+import { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const SECRET_KEY = 'config-store-test-key-0123456789';
 const API_KEY = 'tw_live_abcdefghijklmnop0123456789';
@@ -184,9 +187,14 @@ describe('createConfigStore', () => {
   });
 
   it('answers CONFIG_ERROR for a stored row that is not valid (e.g. written by hand)', async () => {
+    // The memory store refuses such a row now; a table edited by hand or an older release can still hold one.
     const { rows } = setup();
-    await rows.create('crm', { syncMode: 'sideways' as 'platform' }, null);
-    const result = await createConfigStore({ rows, secretKey: SECRET_KEY }).getConfig('crm');
+    await rows.create('crm', {}, null);
+    const stored = await rows.get('crm');
+    if (!stored.success || !stored.data) throw new Error('expected a row');
+    const handWritten = { ...stored.data, syncMode: 'sideways' as 'platform' };
+    const doctored: ConfigRowStore = { ...rows, get: async () => ok(handWritten) };
+    const result = await createConfigStore({ rows: doctored, secretKey: SECRET_KEY }).getConfig('crm');
     expect(result.success === false && result.error.code).toBe('CONFIG_ERROR');
     expect(result.success === false && result.error.field).toBe('syncMode');
   });
@@ -217,5 +225,159 @@ describe('createConfigStore', () => {
     expect(error.code).toBe('CONFIG_ERROR');
     expect(error.issues?.map((issue) => issue.field)).toEqual(['rows', 'secretKey']);
     expect(error.message).not.toContain('short');
+  });
+});
+
+describe('hostile input: createConfigStore throws only CONFIG_ERROR, its methods never reject', () => {
+  const methods = (configs: ConfigStore) =>
+    [
+      ['getConfig', (name: unknown) => configs.getConfig(name as string)],
+      ['exists', (name: unknown) => configs.exists(name as string)],
+      ['createConfig', (name: unknown) => configs.createConfig(name as string, { apiKey: API_KEY }, null)],
+      ['updateConfig', (name: unknown) => configs.updateConfig(name as string, { apiKey: API_KEY }, null)],
+    ] as const;
+
+  const settledFailure = async (run: () => Promise<ApiResult<unknown>>) => {
+    const watch = watchProcessFailures();
+    const settled = await outcome(run);
+    expect(await watch.stop()).toEqual([]);
+    expect(settled.resolved).toBe(true);
+    const result = (settled.resolved ? settled.value : undefined) as ApiResult<unknown>;
+    if (result.success) throw new Error('expected a failure');
+    expect(result.error).toBeInstanceOf(IntegrationError);
+    for (const secret of [API_KEY, SECRET_KEY]) {
+      expect(JSON.stringify(result.error)).not.toContain(secret);
+      expect(String(result.error.stack)).not.toContain(secret);
+    }
+    return result.error;
+  };
+
+  it.each([
+    ...hostileValues(),
+    ['rows whose getter throws', withThrowingGetter({ secretKey: SECRET_KEY }, 'rows')],
+    [
+      'a secretKey whose getter throws',
+      withThrowingGetter({ rows: createMemoryStore().configs }, 'secretKey'),
+    ],
+    ['a rows Proxy whose traps throw', { rows: throwingProxy(), secretKey: SECRET_KEY }],
+    ['a secretKey Proxy', { rows: createMemoryStore().configs, secretKey: throwingProxy() }],
+  ])('createConfigStore(%s) throws only a CONFIG_ERROR', (_, options) => {
+    let thrown: unknown;
+    try {
+      createConfigStore(options as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR' });
+    expect(JSON.stringify(thrown)).not.toContain(SECRET_KEY);
+  });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))(
+    'every method given the integration %s answers VALIDATION_ERROR naming integration',
+    async (_, value) => {
+      const { configs } = setup();
+      for (const [, call] of methods(configs)) {
+        expect(await settledFailure(() => call(value))).toMatchObject({
+          code: 'VALIDATION_ERROR',
+          field: 'integration',
+        });
+      }
+    },
+  );
+
+  it.each(hostileValues())(
+    'createConfig with data %s never rejects, and names what is wrong',
+    async (_, data) => {
+      const { configs } = setup();
+      const watch = watchProcessFailures();
+      const result = await configs.createConfig('crm', data as never, null);
+      expect(await watch.stop()).toEqual([]);
+      // An empty or prototype-less object is a valid, empty input.
+      if (!result.success) {
+        expect(result.error.code).toBe('VALIDATION_ERROR');
+        expect(typeof result.error.field).toBe('string');
+      }
+    },
+  );
+
+  it.each(['baseUrl', 'apiKey', 'enabled', 'syncMode', 'settings'])(
+    'names the field %s when its getter throws or it holds a hostile value, and writes nothing',
+    async (field) => {
+      const { configs } = setup();
+      const unreadable = withThrowingGetter({ apiKey: API_KEY }, field);
+      expect(await settledFailure(() => configs.createConfig('crm', unreadable, null))).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        field,
+      });
+      for (const [, value] of hostileValues()) {
+        if (value === undefined || value === null) continue;
+        if (field === 'settings' && typeof value === 'object' && !isArraySafe(value)) continue;
+        if (field === 'enabled' && typeof value === 'boolean') continue;
+        const result = await configs.createConfig('crm', { apiKey: API_KEY, [field]: value }, null);
+        expect(result.success || result.error.field).toBe(field);
+      }
+      expect(await configs.exists('crm')).toEqual({ success: true, data: false });
+    },
+  );
+
+  it.each([
+    ['a BigInt', { n: 10n }, /settings\.n/],
+    ['a cycle', cyclic(), /settings\.self/],
+    ['a throwing getter', withThrowingGetter({}, 'token'), /settings\.token/],
+    ['a Proxy whose traps throw', throwingProxy(), /settings/],
+    ['NaN', { n: Number.NaN }, /settings\.n/],
+  ])(
+    'refuses settings holding %s by name, and keeps a plain copy of good ones',
+    async (_, settings, detail) => {
+      const { configs } = setup();
+      const error = await settledFailure(() => configs.createConfig('crm', { settings }, null));
+      expect(error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'settings' });
+      expect(error.message).toMatch(detail);
+      const good = { nested: { list: [1, 'two'] } };
+      const saved = await configs.createConfig('crm', { settings: good }, null);
+      good.nested.list.push(3);
+      expect(saved.success && saved.data.settings).toEqual({ nested: { list: [1, 'two'] } });
+    },
+  );
+
+  it.each(
+    hostileValues().filter(([, value]) => value !== undefined && value !== null && typeof value !== 'string'),
+  )('refuses the userId %s by name', async (_, userId) => {
+    const { configs } = setup();
+    expect(await settledFailure(() => configs.createConfig('crm', {}, userId as string))).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'userId',
+    });
+  });
+
+  it.each([
+    [
+      'throw',
+      () => {
+        throw new Error('driver failed');
+      },
+    ],
+    ['reject', () => Promise.reject(new TypeError('driver failed'))],
+    ['answer nothing', () => undefined],
+    ['answer a number', () => 42],
+    ['answer a failure without an IntegrationError', () => ({ success: false, error: 'down' })],
+    ['answer a row that is a Proxy whose traps throw', () => ({ success: true, data: throwingProxy() })],
+  ])('rows that %s give OPERATION_FAILED, never a rejection', async (_, method) => {
+    const rows = { get: method, create: method, update: method, exists: method } as unknown as ConfigRowStore;
+    const configs = createConfigStore({ rows, secretKey: SECRET_KEY });
+    for (const [name, call] of methods(configs)) {
+      const error = await settledFailure(() => call('crm'));
+      expect([name, error.code]).toEqual([name, 'OPERATION_FAILED']);
+    }
+  });
+
+  it('rows.exists answering something else than a boolean is OPERATION_FAILED', async () => {
+    const rows = {
+      ...createMemoryStore().configs,
+      exists: async () => ok('yes'),
+    } as unknown as ConfigRowStore;
+    const configs = createConfigStore({ rows, secretKey: SECRET_KEY });
+    expect(await settledFailure(() => configs.exists('crm'))).toMatchObject({ code: 'OPERATION_FAILED' });
   });
 });

@@ -1,11 +1,14 @@
 import * as z from 'zod/mini';
+import { describeType, invalidInput, isArraySafe, readProperty } from './caller-input.ts';
 import { httpUrl, secretString } from './config-schemas.ts';
-import { IntegrationError, reviseError } from './errors.ts';
-import { parseOptions } from './options.ts';
-import { type ApiResult, err, ok } from './result.ts';
+import { type FieldIssue, IntegrationError, reviseError } from './errors.ts';
+import { toJsonValue } from './json-value.ts';
+import { optionsObject, parseOptions } from './options.ts';
+import { type ApiResult, err, isErr, isOk, ok } from './result.ts';
 import { validateSchema } from './schema.ts';
 import { revealSecret, Secret } from './secret.ts';
 import { createSecretCipher, MIN_SECRET_KEY_LENGTH, type SecretCipher } from './secret-cipher.ts';
+import { settle } from './settle.ts';
 import type {
   ConfigRowStore,
   StoredIntegrationConfig,
@@ -91,12 +94,16 @@ export interface ConfigStoreOptions {
   secretKey: string | Secret;
 }
 
-const isRowStore = (value: unknown): value is ConfigRowStore =>
-  typeof value === 'object' &&
-  value !== null &&
-  ['get', 'create', 'update', 'exists'].every(
-    (method) => typeof (value as Record<string, unknown>)[method] === 'function',
-  );
+const isRowStore = (value: unknown): value is ConfigRowStore => {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return ['get', 'create', 'update', 'exists'].every(
+      (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+    );
+  } catch {
+    return false;
+  }
+};
 
 const optionsSchema = z.object({
   rows: z.custom<ConfigRowStore>(isRowStore, 'must be a ConfigRowStore (get, create, update, exists)'),
@@ -119,39 +126,62 @@ const MAX_INTEGRATION_LENGTH = 200;
  * await configs.createConfig('twenty-crm', { baseUrl: 'https://api.twenty.com', apiKey, enabled: true }, userId);
  */
 export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
-  const { rows, secretKey } = parseOptions(optionsSchema, options, { label: 'config store options' });
+  const label = 'config store options';
+  const { rows, secretKey } = parseOptions(optionsSchema, optionsObject(options, { label }), { label });
   const cipher = createSecretCipher({ key: secretKey });
 
   const write =
     (operation: 'create' | 'update') =>
-    async (
+    (
       integration: string,
       data: IntegrationConfigInput,
       userId?: string | null,
-    ): Promise<ApiResult<IntegrationConfig>> => {
-      const checked = await validateInput(integration, data);
-      if (!checked.success) return checked;
-      const stored = await toStoredInput(checked.data, cipher);
-      const saved = await rows[operation](integration, stored, userId ?? null);
-      return saved.success ? fromStored(saved.data, cipher) : saved;
-    };
+    ): Promise<ApiResult<IntegrationConfig>> =>
+      settle(`configs.${operation}Config`, async () => {
+        const checked = await validateInput(integration, data, userId);
+        if (!checked.success) return checked;
+        const stored = await toStoredInput(checked.data.input, cipher);
+        const saved = await callRows(`rows.${operation}`, () =>
+          rows[operation](checked.data.integration, stored, checked.data.userId),
+        );
+        return saved.success ? fromStored(saved.data, cipher) : saved;
+      });
 
   return {
-    async getConfig(integration) {
-      const name = checkIntegration(integration);
-      if (!name.success) return name;
-      const row = await rows.get(integration);
-      if (!row.success) return row;
-      return row.data === null ? ok(null) : fromStored(row.data, cipher);
-    },
+    getConfig: (integration) =>
+      settle('configs.getConfig', async () => {
+        const name = checkIntegration(integration);
+        if (!name.success) return name;
+        const row = await callRows('rows.get', () => rows.get(name.data));
+        if (!row.success) return row;
+        return row.data === null ? ok(null) : fromStored(row.data, cipher);
+      }),
     createConfig: write('create'),
     updateConfig: write('update'),
-    async exists(integration) {
-      const name = checkIntegration(integration);
-      return name.success ? rows.exists(integration) : name;
-    },
+    exists: (integration) =>
+      settle('configs.exists', async () => {
+        const name = checkIntegration(integration);
+        if (!name.success) return name;
+        const found = await callRows('rows.exists', () => rows.exists(name.data));
+        if (found.success && typeof found.data !== 'boolean') return notAResult('rows.exists');
+        return found;
+      }),
   };
 }
+
+// A call into the caller's rows: a throw or a rejection is OPERATION_FAILED (settle), and so is an answer that
+// is not an ApiResult, instead of a TypeError further on.
+async function callRows<T>(operation: string, call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+  const result = await settle(operation, call);
+  return isOk(result) || isErr(result) ? result : notAResult(operation);
+}
+
+const notAResult = <T>(operation: string): ApiResult<T> =>
+  err(
+    new IntegrationError('OPERATION_FAILED', `${operation} answered something that is not an ApiResult`, {
+      retryable: false,
+    }),
+  );
 
 function checkIntegration(integration: unknown): ApiResult<string> {
   if (
@@ -173,27 +203,74 @@ function checkIntegration(integration: unknown): ApiResult<string> {
 
 type CheckedInput = z.output<typeof integrationConfigInputSchema>;
 
-async function validateInput(integration: string, data: unknown): Promise<ApiResult<CheckedInput>> {
+interface CheckedWrite {
+  integration: string;
+  input: CheckedInput;
+  userId: string | null;
+}
+
+async function validateInput(
+  integration: unknown,
+  data: unknown,
+  userId: unknown,
+): Promise<ApiResult<CheckedWrite>> {
   const name = checkIntegration(integration);
   if (!name.success) return name;
-  // Unknown fields are refused, not dropped: `apikey` or `base_url` would otherwise be a silent no-op.
-  const unknownFields =
-    typeof data === 'object' && data !== null && !Array.isArray(data)
-      ? Object.keys(data).filter((key) => !INPUT_FIELDS.has(key))
-      : [];
-  const checked = await validateSchema(integrationConfigInputSchema, data);
-  const issues = [
-    ...(checked.success ? [] : checked.issues),
-    ...unknownFields.map((field) => ({ field, message: 'unknown field' })),
-  ];
-  if (checked.success && issues.length === 0) return ok(checked.value);
+  if (userId !== undefined && userId !== null && typeof userId !== 'string') {
+    return err(invalidInput('userId', `must be a string or null, not ${describeType(userId)}`));
+  }
+  const copied = copyInput(data);
+  if (!copied.success) return copied;
+  const { copy, issues: copyIssues } = copied.data;
+  const checked = await validateSchema(integrationConfigInputSchema, copy);
+  const issues = [...(checked.success ? [] : checked.issues), ...copyIssues];
+  if (checked.success && issues.length === 0) {
+    return ok({ integration: name.data, input: checked.value, userId: userId ?? null });
+  }
   const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
   return err(
-    new IntegrationError('VALIDATION_ERROR', `Invalid configuration of ${integration}: ${summary}`, {
+    new IntegrationError('VALIDATION_ERROR', `Invalid configuration of ${name.data}: ${summary}`, {
       field: issues[0]?.field ?? '(root)',
       issues,
     }),
   );
+}
+
+// The caller's input copied once, field by field, before zod sees it: a getter or Proxy that throws is a
+// VALIDATION_ERROR naming the field, settings become plain JSON (a cycle or a BigInt in them is refused by
+// name), and unknown fields are refused, not dropped: `apikey` or `base_url` would otherwise be a silent no-op.
+function copyInput(data: unknown): ApiResult<{ copy: unknown; issues: FieldIssue[] }> {
+  if (typeof data !== 'object' || data === null || isArraySafe(data)) {
+    // zod names the root; nothing to copy.
+    return ok({ copy: data, issues: [] });
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(data);
+  } catch {
+    return err(invalidInput('(root)', 'could not be read (its Proxy threw)'));
+  }
+  const issues: FieldIssue[] = keys
+    .filter((key) => !INPUT_FIELDS.has(key))
+    .map((field) => ({ field, message: 'unknown field' }));
+  const copy: Record<string, unknown> = {};
+  for (const key of INPUT_FIELDS) {
+    const read = readProperty(data, key, key);
+    if (!read.success) return read;
+    if (read.data === undefined) continue;
+    if (key !== 'settings' || typeof read.data !== 'object' || read.data === null || isArraySafe(read.data)) {
+      copy[key] = read.data;
+      continue;
+    }
+    const settings = toJsonValue(read.data, { field: 'settings' });
+    if (settings.success) copy[key] = settings.data;
+    else {
+      const inner = settings.error.issues?.[0];
+      const detail = inner ? ` (${inner.field}: ${inner.message})` : '';
+      issues.push({ field: 'settings', message: `must be JSON-serializable${detail}` });
+    }
+  }
+  return ok({ copy, issues });
 }
 
 async function toStoredInput(

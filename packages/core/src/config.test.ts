@@ -2,11 +2,14 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
 import * as zFull from 'zod';
 import * as z from 'zod/mini';
+import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { isArraySafe } from './caller-input.ts';
 import { type ConfigSource, envSource, resolveConfig } from './config.ts';
 import { booleanFromEnv, httpUrl, secretString } from './config-schemas.ts';
-import type { IntegrationError } from './errors.ts';
+import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';
 import { Secret } from './secret.ts';
+import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const twentySchema = z.object({
   enabled: booleanFromEnv,
@@ -374,5 +377,148 @@ describe('envSource', () => {
     const result = await resolveConfig({ schema: z.object({ apiKey: secretString }), sources: [source] });
     if (!result.success) throw result.error;
     expect(result.data.origins).toEqual({ apiKey: 'dotenv' });
+  });
+});
+
+describe('hostile input: resolveConfig resolves to a CONFIG_ERROR naming the field, envSource throws only that', () => {
+  const schema = z.object({ apiKey: z.optional(secretString) });
+  const notObjects = hostileValues().filter(
+    ([, value]) => typeof value !== 'object' || value === null || isArraySafe(value),
+  );
+
+  const resolved = async (options: unknown) => {
+    const watch = watchProcessFailures();
+    const settled = await outcome(() => resolveConfig(options as Parameters<typeof resolveConfig>[0]));
+    expect(await watch.stop()).toEqual([]);
+    expect(settled.resolved).toBe(true);
+    const result = (settled.resolved ? settled.value : undefined) as ApiResult<unknown>;
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+    return result;
+  };
+
+  const failure = (result: ApiResult<unknown>) => {
+    if (result.success) throw new Error('expected a failure');
+    expect(result.error).toBeInstanceOf(IntegrationError);
+    expect(result.error.code).toBe('CONFIG_ERROR');
+    return result.error;
+  };
+
+  it.each(notObjects)('options %s', async (_, value) => {
+    expect(failure(await resolved(value)).field).toBe('options');
+  });
+
+  it.each(hostileValues())('schema %s', async (_, value) => {
+    expect(failure(await resolved({ schema: value, sources: [] })).field).toBe('schema');
+  });
+
+  it.each(hostileValues().filter(([, value]) => !isArraySafe(value)))('sources %s', async (_, value) => {
+    expect(failure(await resolved({ schema, sources: value })).field).toMatch(/^sources/);
+  });
+
+  // A cyclic object ({ name: 'loop', self }) is a well-formed source with no values.
+  it.each(hostileValues().filter(([label]) => label !== 'a cyclic object'))(
+    'one source %s',
+    async (_, value) => {
+      const result = await resolved({
+        schema,
+        sources: [{ name: 'env', values: { apiKey: API_KEY } }, value],
+      });
+      expect(failure(result).field).toMatch(/^sources\.1/);
+    },
+  );
+
+  it.each(hostileValues().filter(([, value]) => value !== null && value !== undefined))(
+    'a source whose values are %s',
+    async (_, value) => {
+      const result = await resolved({ schema, sources: [{ name: 'db', values: value }] });
+      // An object is read field by field; only its unreadable parts are refused.
+      if (!result.success) expect(result.error.field).toMatch(/^(sources\.0\.values|apiKey|\(root\))/);
+    },
+  );
+
+  it('names the value whose getter throws', async () => {
+    const values = withThrowingGetter({ baseUrl: 'https://x.io' }, 'apiKey');
+    const result = await resolved({ schema, sources: [{ name: 'db', values }] });
+    expect(failure(result).field).toBe('sources.0.values.apiKey');
+  });
+
+  it.each([
+    ['a name that is not a string', { name: 42, values: {} }, 'sources.0.name'],
+    ['a describe that is not a function', { name: 'db', values: {}, describe: 'x' }, 'sources.0.describe'],
+  ])('refuses a source with %s', async (_, source, field) => {
+    expect(failure(await resolved({ schema, sources: [source] })).field).toBe(field);
+  });
+
+  it('survives a describe that throws or answers something else', async () => {
+    const strict = z.object({ apiKey: secretString });
+    for (const describe of [
+      () => {
+        throw new Error(API_KEY);
+      },
+      () => 42,
+      () => throwingProxy(),
+    ]) {
+      const result = await resolved({ schema: strict, sources: [{ name: 'db', values: {}, describe }] });
+      expect(failure(result).field).toBe('apiKey');
+    }
+  });
+
+  it.each([
+    ['nothing', () => undefined],
+    ['a number', () => 42],
+    ['issues that are not an array', () => ({ issues: 'bad' })],
+    ['an issue without a message', () => ({ issues: [{ path: ['apiKey'] }] })],
+    ['a Proxy whose traps throw', () => throwingProxy()],
+  ])('a schema answering %s is a CONFIG_ERROR naming schema', async (_, validate) => {
+    const hostile = { '~standard': { version: 1, vendor: 'hostile', validate } };
+    const result = await resolved({
+      schema: hostile,
+      sources: [{ name: 'env', values: { apiKey: API_KEY } }],
+    });
+    expect(failure(result).field).toBe('schema');
+  });
+
+  it('a schema that rejects is a CONFIG_ERROR naming schema, never quoting it', async () => {
+    const hostile = {
+      '~standard': { version: 1, vendor: 'hostile', validate: () => Promise.reject(new Error(API_KEY)) },
+    };
+    const result = await resolved({
+      schema: hostile,
+      sources: [{ name: 'env', values: { apiKey: API_KEY } }],
+    });
+    expect(failure(result)).toMatchObject({ field: 'schema', message: expect.stringContaining('(Error)') });
+  });
+
+  const thrownBy = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it.each(notObjects)('envSource(%s) throws only a CONFIG_ERROR naming env', (_, value) => {
+    const thrown = thrownBy(() => envSource(value as Record<string, string>, TWENTY_ENV));
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: 'env' });
+  });
+
+  it.each([
+    ['an env Proxy whose traps throw', () => envSource(throwingProxy(), TWENTY_ENV), 'env'],
+    [
+      'an env variable whose getter throws',
+      () => envSource(withThrowingGetter({}, 'TWENTY_CRM_API_KEY'), TWENTY_ENV),
+      'env.TWENTY_CRM_API_KEY',
+    ],
+    ['a mapping that is null', () => envSource({}, null as never), 'mapping'],
+    ['a mapping Proxy whose traps throw', () => envSource({}, throwingProxy()), 'mapping'],
+    ['a variable that is not a string', () => envSource({}, { apiKey: 42 as never }), 'mapping.apiKey'],
+    ['a name that is not a string', () => envSource({}, TWENTY_ENV, Symbol('x') as never), 'name'],
+  ])('envSource with %s throws only a CONFIG_ERROR naming it', (_, run, field) => {
+    const thrown = thrownBy(run);
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field });
+    expect(JSON.stringify(thrown)).not.toContain(API_KEY);
   });
 });

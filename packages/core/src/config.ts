@@ -1,8 +1,17 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { type FieldIssue, IntegrationError } from './errors.ts';
+import {
+  describeType,
+  invalidInput,
+  isArraySafe,
+  isObjectLike,
+  readArray,
+  readOptions,
+  readProperty,
+} from './caller-input.ts';
+import { type FieldIssue, IntegrationError, reviseError } from './errors.ts';
 import { scrubSecrets } from './redact.ts';
 import { type ApiResult, err, ok } from './result.ts';
-import { issuePath, issuePathSegments } from './schema.ts';
+import { type ReadIssue, readStandardResult } from './schema.ts';
 import { revealSecret, Secret } from './secret.ts';
 
 /** One place configuration values come from, e.g. a database row, the environment or hard-coded defaults. */
@@ -27,10 +36,20 @@ export interface ResolvedConfig<T> {
 // Empty strings count as unset: an env var set to '' or a blank admin-UI field means "not configured".
 const isAbsent = (value: unknown): boolean => value === undefined || value === null || value === '';
 
+/** A source as read once from the caller: its entries copied, its `describe` unable to throw. */
+interface CheckedSource {
+  name: string;
+  entries: [field: string, value: unknown][];
+  describe?: (field: string) => string | undefined;
+}
+
 /**
  * Merges `sources` field by field (the first source with a value wins), validates the result with a
  * Standard Schema (zod, zod/mini, valibot, …) and reports every invalid field as a CONFIG_ERROR, naming
- * where its value came from but never the value itself.
+ * where its value came from but never the value itself. Never throws or rejects: options of the wrong kind
+ * (a `schema` that is not a Standard Schema, `sources` that are not an array of `{ name, values, describe? }`,
+ * a value whose getter throws) are a CONFIG_ERROR naming the field (`sources.1.values.apiKey`), and so is a
+ * schema that throws or answers something that is not a Standard Schema result.
  * @example
  * const result = await resolveConfig({
  *   schema: twentySchema,
@@ -45,11 +64,13 @@ export async function resolveConfig<S extends StandardSchemaV1>(options: {
   schema: S;
   sources: ConfigSource[];
 }): Promise<ApiResult<ResolvedConfig<StandardSchemaV1.InferOutput<S>>>> {
-  const { schema, sources } = options;
+  const read = readResolveOptions(options);
+  if (!read.success) return read;
+  const { validate, sources } = read.data;
   const merged: Record<string, unknown> = {};
-  const supplier = new Map<string, ConfigSource>();
+  const supplier = new Map<string, CheckedSource>();
   for (const source of sources) {
-    for (const [field, value] of Object.entries(source.values ?? {})) {
+    for (const [field, value] of source.entries) {
       // '__proto__' would replace the merged object's prototype instead of setting a field.
       if (field === '__proto__' || supplier.has(field) || isAbsent(value)) continue;
       merged[field] = value;
@@ -57,16 +78,30 @@ export async function resolveConfig<S extends StandardSchemaV1>(options: {
     }
   }
 
-  let result: StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>>;
+  let answer: unknown;
   try {
-    result = await schema['~standard'].validate(merged);
+    answer = validate(merged);
+    if (answer instanceof Promise) answer = await answer;
   } catch (error) {
     // Only the error's name: its message or cause could quote a value, and values may be secrets.
-    const kind = error instanceof Error ? error.name : typeof error;
-    return err(new IntegrationError('CONFIG_ERROR', `Configuration schema threw while validating (${kind})`));
+    return err(
+      new IntegrationError('CONFIG_ERROR', `Configuration schema threw while validating (${kindOf(error)})`, {
+        field: 'schema',
+      }),
+    );
+  }
+  const result = readStandardResult(answer);
+  if (result === undefined) {
+    return err(
+      new IntegrationError(
+        'CONFIG_ERROR',
+        'Configuration schema answered something that is not a Standard Schema result',
+        { field: 'schema' },
+      ),
+    );
   }
 
-  if (result.issues) {
+  if ('issues' in result) {
     const issues = result.issues.map((issue) => toFieldIssue(issue, merged, supplier, sources));
     const summary = issues.map((issue) => issue.message).join('; ');
     const noun = issues.length === 1 ? 'field' : 'fields';
@@ -78,17 +113,18 @@ export async function resolveConfig<S extends StandardSchemaV1>(options: {
     );
   }
 
-  const config = result.value;
+  const config = result.value as StandardSchemaV1.InferOutput<S>;
   // Only fields the config kept: extra columns of a database row, stripped by the schema, are noise.
   const kept = isPlainObject(config) ? config : merged;
   const origins: Record<string, string> = {};
-  for (const [field, source] of supplier) if (Object.hasOwn(kept, field)) origins[field] = source.name;
+  for (const [field, source] of supplier) if (hasOwnSafe(kept, field)) origins[field] = source.name;
   return ok({ config, origins });
 }
 
 /**
  * A ConfigSource reading `mapping`'s variables (field → variable name) from an env object. Pass the
- * environment in; core never reads `process`.
+ * environment in; core never reads `process`. Throws `CONFIG_ERROR` naming the argument (`env`,
+ * `env.TWENTY_CRM_API_KEY`, `mapping.apiKey`, `name`) when one is of the wrong kind or cannot be read.
  * @example envSource(process.env, { baseUrl: 'TWENTY_CRM_BASE_URL', apiKey: 'TWENTY_CRM_API_KEY' })
  */
 export function envSource(
@@ -96,25 +132,148 @@ export function envSource(
   mapping: Record<string, string>,
   name = 'env',
 ): ConfigSource {
+  if (typeof name !== 'string') throw configError('name', 'must be a string');
+  const fields = readEntries(mapping, 'mapping');
+  if (!fields.success) throw reviseError(fields.error, { code: 'CONFIG_ERROR' });
+  const variables = new Map<string, string>();
+  for (const [field, variable] of fields.data) {
+    if (typeof variable !== 'string')
+      throw configError(`mapping.${field}`, 'must be a variable name (a string)');
+    variables.set(field, variable);
+  }
+  if (typeof env !== 'object' || env === null || isArraySafe(env)) {
+    throw configError('env', `must be an object, not ${describeType(env)}`);
+  }
   const values: Record<string, unknown> = {};
-  for (const [field, variable] of Object.entries(mapping)) {
-    if (Object.hasOwn(env, variable)) values[field] = env[variable];
+  for (const [field, variable] of variables) {
+    let present: boolean;
+    try {
+      present = Object.hasOwn(env, variable);
+    } catch {
+      throw configError('env', 'could not be read (its Proxy threw)');
+    }
+    if (!present) continue;
+    const value = readProperty(env, variable, `env.${variable}`);
+    if (!value.success) throw reviseError(value.error, { code: 'CONFIG_ERROR' });
+    defineField(values, field, value.data);
   }
   return {
     name,
     values,
-    describe: (field) => (Object.hasOwn(mapping, field) ? `${name} ${mapping[field]}` : undefined),
+    describe: (field) => (variables.has(field) ? `${name} ${variables.get(field)}` : undefined),
   };
 }
 
+// The options of resolveConfig, read once: the schema's validate function and every source checked and copied.
+function readResolveOptions(
+  options: unknown,
+): ApiResult<{ validate: (value: unknown) => unknown; sources: CheckedSource[] }> {
+  if (options === undefined) return err(configError('options', 'must be an object with schema and sources'));
+  const read = readOptions(options, ['schema', 'sources']);
+  if (!read.success) return err(reviseError(read.error, { code: 'CONFIG_ERROR' }));
+  const validate = readValidate(read.data.schema);
+  if (!validate) return err(configError('schema', 'must be a Standard Schema (zod, valibot, arktype…)'));
+  const list = readArray(read.data.sources, 'sources');
+  if (!list.success) return err(reviseError(list.error, { code: 'CONFIG_ERROR' }));
+  const sources: CheckedSource[] = [];
+  for (const [index, source] of list.data.entries()) {
+    const checked = readSource(source, `sources.${index}`);
+    if (!checked.success) return err(reviseError(checked.error, { code: 'CONFIG_ERROR' }));
+    sources.push(checked.data);
+  }
+  return ok({ validate, sources });
+}
+
+function readSource(source: unknown, field: string): ApiResult<CheckedSource> {
+  if (source === undefined) return err(invalidInput(field, 'must be an object, not undefined'));
+  const read = readOptions(source, ['name', 'values', 'describe'], field);
+  if (!read.success) return read;
+  const { name, values, describe } = read.data;
+  if (typeof name !== 'string') return err(invalidInput(`${field}.name`, 'must be a string'));
+  if (describe !== undefined && typeof describe !== 'function') {
+    return err(invalidInput(`${field}.describe`, 'must be a function'));
+  }
+  const entries = values === undefined || values === null ? ok([]) : readEntries(values, `${field}.values`);
+  if (!entries.success) return entries;
+  const checked: CheckedSource = { name, entries: entries.data };
+  if (describe) {
+    // A describe that throws or answers something else only costs the error message its detail.
+    checked.describe = (key) => {
+      try {
+        const where: unknown = describe.call(source, key);
+        return typeof where === 'string' ? where : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+  }
+  return ok(checked);
+}
+
+// The own enumerable string-keyed entries of a caller's object, each read once.
+function readEntries(value: unknown, field: string): ApiResult<[string, unknown][]> {
+  if (typeof value !== 'object' || value === null || isArraySafe(value)) {
+    return err(invalidInput(field, `must be an object, not ${describeType(value)}`));
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return err(invalidInput(field, 'could not be read (its Proxy threw)'));
+  }
+  const entries: [string, unknown][] = [];
+  for (const key of keys) {
+    const read = readProperty(value, key, `${field}.${key}`);
+    if (!read.success) return read;
+    entries.push([key, read.data]);
+  }
+  return ok(entries);
+}
+
+function readValidate(schema: unknown): ((value: unknown) => unknown) | undefined {
+  if (!isObjectLike(schema)) return undefined;
+  try {
+    const standard = (schema as { '~standard'?: unknown })['~standard'];
+    if (!isObjectLike(standard)) return undefined;
+    const { validate } = standard as { validate?: unknown };
+    return typeof validate === 'function' ? (value) => validate.call(standard, value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const configError = (field: string, message: string): IntegrationError =>
+  reviseError(invalidInput(field, message), { code: 'CONFIG_ERROR' });
+
+// defineProperty: a field named __proto__ stays a plain key instead of setting the prototype.
+function defineField(target: Record<string, unknown>, field: string, value: unknown): void {
+  Object.defineProperty(target, field, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function kindOf(error: unknown): string {
+  try {
+    if (error instanceof Error && typeof error.name === 'string') return error.name;
+  } catch {
+    // A Proxy or a throwing getter: say only what kind of value it was.
+  }
+  return typeof error;
+}
+
+function hasOwnSafe(value: object, key: string): boolean {
+  try {
+    return Object.hasOwn(value, key);
+  } catch {
+    return false;
+  }
+}
+
 function toFieldIssue(
-  issue: StandardSchemaV1.Issue,
+  issue: ReadIssue,
   merged: Record<string, unknown>,
-  supplier: ReadonlyMap<string, ConfigSource>,
-  sources: readonly ConfigSource[],
+  supplier: ReadonlyMap<string, CheckedSource>,
+  sources: readonly CheckedSource[],
 ): FieldIssue {
-  const path = issuePathSegments(issue);
-  const field = issuePath(issue);
+  const { segments: path, field } = issue;
   const top = path[0];
   if (top === undefined) {
     return { field, message: `${field}: ${Object.values(merged).reduce(hideValue, issue.message)}` };
@@ -149,11 +308,15 @@ function hideValue(message: string, value: unknown): string {
 function valueAt(root: unknown, path: readonly string[]): unknown {
   let current = root;
   for (const key of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
+    if (typeof current !== 'object' || current === null || !hasOwnSafe(current, key)) return undefined;
+    try {
+      current = (current as Record<string, unknown>)[key];
+    } catch {
+      return undefined;
+    }
   }
   return current;
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null && !isArraySafe(value);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding.ts';
+import { IntegrationError } from './errors.ts';
+import { hostileValues, throwingProxy } from './testing/hostile-values.ts';
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
 
@@ -110,5 +112,48 @@ describe('toBase64Url', () => {
       const bytes = ALL_BYTES.slice(0, length);
       expect(fromBase64(toBase64Url(bytes))).toEqual(bytes);
     }
+  });
+});
+
+describe('hostile input', () => {
+  const nonStrings = hostileValues().filter(([, value]) => typeof value !== 'string');
+
+  const thrownBy = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it.each(nonStrings)('utf8(%s) throws only a VALIDATION_ERROR naming text', (_, value) => {
+    const thrown = thrownBy(() => utf8(value as string));
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'VALIDATION_ERROR', field: 'text' });
+  });
+
+  it.each([...hostileValues(), ['an array of numbers', [1, 2]], ['an ArrayBuffer', new ArrayBuffer(2)]])(
+    'toHex, toBase64 and toBase64Url of %s throw only a VALIDATION_ERROR naming bytes',
+    (_, value) => {
+      for (const encode of [toHex, toBase64, toBase64Url]) {
+        const thrown = thrownBy(() => encode(value as Uint8Array));
+        expect(thrown).toBeInstanceOf(IntegrationError);
+        expect(thrown).toMatchObject({ code: 'VALIDATION_ERROR', field: 'bytes' });
+      }
+    },
+  );
+
+  it.each(nonStrings)('fromHex and fromBase64 of %s answer undefined', (_, value) => {
+    expect(fromHex(value as string)).toBeUndefined();
+    expect(fromBase64(value as string)).toBeUndefined();
+  });
+
+  it('takes a Buffer, and a Uint8Array whose prototype was swapped for a throwing Proxy', () => {
+    expect(toHex(Buffer.from([1, 255]))).toBe('01ff');
+    const bytes = Uint8Array.from([1, 255]);
+    Object.setPrototypeOf(bytes, throwingProxy());
+    expect(toHex(bytes)).toBe('01ff');
+    expect(toBase64(bytes)).toBe('Af8=');
   });
 });

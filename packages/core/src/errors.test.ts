@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ErrorCode, IntegrationError, isIntegrationError, reviseError } from './errors.ts';
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  IntegrationError,
+  type IntegrationErrorOptions,
+  isIntegrationError,
+  reviseError,
+} from './errors.ts';
+import { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const RETRYABLE: readonly ErrorCode[] = [
   'RATE_LIMIT',
@@ -192,5 +200,118 @@ describe('reviseError', () => {
     expect(
       reviseError(new IntegrationError('TIMEOUT', 't', { retryable: false }), { attempts: 3 }).retryable,
     ).toBe(false);
+  });
+});
+
+describe('IntegrationError with hostile input: always an error, whole and serializable', () => {
+  const SECRET = 'sk_hostile_errors_0123456789';
+
+  it.each(hostileValues())('new IntegrationError(%s, …) never throws and falls back safely', (_, value) => {
+    const error = new IntegrationError(value as ErrorCode, value as string, value as IntegrationErrorOptions);
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect(ERROR_CODES).toContain(error.code);
+    expect(typeof error.message).toBe('string');
+    expect(typeof error.retryable).toBe('boolean');
+    expect(() => JSON.stringify(error)).not.toThrow();
+    expect(() => String(error.stack)).not.toThrow();
+  });
+
+  it.each(hostileValues())('keeps no option of the wrong type (%s as every option)', (_, value) => {
+    const options = Object.fromEntries(
+      [
+        'status',
+        'retryable',
+        'retryAfterMs',
+        'requestId',
+        'field',
+        'issues',
+        'attempts',
+        'method',
+        'path',
+      ].map((key) => [key, value]),
+    );
+    const error = new IntegrationError('NOT_FOUND', 'gone', options);
+    const json = error.toJSON();
+    for (const key of ['requestId', 'field', 'method', 'path']) {
+      expect(json[key] === undefined || typeof json[key] === 'string').toBe(true);
+    }
+    for (const key of ['status', 'retryAfterMs', 'attempts']) {
+      expect(json[key] === undefined || Number.isFinite(json[key])).toBe(true);
+    }
+    expect(() => JSON.stringify(error)).not.toThrow();
+  });
+
+  it('turns an unknown code into OPERATION_FAILED and a non-text message into text', () => {
+    expect(new IntegrationError('NOPE' as ErrorCode, 'x').code).toBe('OPERATION_FAILED');
+    expect(new IntegrationError('TIMEOUT', 42 as never).message).toBe('42');
+    expect(new IntegrationError('TIMEOUT', Symbol('s') as never).message).toBe('Symbol(s)');
+    expect(new IntegrationError('TIMEOUT', undefined as never).message).toBe('');
+    expect(new IntegrationError('TIMEOUT', Object.create(null) as never).message).toMatch(
+      /could not be converted/,
+    );
+    expect(new IntegrationError('TIMEOUT', throwingProxy() as never).message).toMatch(
+      /could not be converted/,
+    );
+  });
+
+  it('drops numbers that are not finite or whole where the field needs them to be', () => {
+    const error = new IntegrationError('RATE_LIMIT', 'x', {
+      status: Number.NaN,
+      retryAfterMs: Number.POSITIVE_INFINITY,
+      attempts: 1.5,
+    });
+    expect(error.toJSON()).toMatchObject({ status: undefined, retryAfterMs: undefined, attempts: undefined });
+    expect(new IntegrationError('RATE_LIMIT', 'x', { retryAfterMs: -1 }).retryAfterMs).toBeUndefined();
+  });
+
+  it('copies only well-formed issues, so a cyclic or hostile list still serializes', () => {
+    const loop = cyclic();
+    const issues = [
+      { field: 'a', message: 'bad' },
+      loop,
+      null,
+      withThrowingGetter({ field: 'b' }, 'message'),
+    ];
+    const error = new IntegrationError('VALIDATION_ERROR', 'x', { issues: issues as never });
+    expect(error.issues).toEqual([{ field: 'a', message: 'bad' }]);
+    expect(JSON.parse(JSON.stringify(error)).issues).toEqual([{ field: 'a', message: 'bad' }]);
+    expect(
+      new IntegrationError('VALIDATION_ERROR', 'x', { issues: throwingProxy([]) }).issues,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['a cyclic object', cyclic()],
+    ['a Proxy whose traps throw', throwingProxy()],
+    ['an Error whose message getter throws', withThrowingGetter(new Error('x'), 'message')],
+    ['an Error Proxy whose traps throw', throwingProxy(new Error('x'))],
+    ['a revoked Proxy', hostileValues().find(([label]) => label === 'a revoked Proxy')?.[1]],
+  ])('toJSON of an error whose cause is %s never throws', (_, cause) => {
+    const error = new IntegrationError('OPERATION_FAILED', 'failed', { cause });
+    expect(() => JSON.stringify(error)).not.toThrow();
+    const summary = error.toJSON().cause;
+    expect(summary === undefined || typeof (summary as { message: unknown }).message === 'string').toBe(true);
+  });
+
+  it('sums an Error cause up as its name and message only', () => {
+    const cause = Object.assign(new TypeError('fetch failed'), {
+      request: { headers: { authorization: SECRET } },
+    });
+    const json = JSON.stringify(new IntegrationError('NETWORK_ERROR', 'down', { cause }));
+    expect(JSON.parse(json).cause).toEqual({ name: 'TypeError', message: 'fetch failed' });
+    expect(json).not.toContain(SECRET);
+  });
+
+  it.each(hostileValues())('isIntegrationError(%s) answers false without throwing', (_, value) => {
+    expect(isIntegrationError(value)).toBe(false);
+  });
+
+  it.each(hostileValues())('reviseError(%s, …) gives an IntegrationError', (_, value) => {
+    const revised = reviseError(value as IntegrationError, value as never);
+    expect(revised).toBeInstanceOf(IntegrationError);
+    expect(ERROR_CODES).toContain(revised.code);
+    expect(() => JSON.stringify(revised)).not.toThrow();
+    const fromReal = reviseError(new IntegrationError('CONFLICT', 'taken', { field: 'id' }), value as never);
+    expect(fromReal).toMatchObject({ code: 'CONFLICT', message: 'taken', field: 'id' });
   });
 });

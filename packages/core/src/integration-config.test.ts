@@ -1,11 +1,14 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { isArraySafe } from './caller-input.ts';
 import { type ConfigStore, createConfigStore } from './config-store.ts';
 import { IntegrationError } from './errors.ts';
 import { resolveIntegrationConfig } from './integration-config.ts';
 import { createMemoryStore } from './memory-store.ts';
-import { err } from './result.ts';
+import { type ApiResult, err } from './result.ts';
 import { Secret } from './secret.ts';
+import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const SECRET_KEY = 'integration-config-test-key-000';
 const DB_KEY = 'db_key_0123456789abcdef';
@@ -215,5 +218,109 @@ describe('resolveIntegrationConfig', () => {
       expect(output).not.toContain(DB_KEY);
       expect(output).not.toContain(ENV_KEY);
     }
+  });
+});
+
+describe('hostile input: resolves to a typed failure naming the field, never rejects', () => {
+  const base = { integration: 'twenty-crm', env: fullEnv, envPrefix: 'TWENTY_CRM' };
+  const notObjects = hostileValues().filter(
+    ([, value]) => typeof value !== 'object' || value === null || isArraySafe(value),
+  );
+
+  const failureOf = async (options: unknown) => {
+    const watch = watchProcessFailures();
+    const settled = await outcome(() => resolveIntegrationConfig(options as never));
+    expect(await watch.stop()).toEqual([]);
+    expect(settled.resolved).toBe(true);
+    const result = (settled.resolved ? settled.value : undefined) as ApiResult<unknown>;
+    if (result.success) throw new Error('expected a failure');
+    expect(result.error).toBeInstanceOf(IntegrationError);
+    for (const secret of [ENV_KEY, DB_KEY, SECRET_KEY])
+      expect(JSON.stringify(result.error)).not.toContain(secret);
+    return result.error;
+  };
+
+  it.each(notObjects)('options %s', async (_, value) => {
+    expect(await failureOf(value)).toMatchObject({ code: 'CONFIG_ERROR', field: 'options' });
+  });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))(
+    'integration %s',
+    async (_, value) => {
+      expect(await failureOf({ ...base, integration: value })).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'integration',
+      });
+    },
+  );
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string' || value === ''))(
+    'envPrefix %s',
+    async (_, value) => {
+      expect(await failureOf({ ...base, envPrefix: value })).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'envPrefix',
+      });
+    },
+  );
+
+  it.each([...notObjects, ['a Proxy whose traps throw', throwingProxy()]])('env %s', async (_, value) => {
+    expect(await failureOf({ ...base, env: value })).toMatchObject({ code: 'CONFIG_ERROR', field: 'env' });
+  });
+
+  it('env whose variable getter throws', async () => {
+    const env = withThrowingGetter({ ...fullEnv }, 'TWENTY_CRM_API_KEY');
+    expect(await failureOf({ ...base, env })).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'env.TWENTY_CRM_API_KEY',
+    });
+  });
+
+  it.each(hostileValues().filter(([, value]) => value !== undefined))('store %s', async (_, value) => {
+    expect(await failureOf({ ...base, store: value })).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: expect.stringMatching(/^store/),
+    });
+  });
+
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new Error(DB_KEY);
+      },
+    ],
+    ['rejects', () => Promise.reject(new Error(DB_KEY))],
+    ['answers nothing', () => undefined],
+    ['answers a number', () => 42],
+    ['answers a failure without an IntegrationError', () => ({ success: false, error: DB_KEY })],
+    ['answers data that is a Proxy whose traps throw', () => ({ success: true, data: throwingProxy() })],
+    [
+      'answers data whose settings are a Proxy',
+      () => ({ success: true, data: { settings: throwingProxy() } }),
+    ],
+  ])('a store whose getConfig %s is OPERATION_FAILED', async (_, getConfig) => {
+    expect(await failureOf({ ...base, store: { getConfig } })).toMatchObject({
+      code: 'OPERATION_FAILED',
+      field: 'store',
+    });
+  });
+
+  it.each(hostileValues().filter(([, value]) => value !== undefined))('defaults %s', async (_, value) => {
+    const watch = watchProcessFailures();
+    const result = await resolveIntegrationConfig({ ...base, defaults: value as never });
+    expect(await watch.stop()).toEqual([]);
+    // An object is read for its five known fields; what they hold is the schema's to judge.
+    if (!result.success)
+      expect(result.error.field).toMatch(/^(defaults|settings|syncMode|enabled|baseUrl|apiKey)/);
+    if (!result.success) expect(result.error.code).toBe('CONFIG_ERROR');
+  });
+
+  it('defaults whose field getter throws', async () => {
+    const defaults = withThrowingGetter({}, 'syncMode');
+    expect(await failureOf({ ...base, defaults })).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'defaults.syncMode',
+    });
   });
 });

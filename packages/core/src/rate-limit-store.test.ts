@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IntegrationError } from './errors.ts';
 import { createMemoryRateLimitStore, type RateLimitBucket } from './rate-limit-store.ts';
+import { hostileValues, withThrowingGetter } from './testing/hostile-values.ts';
 
 // 10 tokens per second: one every 100 ms.
 const bucket: RateLimitBucket = { capacity: 10, refillPerMs: 10 / 1_000 };
@@ -121,5 +122,72 @@ describe('createMemoryRateLimitStore', () => {
     expect(store.take('k', bucket, T0 + 200)).toBe(0);
     expect((await store.peek('k', bucket, T0 - 10_000)).tokens).toBeCloseTo(1);
     expect((await store.peek('k', bucket, T0 + 200)).tokens).toBeCloseTo(1);
+  });
+});
+
+describe('hostile input: only IntegrationErrors naming the argument, and the bucket is left as it was', () => {
+  const thrownBy = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  const notFinite: [string, unknown][] = [
+    ...hostileValues().filter(([, value]) => typeof value !== 'number' || Number.isNaN(value)),
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ];
+  const badBuckets: [string, unknown][] = [
+    ...hostileValues(),
+    ['a zero capacity', { capacity: 0, refillPerMs: 1 }],
+    ['a NaN refill', { capacity: 1, refillPerMs: Number.NaN }],
+    ['an infinite capacity', { capacity: Number.POSITIVE_INFINITY, refillPerMs: 1 }],
+    ['a negative refill', { capacity: 1, refillPerMs: -1 }],
+    ['a capacity getter that throws', withThrowingGetter({ refillPerMs: 1 }, 'capacity')],
+  ];
+
+  const expectInvalid = (run: () => unknown, field: RegExp) => {
+    const thrown = thrownBy(run);
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect((thrown as IntegrationError).field).toMatch(field);
+  };
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))('a key that is %s', (_, key) => {
+    const store = createMemoryRateLimitStore();
+    expectInvalid(() => store.take(key as string, bucket, T0), /^key$/);
+    expectInvalid(() => store.update(key as string, { remaining: 0 }, T0), /^key$/);
+    expectInvalid(() => store.peek(key as string, bucket, T0), /^key$/);
+  });
+
+  it.each(badBuckets)('a bucket that is %s', (_, value) => {
+    const store = createMemoryRateLimitStore();
+    expectInvalid(() => store.take('k', value as RateLimitBucket, T0), /^bucket/);
+    expectInvalid(() => store.peek('k', value as RateLimitBucket, T0), /^bucket/);
+    expect(store.peek('k', bucket, T0)).toEqual({ tokens: bucket.capacity });
+  });
+
+  it.each(notFinite)('a clock reading that is %s', (_, now) => {
+    const store = drained();
+    expectInvalid(() => store.take('k', bucket, now as number), /^now$/);
+    expectInvalid(() => store.update('k', { remaining: 0 }, now as number), /^now$/);
+    expectInvalid(() => store.peek('k', bucket, now as number), /^now$/);
+    expect((store.peek('k', bucket, T0 + 100) as { tokens: number }).tokens).toBeCloseTo(1);
+  });
+
+  it.each(notFinite.filter(([, value]) => value !== undefined))('a cost that is %s', (_, cost) => {
+    const store = createMemoryRateLimitStore();
+    expectInvalid(() => store.take('k', bucket, T0, cost as number), /^cost$/);
+  });
+
+  it.each([
+    ...hostileValues().filter(([, value]) => typeof value !== 'object' || value === null),
+    ['a remaining that is a string', { remaining: '3' }],
+    ['a blockedUntil that is NaN', { blockedUntil: Number.NaN }],
+    ['a remaining getter that throws', withThrowingGetter({}, 'remaining')],
+  ])('feedback that is %s', (_, feedback) => {
+    const store = drained();
+    expectInvalid(() => store.update('k', feedback as { remaining?: number }, T0), /^feedback/);
+    expect(store.peek('k', bucket, T0)).toEqual({ tokens: 0 });
   });
 });

@@ -42,7 +42,10 @@ interface Entry {
 const EPSILON = 1e-9;
 
 /**
- * The default store: one process, a Map of buckets.
+ * The default store: one process, a Map of buckets. Its methods answer synchronously and throw only
+ * IntegrationErrors: arguments of the wrong kind (a key that is not a string, a bucket whose capacity or refill
+ * rate is not a positive finite number, a clock reading that is not finite, a cost outside 1..capacity, feedback
+ * that is not an object of finite numbers) are a `VALIDATION_ERROR` naming the argument, and no state changes.
  * @example const limiter = createRateLimiter({ limit: 100, intervalMs: 60_000, store: createMemoryRateLimitStore() });
  */
 export function createMemoryRateLimitStore(): RateLimitStore {
@@ -72,15 +75,19 @@ export function createMemoryRateLimitStore(): RateLimitStore {
 
   return {
     take(key, bucket, now, cost = 1) {
-      if (!(cost > 0) || cost > bucket.capacity) {
+      checkKey(key);
+      const checked = checkBucket(bucket);
+      checkNow(now);
+      if (typeof cost !== 'number' || !(cost > 0) || cost > checked.capacity) {
         throw new IntegrationError(
           'CONFIG_ERROR',
-          `cost must be > 0 and ≤ the capacity (${bucket.capacity})`,
+          `cost must be > 0 and ≤ the capacity (${checked.capacity})`,
           {
             field: 'cost',
           },
         );
       }
+      bucket = checked;
       const entry = entryFor(key, bucket, now);
       const blockWait = entry.blockedUntil === undefined ? 0 : entry.blockedUntil - now;
       const missing = cost - entry.tokens;
@@ -93,7 +100,10 @@ export function createMemoryRateLimitStore(): RateLimitStore {
       return Math.max(1, Math.ceil(Math.max(blockWait, tokenWait)));
     },
 
-    update(key, feedback, now) {
+    update(key, raw, now) {
+      checkKey(key);
+      const feedback = checkFeedback(raw);
+      checkNow(now);
       let entry = entries.get(key);
       if (!entry) {
         if (feedback.remaining === undefined && feedback.blockedUntil === undefined) return;
@@ -112,7 +122,10 @@ export function createMemoryRateLimitStore(): RateLimitStore {
       }
     },
 
-    peek(key, bucket, now) {
+    peek(key, raw, now) {
+      checkKey(key);
+      const bucket = checkBucket(raw);
+      checkNow(now);
       const entry = entries.get(key);
       if (!entry) return { tokens: bucket.capacity };
       refill(entry, bucket, now);
@@ -121,4 +134,65 @@ export function createMemoryRateLimitStore(): RateLimitStore {
         : { tokens: entry.tokens, blockedUntil: entry.blockedUntil };
     },
   };
+}
+
+const invalid = (field: string, message: string): IntegrationError =>
+  new IntegrationError('VALIDATION_ERROR', `Invalid input: ${field}: ${message}`, {
+    field,
+    issues: [{ field, message }],
+    retryable: false,
+  });
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+// Read a caller's object once: a getter or Proxy trap that throws is a VALIDATION_ERROR naming it.
+function readFields<K extends string>(value: unknown, field: string, keys: readonly K[]): Record<K, unknown> {
+  if (typeof value !== 'object' || value === null) throw invalid(field, 'must be an object');
+  const out = {} as Record<K, unknown>;
+  for (const key of keys) {
+    try {
+      out[key] = (value as Record<K, unknown>)[key];
+    } catch {
+      throw invalid(`${field}.${key}`, 'could not be read (its getter or Proxy threw)');
+    }
+  }
+  return out;
+}
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') throw invalid('key', 'must be a string');
+}
+
+function checkNow(now: unknown): asserts now is number {
+  if (!isFiniteNumber(now)) throw invalid('now', 'must be a finite number (epoch ms)');
+}
+
+// A plain copy of the bucket: a NaN or infinite rate would poison the entry for good.
+function checkBucket(bucket: unknown): RateLimitBucket {
+  const { capacity, refillPerMs } = readFields(bucket, 'bucket', ['capacity', 'refillPerMs']);
+  if (!isFiniteNumber(capacity) || capacity <= 0)
+    throw invalid('bucket.capacity', 'must be a positive finite number');
+  if (!isFiniteNumber(refillPerMs) || refillPerMs <= 0) {
+    throw invalid('bucket.refillPerMs', 'must be a positive finite number');
+  }
+  return { capacity, refillPerMs };
+}
+
+function checkFeedback(feedback: unknown): { remaining?: number; blockedUntil?: number } {
+  const { remaining, blockedUntil } = readFields(feedback, 'feedback', ['remaining', 'blockedUntil']);
+  const checked: { remaining?: number; blockedUntil?: number } = {};
+  if (remaining !== undefined) {
+    if (typeof remaining !== 'number' || Number.isNaN(remaining)) {
+      throw invalid('feedback.remaining', 'must be a number');
+    }
+    checked.remaining = remaining;
+  }
+  if (blockedUntil !== undefined) {
+    if (typeof blockedUntil !== 'number' || Number.isNaN(blockedUntil)) {
+      throw invalid('feedback.blockedUntil', 'must be a number (epoch ms)');
+    }
+    checked.blockedUntil = blockedUntil;
+  }
+  return checked;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isArraySafe } from './caller-input.ts';
+import { IntegrationError } from './errors.ts';
 import { backoffCeiling, backoffDelay, DEFAULT_RETRY_OPTIONS, retryOptionsSchema } from './retry.ts';
+import { hostileValues, throwingProxy } from './testing/hostile-values.ts';
 
 describe('retry options', () => {
   it('defaults to 3 retries, 1 s doubling up to 30 s, the transient statuses and full jitter', () => {
@@ -93,5 +96,81 @@ describe('backoffDelay', () => {
       expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThanOrEqual(4_000);
     }
+  });
+});
+
+describe('backoffDelay with hostile input throws only a VALIDATION_ERROR naming the argument', () => {
+  const thrownBy = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  const notDelays: [string, unknown][] = [
+    ...hostileValues().filter(([, value]) => typeof value !== 'number' || Number.isNaN(value)),
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a negative number', -1],
+  ];
+
+  type Case = [label: string, run: () => unknown, field: string];
+  const withOption = (key: 'initialDelayMs' | 'maxDelayMs') =>
+    notDelays.map(
+      ([label, value]): Case => [
+        `${key} ${label}`,
+        () => backoffDelay(1, { ...DEFAULT_RETRY_OPTIONS, [key]: value as number }),
+        `options.${key}`,
+      ],
+    );
+  const plainObjects = hostileValues()
+    .filter(([, value]) => typeof value === 'object' && value !== null && !isArraySafe(value))
+    .filter(([label]) => !label.includes('Proxy') && !label.includes('getters'));
+  const cases: Case[] = [
+    ...notDelays.map(
+      ([label, value]): Case => [
+        `retry ${label}`,
+        () => backoffDelay(value as number, DEFAULT_RETRY_OPTIONS),
+        'retry',
+      ],
+    ),
+    ...withOption('initialDelayMs'),
+    ...withOption('maxDelayMs'),
+    ...plainObjects.map(
+      ([label, value]): Case => [
+        `options ${label}`,
+        () => backoffDelay(1, value as never),
+        'options.initialDelayMs',
+      ],
+    ),
+    ['options null', () => backoffDelay(1, null as never), 'options'],
+    ['options undefined', () => backoffDelay(1, undefined as never), 'options'],
+    ['options a Proxy whose traps throw', () => backoffDelay(1, throwingProxy()), 'options.initialDelayMs'],
+    [
+      'jitter sideways',
+      () => backoffDelay(1, { ...DEFAULT_RETRY_OPTIONS, jitter: 'sideways' as 'full' }),
+      'options.jitter',
+    ],
+    ['random not a function', () => backoffDelay(1, DEFAULT_RETRY_OPTIONS, 5 as never), 'random'],
+    [
+      'random that throws',
+      () =>
+        backoffDelay(1, DEFAULT_RETRY_OPTIONS, () => {
+          throw new Error('x');
+        }),
+      'random',
+    ],
+    ['random answering NaN', () => backoffDelay(1, DEFAULT_RETRY_OPTIONS, () => Number.NaN), 'random'],
+    ['random answering 2', () => backoffDelay(1, DEFAULT_RETRY_OPTIONS, () => 2), 'random'],
+  ];
+
+  it.each(cases)('%s', (_, run, field) => {
+    const thrown = thrownBy(run);
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'VALIDATION_ERROR', field });
+  });
+
+  it('does not call random without jitter', () => {
+    expect(backoffDelay(2, { ...DEFAULT_RETRY_OPTIONS, jitter: 'none' }, 5 as never)).toBe(2_000);
   });
 });

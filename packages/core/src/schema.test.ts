@@ -2,7 +2,10 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
 import * as zFull from 'zod';
 import * as z from 'zod/mini';
+import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { IntegrationError } from './errors.ts';
 import { issuePath, issuePathSegments, type SchemaValidation, validateSchema } from './schema.ts';
+import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const PERSONAL = 'jane.doe.private@@example';
 
@@ -190,5 +193,81 @@ describe('issuePath / issuePathSegments', () => {
     expect(failureOf(await validateSchema(schema, 1)).issues).toEqual([
       { field: 'outer.inner', message: 'must be a string' },
     ]);
+  });
+});
+
+describe('validateSchema with a hostile schema: a failure with error, never a rejection', () => {
+  const standard = (validate: (value: unknown) => unknown) =>
+    ({ '~standard': { version: 1, vendor: 'hostile', validate } }) as unknown as StandardSchemaV1;
+
+  const settle = async (schema: unknown, value: unknown = { name: PERSONAL }) => {
+    const watch = watchProcessFailures();
+    const settled = await outcome(() => validateSchema(schema as StandardSchemaV1, value));
+    expect(await watch.stop()).toEqual([]);
+    expect(settled.resolved).toBe(true);
+    const result = (settled.resolved ? settled.value : undefined) as SchemaValidation<unknown>;
+    if (result.success) throw new Error('expected a failure');
+    expect(result.error).toBeInstanceOf(IntegrationError);
+    expect(result.issues).toEqual([{ field: 'schema', message: expect.any(String) }]);
+    expect(JSON.stringify(result)).not.toContain(PERSONAL);
+    return result.error as IntegrationError;
+  };
+
+  it.each(hostileValues())('a schema that is %s is a VALIDATION_ERROR naming schema', async (_, value) => {
+    expect(await settle(value)).toMatchObject({ code: 'VALIDATION_ERROR', field: 'schema' });
+    expect(await settle({ '~standard': value })).toMatchObject({ code: 'VALIDATION_ERROR', field: 'schema' });
+  });
+
+  it.each(hostileValues())(
+    'a validate that throws %s is OPERATION_FAILED naming schema',
+    async (_, value) => {
+      const thrower = standard(() => {
+        throw value;
+      });
+      expect(await settle(thrower)).toMatchObject({ code: 'OPERATION_FAILED', field: 'schema' });
+      const rejecter = standard(() => Promise.reject(value));
+      expect(await settle(rejecter)).toMatchObject({ code: 'OPERATION_FAILED', field: 'schema' });
+    },
+  );
+
+  it('never quotes what a throwing schema said (it may quote the value)', async () => {
+    const error = await settle(
+      standard((value) => {
+        throw new TypeError(`cannot parse ${JSON.stringify(value)}`);
+      }),
+    );
+    expect(error.message).toBe('Invalid schema: schema: threw while validating (TypeError)');
+  });
+
+  it.each([
+    ...hostileValues().filter(([, value]) => typeof value !== 'object' || value === null),
+    ['a Proxy whose traps throw', throwingProxy()],
+    ['issues that are not an array', { issues: 'bad' }],
+    ['issues that are a Proxy', { issues: throwingProxy([]) }],
+    ['an issue that is null', { issues: [null] }],
+    ['an issue without a message', { issues: [{ path: ['a'] }] }],
+    ['an issue whose message is a Proxy', { issues: [{ message: throwingProxy() }] }],
+    ['an issue whose path is a string', { issues: [{ message: 'm', path: 'a.b' }] }],
+    ['an issue whose path holds an object key', { issues: [{ message: 'm', path: [{ key: {} }] }] }],
+    ['an issue whose path getter throws', { issues: [withThrowingGetter({ message: 'm' }, 'path')] }],
+  ])('a schema answering %s is OPERATION_FAILED naming schema', async (_, answer) => {
+    expect(await settle(standard(() => answer))).toMatchObject({ code: 'OPERATION_FAILED', field: 'schema' });
+  });
+
+  it('reads symbol and number path segments as text', async () => {
+    const result = await validateSchema(
+      standard(() => ({ issues: [{ message: 'bad', path: [Symbol('s'), 0, { key: 'k' }] }] })),
+      {},
+    );
+    expect(result).toEqual({
+      success: false,
+      issues: [{ field: 'Symbol(s).0.k', message: 'bad' }],
+      summary: 'Symbol(s).0.k: bad',
+    });
+  });
+
+  it('a well-behaved failure carries no error: the value was at fault, not the schema', async () => {
+    const result = await validateSchema(miniPeople, { people: [], total: 'x' });
+    expect(result.success || 'error' in result).toBe(false);
   });
 });

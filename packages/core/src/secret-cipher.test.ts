@@ -1,10 +1,12 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
 import { fromBase64, toBase64Url } from './encoding.ts';
 import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';
 import { Secret } from './secret.ts';
 import { createSecretCipher } from './secret-cipher.ts';
+import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 const KEY = 'kkkkkkkk-0123456789abcdef';
 const API_KEY = 'tw_live_0123456789abcdefSECRET';
@@ -130,5 +132,63 @@ describe('createSecretCipher', () => {
     const cipher = createSecretCipher({ key: 'x'.repeat(16) });
     const result = await cipher.decrypt(await cipher.encrypt(API_KEY));
     expect(result.success).toBe(true);
+  });
+});
+
+describe('hostile input', () => {
+  const thrownBy = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it.each([
+    ...hostileValues(),
+    ['a short key', { key: 'short' }],
+    ['a Proxy key', { key: throwingProxy() }],
+    ['a getter that throws', withThrowingGetter({}, 'key')],
+    ['a look-alike Secret', { key: Object.create(Secret.prototype) }],
+  ])('createSecretCipher(%s) throws only a CONFIG_ERROR naming key', (_, options) => {
+    const thrown = thrownBy(() => createSecretCipher(options as { key: string }));
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: 'key' });
+  });
+
+  it.each(hostileValues())(
+    'createSecretCipher({ key: %s }) throws only a CONFIG_ERROR naming key',
+    (_, key) => {
+      const thrown = thrownBy(() => createSecretCipher({ key: key as string }));
+      expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: 'key' });
+    },
+  );
+
+  it('never quotes the key', () => {
+    const almost = 'fifteen-chars!!';
+    const thrown = thrownBy(() => createSecretCipher({ key: almost }));
+    expect(JSON.stringify(thrown)).not.toContain(almost);
+    expect(String((thrown as Error).stack)).not.toContain(almost);
+  });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))(
+    'encrypt(%s) rejects only with a VALIDATION_ERROR naming plain, leaving nothing behind',
+    async (_, value) => {
+      const watch = watchProcessFailures();
+      const settled = await outcome(() => createSecretCipher({ key: KEY }).encrypt(value as string));
+      expect(await watch.stop()).toEqual([]);
+      expect(settled.resolved).toBe(false);
+      const reason = settled.resolved ? undefined : settled.reason;
+      expect(reason).toBeInstanceOf(IntegrationError);
+      expect(reason).toMatchObject({ code: 'VALIDATION_ERROR', field: 'plain' });
+    },
+  );
+
+  it.each(hostileValues())('decrypt(%s) resolves to a CONFIG_ERROR naming ciphertext', async (_, value) => {
+    const watch = watchProcessFailures();
+    const result = await createSecretCipher({ key: KEY }).decrypt(value as string);
+    expect(await watch.stop()).toEqual([]);
+    expect(expectConfigError(result).field).toBe('ciphertext');
   });
 });

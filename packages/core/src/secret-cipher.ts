@@ -3,7 +3,7 @@
 import { fromBase64, toBase64Url, utf8 } from './encoding.ts';
 import { IntegrationError } from './errors.ts';
 import { type ApiResult, err, ok } from './result.ts';
-import { revealSecret, Secret } from './secret.ts';
+import { Secret } from './secret.ts';
 
 /** Options of {@link createSecretCipher}. */
 export interface SecretCipherOptions {
@@ -16,9 +16,15 @@ export interface SecretCipherOptions {
 
 /** Encrypts and decrypts short secrets as `v1.<base64url iv>.<base64url ciphertext+tag>` (AES-256-GCM). */
 export interface SecretCipher {
-  /** Encrypts with a fresh random 12-byte IV: the same input never gives the same output twice. */
+  /**
+   * Encrypts with a fresh random 12-byte IV: the same input never gives the same output twice. Anything but a
+   * string rejects with a `VALIDATION_ERROR` (field `plain`), an IntegrationError that never quotes it.
+   */
   encrypt(plain: string): Promise<string>;
-  /** The plain text as a Secret, or `CONFIG_ERROR` when the key does not match or the text was altered. */
+  /**
+   * The plain text as a Secret, or `CONFIG_ERROR` (field `ciphertext`) when the key does not match, the text
+   * was altered or is not a ciphertext at all. Never rejects.
+   */
   decrypt(ciphertext: string): Promise<ApiResult<Secret>>;
 }
 
@@ -36,20 +42,22 @@ const DECRYPT_FAILED = 'The secret key does not decrypt the stored API key';
 
 /**
  * An AES-256-GCM cipher for secrets at rest (e.g. the API keys in a config table), keyed by HKDF-SHA-256
- * from `key`. Throws `CONFIG_ERROR` (field `key`) when the key material is shorter than 16 characters.
+ * from `key`. Throws `CONFIG_ERROR` (field `key`) when the key material is not a string or Secret of at least 16
+ * characters, or cannot be read (options that are not an object, a getter that throws).
  * @example
  * const cipher = createSecretCipher({ key: process.env.PATCHBAY_SECRET_KEY! });
  * const stored = await cipher.encrypt(apiKey);            // 'v1.…'
  * const result = await cipher.decrypt(stored);            // ApiResult<Secret>
  */
 export function createSecretCipher(options: SecretCipherOptions): SecretCipher {
-  const material = options?.key === undefined ? '' : revealSecret(options.key);
-  if (typeof material !== 'string' || material.length < MIN_SECRET_KEY_LENGTH) {
-    throw new IntegrationError(
-      'CONFIG_ERROR',
-      `Invalid secret cipher options: key: must be at least ${MIN_SECRET_KEY_LENGTH} characters`,
-      { field: 'key', retryable: false },
-    );
+  const material = readKeyMaterial(options);
+  if (material === undefined) {
+    const message = `must be a string or Secret of at least ${MIN_SECRET_KEY_LENGTH} characters`;
+    throw new IntegrationError('CONFIG_ERROR', `Invalid secret cipher options: key: ${message}`, {
+      field: 'key',
+      issues: [{ field: 'key', message }],
+      retryable: false,
+    });
   }
   // Derived once, lazily: the factory stays synchronous and a cipher that is never used costs nothing.
   let derived: Promise<CryptoKey> | undefined;
@@ -60,6 +68,13 @@ export function createSecretCipher(options: SecretCipherOptions): SecretCipher {
 
   return {
     async encrypt(plain) {
+      if (typeof plain !== 'string') {
+        throw new IntegrationError('VALIDATION_ERROR', 'Invalid input: plain: must be a string', {
+          field: 'plain',
+          issues: [{ field: 'plain', message: 'must be a string' }],
+          retryable: false,
+        });
+      }
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
       const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await aesKey(), utf8(plain));
       return `${VERSION}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
@@ -70,7 +85,11 @@ export function createSecretCipher(options: SecretCipherOptions): SecretCipher {
       const iv = parts.length === 3 && parts[0] === VERSION ? fromBase64(parts[1]!) : undefined;
       const sealed = iv ? fromBase64(parts[2]!) : undefined;
       if (!iv || iv.length !== IV_BYTES || !sealed || sealed.length < TAG_BYTES) {
-        return err(new IntegrationError('CONFIG_ERROR', `${DECRYPT_FAILED} (not a v1 ciphertext)`));
+        return err(
+          new IntegrationError('CONFIG_ERROR', `${DECRYPT_FAILED} (not a v1 ciphertext)`, {
+            field: 'ciphertext',
+          }),
+        );
       }
       try {
         const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await aesKey(), sealed);
@@ -79,11 +98,26 @@ export function createSecretCipher(options: SecretCipherOptions): SecretCipher {
         // The GCM tag check fails alike for a wrong key and for altered bytes; nothing else to say, and
         // the runtime's own error carries no information worth keeping.
         return err(
-          new IntegrationError('CONFIG_ERROR', `${DECRYPT_FAILED} (wrong key, or the value was altered)`),
+          new IntegrationError('CONFIG_ERROR', `${DECRYPT_FAILED} (wrong key, or the value was altered)`, {
+            field: 'ciphertext',
+          }),
         );
       }
     },
   };
+}
+
+// The key material, or undefined when it is missing, of the wrong kind, too short or unreadable.
+function readKeyMaterial(options: unknown): string | undefined {
+  if (typeof options !== 'object' || options === null) return undefined;
+  let key: unknown;
+  try {
+    key = (options as { key?: unknown }).key;
+  } catch {
+    return undefined;
+  }
+  const material = key instanceof Secret ? key.reveal() : key;
+  return typeof material === 'string' && material.length >= MIN_SECRET_KEY_LENGTH ? material : undefined;
 }
 
 async function deriveKey(material: string): Promise<CryptoKey> {

@@ -1,6 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { IntegrationError } from './errors.ts';
 import { revealSecret, Secret, toSecret } from './secret.ts';
+import { hostileValues } from './testing/hostile-values.ts';
 
 const VALUE = 'sk_live_51HxYzAbCdEf0123456789';
 
@@ -66,5 +68,57 @@ describe('toSecret / revealSecret', () => {
   it('revealSecret returns the raw value of a string or a Secret', () => {
     expect(revealSecret(VALUE)).toBe(VALUE);
     expect(revealSecret(new Secret(VALUE))).toBe(VALUE);
+  });
+});
+
+describe('hostile input', () => {
+  const nonStrings = hostileValues().filter(([, value]) => typeof value !== 'string');
+
+  it.each(nonStrings)('new Secret and toSecret of %s throw only CONFIG_ERROR naming value', (_, value) => {
+    for (const make of [() => new Secret(value as string), () => toSecret(value as string)]) {
+      let thrown: unknown;
+      try {
+        make();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(IntegrationError);
+      expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: 'value' });
+    }
+  });
+
+  it.each(hostileValues())('revealSecret(%s) returns it as it is, without throwing', (_, value) => {
+    expect(revealSecret(value as string)).toBe(value);
+  });
+
+  it.each(hostileValues())('%s is no Secret, and asking never throws', (_, value) => {
+    expect(value instanceof Secret).toBe(false);
+  });
+
+  it('takes neither a look-alike made from its prototype nor a Proxy of a Secret for one', () => {
+    const lookAlike = Object.create(Secret.prototype) as Secret;
+    expect(lookAlike instanceof Secret).toBe(false);
+    expect(revealSecret(lookAlike)).toBe(lookAlike);
+    expect(new Proxy(new Secret(VALUE), {}) instanceof Secret).toBe(false);
+  });
+
+  it('keeps instanceof for its own instances and subclasses', () => {
+    class Rotating extends Secret {}
+    const rotating = new Rotating(VALUE);
+    expect(rotating instanceof Secret).toBe(true);
+    expect(rotating instanceof Rotating).toBe(true);
+    expect(new Secret(VALUE) instanceof Rotating).toBe(false);
+    expect(revealSecret(rotating)).toBe(VALUE);
+  });
+
+  it('never quotes the rejected value', () => {
+    const value = { toString: () => VALUE };
+    expect(() => new Secret(value as never)).toThrow(/must be a string/);
+    try {
+      new Secret(value as never);
+    } catch (error) {
+      expect(JSON.stringify(error)).not.toContain(VALUE);
+      expect(String((error as Error).stack)).not.toContain(VALUE);
+    }
   });
 });

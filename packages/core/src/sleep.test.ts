@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { isArraySafe } from './caller-input.ts';
+import { IntegrationError } from './errors.ts';
 import { sleep } from './sleep.ts';
+import { hostileValues, withThrowingGetter } from './testing/hostile-values.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -72,5 +76,52 @@ describe('sleep', () => {
     const controller = new AbortController();
     await sleep(1, { signal: controller.signal });
     expect(() => controller.abort()).not.toThrow();
+  });
+});
+
+describe('hostile input: rejects only with a VALIDATION_ERROR, and nothing fires later', () => {
+  const badDelays: [string, unknown][] = [
+    ...hostileValues().filter(([, value]) => typeof value !== 'number' || Number.isNaN(value)),
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a negative number', -1],
+    ['a delay no timer can hold', 2 ** 31],
+  ];
+  const badOptions = hostileValues().filter(
+    ([, value]) => value !== undefined && (typeof value !== 'object' || value === null || isArraySafe(value)),
+  );
+  const badSignals: [string, unknown][] = [
+    ...hostileValues().filter(([, value]) => value !== undefined),
+    ['a look-alike made from its prototype', Object.create(AbortSignal.prototype)],
+  ];
+
+  const rejection = async (run: () => Promise<void>) => {
+    const watch = watchProcessFailures(30);
+    const settled = await outcome(run);
+    expect(await watch.stop()).toEqual([]);
+    expect(settled.resolved).toBe(false);
+    return settled.resolved ? undefined : settled.reason;
+  };
+
+  it.each(badDelays)('sleep(%s) rejects naming ms', async (_, value) => {
+    const reason = await rejection(() => sleep(value as number));
+    expect(reason).toBeInstanceOf(IntegrationError);
+    expect(reason).toMatchObject({ code: 'VALIDATION_ERROR', field: 'ms' });
+  });
+
+  it.each(badOptions)('sleep(1, %s) rejects naming options', async (_, value) => {
+    const reason = await rejection(() => sleep(1, value as { signal?: AbortSignal }));
+    expect(reason).toBeInstanceOf(IntegrationError);
+    expect(reason).toMatchObject({ code: 'VALIDATION_ERROR', field: 'options' });
+  });
+
+  it.each(badSignals)('sleep(1, { signal: %s }) rejects naming options.signal', async (_, value) => {
+    const reason = await rejection(() => sleep(1, { signal: value as AbortSignal }));
+    expect(reason).toBeInstanceOf(IntegrationError);
+    expect(reason).toMatchObject({ code: 'VALIDATION_ERROR', field: 'options.signal' });
+  });
+
+  it('an options object whose signal getter throws rejects naming options.signal', async () => {
+    const reason = await rejection(() => sleep(1, withThrowingGetter({}, 'signal')));
+    expect(reason).toMatchObject({ code: 'VALIDATION_ERROR', field: 'options.signal' });
   });
 });

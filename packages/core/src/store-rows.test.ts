@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isArraySafe } from './caller-input.ts';
+import { IntegrationError } from './errors.ts';
 import { syncRunFromRow } from './store-rows.ts';
+import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 describe('syncRunFromRow', () => {
   const row = {
@@ -32,5 +35,41 @@ describe('syncRunFromRow', () => {
     expect(
       syncRunFromRow({ ...row, status: 'running', started_at: 5, finished_at: null }).finishedAt,
     ).toBeNull();
+  });
+});
+
+describe('syncRunFromRow with hostile input', () => {
+  it.each([
+    ...hostileValues().filter(
+      ([, value]) => typeof value !== 'object' || value === null || isArraySafe(value) || value === undefined,
+    ),
+    ['a row whose column getter throws', withThrowingGetter({}, 'started_at'), 'row.started_at'],
+    ['a Proxy whose traps throw', throwingProxy(), 'row.id'],
+  ])('%s throws only a VALIDATION_ERROR naming the row', (_, row, field = 'row') => {
+    let thrown: unknown;
+    try {
+      syncRunFromRow(row as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'VALIDATION_ERROR', field });
+  });
+
+  it('takes no look-alike for a Date', () => {
+    const run = syncRunFromRow({
+      id: 'r',
+      name: 'n',
+      status: 'running',
+      started_at: Object.create(Date.prototype) as Date,
+      finished_at: throwingProxy(new Date(0)) as Date,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      last_error_code: null,
+    });
+    expect(run.startedAt).toBeNaN();
+    expect(run.finishedAt).toBeNaN();
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { IntegrationError } from './errors.ts';
+import { watchProcessFailures } from '../test-support/process-watch.ts';
+import { isArraySafe } from './caller-input.ts';
+import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';
+import { hostileValues, throwingProxy } from './testing/hostile-values.ts';
 import { abortedError, timeoutSignal, withTimeout } from './timeout.ts';
 
 function failureOf<T>(result: ApiResult<T>): IntegrationError {
@@ -186,5 +189,111 @@ describe('timeoutSignal', () => {
     await abortOf(signal);
     expect(signal.reason instanceof DOMException && signal.reason.name).toBe('TimeoutError');
     expect(parent.signal.aborted).toBe(false);
+  });
+});
+
+describe('hostile input', () => {
+  const fakeSignal = Object.create(AbortSignal.prototype) as AbortSignal;
+  const notObjects = hostileValues().filter(
+    ([, value]) => value !== undefined && (typeof value !== 'object' || value === null || isArraySafe(value)),
+  );
+  const badNumbers: [string, unknown][] = [
+    ...hostileValues().filter(([, value]) => typeof value !== 'number' || Number.isNaN(value)),
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a negative number', -1],
+    ['a delay no timer can hold', 2 ** 31],
+    ['a numeric string', '100'],
+  ];
+  const badSignals: [string, unknown][] = [
+    ...hostileValues().filter(([, value]) => value !== undefined),
+    ['a look-alike made from its prototype', fakeSignal],
+    ['a Proxy of a real signal', new Proxy(new AbortController().signal, {})],
+  ];
+
+  it.each(badNumbers)(
+    'withTimeout with timeoutMs %s resolves to a VALIDATION_ERROR naming it',
+    async (_, value) => {
+      const watch = watchProcessFailures();
+      const result = await withTimeout(async () => 1, { timeoutMs: value as number });
+      expect(result.success || result.error).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        field: 'options.timeoutMs',
+      });
+      expect(await watch.stop()).toEqual([]);
+    },
+  );
+
+  it.each(badSignals)(
+    'withTimeout with signal %s resolves to a VALIDATION_ERROR naming it',
+    async (_, value) => {
+      const watch = watchProcessFailures();
+      const result = await withTimeout(async () => 1, { timeoutMs: 50, signal: value as AbortSignal });
+      expect(result.success || result.error).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        field: 'options.signal',
+      });
+      expect(await watch.stop()).toEqual([]);
+    },
+  );
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'function'))(
+    'withTimeout(%s) resolves to a VALIDATION_ERROR naming operation',
+    async (_, value) => {
+      const result = await withTimeout(value as () => Promise<number>, { timeoutMs: 50 });
+      expect(result.success || result.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'operation' });
+    },
+  );
+
+  it.each([...notObjects, ['undefined', undefined], ['a throwing Proxy', throwingProxy()]])(
+    'withTimeout with options %s resolves to a VALIDATION_ERROR naming options',
+    async (_, value) => {
+      const result = await withTimeout(async () => 1, value as { timeoutMs: number });
+      expect(result.success).toBe(false);
+      expect(result.success || result.error.field).toMatch(/^options/);
+    },
+  );
+
+  it.each(hostileValues())('an operation that throws %s, or answers it, never rejects', async (_, value) => {
+    const watch = watchProcessFailures();
+    const threw = await withTimeout(
+      () => {
+        throw value;
+      },
+      { timeoutMs: 50 },
+    );
+    expect(threw.success || threw.error.code).toBe('OPERATION_FAILED');
+    const answered = await withTimeout(() => value as Promise<unknown>, { timeoutMs: 50 });
+    // A value that is no promise is the operation's answer; one whose `then` cannot be read is a failure.
+    expect(answered.success ? 'answered' : answered.error.code).toMatch(/^(answered|OPERATION_FAILED)$/);
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it('an operation that rejects after the deadline leaves no unhandled rejection', async () => {
+    const watch = watchProcessFailures(60);
+    const result = await withTimeout(
+      () => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 20)),
+      { timeoutMs: 5 },
+    );
+    expect(result.success || result.error.code).toBe('TIMEOUT');
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it.each([
+    ...badNumbers.map(([label, value]) => [label, { timeoutMs: value }, 'options.timeoutMs'] as const),
+    ...badSignals.map(
+      ([label, value]) => [label, { timeoutMs: 10, signal: value }, 'options.signal'] as const,
+    ),
+    ['null options', null, 'options'] as const,
+    ['no options', undefined, 'options'] as const,
+  ])('timeoutSignal with %s throws only a VALIDATION_ERROR naming the field', (_, options, field) => {
+    let thrown: unknown;
+    try {
+      timeoutSignal(options as { timeoutMs: number });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'VALIDATION_ERROR', field });
   });
 });
