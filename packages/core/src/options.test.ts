@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { IntegrationError } from './errors.ts';
 import { optionsObject, parseOptions } from './options.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
@@ -86,5 +87,28 @@ describe('optionsObject', () => {
       code: 'CONFIG_ERROR',
       field,
     });
+  });
+});
+
+describe('parseOptions and optionsObject given hostile arguments of their own', () => {
+  it.each(hostileValues())('parseOptions with its own options %s throws only CONFIG_ERROR', (_, value) => {
+    const thrown = thrownBy(() => parseOptions(schema, { baseUrl: 42 }, value as { label: string }));
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: 'baseUrl' });
+  });
+
+  it.each(hostileValues())(
+    'parseOptions with the schema %s throws only CONFIG_ERROR naming schema',
+    (_, value) => {
+      const thrown = thrownBy(() => parseOptions(value as typeof schema, {}, { label: 'options' }));
+      expect(thrown).toBeInstanceOf(IntegrationError);
+      expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: 'schema' });
+    },
+  );
+
+  it.each(hostileValues())('optionsObject with its own options %s throws only CONFIG_ERROR', (_, value) => {
+    const thrown = thrownBy(() => optionsObject(null, value as { label: string }));
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: '(root)' });
   });
 });
