@@ -20,7 +20,7 @@ import {
 import { createIdempotencyKey } from './idempotency.ts';
 import type { LogFields, Logger } from './logger.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { isSensitiveKey, redactUrl, scrubSecrets } from './redact.ts';
+import { isSensitiveKey, redactUrl, replaceForms, scrubbedForms } from './redact.ts';
 import { credentialHeaderNames, describeOrigin, nextHopRequest, REDIRECT_STATUSES } from './redirects.ts';
 import { readBodyText } from './response-body.ts';
 import { type ApiResult, err, ok } from './result.ts';
@@ -126,6 +126,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // A credential passed as a plain header (`headers: { 'X-Api-Key': key }`) is one too.
   const staticSecrets = [...staticSecretsOf(auth), ...credentialValues(config.headers)].filter(Boolean);
   const dynamicSecrets = new Set<string>();
+  // The forms to look for, computed when the secrets change rather than on every scrub (the hot path scrubs
+  // each call's path).
+  let forms = scrubbedForms(staticSecrets);
   const secrets = {
     has: (value: string) => staticSecrets.includes(value) || dynamicSecrets.has(value),
     add(value: string) {
@@ -133,9 +136,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       dynamicSecrets.add(value);
       if (dynamicSecrets.size > MAX_DYNAMIC_SECRETS)
         dynamicSecrets.delete(dynamicSecrets.values().next().value as string);
+      forms = scrubbedForms([...staticSecrets, ...dynamicSecrets]);
     },
   };
-  const scrub = (text: string) => scrubSecrets(text, [...staticSecrets, ...dynamicSecrets]);
+  const scrub = (text: string) => replaceForms(text, forms);
 
   const kyClient: KyInstance = ky.create({
     prefix: config.baseUrl,
@@ -152,7 +156,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const attemptNo = state.attempts;
     const { method, url, signal } = state;
     // The last line of defence: whatever built this URL, credentials only ever go to the base URL's origin.
-    if (new URL(request.url).origin !== origin) {
+    // (A Request's URL is serialised, so its origin is a prefix of it exactly when it is that origin.)
+    if (!request.url.startsWith(`${origin}/`)) {
       throw new IntegrationError(
         'VALIDATION_ERROR',
         `Refusing to send credentials to another origin than ${origin}`,
@@ -553,6 +558,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
                 cause: error instanceof Error ? plainError(error, scrub) : undefined,
               },
             ),
+          );
+        }
+        if (!validated.success && validated.error) {
+          // The schema itself misbehaved (threw, or is no Standard Schema): its error, with this call's context.
+          return failed(
+            reviseError(validated.error, {
+              message: `${method} ${logPath}: ${validated.error.message}`,
+              status: response.status,
+              attempts: state.attempts,
+              method,
+              path: logPath,
+            }),
           );
         }
         if (!validated.success) {

@@ -103,14 +103,25 @@ export function redactUrl(url: string): string {
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   if (typeof text !== 'string') return REDACTED;
+  return replaceForms(text, scrubbedForms(stringsOf(secrets)));
+}
+
+/**
+ * The forms of `secrets` that {@link scrubSecrets} looks for, longest first, for a caller that scrubs many
+ * texts with the same secrets (compute once, then `replaceForms`).
+ */
+export function scrubbedForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
-  for (const secret of stringsOf(secrets)) for (const form of echoedForms(secret)) forms.add(form);
-  let out = text;
+  // Short values would turn ordinary words into redactions; credentials are longer than this.
+  for (const secret of secrets) for (const form of echoedForms(secret)) if (form.length >= 4) forms.add(form);
   // Longest first: a secret that contains a shorter one must not be left half-visible.
-  for (const secret of [...forms].sort((a, b) => b.length - a.length)) {
-    // Short values would turn ordinary words into redactions; credentials are longer than this.
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every occurrence of each of `forms` (as {@link scrubbedForms} returns them) in `text`. */
+export function replaceForms(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
   return out;
 }
 

@@ -55,9 +55,18 @@ describe('readBodyText', () => {
     expect(seen.cancelled).toBe(true);
   });
 
-  it('does not trust a lying Content-Length: the stream is still counted', async () => {
+  it('does not trust a lying Content-Length (only a custom fetch can produce one)', async () => {
     const { response } = streamed(100, 1_024, { 'content-length': '10' });
     expect(await readBodyText(response, 4_096)).toEqual({ tooLarge: true });
+  });
+
+  it('counts a compressed body while streaming even with a small declared length', async () => {
+    const { response, seen } = streamed(50_000, 1_024, {
+      'content-length': '100',
+      'content-encoding': 'gzip',
+    });
+    expect(await readBodyText(response, 10_000)).toEqual({ tooLarge: true });
+    expect(seen.pulled).toBeLessThan(20);
   });
 
   it.each([['-1'], ['1e9'], ['10, 10'], ['abc']])(
