@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import * as z from 'zod/mini';
 import { type AuthOption, authOptionSchema } from './auth.ts';
+import { invalidInput, readOptions, readSignal } from './caller-input.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
 import { httpUrlSchema } from './config-schemas.ts';
 import { type FieldIssue, IntegrationError, isIntegrationError, reviseError } from './errors.ts';
@@ -459,32 +460,16 @@ const CALL_KEYS = [
   'responseType',
 ] as const;
 
-const callError = (field: string, message: string): IntegrationError =>
-  new IntegrationError('VALIDATION_ERROR', `${field}: ${message}`, {
-    field,
-    issues: [{ field, message }],
-    retryable: false,
-  });
+const callError = (field: string, message: string): IntegrationError => invalidInput(field, message);
 
 /**
  * Checks a call's options (whatever the caller passed: null, getters that throw, a cyclic `json`…) and
  * returns them ready to send, or the VALIDATION_ERROR naming the field. Never throws.
  */
 export function checkCallOptions(method: string, input: unknown): CheckedCall | IntegrationError {
-  let raw: Record<(typeof CALL_KEYS)[number], unknown>;
-  try {
-    raw =
-      input === undefined
-        ? ({} as Record<(typeof CALL_KEYS)[number], unknown>)
-        : readFields(
-            input,
-            CALL_KEYS,
-            (field) => callError(`options.${field}`, 'could not be read'),
-            () => callError('options', 'must be an object'),
-          );
-  } catch (error) {
-    return error as IntegrationError;
-  }
+  const read = readOptions(input, CALL_KEYS);
+  if (!read.success) return read.error;
+  const raw = read.data;
   const schema = raw.schema;
   if (schema !== undefined && !isStandardSchema(schema)) {
     return callError('options.schema', 'must be a Standard Schema (zod, valibot, arktype…)');
@@ -526,9 +511,8 @@ export function checkCallOptions(method: string, input: unknown): CheckedCall | 
     }
     body = raw.body;
   }
-  const signal = raw.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal))
-    return callError('options.signal', 'must be an AbortSignal');
+  const signal = readSignal(raw.signal, 'options.signal');
+  if (!signal.success) return signal.error;
   for (const flag of ['skipRetry', 'idempotent'] as const) {
     if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean')
       return callError(`options.${flag}`, 'must be a boolean');
@@ -553,7 +537,7 @@ export function checkCallOptions(method: string, input: unknown): CheckedCall | 
     headers,
     body,
     isJson: raw.json !== undefined,
-    signal: signal as AbortSignal | undefined,
+    signal: signal.data,
     skipRetry: raw.skipRetry === true,
     idempotencyKey: key as string | undefined,
     idempotent: raw.idempotent === true,
