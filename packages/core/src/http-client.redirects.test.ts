@@ -217,6 +217,17 @@ describe('redirects: methods, loops and limits', () => {
     expect(result.success || result.error.message).not.toContain('passwd');
   });
 
+  it('a same-origin Location with user info is followed without it, and never quoted', async () => {
+    const home = await serve((req, res) =>
+      req.url === '/in'
+        ? redirect(res, 302, `${home.url.replace('http://', 'http://mallory:hunter2@')}/landed`)
+        : json(res, 200, { url: req.url, auth: req.headers.authorization ?? null }),
+    );
+    const result = await clientFor(home.url, { type: 'bearer', token: KEY }).get('/in');
+    expect(result).toEqual({ success: true, data: { url: '/landed', auth: `Bearer ${KEY}` } });
+    expect(JSON.stringify(home.requests)).not.toContain('hunter2');
+  });
+
   it('a 3xx without a Location is returned as the failure it is', async () => {
     const home = await serve((_req, res) => {
       res.writeHead(302);

@@ -300,6 +300,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch {
         throw refuse('was redirected to a Location that is not a URL; not followed', 'redirects');
       }
+      // Credentials in a Location are the server's to leak, not ours to send (fetch would refuse the URL and
+      // quote it in its error).
+      target.username = '';
+      target.password = '';
       if (target.protocol !== 'http:' && target.protocol !== 'https:') {
         throw refuse(`was redirected to a ${describeOrigin(target)} URL; not followed`, 'redirects');
       }
@@ -822,7 +826,7 @@ function scrubError(error: IntegrationError, scrub: (text: string) => string): I
     retryable: error.retryable,
     retryAfterMs: error.retryAfterMs,
     requestId: error.requestId === undefined ? undefined : scrub(error.requestId),
-    field: error.field,
+    field: error.field === undefined ? undefined : scrub(error.field),
     issues: error.issues?.map((issue) => ({ field: scrub(issue.field), message: scrub(issue.message) })),
     attempts: error.attempts,
     method: error.method,
