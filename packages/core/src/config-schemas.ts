@@ -36,10 +36,28 @@ export function httpUrlSchema(message: string) {
   return z.string({ error: whenPresent(message) }).check(
     // Explicit rather than relying on the URL check's own normalisation: the trimmed value is what is used.
     z.trim(),
-    // Also drops inner tabs and newlines, as the URL parser would: the value kept is the one used.
-    z.url({ protocol: /^https?$/, error: whenPresent(message), abort: true }),
-    z.refine((url: string) => !hasSpaceOrControl(url), 'must not contain spaces or control characters'),
+    // The URL parser drops inner tabs and newlines: so does the value kept, so it is the one used.
+    z.overwrite((url: string) => url.replace(/[\t\n\r]/g, '')),
+    // One check with one issue, not a URL check that aborts: an aborting issue would also stop the refinements
+    // of the object holding this field (apiKey "required when enabled"), hiding every other bad field.
+    z.check((ctx) => {
+      const reason = !isHttpUrl(ctx.value)
+        ? message
+        : hasSpaceOrControl(ctx.value)
+          ? 'must not contain spaces or control characters'
+          : undefined;
+      if (reason) ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
+    }),
   );
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -122,7 +122,14 @@ function apiKeyText(apiKey: unknown): unknown {
   }
 }
 
-/** The instance root: users paste `https://host/`, `https://host/rest` or `https://host/rest/`. */
+/**
+ * The instance root: users paste `https://host/`, `https://host/rest` or `https://host/rest/`, often with
+ * surrounding whitespace. Trimmed first: a trailing space would hide `/rest` from the strip, and the client
+ * (which trims too) would then call `/rest/rest/…`.
+ */
 export function twentyRoot(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '').replace(/\/rest$/, '');
+  return baseUrl
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/rest$/, '');
 }
