@@ -135,4 +135,38 @@ describe('sync lookup against a server that always says hasNextPage', () => {
     const synced = await s.upsertPerson({ externalId: 'u1', name: 'Ada' });
     expect(synced.success && synced.data.created).toBe(true);
   });
+
+  it('a lookup answer listing records nobody asked for maps none of them', async () => {
+    const strangers = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const url = new URL(request.url);
+      if (request.method !== 'GET' || url.pathname !== '/rest/people' || !url.searchParams.has('filter')) {
+        return fetch(request);
+      }
+      return Response.json({
+        data: {
+          people: [
+            { id: '00000000-0000-4000-8000-000000000001', externalId: 'someone-else' },
+            { id: '00000000-0000-4000-8000-000000000002', externalId: 'u2-not-asked' },
+          ],
+        },
+        totalCount: 2,
+        pageInfo: { hasNextPage: false, endCursor: null },
+      });
+    };
+    const s = sync(strangers as typeof fetch);
+    expect((await s.setup()).success).toBe(true);
+    const result = await s.upsertManyPersons([
+      { externalId: 'u1', name: 'Ada' },
+      { externalId: 'u2', name: 'Grace' },
+    ]);
+    if (!result.success) throw result.error;
+    // Both were written through the upsert (Twenty matched nothing we asked for) and mapped to what it answered.
+    expect(result.data).toMatchObject({ created: 2, failed: 0 });
+    const scope = { integration: 'twenty-crm', objectType: 'person' };
+    const mapped = await store.mappings.getMany(scope, ['someone-else', 'u2-not-asked', 'u1', 'u2']);
+    if (!mapped.success) throw mapped.error;
+    expect([...mapped.data.keys()].sort()).toEqual(['u1', 'u2']);
+    for (const mapping of mapped.data.values()) expect(mapping.remoteId).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

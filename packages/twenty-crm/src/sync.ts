@@ -201,9 +201,14 @@ export function createTwentySync(options: TwentySyncOptions): TwentySync {
       const group = safe.slice(i, i + batchSize);
       const result = await findByExternalIds(kind, group);
       if (!result.success) return result;
+      // Only the records asked for, with a remote id: whatever else a faulty server lists must never become a
+      // mapping (it would point a later record at someone else's remote record, or at "undefined").
+      const asked = new Set(group);
       for (const record of result.data) {
         const id = record[EXTERNAL_ID_FIELD];
-        if (typeof id === 'string') found.set(id, record);
+        if (typeof id === 'string' && asked.has(id) && typeof record.id === 'string' && record.id !== '') {
+          found.set(id, record);
+        }
       }
     }
     return ok(found);
