@@ -1,4 +1,5 @@
 // --- Emulator kit: serving, faults, rate limiting and counters shared by every emulator. ---
+export { DEFAULT_MAX_BODY_BYTES, readBodyText } from './kit/body.ts';
 export { type Counters, type CountersSnapshot, createCounters, type Outcome } from './kit/counters.ts';
 export {
   createFaults,
@@ -7,6 +8,7 @@ export {
   type Faults,
   type FaultsOptions,
 } from './kit/faults.ts';
+export { EmulatorConfigError } from './kit/options.ts';
 export { createRandom } from './kit/random.ts';
 export {
   createWindowRateLimiter,

@@ -1,6 +1,7 @@
 // The emulator kit through msw (no socket): how tests that already use msw get an emulator.
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { hostileValues, throwingProxy, thrownBy } from '../test-support/hostile-values.ts';
 import { createCounters } from './kit/counters.ts';
 import { createFaults } from './kit/faults.ts';
 import type { EmulatorHandler } from './kit/types.ts';
@@ -86,5 +87,43 @@ describe('toMswHandlers', () => {
     expect(counters.snapshot().byRoute).toEqual({
       'GET /rest/people': { total: 2, byOutcome: { '429': 1, '200': 1 } },
     });
+  });
+});
+
+describe('toMswHandlers with hostile input', () => {
+  it.each([
+    ...hostileValues().filter(([, value]) => typeof value !== 'string'),
+    ['a relative URL', '/rest'],
+    ['an ftp URL', 'ftp://crm.example.test'],
+  ])('a baseUrl that is %s throws an EmulatorConfigError naming it', (_, value) => {
+    expect(thrownBy(() => toMswHandlers(value as string, echo))).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'baseUrl',
+    });
+  });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'function'))(
+    'a handler that is %s throws an EmulatorConfigError naming it',
+    (_, value) => {
+      expect(thrownBy(() => toMswHandlers(BASE, value as EmulatorHandler))).toMatchObject({
+        field: 'handler',
+      });
+    },
+  );
+
+  it.each([
+    [
+      'throws',
+      async () => {
+        throw new Error('bug');
+      },
+    ],
+    ['answers nothing', async () => undefined],
+    ['answers a Proxy whose traps throw', async () => throwingProxy()],
+  ])('a handler that %s answers 500 in the emulators error shape', async (_, handler) => {
+    server.use(...toMswHandlers(BASE, handler as unknown as EmulatorHandler));
+    const res = await fetch(`${BASE}/rest/people`);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ statusCode: 500, error: 'InternalServerErrorException' });
   });
 });

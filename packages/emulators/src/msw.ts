@@ -1,20 +1,37 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import type { EmulatorHandler } from './kit/types.ts';
+import { EmulatorConfigError, functionOption } from './kit/options.ts';
+import type { EmulatorHandler, EmulatorReply } from './kit/types.ts';
+import { checkedReply } from './kit/wrap.ts';
 
 /**
  * msw handlers that send every request under `baseUrl`, whatever its method, to an emulator: a `reset` reply
- * becomes a network error, and a `hang` reply waits until the caller aborts, then fails likewise.
+ * becomes a network error, and a `hang` reply waits until the caller aborts, then fails likewise. A handler that
+ * throws, or answers something that is not a reply, answers 500. A `baseUrl` that is not an http(s) URL or a
+ * handler that is not a function throws an EmulatorConfigError naming it.
  * @example
  * const server = setupServer(...toMswHandlers('https://crm.example.test', emulator));
  * server.listen({ onUnhandledFrame: 'error' });
  */
 export function toMswHandlers(baseUrl: string, handler: EmulatorHandler): HttpHandler[] {
+  if (typeof baseUrl !== 'string' || !URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+    throw new EmulatorConfigError('baseUrl', 'must be an http(s) URL');
+  }
+  functionOption(handler, 'handler');
   const base = baseUrl.replace(/\/+$/, '');
   // A RegExp rather than a path pattern, so the base URL itself matches too and its characters stay literal.
   const under = new RegExp(`^${escapeRegExp(base)}(?:/.*)?$`, 's');
   return [
     http.all(under, async ({ request }) => {
-      const reply = await handler(request);
+      let reply: EmulatorReply;
+      try {
+        reply = checkedReply(await handler(request));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : 'Emulator failed';
+        return HttpResponse.json(
+          { statusCode: 500, error: 'InternalServerErrorException', messages: [message] },
+          { status: 500 },
+        );
+      }
       if (!('kind' in reply)) return reply;
       if (reply.kind === 'hang') await aborted(request.signal);
       return HttpResponse.error();

@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  hostileValues,
+  isPlainObject,
+  throwingProxy,
+  thrownBy,
+  withThrowingGetter,
+} from '../../test-support/hostile-values.ts';
 import { createCounters } from './counters.ts';
 
 function sample() {
@@ -66,5 +73,63 @@ describe('createCounters', () => {
     expect(counters.snapshot()).toEqual({ total: 0, byRoute: {} });
     counters.record('GET /a', 200);
     expect(counters.count()).toBe(1);
+  });
+});
+
+describe('counters with hostile input: only EmulatorConfigErrors naming the argument, nothing counted', () => {
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))('record(%s, 200)', (_, value) => {
+    const counters = createCounters();
+    expect(thrownBy(() => counters.record(value as string, 200))).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'routeKey',
+    });
+    expect(counters.snapshot().total).toBe(0);
+  });
+
+  it.each([
+    ...hostileValues().filter(
+      ([, value]) => typeof value !== 'number' || !Number.isInteger(value) || value < 0,
+    ),
+    ['a status as text', '200'],
+    ['a status above 999', 1000],
+  ])('record(route, %s)', (_, value) => {
+    const counters = createCounters();
+    expect(thrownBy(() => counters.record('GET /x', value as number))).toMatchObject({ field: 'outcome' });
+    expect(counters.snapshot().total).toBe(0);
+  });
+
+  it.each(hostileValues().filter(([, value]) => value !== undefined && !isPlainObject(value)))(
+    'count(%s)',
+    (_, value) => {
+      expect(thrownBy(() => createCounters().count(value as never))).toMatchObject({ field: 'filter' });
+    },
+  );
+
+  it.each(hostileValues().filter(([, value]) => value !== undefined && typeof value !== 'string'))(
+    'count({ route: %s })',
+    (_, value) => {
+      const counters = createCounters();
+      counters.record('GET /x', 200);
+      expect(thrownBy(() => counters.count({ route: value as string }))).toMatchObject({
+        field: 'filter.route',
+      });
+    },
+  );
+
+  it.each(
+    hostileValues().filter(
+      ([, value]) => value !== undefined && typeof value !== 'string' && typeof value !== 'number',
+    ),
+  )('count({ outcome: %s })', (_, value) => {
+    expect(thrownBy(() => createCounters().count({ outcome: value as string }))).toMatchObject({
+      field: 'filter.outcome',
+    });
+  });
+
+  it('names a filter whose getter throws', () => {
+    expect(thrownBy(() => createCounters().count(withThrowingGetter({}, 'route')))).toMatchObject({
+      field: 'filter.route',
+    });
+    expect(thrownBy(() => createCounters().count(throwingProxy()))).toMatchObject({ field: 'filter.route' });
   });
 });

@@ -1,4 +1,5 @@
-import { matchesRoute, type RoutePattern } from './route-key.ts';
+import { EmulatorConfigError, readOptionsObject } from './options.ts';
+import { matchesRoute, type RoutePattern, readRoutePattern } from './route-key.ts';
 
 /** How a request ended: the HTTP status answered, or a transport failure. */
 export type Outcome = number | 'reset' | 'hang';
@@ -9,7 +10,11 @@ export interface CountersSnapshot {
   byRoute: Record<string, { total: number; byOutcome: Record<string, number> }>;
 }
 
-/** Request counters, so a test can assert on what the server really saw (not just what the client got). */
+/**
+ * Request counters, so a test can assert on what the server really saw (not just what the client got). Arguments
+ * of the wrong kind (a route key that is not a string, an outcome that is neither a status nor `'reset'`/`'hang'`,
+ * a filter that is not an object) throw an EmulatorConfigError naming them, and count nothing.
+ */
 export interface Counters {
   record(routeKey: string, outcome: Outcome): void;
   /** A copy of the totals; later requests don't change it. */
@@ -34,6 +39,12 @@ export function createCounters(): Counters {
 
   return {
     record(routeKey, outcome) {
+      if (typeof routeKey !== 'string') throw new EmulatorConfigError('routeKey', 'must be a string');
+      const isStatus =
+        typeof outcome === 'number' && Number.isInteger(outcome) && outcome >= 0 && outcome <= 999;
+      if (!isStatus && outcome !== 'reset' && outcome !== 'hang') {
+        throw new EmulatorConfigError('outcome', "must be an HTTP status, 'reset' or 'hang'");
+      }
       let outcomes = byRoute.get(routeKey);
       if (!outcomes) {
         outcomes = new Map();
@@ -52,11 +63,20 @@ export function createCounters(): Counters {
       }
       return snapshot;
     },
-    count(filter = {}) {
+    count(filter) {
+      const read = readOptionsObject(filter, ['route', 'outcome'], 'filter');
+      const route = read.route === undefined ? undefined : readRoutePattern(read.route, 'filter.route');
+      const wanted = read.outcome;
+      if (wanted !== undefined && typeof wanted !== 'string' && typeof wanted !== 'number') {
+        throw new EmulatorConfigError(
+          'filter.outcome',
+          "must be a status, a class such as '5xx', 'reset' or 'hang'",
+        );
+      }
       let total = 0;
-      for (const [route, outcomes] of byRoute) {
-        if (!matchesRoute(filter.route, route)) continue;
-        for (const [outcome, n] of outcomes) if (matchesOutcome(filter.outcome, outcome)) total += n;
+      for (const [key, outcomes] of byRoute) {
+        if (!matchesRoute(route, key)) continue;
+        for (const [outcome, n] of outcomes) if (matchesOutcome(wanted, outcome)) total += n;
       }
       return total;
     },

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import {
+  hostileValues,
+  isPlainObject,
+  throwingProxy,
+  thrownBy,
+  withThrowingGetter,
+} from '../../test-support/hostile-values.ts';
 import { createFaults, type FaultSpec } from './faults.ts';
+import { EmulatorConfigError } from './options.ts';
 
 const kinds = (specs: FaultSpec[]) => specs.map((s) => s.kind);
 
@@ -130,5 +138,68 @@ describe('createFaults', () => {
     expect(() => faults.inject({ kind: 'error', status: 0 })).toThrow(/status/);
     expect(() => faults.inject({ kind: 'commit-then-fail', status: 0 })).not.toThrow();
     expect(faults.pick('GET /a')).toHaveLength(1);
+  });
+});
+
+describe('createFaults with hostile input: only EmulatorConfigErrors naming the field', () => {
+  const expectConfigError = (run: () => unknown, field: RegExp) => {
+    const thrown = thrownBy(run);
+    expect(thrown).toBeInstanceOf(EmulatorConfigError);
+    expect((thrown as EmulatorConfigError).field).toMatch(field);
+  };
+
+  it.each(hostileValues().filter(([, value]) => value !== undefined && !isPlainObject(value)))(
+    'options that are %s',
+    (_, value) => {
+      expectConfigError(() => createFaults(value as never), /^options$/);
+    },
+  );
+
+  it('options whose seed cannot be read', () => {
+    expectConfigError(() => createFaults(throwingProxy()), /^options\.seed$/);
+  });
+
+  it.each(
+    hostileValues().filter(
+      ([, value]) => value !== undefined && !(typeof value === 'number' && Number.isFinite(value)),
+    ),
+  )('a seed that is %s', (_, value) => {
+    expectConfigError(() => createFaults({ seed: value as number }), /^seed$/);
+  });
+
+  it.each(hostileValues().filter(([, value]) => value !== undefined))('a spec that is %s', (_, value) => {
+    expectConfigError(() => createFaults().inject(value as never), /^spec/);
+  });
+
+  it.each([
+    ['a negative latency', { kind: 'latency', latencyMs: -1 }, /^spec\.latencyMs$/],
+    ['a NaN latency', { kind: 'latency', latencyMs: Number.NaN }, /^spec\.latencyMs$/],
+    ['a latency no timer can hold', { kind: 'latency', latencyMs: 2 ** 31 }, /^spec\.latencyMs$/],
+    ['a latency as text', { kind: 'latency', latencyMs: '100' }, /^spec\.latencyMs$/],
+    ['a rate above 1', { kind: 'error', rate: 1.01 }, /^spec\.rate$/],
+    ['a negative rate', { kind: 'error', rate: -0.1 }, /^spec\.rate$/],
+    ['a BigInt rate', { kind: 'error', rate: 1n }, /^spec\.rate$/],
+    ['a Symbol kind', { kind: Symbol('error') }, /^spec\.kind$/],
+    ['times as text', { kind: 'error', times: '2' }, /^spec\.times$/],
+    ['a route that is a number', { kind: 'error', route: 42 }, /^spec\.route$/],
+    ['a route that is a Proxy', { kind: 'error', route: throwingProxy() }, /^spec\.route$/],
+    ['a route that is a Proxy of a RegExp', { kind: 'error', route: new Proxy(/x/, {}) }, /^spec\.route$/],
+    ['a status as text', { kind: 'error', status: '500' }, /^spec\.status$/],
+    ['a kind whose getter throws', withThrowingGetter({}, 'kind'), /^spec\.kind$/],
+  ])('a spec with %s', (_, spec, field) => {
+    expectConfigError(() => createFaults().inject(spec as never), field);
+  });
+
+  it('keeps a RegExp route as a plain copy the caller can no longer change', () => {
+    const faults = createFaults();
+    const route = /people/;
+    faults.inject({ kind: 'error', route });
+    route.compile('companies');
+    expect(faults.pick('GET /rest/people')).toHaveLength(1);
+    expect(faults.pick('GET /rest/companies')).toHaveLength(0);
+  });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))('pick(%s)', (_, value) => {
+    expectConfigError(() => createFaults().pick(value as string), /^routeKey$/);
   });
 });

@@ -1,5 +1,6 @@
+import { EmulatorConfigError, MAX_TIMER_MS, numberOption, readOptionsObject } from './options.ts';
 import { createRandom } from './random.ts';
-import { matchesRoute } from './route-key.ts';
+import { matchesRoute, readRoutePattern } from './route-key.ts';
 
 /** What an injected fault does to a request. */
 export type FaultKind =
@@ -70,19 +71,24 @@ interface Rule {
  * @example
  * const faults = createFaults({ seed: 7 });
  * faults.inject({ kind: 'commit-then-fail', route: 'POST /rest/batch/people', times: 1 });
- * @throws RangeError when a spec has an unknown kind or an out-of-range number.
+ * @throws EmulatorConfigError (a RangeError with `code: 'CONFIG_ERROR'` and the `field`) when the options or a
+ * spec are not what they should be: an unknown kind, a rate outside 0..1, a negative, NaN or non-number count,
+ * a route that is not a string or RegExp, anything unreadable.
  */
 export function createFaults(options: FaultsOptions = {}): Faults {
-  const seed = options.seed ?? 1;
+  const read = readOptionsObject(options, ['seed'], 'options');
+  const seed =
+    read.seed === undefined
+      ? 1
+      : numberOption(read.seed, 'seed', { min: -Number.MAX_VALUE, max: Number.MAX_VALUE });
   const random = createRandom(seed);
   let rules: Rule[] = [];
 
   return {
     seed,
     inject(spec) {
-      validate(spec);
-      // A copy, so a caller mutating its object later can't change a running scenario.
-      const rule: Rule = { spec: { ...spec }, matched: 0, fired: 0 };
+      // A checked copy, so a caller mutating its object later can't change a running scenario.
+      const rule: Rule = { spec: checkedSpec(spec), matched: 0, fired: 0 };
       rules.push(rule);
       return {
         remove() {
@@ -94,6 +100,7 @@ export function createFaults(options: FaultsOptions = {}): Faults {
       rules = [];
     },
     pick(routeKey) {
+      if (typeof routeKey !== 'string') throw new EmulatorConfigError('routeKey', 'must be a string');
       const picked: FaultSpec[] = [];
       for (const rule of rules) {
         const { spec } = rule;
@@ -111,19 +118,49 @@ export function createFaults(options: FaultsOptions = {}): Faults {
   };
 }
 
-function validate(spec: FaultSpec): void {
-  if (!KINDS.has(spec.kind)) throw new RangeError(`Unknown fault kind: ${String(spec.kind)}`);
-  if (spec.kind === 'latency' && spec.latencyMs === undefined)
-    throw new RangeError('a latency fault needs latencyMs');
-  const { rate, times, after, latencyMs, status, retryAfterSeconds } = spec;
-  if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError('rate must be within 0..1');
-  for (const [name, value] of Object.entries({ times, after, latencyMs, retryAfterSeconds })) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0))
-      throw new RangeError(`${name} must be a finite number ≥ 0`);
+const SPEC_KEYS = [
+  'kind',
+  'route',
+  'rate',
+  'times',
+  'after',
+  'latencyMs',
+  'status',
+  'retryAfterSeconds',
+] as const satisfies readonly (keyof FaultSpec)[];
+
+// The spec read once, each field checked for its kind and range; only the known fields are kept.
+function checkedSpec(raw: unknown): FaultSpec {
+  if (raw === undefined) throw new EmulatorConfigError('spec', 'must be an object');
+  const read = readOptionsObject(raw, SPEC_KEYS, 'spec');
+  const kind = read.kind;
+  if (typeof kind !== 'string' || !KINDS.has(kind)) {
+    throw new EmulatorConfigError('spec.kind', `must be one of ${[...KINDS].join(', ')}`);
   }
-  if (status !== undefined) {
-    const allowed = spec.kind === 'commit-then-fail' && status === 0;
-    if (!allowed && !(Number.isInteger(status) && status >= 400 && status <= 599))
-      throw new RangeError('status must be an HTTP error status (400..599), or 0 for commit-then-fail');
+  const spec: FaultSpec = { kind: kind as FaultKind };
+  if (read.route !== undefined) spec.route = readRoutePattern(read.route, 'spec.route');
+  if (read.rate !== undefined) spec.rate = numberOption(read.rate, 'spec.rate', { min: 0, max: 1 });
+  for (const name of ['times', 'after', 'retryAfterSeconds'] as const) {
+    if (read[name] !== undefined) spec[name] = numberOption(read[name], `spec.${name}`, { min: 0 });
   }
+  if (read.latencyMs !== undefined) {
+    spec.latencyMs = numberOption(read.latencyMs, 'spec.latencyMs', { min: 0, max: MAX_TIMER_MS });
+  }
+  if (spec.kind === 'latency' && spec.latencyMs === undefined) {
+    throw new EmulatorConfigError('spec.latencyMs', 'a latency fault needs latencyMs');
+  }
+  if (read.status !== undefined) {
+    const status = read.status;
+    const allowed =
+      (spec.kind === 'commit-then-fail' && status === 0) ||
+      (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599);
+    if (!allowed) {
+      throw new EmulatorConfigError(
+        'spec.status',
+        'status must be an HTTP error status (400..599), or 0 for commit-then-fail',
+      );
+    }
+    spec.status = status as number;
+  }
+  return spec;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostileValues, thrownBy } from '../../test-support/hostile-values.ts';
 import { createRandom } from './random.ts';
 
 const take = (random: () => number, n: number) => Array.from({ length: n }, () => random());
@@ -31,4 +32,16 @@ describe('createRandom', () => {
     expect(take(createRandom(2 ** 32 + 5), 3)).toEqual(take(createRandom(5), 3));
     expect(take(createRandom(-1), 3)).toEqual(take(createRandom(0xffffffff), 3));
   });
+});
+
+describe('createRandom with a hostile seed', () => {
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value)))(
+    'refuses %s with an EmulatorConfigError naming seed',
+    (_, value) => {
+      expect(thrownBy(() => createRandom(value as number))).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'seed',
+      });
+    },
+  );
 });

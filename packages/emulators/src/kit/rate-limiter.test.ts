@@ -1,4 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import {
+  hostileValues,
+  isPlainObject,
+  throwingProxy,
+  thrownBy,
+  withThrowingGetter,
+} from '../../test-support/hostile-values.ts';
+import { EmulatorConfigError } from './options.ts';
 import { createWindowRateLimiter, rateLimitHeaders } from './rate-limiter.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00.250Z');
@@ -124,5 +132,68 @@ describe('rateLimitHeaders', () => {
       'X-RateLimit-Reset': String(Math.ceil((T0 + 60_000) / 1000)),
       'Retry-After': '30',
     });
+  });
+});
+
+describe('createWindowRateLimiter and rateLimitHeaders with hostile input', () => {
+  const expectField = (run: () => unknown, field: RegExp) => {
+    const thrown = thrownBy(run);
+    expect(thrown).toBeInstanceOf(EmulatorConfigError);
+    expect((thrown as EmulatorConfigError).field).toMatch(field);
+  };
+
+  it.each(hostileValues().filter(([, value]) => !isPlainObject(value)))('options %s', (_, value) => {
+    expectField(() => createWindowRateLimiter(value as never), /^options$/);
+  });
+
+  it.each([
+    ...hostileValues()
+      .filter(([, value]) => typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      .map(([label, value]) => [`limit ${label}`, { limit: value, windowMs: 1_000 }, /^limit$/] as const),
+    ...hostileValues()
+      .filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      .map(([label, value]) => [`windowMs ${label}`, { limit: 1, windowMs: value }, /^windowMs$/] as const),
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && typeof value !== 'function')
+      .map(([label, value]) => [`now ${label}`, { limit: 1, windowMs: 1_000, now: value }, /^now$/] as const),
+    ['a Proxy whose traps throw', throwingProxy(), /^options\.limit$/] as const,
+  ])('%s', (_, options, field) => {
+    expectField(() => createWindowRateLimiter(options as never), field);
+  });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))('take(%s)', (_, key) => {
+    expectField(() => createWindowRateLimiter({ limit: 1, windowMs: 1_000 }).take(key as string), /^key$/);
+  });
+
+  it.each([
+    ['NaN', () => Number.NaN],
+    ['a string', () => '1000'],
+    ['Infinity', () => Number.POSITIVE_INFINITY],
+  ])('a clock answering %s makes take throw, naming now', (_, now) => {
+    const limiter = createWindowRateLimiter({ limit: 1, windowMs: 1_000, now: now as () => number });
+    expectField(() => limiter.take('k'), /^now$/);
+  });
+
+  it.each(hostileValues().filter(([, value]) => !isPlainObject(value)))(
+    'rateLimitHeaders(%s)',
+    (_, value) => {
+      expectField(() => rateLimitHeaders(value as never), /^decision$/);
+    },
+  );
+
+  it.each([
+    [
+      'allowed missing',
+      { limit: 1, remaining: 0, resetAtSeconds: 1, retryAfterSeconds: 1 },
+      /^decision\.allowed$/,
+    ],
+    [
+      'a NaN limit',
+      { allowed: true, limit: Number.NaN, remaining: 0, resetAtSeconds: 1 },
+      /^decision\.limit$/,
+    ],
+    ['a getter that throws', withThrowingGetter({ allowed: true }, 'limit'), /^decision\.limit$/],
+  ])('rateLimitHeaders of a decision with %s', (_, decision, field) => {
+    expectField(() => rateLimitHeaders(decision as never), field);
   });
 });

@@ -1,3 +1,5 @@
+import { EmulatorConfigError, functionOption, numberOption, readOptionsObject } from './options.ts';
+
 /** Options of {@link createWindowRateLimiter}. */
 export interface WindowRateLimiterOptions {
   /** Requests allowed per key and window, e.g. 100. */
@@ -36,19 +38,17 @@ export interface WindowRateLimiter {
  * const limiter = createWindowRateLimiter({ limit: 100, windowMs: 60_000 });
  * const decision = limiter.take(apiKey);
  * if (!decision.allowed) return new Response(null, { status: 429, headers: rateLimitHeaders(decision) });
- * @throws RangeError when `limit` or `windowMs` is not a positive number.
+ * @throws EmulatorConfigError (a RangeError) when `limit` is not a positive integer, `windowMs` not a positive
+ * finite number or `now` not a function. `take` throws one for a key that is not a string or a clock reading
+ * that is not finite.
  */
 export function createWindowRateLimiter(options: WindowRateLimiterOptions): WindowRateLimiter {
-  const { limit, windowMs } = options;
-  const now = options.now ?? (() => Date.now());
-  if (!(Number.isInteger(limit) && limit > 0)) throw new RangeError('limit must be a positive integer');
-  if (!(Number.isFinite(windowMs) && windowMs > 0))
-    throw new RangeError('windowMs must be a positive number');
+  const { limit, windowMs, now } = readLimiterOptions(options);
   let windows = new Map<string, { used: number; resetAt: number }>();
 
   return {
     take(key) {
-      const at = now();
+      const at = clockReading(now, key);
       let window = windows.get(key);
       if (!window || at >= window.resetAt) {
         window = { used: 0, resetAt: at + windowMs };
@@ -70,17 +70,47 @@ export function createWindowRateLimiter(options: WindowRateLimiterOptions): Wind
   };
 }
 
+/** A limiter's options read once and checked, shared by the kit's and the emulators' limiters. */
+export function readLimiterOptions(options: unknown): { limit: number; windowMs: number; now: () => number } {
+  if (options === undefined)
+    throw new EmulatorConfigError('options', 'must be an object with limit and windowMs');
+  const read = readOptionsObject(options, ['limit', 'windowMs', 'now'], 'options');
+  const limit = numberOption(read.limit, 'limit', { min: 1, integer: true });
+  const windowMs = numberOption(read.windowMs, 'windowMs', { min: Number.MIN_VALUE });
+  const now = read.now === undefined ? () => Date.now() : functionOption<() => number>(read.now, 'now');
+  return { limit, windowMs, now };
+}
+
+/** `now()` for one `take(key)`: a key that is not a string or a reading that is not finite is refused by name. */
+export function clockReading(now: () => number, key: unknown): number {
+  if (typeof key !== 'string') throw new EmulatorConfigError('key', 'must be a string');
+  const at = now();
+  if (typeof at !== 'number' || !Number.isFinite(at))
+    throw new EmulatorConfigError('now', 'must return a finite number');
+  return at;
+}
+
 /**
  * The headers a decision answers with: `X-RateLimit-Limit`, `-Remaining` and `-Reset` (epoch seconds) always,
- * and `Retry-After` (seconds) when denied.
+ * and `Retry-After` (seconds) when denied. A decision that is not one throws an EmulatorConfigError naming it.
  * @example new Response(body, { status: 429, headers: rateLimitHeaders(decision) });
  */
 export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  if (decision === undefined) throw new EmulatorConfigError('decision', 'must be a rate-limit decision');
+  const read = readOptionsObject(
+    decision,
+    ['allowed', 'limit', 'remaining', 'resetAtSeconds', 'retryAfterSeconds'],
+    'decision',
+  );
+  const number = (key: 'limit' | 'remaining' | 'resetAtSeconds' | 'retryAfterSeconds') =>
+    String(numberOption(read[key], `decision.${key}`, { min: -Number.MAX_VALUE, max: Number.MAX_VALUE }));
+  if (typeof read.allowed !== 'boolean')
+    throw new EmulatorConfigError('decision.allowed', 'must be a boolean');
   const headers: Record<string, string> = {
-    'X-RateLimit-Limit': String(decision.limit),
-    'X-RateLimit-Remaining': String(decision.remaining),
-    'X-RateLimit-Reset': String(decision.resetAtSeconds),
+    'X-RateLimit-Limit': number('limit'),
+    'X-RateLimit-Remaining': number('remaining'),
+    'X-RateLimit-Reset': number('resetAtSeconds'),
   };
-  if (!decision.allowed) headers['Retry-After'] = String(decision.retryAfterSeconds);
+  if (!read.allowed) headers['Retry-After'] = number('retryAfterSeconds');
   return headers;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesRoute, methodAndPath } from './route-key.ts';
+import { hostileValues, thrownBy } from '../../test-support/hostile-values.ts';
+import { matchesRoute, methodAndPath, readRoutePattern } from './route-key.ts';
 
 describe('matchesRoute', () => {
   it('matches every route with undefined or "*"', () => {
@@ -39,5 +40,49 @@ describe('methodAndPath', () => {
     expect(methodAndPath(new Request('http://h.test/rest/batch/people', { method: 'POST' }))).toBe(
       'POST /rest/batch/people',
     );
+  });
+});
+
+describe('route keys with hostile input', () => {
+  it.each(hostileValues().filter(([, value]) => value !== undefined && typeof value !== 'string'))(
+    'matchesRoute(%s, key) throws an EmulatorConfigError naming route',
+    (_, value) => {
+      expect(thrownBy(() => matchesRoute(value as string, 'GET /x'))).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'route',
+      });
+    },
+  );
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))(
+    'matchesRoute(pattern, %s) throws an EmulatorConfigError naming routeKey',
+    (_, value) => {
+      expect(thrownBy(() => matchesRoute('*', value as string))).toMatchObject({ field: 'routeKey' });
+    },
+  );
+
+  it('matches through a RegExp subclass whose search throws, using a plain copy', () => {
+    class Hostile extends RegExp {
+      override [Symbol.search](): number {
+        throw new Error('hostile');
+      }
+    }
+    expect(matchesRoute(new Hostile('people'), 'GET /rest/people')).toBe(true);
+  });
+
+  it.each([
+    ...hostileValues(),
+    ['a look-alike', { method: 'GET', url: 'http://h/x' }],
+    ['a Proxy of a Request', new Proxy(new Request('http://h/x'), {})],
+  ])('methodAndPath(%s) throws an EmulatorConfigError naming request', (_, value) => {
+    expect(thrownBy(() => methodAndPath(value as Request))).toMatchObject({ field: 'request' });
+  });
+
+  it('readRoutePattern keeps strings and copies RegExps', () => {
+    const pattern = /a/g;
+    const copy = readRoutePattern(pattern, 'route');
+    expect(copy).not.toBe(pattern);
+    expect(copy).toEqual(/a/g);
+    expect(readRoutePattern('GET /x', 'route')).toBe('GET /x');
   });
 });

@@ -1,5 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostileValues, throwingProxy, watchProcessFailures } from '../../test-support/hostile-values.ts';
 import { type EmulatorServer, serveEmulator } from './serve.ts';
 import type { EmulatorHandler } from './types.ts';
 
@@ -154,9 +156,125 @@ describe('serveEmulator', () => {
     agent.destroy();
   });
 
-  it('rejects when the port is taken', async () => {
+  it('rejects when the port is taken, naming the port and keeping the system error as the cause', async () => {
     const server = await serve(echo);
     const port = Number(new URL(server.url).port);
-    await expect(serveEmulator(echo, { port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(serveEmulator(echo, { port })).rejects.toMatchObject({
+      name: 'EmulatorConfigError',
+      code: 'CONFIG_ERROR',
+      field: 'port',
+      cause: { code: 'EADDRINUSE' },
+    });
+  });
+});
+
+describe('serveEmulator with hostile input: typed rejections, and no request can end the process', () => {
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'function'))(
+    'a handler that is %s',
+    async (_, value) => {
+      await expect(serveEmulator(value as EmulatorHandler)).rejects.toMatchObject({
+        name: 'EmulatorConfigError',
+        field: 'handler',
+      });
+    },
+  );
+
+  it.each([
+    ...hostileValues()
+      .filter(
+        ([, value]) =>
+          value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0),
+      )
+      .map(([label, value]) => [`port ${label}`, { port: value }, 'port'] as const),
+    ['port 70000', { port: 70_000 }, 'port'] as const,
+    ['port 1.5', { port: 1.5 }, 'port'] as const,
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && typeof value !== 'string')
+      .map(([label, value]) => [`host ${label}`, { host: value }, 'host'] as const),
+    ['an empty host', { host: '' }, 'host'] as const,
+    ['a host that does not exist', { host: 'no-such-host.invalid' }, 'host'] as const,
+    ['a negative maxBodyBytes', { maxBodyBytes: -1 }, 'maxBodyBytes'] as const,
+    ['options that are a Proxy', throwingProxy(), 'options.port'] as const,
+    ['options that are a number', 5, 'options'] as const,
+  ])('%s', async (_, options, field) => {
+    const watch = watchProcessFailures();
+    await expect(serveEmulator(echo, options as never)).rejects.toMatchObject({
+      code: 'CONFIG_ERROR',
+      field,
+    });
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it.each([
+    ['nothing', undefined],
+    ['a number', 42],
+    ['a plain object', { status: 200 }],
+    ['an unknown kind', { kind: 'explode' }],
+    ['a Proxy whose traps throw', throwingProxy()],
+  ])('answers 500 when the handler answers %s', async (_, reply) => {
+    const watch = watchProcessFailures();
+    const server = await serve(async () => reply as never);
+    const res = await fetch(server.url);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ statusCode: 500, error: 'InternalServerErrorException' });
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it('answers a body over maxBodyBytes with 413 without calling the handler, and keeps serving', async () => {
+    let calls = 0;
+    const server = await serveEmulator(
+      async (request) => {
+        calls += 1;
+        return echo(request);
+      },
+      { maxBodyBytes: 1_024 },
+    );
+    servers.push(server);
+    const big = await fetch(server.url, { method: 'POST', body: 'x'.repeat(100_000) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({
+      statusCode: 413,
+      error: 'PayloadTooLargeException',
+      messages: ['request entity too large'],
+    });
+    expect(calls).toBe(0);
+    const small = await fetch(server.url, { method: 'POST', body: 'x'.repeat(1_024) });
+    expect(small.status).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  it('routes a request whose Host header no URL can hold, as Express does', async () => {
+    const server = await serve(echo);
+    const { port, hostname } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write('GET /rest/people HTTP/1.1\r\nHost: a b c\r\nConnection: close\r\n\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(answer).toContain('/rest/people');
+  });
+
+  it('survives a client that leaves in the middle of a body', async () => {
+    const watch = watchProcessFailures(50);
+    const server = await serve(echo);
+    const { port, hostname } = new URL(server.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npartial');
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 20);
+      });
+    });
+    expect((await fetch(server.url)).status).toBe(200);
+    expect(await watch.stop()).toEqual([]);
   });
 });

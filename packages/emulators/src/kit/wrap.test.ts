@@ -1,4 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  hostileValues,
+  isPlainObject,
+  throwingProxy,
+  thrownBy,
+  watchProcessFailures,
+} from '../../test-support/hostile-values.ts';
 import { createCounters } from './counters.ts';
 import { createFaults, type FaultSpec } from './faults.ts';
 import { type EmulatorServer, serveEmulator } from './serve.ts';
@@ -249,5 +256,87 @@ describe('withFaultsAndCounters over HTTP', () => {
     const reply = await handler(new Request('http://h.test/a', { method: 'DELETE' }));
     expect(reply).toBeInstanceOf(Response);
     expect((reply as Response).status).toBe(204);
+  });
+});
+
+describe('withFaultsAndCounters with hostile input', () => {
+  const ok = async () => new Response('ok');
+  const parts = () => ({ faults: createFaults(), counters: createCounters() });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'function'))(
+    'a handler that is %s',
+    (_, value) => {
+      expect(thrownBy(() => withFaultsAndCounters(value as EmulatorHandler, parts()))).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'handler',
+      });
+    },
+  );
+
+  it.each([
+    ...hostileValues()
+      .filter(([, value]) => !isPlainObject(value))
+      .map(([label, value]) => [`options ${label}`, value, /^options$/] as const),
+    ['options that are a Proxy', throwingProxy(), /^options\.faults$/] as const,
+    ['no faults', { counters: createCounters() }, /^faults/] as const,
+    ['faults without pick', { faults: {}, counters: createCounters() }, /^faults\.pick$/] as const,
+    [
+      'counters that are a Proxy',
+      { faults: createFaults(), counters: throwingProxy() },
+      /^counters\.record$/,
+    ] as const,
+    ['a routeKey that is a number', { ...parts(), routeKey: 42 }, /^routeKey$/] as const,
+    ['a sleep that is a string', { ...parts(), sleep: 'x' }, /^sleep$/] as const,
+  ])('%s', (_, options, field) => {
+    const thrown = thrownBy(() => withFaultsAndCounters(ok, options as never));
+    expect(thrown).toMatchObject({ code: 'CONFIG_ERROR' });
+    expect((thrown as { field: string }).field).toMatch(field);
+  });
+
+  it.each([...hostileValues(), ['a look-alike request', { method: 'GET', url: 'http://h/x' }]])(
+    'answers 400, never rejects, when called with %s',
+    async (_, value) => {
+      const { faults, counters } = parts();
+      const watch = watchProcessFailures();
+      const reply = await withFaultsAndCounters(ok, { faults, counters })(value as Request);
+      expect(await watch.stop()).toEqual([]);
+      expect(reply).toBeInstanceOf(Response);
+      expect((reply as Response).status).toBe(400);
+      expect(await (reply as Response).json()).toMatchObject({
+        statusCode: 400,
+        error: 'BadRequestException',
+      });
+      expect(counters.snapshot().total).toBe(0);
+    },
+  );
+
+  it.each([
+    [
+      'throws',
+      async () => {
+        throw new Error('bug');
+      },
+    ],
+    ['answers nothing', async () => undefined],
+    ['answers a number', async () => 42],
+    ['answers a Proxy', async () => throwingProxy()],
+  ])('a service that %s is answered and counted as a 500, never a rejection', async (_, service) => {
+    const { faults, counters } = parts();
+    const handler = withFaultsAndCounters(service as unknown as EmulatorHandler, { faults, counters });
+    const reply = await handler(new Request('http://h.test/a'));
+    expect((reply as Response).status).toBe(500);
+    expect(counters.count({ outcome: 500 })).toBe(1);
+  });
+
+  it('a routeKey function that throws or answers no string is a 400, not a rejection', async () => {
+    for (const routeKey of [
+      () => {
+        throw new Error('no key');
+      },
+      () => 42 as unknown as string,
+    ]) {
+      const handler = withFaultsAndCounters(ok, { ...parts(), routeKey });
+      expect(((await handler(new Request('http://h.test/a'))) as Response).status).toBe(400);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Counters, Outcome } from './counters.ts';
 import type { FaultSpec, Faults } from './faults.ts';
-import { methodAndPath } from './route-key.ts';
+import { EmulatorConfigError, functionOption, readOptionsObject } from './options.ts';
+import { methodAndPath, readRequest } from './route-key.ts';
 import type { EmulatorHandler, EmulatorReply } from './types.ts';
 
 /** Options of {@link withFaultsAndCounters}. */
@@ -32,9 +33,20 @@ const EXCEPTION_NAMES: Record<number, string> = {
  * faults.inject({ kind: 'commit-then-fail', route: 'POST /rest/batch/people', times: 1 });
  */
 export function withFaultsAndCounters(handler: EmulatorHandler, options: WrapOptions): EmulatorHandler {
-  const { faults, counters } = options;
-  const routeKeyOf = options.routeKey ?? methodAndPath;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  functionOption(handler, 'handler');
+  if (options === undefined)
+    throw new EmulatorConfigError('options', 'must be an object with faults and counters');
+  const read = readOptionsObject(options, ['faults', 'counters', 'routeKey', 'sleep'], 'options');
+  const faults = withMethods<Faults>(read.faults, 'faults', ['pick']);
+  const counters = withMethods<Counters>(read.counters, 'counters', ['record']);
+  const routeKeyOf =
+    read.routeKey === undefined
+      ? methodAndPath
+      : functionOption<(request: Request) => string>(read.routeKey, 'routeKey');
+  const sleep =
+    read.sleep === undefined
+      ? (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+      : functionOption<(ms: number) => Promise<void>>(read.sleep, 'sleep');
 
   async function reply(request: Request, picked: FaultSpec[]): Promise<EmulatorReply> {
     const delayMs = picked.reduce((total, spec) => total + (spec.latencyMs ?? 0), 0);
@@ -76,22 +88,74 @@ export function withFaultsAndCounters(handler: EmulatorHandler, options: WrapOpt
   }
 
   return async (request) => {
-    const routeKey = routeKeyOf(request);
+    let routeKey: string;
+    try {
+      readRequest(request);
+      routeKey = routeKeyOf(request);
+      if (typeof routeKey !== 'string') throw new EmulatorConfigError('routeKey', 'must return a string');
+    } catch (error) {
+      // Nothing to count it under: a handler called with something that is not a Request (or a route-key
+      // function that fails on it) is answered, not thrown, in the shape the faults use.
+      return plainError(400, 'BadRequestException', messageOf(error));
+    }
     let answer: EmulatorReply;
     try {
-      answer = await reply(request, faults.pick(routeKey));
+      answer = checkedReply(await reply(request, faults.pick(routeKey)));
     } catch (error) {
-      // The server (or msw) turns a throwing handler into a 500; count it as such.
-      counters.record(routeKey, 500);
-      throw error;
+      // A service (or fault list) that throws is a 500, answered and counted as one, as serveEmulator and msw do.
+      answer = plainError(500, 'InternalServerErrorException', messageOf(error));
     }
     counters.record(routeKey, outcomeOf(answer));
     return answer;
   };
 }
 
+const responseStatus = Object.getOwnPropertyDescriptor(Response.prototype, 'status')?.get as (
+  this: unknown,
+) => number;
+
+/** The reply when it is a Response or a transport failure; anything else throws (and is answered as a 500). */
+export function checkedReply(reply: unknown): EmulatorReply {
+  try {
+    responseStatus.call(reply);
+    return reply as Response;
+  } catch {
+    // Not a Response: maybe a transport failure.
+  }
+  let kind: unknown;
+  try {
+    kind = typeof reply === 'object' && reply !== null ? (reply as { kind?: unknown }).kind : undefined;
+  } catch {
+    kind = undefined;
+  }
+  if (kind === 'reset' || kind === 'hang') return { kind };
+  throw new TypeError(
+    'The emulator answered something that is neither a Response nor { kind: reset | hang }',
+  );
+}
+
+function messageOf(error: unknown): string {
+  try {
+    if (error instanceof Error && typeof error.message === 'string') return error.message;
+  } catch {
+    // A Proxy or a throwing getter.
+  }
+  return 'Emulator failed';
+}
+
 function outcomeOf(reply: EmulatorReply): Outcome {
   return 'kind' in reply ? reply.kind : reply.status;
+}
+
+function plainError(status: number, error: string, message: string): Response {
+  return Response.json({ statusCode: status, error, messages: [message] }, { status });
+}
+
+// An object carrying the listed methods, read once so a getter cannot throw later; else an EmulatorConfigError.
+function withMethods<T>(value: unknown, field: string, methods: readonly string[]): T {
+  const read = readOptionsObject(value ?? null, methods, field);
+  for (const method of methods) functionOption(read[method as keyof typeof read], `${field}.${method}`);
+  return value as T;
 }
 
 function faultResponse(status: number, kind: string): Response {

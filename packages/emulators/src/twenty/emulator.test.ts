@@ -1,6 +1,14 @@
 // The Twenty emulator over a real HTTP server: every fault kind of the kit, counters by route, options.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  hostileValues,
+  isPlainObject,
+  throwingProxy,
+  thrownBy,
+  watchProcessFailures,
+  withThrowingGetter,
+} from '../../test-support/hostile-values.ts';
+import {
   createTwentyEmulator,
   type RunningTwentyEmulator,
   startTwentyEmulator,
@@ -223,5 +231,267 @@ describe('createTwentyEmulator', () => {
   it('refuses a bad batch limit and trims the base URL', () => {
     expect(() => createTwentyEmulator({ batchLimit: 0 })).toThrow(RangeError);
     expect(createTwentyEmulator({ baseUrl: 'https://crm.test///' }).baseUrl).toBe('https://crm.test');
+  });
+});
+
+describe('createTwentyEmulator and startTwentyEmulator with hostile options', () => {
+  const notPositiveIntegers = hostileValues().filter(
+    ([, value]) =>
+      value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1),
+  );
+  const cases: [label: string, options: unknown, field: RegExp][] = [
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && !isPlainObject(value))
+      .map(([label, value]): [string, unknown, RegExp] => [`options ${label}`, value, /^options$/]),
+    ['options that are a Proxy', throwingProxy(), /^options\./],
+    ...hostileValues()
+      .filter(
+        ([, value]) =>
+          value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0),
+      )
+      .map(([label, value]): [string, unknown, RegExp] => [
+        `latencyMs ${label}`,
+        { latencyMs: value },
+        /^latencyMs$/,
+      ]),
+    ['a latency no timer can hold', { latencyMs: 2 ** 31 }, /^latencyMs$/],
+    ...(['batchLimit', 'defaultLimit', 'maxLimit'] as const).flatMap((key) =>
+      notPositiveIntegers.map(([label, value]): [string, unknown, RegExp] => [
+        `${key} ${label}`,
+        { [key]: value },
+        new RegExp(`^${key}$`),
+      ]),
+    ),
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && typeof value !== 'string')
+      .map(([label, value]): [string, unknown, RegExp] => [`apiKey ${label}`, { apiKey: value }, /^apiKey$/]),
+    ['an empty apiKey', { apiKey: '' }, /^apiKey$/],
+    ['an apiKey with a space', { apiKey: 'a b' }, /^apiKey$/],
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && value !== false && !isPlainObject(value))
+      .map(([label, value]): [string, unknown, RegExp] => [
+        `rateLimit ${label}`,
+        { rateLimit: value },
+        /^rateLimit$/,
+      ]),
+    [
+      'a rateLimit with a NaN window',
+      { rateLimit: { limit: 1, windowMs: Number.NaN } },
+      /^rateLimit\.windowMs$/,
+    ],
+    ['a rateLimit of 0', { rateLimit: { limit: 0, windowMs: 1_000 } }, /^rateLimit\.limit$/],
+    [
+      'an unknown algorithm',
+      { rateLimit: { limit: 1, windowMs: 1, algorithm: 'leaky' } },
+      /^rateLimit\.algorithm$/,
+    ],
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && !(typeof value === 'number' && Number.isFinite(value)))
+      .map(([label, value]): [string, unknown, RegExp] => [`seed ${label}`, { seed: value }, /^seed$/]),
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && typeof value !== 'string')
+      .map(([label, value]): [string, unknown, RegExp] => [
+        `baseUrl ${label}`,
+        { baseUrl: value },
+        /^baseUrl$/,
+      ]),
+    ['a baseUrl that is no URL', { baseUrl: 'twenty' }, /^baseUrl$/],
+    ['an unknown metadataFormat', { metadataFormat: 'v2' }, /^metadataFormat$/],
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && typeof value !== 'function')
+      .map(([label, value]): [string, unknown, RegExp] => [`now ${label}`, { now: value }, /^now$/]),
+    ['a negative maxBodyBytes', { maxBodyBytes: -1 }, /^maxBodyBytes$/],
+    ['a getter that throws', withThrowingGetter({}, 'latencyMs'), /^options\.latencyMs$/],
+  ];
+
+  it.each(cases)('createTwentyEmulator: %s', (_, options, field) => {
+    const thrown = thrownBy(() => createTwentyEmulator(options as never));
+    expect(thrown).toBeInstanceOf(RangeError);
+    expect(thrown).toMatchObject({ name: 'EmulatorConfigError', code: 'CONFIG_ERROR' });
+    expect((thrown as { field: string }).field).toMatch(field);
+  });
+
+  it.each([
+    ...cases.filter((_, index) => index % 7 === 0),
+    ['a port that is NaN', { port: Number.NaN }, /^port$/] as [string, unknown, RegExp],
+    ['a port that is text', { port: '3000' }, /^port$/] as [string, unknown, RegExp],
+    ['a host that is a number', { host: 127 }, /^host$/] as [string, unknown, RegExp],
+  ])('startTwentyEmulator rejects %s, never throwing synchronously', async (_, options, field) => {
+    const watch = watchProcessFailures();
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = startTwentyEmulator(options as never);
+    }).not.toThrow();
+    const reason = await pending?.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(reason).toMatchObject({ code: 'CONFIG_ERROR' });
+    expect((reason as { field: string }).field).toMatch(field);
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it('rejects a port in use, naming it', async () => {
+    const { twenty } = await start();
+    const port = Number(new URL(twenty.url).port);
+    await expect(startTwentyEmulator({ port })).rejects.toMatchObject({
+      code: 'CONFIG_ERROR',
+      field: 'port',
+      cause: { code: 'EADDRINUSE' },
+    });
+  });
+});
+
+describe("the HTTP surface with hostile requests: a 4xx in Twenty's error shape, the emulator alive after", () => {
+  const JSON_HEADERS = { 'Content-Type': 'application/json' };
+  const nested = (depth: number, leaf = '1') => '['.repeat(depth) + leaf + ']'.repeat(depth);
+  const filterOf = (depth: number) => `${'and('.repeat(depth)}name.firstName[eq]:a${')'.repeat(depth)}`;
+  const requests: [
+    label: string,
+    path: string,
+    init: RequestInit,
+    status: number,
+    message: RegExp | undefined,
+  ][] = [
+    [
+      'malformed JSON',
+      '/rest/people',
+      { method: 'POST', headers: JSON_HEADERS, body: '{"name":' },
+      400,
+      /JSON/,
+    ],
+    [
+      'a JSON string body',
+      '/rest/people',
+      { method: 'POST', headers: JSON_HEADERS, body: '"x"' },
+      400,
+      /Unexpected token/,
+    ],
+    [
+      'a JSON number body',
+      '/rest/batch/people',
+      { method: 'POST', headers: JSON_HEADERS, body: '42' },
+      400,
+      /Unexpected token/,
+    ],
+    [
+      'bytes that are no UTF-8',
+      '/rest/people',
+      { method: 'POST', headers: JSON_HEADERS, body: new Uint8Array([0x7b, 0xff, 0x7d]) },
+      400,
+      /JSON/,
+    ],
+    [
+      'an object for a batch',
+      '/rest/batch/people',
+      { method: 'POST', headers: JSON_HEADERS, body: '{}' },
+      400,
+      /Body must be an array/,
+    ],
+    [
+      'a body nested 100 000 deep',
+      '/rest/people',
+      { method: 'POST', headers: JSON_HEADERS, body: `{"name":${nested(100_000)}}` },
+      400,
+      /call stack/,
+    ],
+    [
+      'a patch nested 100 000 deep',
+      '/rest/people/00000000-0000-4000-8000-000000000000',
+      { method: 'PATCH', headers: JSON_HEADERS, body: `{"name":${nested(100_000)}}` },
+      400,
+      /call stack/,
+    ],
+    [
+      'a body over maxBodyBytes',
+      '/rest/people',
+      { method: 'POST', headers: JSON_HEADERS, body: `{"city":"${'x'.repeat(300_000)}"}` },
+      413,
+      /request entity too large/,
+    ],
+    ['limit=abc', '/rest/people?limit=abc', {}, 400, /limit 'abc' is invalid/],
+    ['limit=-1', '/rest/people?limit=-1', {}, 400, /limit '-1' is invalid/],
+    ['limit=1e309', '/rest/people?limit=1e309', {}, 400, /is invalid/],
+    ['a repeated limit', '/rest/people?limit=1&limit=2', {}, 400, /is invalid/],
+    ['a cursor that is no cursor', '/rest/people?starting_after=garbage', {}, 400, /Invalid cursor/],
+    [
+      'a cursor of base64 JSON null',
+      `/rest/people?starting_after=${btoa('null')}`,
+      {},
+      400,
+      /Invalid cursor/,
+    ],
+    ['both cursors', '/rest/people?starting_after=a&ending_before=b', {}, 400, /both before and after/],
+    [
+      'a filter nested 101 deep',
+      `/rest/people?filter=${encodeURIComponent(filterOf(101))}`,
+      {},
+      400,
+      /Nesting deeper than 100/,
+    ],
+    [
+      'unbalanced filter brackets',
+      `/rest/people?filter=${encodeURIComponent('and(((')}`,
+      {},
+      400,
+      /brackets/,
+    ],
+    ['a URL over 16 KiB', `/rest/people?filter=${'a'.repeat(17_000)}`, {}, 431, undefined],
+  ];
+
+  it.each(requests)('%s', async (_, path, init, status, message) => {
+    const watch = watchProcessFailures();
+    const { twenty } = await start({ maxBodyBytes: 256 * 1024 });
+    const res = await fetch(`${twenty.url}${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${twenty.apiKey}`, ...(init.headers as Record<string, string>) },
+    });
+    expect(res.status).toBe(status);
+    if (message) {
+      const body = (await res.json()) as { statusCode: number; error: string; messages: string[] };
+      expect(body.statusCode).toBe(status);
+      expect(typeof body.error).toBe('string');
+      expect(body.messages[0]).toMatch(message);
+    }
+    const alive = await fetch(`${twenty.url}/rest/people?limit=1`, {
+      headers: { Authorization: `Bearer ${twenty.apiKey}` },
+    });
+    expect(alive.status).toBe(200);
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it('answers the same through msw (no Node parser in front): 431, nesting bound, stack overflow', async () => {
+    const twenty = createTwentyEmulator({ rateLimit: false });
+    const send = (path: string, init: RequestInit = {}) =>
+      twenty.handler(
+        new Request(`${twenty.baseUrl}${path}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${twenty.apiKey}`, ...(init.headers as Record<string, string>) },
+        }),
+      ) as Promise<Response>;
+    const started = performance.now();
+    expect((await send(`/rest/people?filter=${encodeURIComponent(filterOf(50_000))}`)).status).toBe(431);
+    expect((await send(`/rest/people?filter=${encodeURIComponent(filterOf(1_000))}`)).status).toBe(400);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const deep = await send('/rest/people', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: `{"name":${nested(100_000)}}`,
+    });
+    expect(deep.status).toBe(400);
+    const small = createTwentyEmulator({ rateLimit: false, maxBodyBytes: 1_024 });
+    const big = (await small.handler(
+      new Request(`${small.baseUrl}/rest/people`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${small.apiKey}`, ...JSON_HEADERS },
+        body: `{"city":"${'x'.repeat(2_000)}"}`,
+      }),
+    )) as Response;
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({
+      statusCode: 413,
+      error: 'PayloadTooLargeException',
+      messages: ['request entity too large'],
+    });
   });
 });

@@ -1,5 +1,14 @@
+import { DEFAULT_MAX_BODY_BYTES } from '../kit/body.ts';
 import { type Counters, createCounters } from '../kit/counters.ts';
 import { createFaults, type Faults } from '../kit/faults.ts';
+import {
+  EmulatorConfigError,
+  functionOption,
+  MAX_TIMER_MS,
+  numberOption,
+  readOptionsObject,
+  stringOption,
+} from '../kit/options.ts';
 import { createRandom } from '../kit/random.ts';
 import { createWindowRateLimiter, type WindowRateLimiter } from '../kit/rate-limiter.ts';
 import { serveEmulator } from '../kit/serve.ts';
@@ -40,6 +49,8 @@ export interface TwentyEmulatorOptions {
   metadataFormat?: MetadataFormat;
   /** Clock in epoch ms (timestamps and the rate-limit window). Default `Date.now`. */
   now?: () => number;
+  /** Largest request body, in bytes; a larger one is a 413 `PayloadTooLargeException`. Default 100 MiB (Twenty's). */
+  maxBodyBytes?: number;
 }
 
 /** An emulated Twenty workspace: one handler (faults and counters included) plus its state. */
@@ -53,6 +64,8 @@ export interface TwentyEmulator {
   /** Undefined when the rate limit is off. */
   rateLimiter?: WindowRateLimiter;
   baseUrl: string;
+  /** The largest request body it reads, in bytes. */
+  maxBodyBytes: number;
   /** Empties the store, counters, faults and rate-limit windows. */
   reset(): void;
 }
@@ -67,8 +80,96 @@ function seededUuid(random: () => number): () => string {
   };
 }
 
+type RateLimitOption = { limit: number; windowMs: number; algorithm?: 'token-bucket' | 'fixed-window' };
+
+interface CheckedOptions {
+  apiKey: string;
+  rateLimit: RateLimitOption | undefined;
+  batchLimit: number;
+  seed?: number;
+  latencyMs: number;
+  baseUrl: string;
+  defaultLimit: number;
+  maxLimit: number;
+  metadataFormat: MetadataFormat;
+  now: () => number;
+  maxBodyBytes: number;
+}
+
+const OPTION_KEYS = [
+  'apiKey',
+  'rateLimit',
+  'batchLimit',
+  'seed',
+  'latencyMs',
+  'baseUrl',
+  'defaultLimit',
+  'maxLimit',
+  'metadataFormat',
+  'now',
+  'maxBodyBytes',
+] as const;
+
+// Every option read once and checked: an EmulatorConfigError naming the first that cannot work.
+function readEmulatorOptions(options: unknown): CheckedOptions {
+  const read = readOptionsObject(options, OPTION_KEYS, 'options');
+  const apiKey =
+    read.apiKey === undefined
+      ? TWENTY_EMULATOR_DEMO_API_KEY
+      : stringOption(read.apiKey, 'apiKey', { nonEmpty: true });
+  if (/\s/.test(apiKey)) throw new EmulatorConfigError('apiKey', 'must not contain spaces');
+  const positive = (key: 'batchLimit' | 'defaultLimit' | 'maxLimit', fallback: number) =>
+    read[key] === undefined ? fallback : numberOption(read[key], key, { min: 1, integer: true });
+  const baseUrl =
+    read.baseUrl === undefined ? 'http://twenty.emulator.test' : stringOption(read.baseUrl, 'baseUrl');
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+    throw new EmulatorConfigError('baseUrl', 'must be an http(s) URL');
+  }
+  const metadataFormat = read.metadataFormat ?? 'current';
+  if (metadataFormat !== 'current' && metadataFormat !== 'legacy') {
+    throw new EmulatorConfigError('metadataFormat', "must be 'current' or 'legacy'");
+  }
+  const checked: CheckedOptions = {
+    apiKey,
+    rateLimit: readRateLimit(read.rateLimit),
+    batchLimit: positive('batchLimit', 60),
+    latencyMs:
+      read.latencyMs === undefined
+        ? 0
+        : numberOption(read.latencyMs, 'latencyMs', { min: 0, max: MAX_TIMER_MS }),
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    defaultLimit: positive('defaultLimit', 60),
+    maxLimit: positive('maxLimit', 200),
+    metadataFormat,
+    now: read.now === undefined ? () => Date.now() : functionOption<() => number>(read.now, 'now'),
+    maxBodyBytes:
+      read.maxBodyBytes === undefined
+        ? DEFAULT_MAX_BODY_BYTES
+        : numberOption(read.maxBodyBytes, 'maxBodyBytes', { min: 0, integer: true }),
+  };
+  if (read.seed !== undefined) {
+    checked.seed = numberOption(read.seed, 'seed', { min: -Number.MAX_VALUE, max: Number.MAX_VALUE });
+  }
+  return checked;
+}
+
+function readRateLimit(value: unknown): RateLimitOption | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return { limit: 100, windowMs: 60_000 };
+  const read = readOptionsObject(value, ['limit', 'windowMs', 'algorithm'], 'rateLimit');
+  const limit = numberOption(read.limit, 'rateLimit.limit', { min: 1, integer: true });
+  const windowMs = numberOption(read.windowMs, 'rateLimit.windowMs', { min: Number.MIN_VALUE });
+  const algorithm = read.algorithm;
+  if (algorithm !== undefined && algorithm !== 'token-bucket' && algorithm !== 'fixed-window') {
+    throw new EmulatorConfigError('rateLimit.algorithm', "must be 'token-bucket' or 'fixed-window'");
+  }
+  return algorithm === undefined ? { limit, windowMs } : { limit, windowMs, algorithm };
+}
+
 /**
  * Creates an emulated Twenty workspace (people and companies, metadata API, rate limit, faults, counters).
+ * Options of the wrong kind throw an EmulatorConfigError (a RangeError with `code: 'CONFIG_ERROR'` and the
+ * `field`): a NaN or negative latency, a limit that is not a positive integer, a clock that is not a function.
  * @example
  * const twenty = createTwentyEmulator({ rateLimit: false });
  * const res = await twenty.handler(new Request(`${twenty.baseUrl}/rest/people`, {
@@ -76,37 +177,32 @@ function seededUuid(random: () => number): () => string {
  * }));
  */
 export function createTwentyEmulator(options: TwentyEmulatorOptions = {}): TwentyEmulator {
-  const apiKey = options.apiKey ?? TWENTY_EMULATOR_DEMO_API_KEY;
-  const now = options.now ?? (() => Date.now());
+  const checked = readEmulatorOptions(options);
+  const { apiKey, now, rateLimit, batchLimit, latencyMs } = checked;
   const store = createTwentyStore({
     now,
-    newId: options.seed === undefined ? undefined : seededUuid(createRandom(options.seed ^ 0x5eed)),
+    newId: checked.seed === undefined ? undefined : seededUuid(createRandom(checked.seed ^ 0x5eed)),
   });
-  const faults = createFaults({ seed: options.seed });
+  const faults = createFaults(checked.seed === undefined ? {} : { seed: checked.seed });
   const counters = createCounters();
-  const rateLimit =
-    options.rateLimit === false ? undefined : (options.rateLimit ?? { limit: 100, windowMs: 60_000 });
   const rateLimiter = rateLimit
     ? rateLimit.algorithm === 'fixed-window'
       ? createWindowRateLimiter({ limit: rateLimit.limit, windowMs: rateLimit.windowMs, now })
       : createTokenBucketLimiter({ limit: rateLimit.limit, windowMs: rateLimit.windowMs, now })
     : undefined;
-  const batchLimit = options.batchLimit ?? 60;
-  if (!(Number.isInteger(batchLimit) && batchLimit > 0))
-    throw new RangeError('batchLimit must be a positive integer');
 
   const inner = createTwentyHandler({
     store,
     apiKey,
     apiKeyId: stableUuid(`apiKey:${apiKey}`),
     apiKeyName: 'Emulator API key',
-    bounds: { defaultLimit: options.defaultLimit ?? 60, maxLimit: options.maxLimit ?? 200 },
+    bounds: { defaultLimit: checked.defaultLimit, maxLimit: checked.maxLimit },
     batchLimit,
     rateLimiter,
     rateLimit,
-    metadataFormat: options.metadataFormat ?? 'current',
+    metadataFormat: checked.metadataFormat,
+    maxBodyBytes: checked.maxBodyBytes,
   });
-  const latencyMs = options.latencyMs ?? 0;
   const delayed: EmulatorHandler =
     latencyMs > 0
       ? async (request) => {
@@ -122,7 +218,8 @@ export function createTwentyEmulator(options: TwentyEmulatorOptions = {}): Twent
     faults,
     counters,
     rateLimiter,
-    baseUrl: (options.baseUrl ?? 'http://twenty.emulator.test').replace(/\/+$/, ''),
+    baseUrl: checked.baseUrl,
+    maxBodyBytes: checked.maxBodyBytes,
     reset() {
       store.clear();
       counters.reset();
@@ -145,7 +242,8 @@ export interface RunningTwentyEmulator {
 }
 
 /**
- * Starts a Twenty emulator on 127.0.0.1 (a free port unless `port` is given).
+ * Starts a Twenty emulator on 127.0.0.1 (a free port unless `port` is given). Rejects with an EmulatorConfigError
+ * naming the option for options of the wrong kind, and for a `port` that is in use or not allowed.
  * @example
  * const twenty = await startTwentyEmulator();
  * await fetch(`${twenty.url}/rest/people`, { headers: { Authorization: `Bearer ${twenty.apiKey}` } });
@@ -155,7 +253,12 @@ export async function startTwentyEmulator(
   options: TwentyEmulatorOptions & { port?: number; host?: string } = {},
 ): Promise<RunningTwentyEmulator> {
   const emulator = createTwentyEmulator(options);
-  const server = await serveEmulator(emulator.handler, { port: options.port, host: options.host });
+  const read = readOptionsObject(options, ['port', 'host'], 'options');
+  const server = await serveEmulator(emulator.handler, {
+    port: read.port as number | undefined,
+    host: read.host as string | undefined,
+    maxBodyBytes: emulator.maxBodyBytes,
+  });
   return {
     url: server.url,
     apiKey: emulator.apiKey,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compileFilter,
   indexableConditions,
+  MAX_FILTER_DEPTH,
   matches,
   mentionsDeletedAt,
   parseFilterQuery,
@@ -155,5 +156,28 @@ describe('matches', () => {
     expect(test('company.name[eq]:Acme')).toBe(true);
     expect(test('company.name[eq]:Other')).toBe(false);
     expect(matches(compile('company.name[is]:NULL'), { ...ada, companyId: null }, related)).toBe(true);
+  });
+});
+
+describe('parseFilterQuery nesting bound', () => {
+  const nestedFilter = (depth: number) => `${'not('.repeat(depth)}city[eq]:Paris${')'.repeat(depth)}`;
+
+  it(`parses ${MAX_FILTER_DEPTH} levels and refuses one more at once, with Twenty's filter error code`, () => {
+    expect(() => parseFilterQuery(nestedFilter(MAX_FILTER_DEPTH - 1))).not.toThrow();
+    const started = performance.now();
+    let thrown: unknown;
+    try {
+      parseFilterQuery(nestedFilter(5_000));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(thrown).toMatchObject({ status: 400 });
+    expect((thrown as { body(): unknown }).body()).toEqual({
+      statusCode: 400,
+      error: 'BadRequestException',
+      messages: [`'filter' invalid. Nesting deeper than ${MAX_FILTER_DEPTH} levels is not supported`],
+      code: 'INVALID_FILTER_QUERY_PARAM',
+    });
   });
 });

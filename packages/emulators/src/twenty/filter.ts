@@ -34,12 +34,32 @@ const CONJUNCTIONS = ['or', 'and', 'not'] as const;
 const ROOT_CONJUNCTION = /^(or|and|not)\((.+)\)$/;
 const FILTER_CODE = 'INVALID_FILTER_QUERY_PARAM';
 
-/** check-filter-query.util.ts: unbalanced brackets. */
+/**
+ * The deepest `and(`/`or(`/`not(` nesting parsed. Twenty has no such bound (its recursive parser runs out of stack
+ * far deeper, and answers that as a 400 too); the emulator stops at a depth no real filter reaches, so a hostile
+ * one costs a 400 at once instead of seconds of parsing.
+ */
+export const MAX_FILTER_DEPTH = 100;
+
+/** check-filter-query.util.ts: unbalanced brackets; and the emulator's nesting bound. */
 function checkFilterQuery(filterQuery: string): void {
   const opened = (filterQuery.match(/\(/g) ?? []).length;
   const closed = (filterQuery.match(/\)/g) ?? []).length;
   const diff = opened - closed;
-  if (diff === 0) return;
+  if (diff === 0) {
+    let depth = 0;
+    for (const c of filterQuery) {
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      if (depth > MAX_FILTER_DEPTH) {
+        throw badRequest(
+          `'filter' invalid. Nesting deeper than ${MAX_FILTER_DEPTH} levels is not supported`,
+          FILTER_CODE,
+        );
+      }
+    }
+    return;
+  }
   const hint =
     diff > 0
       ? `${diff} close bracket${diff > 1 ? 's are' : ' is'}`

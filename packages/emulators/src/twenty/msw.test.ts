@@ -1,6 +1,7 @@
 // The Twenty emulator through msw: no socket, the same wire answers.
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hostileValues, isPlainObject, throwingProxy, thrownBy } from '../../test-support/hostile-values.ts';
 import { twentyMswHandlers as fromEntry } from '../msw.ts';
 import { createTwentyEmulator } from './emulator.ts';
 import { twentyMswHandlers } from './msw.ts';
@@ -38,5 +39,24 @@ describe('twentyMswHandlers', () => {
     server.use(...twentyMswHandlers({ apiKey: 'k', baseUrl: 'https://other.test' }));
     const res = await fetch('https://other.test/rest/people', { headers: { Authorization: 'Bearer k' } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('twentyMswHandlers with hostile input', () => {
+  it.each(hostileValues().filter(([, value]) => value !== undefined && !isPlainObject(value)))(
+    'refuses %s with an EmulatorConfigError naming options',
+    (_, value) => {
+      expect(thrownBy(() => twentyMswHandlers(value as never))).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'options',
+      });
+    },
+  );
+
+  it('treats an object without a handler as options, and names a bad one', () => {
+    expect(thrownBy(() => twentyMswHandlers({ handler: 'x', latencyMs: -1 } as never))).toMatchObject({
+      field: 'latencyMs',
+    });
+    expect(thrownBy(() => twentyMswHandlers(throwingProxy()))).toMatchObject({ code: 'CONFIG_ERROR' });
   });
 });

@@ -12,6 +12,19 @@ import { createTwentyEmulator, type TwentyEmulator, type TwentyEmulatorOptions }
  * await fetch(`${twenty.baseUrl}/rest/people`, { headers: { Authorization: `Bearer ${twenty.apiKey}` } });
  */
 export function twentyMswHandlers(emulator: TwentyEmulator | TwentyEmulatorOptions = {}): HttpHandler[] {
-  const twenty = 'handler' in emulator ? emulator : createTwentyEmulator(emulator);
+  const twenty = isEmulator(emulator) ? emulator : createTwentyEmulator(emulator as TwentyEmulatorOptions);
   return toMswHandlers(twenty.baseUrl, twenty.handler);
+}
+
+// An emulator has a handler; anything else is options, checked (and refused by name) by createTwentyEmulator.
+function isEmulator(value: unknown): value is TwentyEmulator {
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { handler?: unknown }).handler === 'function'
+    );
+  } catch {
+    return false;
+  }
 }

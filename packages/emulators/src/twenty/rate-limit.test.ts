@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostileValues, isPlainObject, thrownBy } from '../../test-support/hostile-values.ts';
 import { createTokenBucketLimiter } from './rate-limit.ts';
 
 function limiter(limit: number, windowMs: number) {
@@ -53,5 +54,31 @@ describe('createTokenBucketLimiter', () => {
   it('rejects invalid options', () => {
     expect(() => createTokenBucketLimiter({ limit: 0, windowMs: 1 })).toThrow(RangeError);
     expect(() => createTokenBucketLimiter({ limit: 1, windowMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('createTokenBucketLimiter with hostile input', () => {
+  it.each([
+    ...hostileValues()
+      .filter(([, value]) => !isPlainObject(value))
+      .map(([label, value]) => [`options ${label}`, value, 'options'] as const),
+    ['a NaN limit', { limit: Number.NaN, windowMs: 1 }, 'limit'] as const,
+    ['an infinite window', { limit: 1, windowMs: Number.POSITIVE_INFINITY }, 'windowMs'] as const,
+    ['a clock that is a string', { limit: 1, windowMs: 1, now: 'now' }, 'now'] as const,
+  ])('%s throws an EmulatorConfigError naming it', (_, options, field) => {
+    expect(thrownBy(() => createTokenBucketLimiter(options as never))).toMatchObject({
+      code: 'CONFIG_ERROR',
+      field,
+    });
+  });
+
+  it('take refuses a key that is not a string and a clock answering NaN', () => {
+    expect(
+      thrownBy(() => createTokenBucketLimiter({ limit: 1, windowMs: 1 }).take(Symbol() as never)),
+    ).toMatchObject({
+      field: 'key',
+    });
+    const broken = createTokenBucketLimiter({ limit: 1, windowMs: 1, now: () => Number.NaN });
+    expect(thrownBy(() => broken.take('k'))).toMatchObject({ field: 'now' });
   });
 });

@@ -3,7 +3,12 @@
 // `tokenBucketThrottleOrThrow`, and its successor `usage-limit/services/usage-limit-speed.service.ts`). A burst of
 // `limit` passes at once; after that, one request per `windowMs / limit`.
 
-import type { RateLimitDecision, WindowRateLimiter } from '../kit/rate-limiter.ts';
+import {
+  clockReading,
+  type RateLimitDecision,
+  readLimiterOptions,
+  type WindowRateLimiter,
+} from '../kit/rate-limiter.ts';
 
 /** Options of {@link createTokenBucketLimiter}. */
 export interface TokenBucketOptions {
@@ -21,20 +26,17 @@ export interface TokenBucketOptions {
  * @example
  * const limiter = createTokenBucketLimiter({ limit: 100, windowMs: 60_000 });
  * limiter.take(apiKey).allowed; // true for the first 100, then one every 600 ms
- * @throws RangeError when `limit` or `windowMs` is not a positive number.
+ * @throws EmulatorConfigError (a RangeError) when `limit` is not a positive integer, `windowMs` not a positive
+ * finite number or `now` not a function; `take` throws one for a key that is not a string or a clock that fails.
  */
 export function createTokenBucketLimiter(options: TokenBucketOptions): WindowRateLimiter {
-  const { limit, windowMs } = options;
-  const now = options.now ?? (() => Date.now());
-  if (!(Number.isInteger(limit) && limit > 0)) throw new RangeError('limit must be a positive integer');
-  if (!(Number.isFinite(windowMs) && windowMs > 0))
-    throw new RangeError('windowMs must be a positive number');
+  const { limit, windowMs, now } = readLimiterOptions(options);
   const msPerToken = windowMs / limit;
   let buckets = new Map<string, { tokens: number; at: number }>();
 
   return {
     take(key): RateLimitDecision {
-      const at = now();
+      const at = clockReading(now, key);
       const bucket = buckets.get(key) ?? { tokens: limit, at };
       const tokens = Math.min(limit, bucket.tokens + (at - bucket.at) / msPerToken);
       const allowed = tokens >= 1;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostileValues, thrownBy } from '../../test-support/hostile-values.ts';
 import { createWindowRateLimiter } from '../kit/rate-limiter.ts';
 import { createTwentyHandler, twentyRouteKey } from './routes.ts';
 import { createTwentyStore } from './store.ts';
@@ -187,4 +188,16 @@ describe('twentyRouteKey', () => {
     expect(twentyRouteKey(new Request(`${BASE}/rest/people/${encoded}`))).toBe('GET /rest/people/:id');
     expect(twentyRouteKey(new Request(`${BASE}/rest/people/%zz`))).toBe('GET /rest/people/%zz');
   });
+});
+
+describe('twentyRouteKey with hostile input', () => {
+  it.each([...hostileValues(), ['a look-alike request', { method: 'GET', url: `${BASE}/rest/people` }]])(
+    'refuses %s with an EmulatorConfigError naming request',
+    (_, value) => {
+      expect(thrownBy(() => twentyRouteKey(value as Request))).toMatchObject({
+        code: 'CONFIG_ERROR',
+        field: 'request',
+      });
+    },
+  );
 });

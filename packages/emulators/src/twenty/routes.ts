@@ -3,8 +3,10 @@
 // rest-api-core.controller.ts` (POST `batch/*path`, POST/GET/PATCH/PUT/DELETE `*path`); paths are parsed by
 // `input-request-parsers/path-parser-utils/parse-core-path.utils.ts`.
 
+import { DEFAULT_MAX_BODY_BYTES, readBodyText } from '../kit/body.ts';
 import type { WindowRateLimiter } from '../kit/rate-limiter.ts';
 import { rateLimitHeaders } from '../kit/rate-limiter.ts';
+import { readRequest } from '../kit/route-key.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { badRequest, TwentyError } from './errors.ts';
 import { handleMetadata, type MetadataFormat } from './metadata.ts';
@@ -37,18 +39,39 @@ export interface TwentyHandlerOptions {
   rateLimiter?: WindowRateLimiter;
   rateLimit?: { limit: number; windowMs: number };
   metadataFormat: MetadataFormat;
+  /** Largest body read, in bytes; a larger one is a 413. Default 100 MiB (Twenty's body-parser limit). */
+  maxBodyBytes?: number;
 }
 
 const JSON_TYPE = /\bjson\b/i;
 
 /**
+ * Node's HTTP parser refuses a request line and headers over 16 KiB with a bare 431 before Twenty sees it; the
+ * same bound applies through msw, where no parser stands in front, so a filter or cursor cannot grow without end.
+ */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+function headerBytes(request: Request, url: string): number {
+  let size = url.length + request.method.length;
+  for (const [name, value] of request.headers) size += name.length + value.length + 4;
+  return size;
+}
+
+// The body's text; past the limit, body-parser's 413 (`request entity too large`) in Twenty's error shape.
+async function readText(request: Request, maxBodyBytes: number): Promise<string> {
+  const text = await readBodyText(request, maxBodyBytes);
+  if (text !== undefined) return text;
+  throw new TwentyError(413, 'request entity too large', { error: 'PayloadTooLargeException' });
+}
+
+/**
  * The request body as Express's `json()` middleware leaves it: parsed for a JSON content type (only objects and
  * arrays, like body-parser's strict mode), `{}` otherwise.
  */
-async function readBody(request: Request): Promise<unknown> {
+async function readBody(request: Request, maxBodyBytes: number): Promise<unknown> {
   if (request.method === 'GET' || request.method === 'HEAD') return {};
   const contentType = request.headers.get('content-type') ?? '';
-  const text = await request.text();
+  const text = await readText(request, maxBodyBytes);
   if (!JSON_TYPE.test(contentType) || text.trim() === '') return {};
   let parsed: unknown;
   try {
@@ -119,11 +142,12 @@ function safeDecode(segment: string): string | undefined {
 
 /** The route key faults and counters see: the method and path, ids replaced by `:id`. */
 export function twentyRouteKey(request: Request): string {
-  const path = new URL(request.url).pathname
+  const { method, url } = readRequest(request);
+  const path = new URL(url).pathname
     .split('/')
     .map((segment) => (isUuid(safeDecode(segment)) ? ':id' : segment))
     .join('/');
-  return `${request.method} ${path}`;
+  return `${method} ${path}`;
 }
 
 /**
@@ -201,14 +225,17 @@ export function createTwentyHandler(options: TwentyHandlerOptions): EmulatorHand
     }
   }
 
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
   return async (request) => {
+    if (headerBytes(request, request.url) > MAX_HEADER_BYTES) return new Response(null, { status: 431 });
     const url = new URL(request.url);
     const path = url.pathname;
     const method = request.method.toUpperCase();
     if (path !== '/rest' && !path.startsWith('/rest/')) return noRoute(method, path);
     if (!['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(method)) return noRoute(method, path);
     try {
-      const body = await readBody(request);
+      const body = await readBody(request, maxBodyBytes);
       authenticate(request, options.apiKey);
       const segments = restSegments(path);
       if (segments[0] === 'metadata') {
@@ -220,6 +247,11 @@ export function createTwentyHandler(options: TwentyHandlerOptions): EmulatorHand
       return core(method, path, segments, url.searchParams, body);
     } catch (error) {
       if (error instanceof TwentyError) return error.toResponse();
+      // Input nested deeper than a recursive parser can follow: Twenty's exception filter answers an error it
+      // does not know (this RangeError too) as a 400 BadRequestException with its message.
+      if (error instanceof RangeError && /call stack/i.test(error.message)) {
+        return badRequest(error.message).toResponse();
+      }
       // An emulator bug, not a Twenty behaviour: say so loudly.
       return new TwentyError(500, error instanceof Error ? error.message : String(error)).toResponse();
     }

@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  hostileValues,
+  isPlainObject,
+  throwingProxy,
+  thrownBy,
+  withThrowingGetter,
+} from '../../test-support/hostile-values.ts';
 import { createTwentyStore, uniqueKey } from './store.ts';
 
 const actor = { source: 'API', workspaceMemberId: null, name: 'Test', context: {} };
@@ -197,5 +204,85 @@ describe('uniqueKey', () => {
     expect(uniqueKey([''])).toBeUndefined();
     expect(uniqueKey(['', 'x'])).toBe('["","x"]');
     expect(uniqueKey([1])).toBe('[1]');
+  });
+});
+
+describe('the inspection API with hostile input: only EmulatorConfigErrors naming the argument', () => {
+  const expectField = (run: () => unknown, field: RegExp) => {
+    const thrown = thrownBy(run);
+    expect(thrown).toMatchObject({ name: 'EmulatorConfigError', code: 'CONFIG_ERROR' });
+    expect((thrown as { field: string }).field).toMatch(field);
+  };
+
+  it.each(hostileValues())('an object name that is %s', (_, value) => {
+    const store = createTwentyStore();
+    expectField(() => store.list(value as 'people'), /^object$/);
+    expectField(() => store.count(value as 'people'), /^object$/);
+    expectField(() => store.get(value as 'people', 'x'), /^object$/);
+    expectField(() => store.duplicates(value as 'people', 'city'), /^object$/);
+    expectField(() => store.seed(value as 'people', []), /^object$/);
+  });
+
+  it.each(hostileValues().filter(([, value]) => typeof value !== 'string'))(
+    'an id or field path that is %s',
+    (_, value) => {
+      const store = createTwentyStore();
+      expectField(() => store.get('people', value as string), /^id$/);
+      expectField(() => store.duplicates('people', value as string), /^fieldPath$/);
+    },
+  );
+
+  it.each(hostileValues().filter(([, value]) => value !== undefined && !isPlainObject(value)))(
+    'list and count options that are %s',
+    (_, value) => {
+      const store = createTwentyStore();
+      expectField(() => store.list('people', value as never), /^options$/);
+      expectField(() => store.count('people', value as never), /^options$/);
+    },
+  );
+
+  it.each([
+    ...hostileValues()
+      .filter(([, value]) => {
+        try {
+          return !Array.isArray(value);
+        } catch {
+          return true;
+        }
+      })
+      .map(([label, value]) => [`inputs ${label}`, value, /^inputs$/] as const),
+    ['an input that is null', [null], /^inputs\.0$/] as const,
+    ['an input that is an array', [{}, []], /^inputs\.1$/] as const,
+    ['an input with a BigInt', [{ city: 10n }], /^inputs$/] as const,
+    [
+      'an input with a cycle',
+      [hostileValues().find(([label]) => label === 'a cyclic object')?.[1]],
+      /^inputs$/,
+    ] as const,
+    ['an input whose getter throws', [withThrowingGetter({}, 'city')], /^inputs$/] as const,
+    ['inputs that are a Proxy', throwingProxy([]), /^inputs$/] as const,
+  ])('seed with %s, writing nothing', (_, inputs, field) => {
+    const store = createTwentyStore();
+    expectField(() => store.seed('people', inputs as never), field);
+    expect(store.count('people')).toBe(0);
+  });
+
+  it.each([
+    ...hostileValues()
+      .filter(([, value]) => value !== undefined && !isPlainObject(value))
+      .map(([label, value]) => [`options ${label}`, value, /^options$/] as const),
+    ['a now that is a number', { now: 5 }, /^now$/] as const,
+    ['a newId that is a string', { newId: 'id' }, /^newId$/] as const,
+  ])('createTwentyStore with %s', (_, options, field) => {
+    expectField(() => createTwentyStore(options as never), field);
+  });
+
+  it.each([
+    ['NaN', () => Number.NaN],
+    ['a string', () => 'now'],
+  ])('a clock answering %s fails a write by name, not with an Invalid Date', (_, now) => {
+    const store = createTwentyStore({ now: now as () => number });
+    expectField(() => store.seed('people', [{}]), /^now$/);
+    expect(store.count('people')).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
 // many-to-one join column. Writes are atomic per call: every check runs before anything changes, as a failed
 // Postgres INSERT of a batch leaves no row behind.
 
+import { EmulatorConfigError, functionOption, readOptionsObject } from '../kit/options.ts';
 import { duplicateEntry, recordNotFound, TwentyError } from './errors.ts';
 import {
   COMPOSITE_TYPES,
@@ -152,8 +153,17 @@ function removeFrom(index: Map<string, Set<string>>, key: string, id: string): v
  * store.count('people'); // 1
  */
 export function createTwentyStore(options: TwentyStoreOptions = {}): TwentyStore {
-  const now = options.now ?? (() => Date.now());
-  const newId = options.newId ?? (() => crypto.randomUUID());
+  const read = readOptionsObject(options, ['now', 'newId'], 'options');
+  const clock = read.now === undefined ? () => Date.now() : functionOption<() => number>(read.now, 'now');
+  const newId =
+    read.newId === undefined ? () => crypto.randomUUID() : functionOption<() => string>(read.newId, 'newId');
+  // A clock that answers no finite time would fail deep in a write (an Invalid Date); refuse it by name instead.
+  const now = (): number => {
+    const at = clock();
+    if (typeof at !== 'number' || !Number.isFinite(at))
+      throw new EmulatorConfigError('now', 'must return a finite number');
+    return at;
+  };
   const schema = createSchema();
   const tables = new Map<ObjectName, Table>();
   let version = 0;
@@ -171,10 +181,14 @@ export function createTwentyStore(options: TwentyStoreOptions = {}): TwentyStore
   for (const def of schema.objects) tables.set(def.namePlural, emptyTable(def));
 
   const table = (object: ObjectName): Table => {
-    const found = tables.get(object);
-    if (!found) throw new RangeError(`Unknown object: ${object}`);
+    const found = typeof object === 'string' ? tables.get(object) : undefined;
+    if (!found) throw new EmulatorConfigError('object', `must be one of ${[...tables.keys()].join(', ')}`);
     return found;
   };
+
+  // The inspection API's options, read once: `withDeleted` only.
+  const withDeleted = (options: unknown): boolean =>
+    readOptionsObject(options, ['withDeleted'], 'options').withDeleted === true;
 
   const valuesOf = (record: Record<string, unknown>, group: UniqueGroup) =>
     group.paths.map((path) => readPath(record, path));
@@ -307,22 +321,25 @@ export function createTwentyStore(options: TwentyStoreOptions = {}): TwentyStore
     get version() {
       return version;
     },
-    list(object, listOptions = {}) {
+    list(object, listOptions) {
       const records = [...table(object).records.values()];
-      return (listOptions.withDeleted ? records : records.filter((r) => r.deletedAt === null)).map(clone);
+      return (withDeleted(listOptions) ? records : records.filter((r) => r.deletedAt === null)).map(clone);
     },
     get(object, id) {
-      const record = table(object).records.get(id.toLowerCase());
+      const t = table(object);
+      if (typeof id !== 'string') throw new EmulatorConfigError('id', 'must be a string');
+      const record = t.records.get(id.toLowerCase());
       return record ? clone(record) : undefined;
     },
-    count(object, countOptions = {}) {
+    count(object, countOptions) {
       const { records } = table(object);
-      if (countOptions.withDeleted) return records.size;
+      if (withDeleted(countOptions)) return records.size;
       let live = 0;
       for (const record of records.values()) if (record.deletedAt === null) live += 1;
       return live;
     },
     duplicates(object, fieldPath) {
+      if (typeof fieldPath !== 'string') throw new EmulatorConfigError('fieldPath', 'must be a string');
       const holders = new Map<string, { value: unknown; ids: string[] }>();
       for (const record of table(object).records.values()) {
         if (record.deletedAt !== null) continue;
@@ -341,7 +358,7 @@ export function createTwentyStore(options: TwentyStoreOptions = {}): TwentyStore
     },
     seed(object, inputs) {
       const { def } = table(object);
-      const normalized = inputs.map((input) => normalizeRecordInput(def, input));
+      const normalized = seedInputs(inputs).map((input) => normalizeRecordInput(def, input));
       return store
         .insert(object, normalized, { source: 'API', workspaceMemberId: null, name: 'Seed', context: {} })
         .map(clone);
@@ -482,4 +499,33 @@ export function createTwentyStore(options: TwentyStoreOptions = {}): TwentyStore
     },
   };
   return store;
+}
+
+/**
+ * Seed inputs as a request body would bring them: plain JSON, copied once, so a getter, a Proxy, a cycle or a
+ * BigInt is an EmulatorConfigError naming the input instead of a TypeError halfway through a batch.
+ */
+function seedInputs(inputs: unknown): Record<string, unknown>[] {
+  let isArray = false;
+  try {
+    isArray = Array.isArray(inputs);
+  } catch {
+    isArray = false;
+  }
+  if (!isArray) throw new EmulatorConfigError('inputs', 'must be an array of record inputs');
+  let copy: unknown;
+  try {
+    copy = JSON.parse(JSON.stringify(inputs));
+  } catch {
+    throw new EmulatorConfigError(
+      'inputs',
+      'must be JSON data (no cycle, BigInt, or getter or Proxy that throws)',
+    );
+  }
+  (copy as unknown[]).forEach((input, index) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new EmulatorConfigError(`inputs.${index}`, 'must be an object');
+    }
+  });
+  return copy as Record<string, unknown>[];
 }
