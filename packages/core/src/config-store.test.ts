@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
 import { isArraySafe } from './caller-input.ts';
-import { type ConfigStore, createConfigStore } from './config-store.ts';
+import { type ConfigStore, createConfigStore, SYNC_MODES } from './config-store.ts';
 import { IntegrationError } from './errors.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { type ApiResult, err, ok } from './result.ts';
@@ -379,5 +379,12 @@ describe('hostile input: createConfigStore throws only CONFIG_ERROR, its methods
     } as unknown as ConfigRowStore;
     const configs = createConfigStore({ rows, secretKey: SECRET_KEY });
     expect(await settledFailure(() => configs.exists('crm'))).toMatchObject({ code: 'OPERATION_FAILED' });
+  });
+});
+
+describe('SYNC_MODES', () => {
+  it('is frozen, so the list in messages and schemas cannot be changed by a caller', () => {
+    expect(Object.isFrozen(SYNC_MODES)).toBe(true);
+    expect(() => (SYNC_MODES as unknown as string[]).push('sometimes')).toThrow(TypeError);
   });
 });

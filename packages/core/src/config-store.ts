@@ -16,8 +16,12 @@ import type {
   SyncMode,
 } from './store.ts';
 
-/** Every sync mode, in the order they are listed in messages. */
-export const SYNC_MODES = ['disabled', 'platform', 'direct_crm'] as const satisfies readonly SyncMode[];
+/** Every sync mode, in the order they are listed in messages (frozen: shared by every caller). */
+export const SYNC_MODES = Object.freeze([
+  'disabled',
+  'platform',
+  'direct_crm',
+] as const satisfies readonly SyncMode[]);
 
 /** A sync mode: `disabled`, `platform` or `direct_crm`. */
 export const syncModeSchema = z.enum(SYNC_MODES, {

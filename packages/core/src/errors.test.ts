@@ -315,3 +315,11 @@ describe('IntegrationError with hostile input: always an error, whole and serial
     expect(fromReal).toMatchObject({ code: 'CONFLICT', message: 'taken', field: 'id' });
   });
 });
+
+describe('shared lists', () => {
+  it('ERROR_CODES is frozen: no caller can change the codes every client checks against', () => {
+    expect(Object.isFrozen(ERROR_CODES)).toBe(true);
+    expect(() => (ERROR_CODES as unknown as string[]).push('NOPE')).toThrow(TypeError);
+    expect(new IntegrationError('TIMEOUT', 'x').code).toBe('TIMEOUT');
+  });
+});

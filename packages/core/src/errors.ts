@@ -1,5 +1,5 @@
-/** Every error code a Patchbay client can return. */
-export const ERROR_CODES = [
+/** Every error code a Patchbay client can return (frozen: the list is shared by every client). */
+export const ERROR_CODES = Object.freeze([
   'AUTH_ERROR',
   'RATE_LIMIT',
   'TIMEOUT',
@@ -13,7 +13,7 @@ export const ERROR_CODES = [
   'ABORTED',
   'CONFIG_ERROR',
   'OPERATION_FAILED',
-] as const;
+] as const);
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -153,8 +153,10 @@ const OPTION_KEYS = [
   'cause',
 ] as const satisfies readonly (keyof IntegrationErrorOptions)[];
 
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
 const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+  typeof value === 'string' && KNOWN_CODES.has(value);
 
 // `key` of a caller's value, or undefined when it is not an object or the read throws (a getter, a Proxy trap).
 function readKey(value: unknown, key: PropertyKey): unknown {

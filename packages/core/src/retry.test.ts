@@ -174,3 +174,14 @@ describe('backoffDelay with hostile input throws only a VALIDATION_ERROR naming 
     expect(backoffDelay(2, { ...DEFAULT_RETRY_OPTIONS, jitter: 'none' }, 5 as never)).toBe(2_000);
   });
 });
+
+describe('DEFAULT_RETRY_OPTIONS', () => {
+  it('is frozen, status list included, so no caller changes every client’s defaults', () => {
+    expect(Object.isFrozen(DEFAULT_RETRY_OPTIONS)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_RETRY_OPTIONS.statusCodes)).toBe(true);
+    expect(() => {
+      (DEFAULT_RETRY_OPTIONS as { retries: number }).retries = 20;
+    }).toThrow(TypeError);
+    expect(DEFAULT_RETRY_OPTIONS.retries).toBe(3);
+  });
+});

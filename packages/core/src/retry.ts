@@ -26,8 +26,14 @@ export const retryOptionsSchema = z.object({
 export type RetryOptions = z.input<typeof retryOptionsSchema>;
 export type ResolvedRetryOptions = z.output<typeof retryOptionsSchema>;
 
-/** The defaults: 3 retries, 1 s initial backoff doubling up to 30 s, full jitter. */
-export const DEFAULT_RETRY_OPTIONS: ResolvedRetryOptions = retryOptionsSchema.parse({});
+/**
+ * The defaults: 3 retries, 1 s initial backoff doubling up to 30 s, full jitter. Frozen, status list included:
+ * every client falls back on this one object, so no caller may change it for the others.
+ */
+export const DEFAULT_RETRY_OPTIONS: Readonly<ResolvedRetryOptions> = (() => {
+  const parsed = retryOptionsSchema.parse({});
+  return Object.freeze({ ...parsed, statusCodes: Object.freeze(parsed.statusCodes) as number[] });
+})();
 
 /**
  * The exponential delay before retry number `retry` (1-based), before jitter:
