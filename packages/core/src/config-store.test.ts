@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { outcome, watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { type ConfigStore, createConfigStore, SYNC_MODES } from './config-store.ts';
 import { IntegrationError } from './errors.ts';

@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
 import * as zFull from 'zod';
 import * as z from 'zod/mini';
-import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { outcome, thrownBy, watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { type ConfigSource, envSource, resolveConfig } from './config.ts';
 import { booleanFromEnv, httpUrl, secretString } from './config-schemas.ts';
@@ -488,15 +488,6 @@ describe('hostile input: resolveConfig resolves to a CONFIG_ERROR naming the fie
     });
     expect(failure(result)).toMatchObject({ field: 'schema', message: expect.stringContaining('(Error)') });
   });
-
-  const thrownBy = (run: () => unknown): unknown => {
-    try {
-      run();
-    } catch (error) {
-      return error;
-    }
-    return undefined;
-  };
 
   it.each(notObjects)('envSource(%s) throws only a CONFIG_ERROR naming env', (_, value) => {
     const thrown = thrownBy(() => envSource(value as Record<string, string>, TWENTY_ENV));

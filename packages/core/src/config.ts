@@ -124,7 +124,7 @@ export async function resolveConfig<S extends StandardSchemaV1>(options: {
 /**
  * A ConfigSource reading `mapping`'s variables (field → variable name) from an env object. Pass the
  * environment in; core never reads `process`. Throws `CONFIG_ERROR` naming the argument (`env`,
- * `env.TWENTY_CRM_API_KEY`, `mapping.apiKey`, `name`) when one is of the wrong kind or cannot be read.
+ * `env.CRM_API_KEY`, `mapping.apiKey`, `name`) when one is of the wrong kind or cannot be read.
  * @example envSource(process.env, { baseUrl: 'TWENTY_CRM_BASE_URL', apiKey: 'TWENTY_CRM_API_KEY' })
  */
 export function envSource(

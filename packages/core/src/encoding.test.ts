@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../test-support/outcomes.ts';
 import { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding.ts';
 import { IntegrationError } from './errors.ts';
 import { hostileValues, throwingProxy } from './testing/hostile-values.ts';
@@ -117,15 +118,6 @@ describe('toBase64Url', () => {
 
 describe('hostile input', () => {
   const nonStrings = hostileValues().filter(([, value]) => typeof value !== 'string');
-
-  const thrownBy = (run: () => unknown): unknown => {
-    try {
-      run();
-    } catch (error) {
-      return error;
-    }
-    return undefined;
-  };
 
   it.each(nonStrings)('utf8(%s) throws only a VALIDATION_ERROR naming text', (_, value) => {
     const thrown = thrownBy(() => utf8(value as string));

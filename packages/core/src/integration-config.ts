@@ -100,7 +100,7 @@ export async function resolveIntegrationConfig(
       syncMode: `${envPrefix}_SYNC_MODE`,
     });
   } catch (error) {
-    // envSource throws only IntegrationErrors naming the variable (`env.TWENTY_CRM_API_KEY`).
+    // envSource throws only IntegrationErrors naming the variable (`env.<PREFIX>_API_KEY`).
     return err(unexpected('envSource', error, 'env'));
   }
 
@@ -142,7 +142,7 @@ function readIntegrationOptions(options: unknown): ApiResult<CheckedIntegrationO
     return err(configError('integration', 'must be a non-empty string of at most 200 characters'));
   }
   if (typeof envPrefix !== 'string' || envPrefix === '' || envPrefix.length > 200) {
-    return err(configError('envPrefix', 'must be a non-empty string such as TWENTY_CRM'));
+    return err(configError('envPrefix', 'must be a non-empty string such as MY_CRM'));
   }
   if (typeof env !== 'object' || env === null || isArraySafe(env)) {
     return err(configError('env', `must be an object (e.g. process.env), not ${describeType(env)}`));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../test-support/outcomes.ts';
 import { IntegrationError } from './errors.ts';
 import { createMemoryRateLimitStore, type RateLimitBucket } from './rate-limit-store.ts';
 import { hostileValues, withThrowingGetter } from './testing/hostile-values.ts';
@@ -126,14 +127,6 @@ describe('createMemoryRateLimitStore', () => {
 });
 
 describe('hostile input: only IntegrationErrors naming the argument, and the bucket is left as it was', () => {
-  const thrownBy = (run: () => unknown): unknown => {
-    try {
-      run();
-    } catch (error) {
-      return error;
-    }
-    return undefined;
-  };
   const notFinite: [string, unknown][] = [
     ...hostileValues().filter(([, value]) => typeof value !== 'number' || Number.isNaN(value)),
     ['Infinity', Number.POSITIVE_INFINITY],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
 import { backoffCeiling, backoffDelay, DEFAULT_RETRY_OPTIONS, retryOptionsSchema } from './retry.ts';
@@ -100,14 +101,6 @@ describe('backoffDelay', () => {
 });
 
 describe('backoffDelay with hostile input throws only a VALIDATION_ERROR naming the argument', () => {
-  const thrownBy = (run: () => unknown): unknown => {
-    try {
-      run();
-    } catch (error) {
-      return error;
-    }
-    return undefined;
-  };
   const notDelays: [string, unknown][] = [
     ...hostileValues().filter(([, value]) => typeof value !== 'number' || Number.isNaN(value)),
     ['Infinity', Number.POSITIVE_INFINITY],

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { outcome, thrownBy, watchProcessFailures } from '../test-support/outcomes.ts';
 import { fromBase64, toBase64Url } from './encoding.ts';
 import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';
@@ -136,15 +136,6 @@ describe('createSecretCipher', () => {
 });
 
 describe('hostile input', () => {
-  const thrownBy = (run: () => unknown): unknown => {
-    try {
-      run();
-    } catch (error) {
-      return error;
-    }
-    return undefined;
-  };
-
   it.each([
     ...hostileValues(),
     ['a short key', { key: 'short' }],

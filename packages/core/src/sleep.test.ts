@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { outcome, watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
 import { sleep } from './sleep.ts';

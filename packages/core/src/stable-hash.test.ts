@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcome, watchProcessFailures } from '../test-support/process-watch.ts';
+import { outcome, thrownBy, watchProcessFailures } from '../test-support/outcomes.ts';
 import { IntegrationError } from './errors.ts';
 import { stableHash, stableStringify } from './stable-hash.ts';
 import { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
@@ -52,15 +52,6 @@ describe('stableStringify / stableHash', () => {
 });
 
 describe('hostile input: a VALIDATION_ERROR naming the field, never another throw', () => {
-  const thrownBy = (run: () => unknown): unknown => {
-    try {
-      run();
-    } catch (error) {
-      return error;
-    }
-    return undefined;
-  };
-
   it.each(hostileValues())('stableStringify(%s) answers text or throws an IntegrationError', (_, value) => {
     const thrown = thrownBy(() => stableStringify(value));
     if (thrown !== undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { watchProcessFailures } from '../test-support/process-watch.ts';
+import { watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';

@@ -1,5 +1,5 @@
-// Records what a public API must never leave behind: an unhandled rejection or an uncaught exception (a timer
-// callback that throws, say), from now until `stop()`.
+// What a call did, for tests of hostile input: what it threw, what its promise settled with, and what it must
+// never leave behind (an unhandled rejection, or an uncaught exception from a timer callback).
 
 export interface ProcessWatch {
   /** Waits a few macrotasks for late failures to surface, stops listening and returns what was seen. */
@@ -30,4 +30,14 @@ export async function outcome(
   } catch (reason) {
     return { resolved: false, reason };
   }
+}
+
+/** What `run` threw synchronously, or undefined when it returned. */
+export function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
