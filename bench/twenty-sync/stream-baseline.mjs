@@ -1,6 +1,7 @@
 // The baseline of the memory benchmark: the same requests the sync sends for STREAM_PEOPLE people (one
 // externalId[in] lookup and one batch upsert per 60, two chunks in flight, the companies first), made with bare
-// fetch and nothing else: no store, no hashing, no validation.
+// fetch and nothing else: no store, no hashing, no validation. STREAM_BALLAST_MB holds that much live data for
+// the whole run, as the sync's modules and lookup cache do, without any allocation per request.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -46,6 +47,12 @@ async function inChunks(total, make) {
   await Promise.all(inFlight);
 }
 
+// Arrays of 125 small integers: about 1 kB each (8-byte slots).
+const ballast = Array.from(
+  { length: Math.round(Number(process.env.STREAM_BALLAST_MB ?? 0) * 1024) },
+  (_, i) => Array.from({ length: 125 }, (_, k) => (i + k) % 1000),
+);
+
 const loadedRssMb = process.memoryUsage().rss / 1024 / 1024;
 const started = performance.now();
 const companyIds = new Map();
@@ -87,6 +94,6 @@ setFlagsFromString('--expose-gc');
 runInNewContext('gc')();
 const liveHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
 process.stdout.write(
-  `${JSON.stringify({ loadedRssMb, maxRssMb, liveHeapMb, elapsedMs, report: { created } })}\n`,
+  `${JSON.stringify({ loadedRssMb, maxRssMb, liveHeapMb, elapsedMs, ballast: ballast.length, report: { created } })}\n`,
 );
 process.exit(0);
