@@ -2,7 +2,7 @@
 // object without a prototype, a Symbol or a BigInt. Nothing here lets such a value throw past it, and no
 // message quotes a value (it may be personal data or a secret): errors name the field.
 
-import { type FieldIssue, IntegrationError } from './errors.ts';
+import { type FieldIssue, type IntegrationError, issuesError } from './errors.ts';
 import { type ApiResult, err, ok } from './result.ts';
 
 /** The kind of a value for a message, without reading it (it may be a Proxy, a secret or personal data). */
@@ -23,15 +23,19 @@ export function describeType(value: unknown): string {
  * @example return err(invalidInput('options.signal', 'must be an AbortSignal'));
  */
 export function invalidInput(field: string, message: string, issues?: FieldIssue[]): IntegrationError {
-  const all = issues && issues.length > 0 ? issues : [{ field, message }];
-  const listed = all.slice(0, 5).map((issue) => `${issue.field}: ${issue.message}`);
-  if (all.length > 5) listed.push(`and ${all.length - 5} more`);
-  return new IntegrationError('VALIDATION_ERROR', `Invalid input: ${listed.join('; ')}`, {
-    field: all[0]?.field ?? field,
-    issues: all,
-    retryable: false,
-  });
+  return issuesError(
+    'VALIDATION_ERROR',
+    'input',
+    issues && issues.length > 0 ? issues : [{ field, message }],
+  );
 }
+
+/** The message for a field whose getter or Proxy trap threw (the value itself is never quoted). */
+export const UNREADABLE = 'could not be read (a getter or Proxy threw)';
+
+/** The name of `key` inside the field `at` (`options.signal`); an empty `at` names the key alone. */
+export const fieldPath = (at: string, key: string | number): string =>
+  at === '' ? String(key) : `${at}.${key}`;
 
 /** True for an object or a function (something properties can be read from), without reading it. */
 export const isObjectLike = (value: unknown): value is object =>
@@ -45,7 +49,7 @@ export function readProperty(value: object, key: PropertyKey, field: string): Ap
   try {
     return ok((value as Record<PropertyKey, unknown>)[key]);
   } catch {
-    return err(invalidInput(field, 'could not be read (its getter or Proxy threw)'));
+    return err(invalidInput(field, UNREADABLE));
   }
 }
 
@@ -56,6 +60,74 @@ export function isArraySafe(value: unknown): value is readonly unknown[] {
   } catch {
     return false;
   }
+}
+
+/** True for an object that is not an array (a Proxy of one counts), without reading it. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !isArraySafe(value);
+}
+
+/**
+ * Reads the listed fields of an object a caller passed, once each, into a plain object (`undefined` values left
+ * out, as absent), for checks that list every issue: an issue naming `at` (`(root)` when empty) when it is not a
+ * non-array object, and one naming the field for each read that throws. Properties not listed are never read.
+ * @example const fields = readFields(entry, ['externalId', 'remoteId'], 'entries.3', issues);
+ */
+export function readFields<K extends string>(
+  value: unknown,
+  keys: readonly K[],
+  at: string,
+  issues: FieldIssue[],
+): { [P in K]?: unknown } | undefined {
+  return copyFields(value, keys, at, issues, false);
+}
+
+/**
+ * A plain copy of every own enumerable field of an object a caller passed, each read once (an `undefined` value
+ * kept): issues as {@link readFields}, and one naming `at` when its keys cannot be listed.
+ * @example const copy = readOwnFields(options, '', issues);
+ */
+export function readOwnFields(
+  value: unknown,
+  at: string,
+  issues: FieldIssue[],
+): Record<string, unknown> | undefined {
+  let keys: string[] = [];
+  try {
+    if (isPlainObject(value)) keys = Object.keys(value);
+  } catch {
+    issues.push({ field: at || '(root)', message: UNREADABLE });
+    return undefined;
+  }
+  return copyFields(value, keys, at, issues, true);
+}
+
+function copyFields<K extends string>(
+  value: unknown,
+  keys: readonly K[],
+  at: string,
+  issues: FieldIssue[],
+  keepUndefined: boolean,
+): { [P in K]?: unknown } | undefined {
+  if (!isPlainObject(value)) {
+    issues.push({ field: at || '(root)', message: `must be an object, not ${describeType(value)}` });
+    return undefined;
+  }
+  const out: { [P in K]?: unknown } = {};
+  for (const key of keys) {
+    let read: unknown;
+    try {
+      read = value[key];
+    } catch {
+      issues.push({ field: fieldPath(at, key), message: UNREADABLE });
+      continue;
+    }
+    // defineProperty: a key named __proto__ stays a plain key instead of setting the prototype.
+    if (read !== undefined || keepUndefined) {
+      Object.defineProperty(out, key, { value: read, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return out;
 }
 
 /**
@@ -69,18 +141,18 @@ export function readArray(
   options: { maxLength?: number } = {},
 ): ApiResult<unknown[]> {
   if (!isArraySafe(value)) return err(invalidInput(field, `must be an array, not ${describeType(value)}`));
-  const length = readProperty(value, 'length', `${field}.length`);
+  const length = readProperty(value, 'length', fieldPath(field, 'length'));
   if (!length.success) return length;
   const maxLength = options.maxLength ?? 2 ** 32 - 1;
   if (!Number.isSafeInteger(length.data) || (length.data as number) < 0) {
-    return err(invalidInput(`${field}.length`, 'must be a non-negative integer'));
+    return err(invalidInput(fieldPath(field, 'length'), 'must be a non-negative integer'));
   }
   if ((length.data as number) > maxLength) {
     return err(invalidInput(field, `must hold at most ${maxLength} items`));
   }
   const copy = new Array<unknown>(length.data as number);
   for (let index = 0; index < copy.length; index++) {
-    const item = readProperty(value, index, `${field}.${index}`);
+    const item = readProperty(value, index, fieldPath(field, index));
     if (!item.success) return item;
     copy[index] = item.data;
   }
@@ -98,17 +170,10 @@ export function readOptions<K extends string>(
   keys: readonly K[],
   field = 'options',
 ): ApiResult<{ [P in K]?: unknown }> {
-  const out: { [P in K]?: unknown } = {};
-  if (value === undefined) return ok(out);
-  if (typeof value !== 'object' || value === null || isArraySafe(value)) {
-    return err(invalidInput(field, `must be an object, not ${describeType(value)}`));
-  }
-  for (const key of keys) {
-    const read = readProperty(value, key, `${field}.${key}`);
-    if (!read.success) return read;
-    if (read.data !== undefined) out[key] = read.data;
-  }
-  return ok(out);
+  if (value === undefined) return ok({});
+  const issues: FieldIssue[] = [];
+  const read = readFields(value, keys, field, issues);
+  return read && issues.length === 0 ? ok(read) : err(invalidInput(field, UNREADABLE, issues));
 }
 
 /**

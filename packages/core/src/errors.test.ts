@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ERROR_CODES,
+  ERROR_OPTION_KEYS,
   type ErrorCode,
   IntegrationError,
   type IntegrationErrorOptions,
@@ -76,16 +77,8 @@ describe('IntegrationError construction', () => {
   it('owns only the keys that were set', () => {
     const error = new IntegrationError('NOT_FOUND', 'gone', { status: 404 });
     expect(Object.hasOwn(error, 'status')).toBe(true);
-    for (const key of [
-      'retryAfterMs',
-      'requestId',
-      'field',
-      'issues',
-      'attempts',
-      'method',
-      'path',
-      'cause',
-    ]) {
+    // `retryable` is always set; `status` was given.
+    for (const key of ERROR_OPTION_KEYS.filter((key) => key !== 'status' && key !== 'retryable')) {
       expect(Object.hasOwn(error, key)).toBe(false);
     }
   });
@@ -218,17 +211,7 @@ describe('IntegrationError with hostile input: always an error, whole and serial
 
   it.each(hostileValues())('keeps no option of the wrong type (%s as every option)', (_, value) => {
     const options = Object.fromEntries(
-      [
-        'status',
-        'retryable',
-        'retryAfterMs',
-        'requestId',
-        'field',
-        'issues',
-        'attempts',
-        'method',
-        'path',
-      ].map((key) => [key, value]),
+      ERROR_OPTION_KEYS.filter((key) => key !== 'cause').map((key) => [key, value]),
     );
     const error = new IntegrationError('NOT_FOUND', 'gone', options);
     const json = error.toJSON();

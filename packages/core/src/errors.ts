@@ -127,10 +127,10 @@ export function reviseError(
   error: IntegrationError,
   changes: IntegrationErrorOptions & { code?: ErrorCode; message?: string },
 ): IntegrationError {
-  const base = readKeys(error, ['code', 'message', ...OPTION_KEYS]);
-  const revised = readKeys(changes, ['code', 'message', ...OPTION_KEYS]);
+  const base = readKeys(error, ['code', 'message', ...ERROR_OPTION_KEYS]);
+  const revised = readKeys(changes, ['code', 'message', ...ERROR_OPTION_KEYS]);
   const merged: Record<string, unknown> = {};
-  for (const key of OPTION_KEYS) merged[key] = revised[key] ?? base[key];
+  for (const key of ERROR_OPTION_KEYS) merged[key] = revised[key] ?? base[key];
   // A new code without an explicit retryable takes that code's default.
   if (revised.code !== undefined && revised.retryable === undefined) merged.retryable = undefined;
   return new IntegrationError(
@@ -140,7 +140,30 @@ export function reviseError(
   );
 }
 
-const OPTION_KEYS = [
+/**
+ * A `CONFIG_ERROR` or `VALIDATION_ERROR` for `issues`, named by the first issue's field: its message
+ * `Invalid <what>: <field>: <message>; …` lists at most `listed` issues (default 5) and counts the rest; it
+ * never quotes a value (it may be a secret or personal data).
+ */
+export function issuesError(
+  code: 'CONFIG_ERROR' | 'VALIDATION_ERROR',
+  what: string,
+  issues: FieldIssue[],
+  options: { listed?: number; cause?: unknown } = {},
+): IntegrationError {
+  const max = options.listed ?? 5;
+  const listed = issues.slice(0, max).map((issue) => `${issue.field}: ${issue.message}`);
+  if (issues.length > max) listed.push(`and ${issues.length - max} more`);
+  return new IntegrationError(code, `Invalid ${what}: ${listed.join('; ')}`, {
+    field: issues[0]?.field ?? '(root)',
+    issues,
+    retryable: false,
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
+  });
+}
+
+/** The option keys an IntegrationError keeps, in its constructor's order. */
+export const ERROR_OPTION_KEYS = [
   'status',
   'retryable',
   'retryAfterMs',
@@ -195,7 +218,7 @@ const isDuration = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 function readErrorOptions(options: unknown): IntegrationErrorOptions {
-  const raw = readKeys(options, OPTION_KEYS);
+  const raw = readKeys(options, ERROR_OPTION_KEYS);
   const checked: IntegrationErrorOptions = {};
   if (isCount(raw.status)) checked.status = raw.status;
   if (typeof raw.retryable === 'boolean') checked.retryable = raw.retryable;

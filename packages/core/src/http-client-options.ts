@@ -1,10 +1,18 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import * as z from 'zod/mini';
 import { type AuthOption, authOptionSchema } from './auth.ts';
-import { invalidInput, readOptions, readSignal } from './caller-input.ts';
+import {
+  invalidInput,
+  isPlainObject,
+  readFields,
+  readOptions,
+  readOwnFields,
+  readSignal,
+  UNREADABLE,
+} from './caller-input.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
 import { httpUrlSchema } from './config-schemas.ts';
-import { type FieldIssue, IntegrationError, isIntegrationError, reviseError } from './errors.ts';
+import { type FieldIssue, IntegrationError, isIntegrationError } from './errors.ts';
 import { isHeaderName, isHeaderValue } from './header-syntax.ts';
 import {
   type IdempotencyOptions,
@@ -12,7 +20,7 @@ import {
   type ResolvedIdempotencyOptions,
 } from './idempotency.ts';
 import type { Logger } from './logger.ts';
-import { parseOptions } from './options.ts';
+import { optionsError, parseOptionFields, parseOptions } from './options.ts';
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
 import { type ResolvedRetryOptions, type RetryOptions, retryOptionsSchema } from './retry.ts';
 
@@ -144,8 +152,6 @@ const DEFAULT_MAX_REDIRECTS = 5;
 const LABEL = 'client options';
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const hasFunctions = (value: unknown, names: readonly string[]): boolean =>
   isPlainObject(value) && names.every((name) => isFunction(value[name]));
 
@@ -231,24 +237,18 @@ const CLIENT_KEYS = [
 ] as const;
 
 const configError = (field: string, message: string): IntegrationError =>
-  new IntegrationError('CONFIG_ERROR', `Invalid ${LABEL}: ${field}: ${message}`, {
-    field,
-    issues: [{ field, message }],
-    retryable: false,
-  });
+  optionsError(LABEL, [{ field, message }]);
 
 /**
  * Validates `createHttpClient`'s options. Throws only an IntegrationError `CONFIG_ERROR` naming the field,
  * whatever it is given (null, a number, getters that throw, instances of the wrong shape).
  */
 export function parseClientOptions(input: unknown): ResolvedClientOptions {
-  const raw = readFields(
-    input,
-    CLIENT_KEYS,
-    (field) => configError(field, 'could not be read'),
-    () => configError('(root)', 'must be an object'),
-  );
-  const base = parseEachField(raw);
+  // Each field read once, so a getter runs (and may throw) exactly here, and later code sees plain values.
+  const issues: FieldIssue[] = [];
+  const raw = readFields(input, CLIENT_KEYS, '', issues);
+  if (!raw || issues.length > 0) throw optionsError(LABEL, issues);
+  const base = parseOptionFields(clientOptionsSchema, raw, { label: LABEL });
   const hooks = base.hooks ?? {};
   return {
     baseUrl: base.baseUrl,
@@ -295,69 +295,21 @@ export function parseClientOptions(input: unknown): ResolvedClientOptions {
   };
 }
 
-// Reads the named fields once, so a getter runs (and may throw) exactly here, and later code sees plain values.
-function readFields<K extends string>(
-  input: unknown,
-  keys: readonly K[],
-  unreadable: (field: K) => IntegrationError,
-  notObject: () => IntegrationError,
-): Record<K, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw notObject();
-  const out = {} as Record<K, unknown>;
-  for (const key of keys) {
-    try {
-      out[key] = (input as Record<string, unknown>)[key];
-    } catch {
-      throw unreadable(key);
-    }
-  }
-  return out;
-}
-
-// A nested getter or a Proxy trap may throw inside a parser: still a CONFIG_ERROR naming the field.
+// A getter or a Proxy trap of an instance may throw while it is inspected: still a CONFIG_ERROR naming the field.
 function guarded<T>(field: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
     if (isIntegrationError(error)) throw error;
-    throw configError(field, 'could not be read');
+    throw configError(field, UNREADABLE);
   }
-}
-
-// Field by field rather than the whole object at once, so a getter that throws deep inside one option
-// (`auth.token`) is reported under that option while the others are still checked; every issue is listed.
-function parseEachField(raw: Record<string, unknown>): z.output<typeof clientOptionsSchema> {
-  const out: Record<string, unknown> = {};
-  const issues: FieldIssue[] = [];
-  for (const [key, schema] of Object.entries(clientOptionsSchema.def.shape)) {
-    try {
-      const result = (schema as z.ZodMiniType).safeParse(raw[key]);
-      if (result.success) out[key] = result.data;
-      else {
-        for (const issue of result.error.issues) {
-          issues.push({ field: [key, ...issue.path.map(String)].join('.'), message: issue.message });
-        }
-      }
-    } catch {
-      issues.push({ field: key, message: 'could not be read' });
-    }
-  }
-  if (issues.length > 0) {
-    const list = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
-    throw new IntegrationError('CONFIG_ERROR', `Invalid ${LABEL}: ${list}`, {
-      field: issues[0]?.field,
-      issues,
-      retryable: false,
-    });
-  }
-  return out as z.output<typeof clientOptionsSchema>;
 }
 
 function nested<S extends z.ZodMiniType>(field: string, value: unknown, schema: S): z.output<S> | false {
   if (value === false) return false;
   if (value !== undefined && !isPlainObject(value))
     throw configError(field, 'must be an options object or false');
-  return guarded(field, () => parseOptions(schema, value ?? {}, { label: LABEL, prefix: `${field}.` }));
+  return parseOptions(schema, value ?? {}, { label: LABEL, prefix: `${field}.` });
 }
 
 function parseIdempotency(value: unknown): ResolvedIdempotencyOptions | false {
@@ -370,7 +322,7 @@ function parseIdempotency(value: unknown): ResolvedIdempotencyOptions | false {
 function parseClientHeaders(value: unknown): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   const headers = readHeaderRecord(value, 'headers');
-  if (headers instanceof IntegrationError) throw reviseError(headers, { code: 'CONFIG_ERROR' });
+  if (headers instanceof IntegrationError) throw optionsError(LABEL, headers.issues ?? []);
   return headers;
 }
 
@@ -379,24 +331,14 @@ function parseClientHeaders(value: unknown): Record<string, string> | undefined 
  * (never its value: it may be a credential).
  */
 export function readHeaderRecord(value: unknown, field: string): Record<string, string> | IntegrationError {
-  const invalid = (name: string, message: string) =>
-    new IntegrationError('VALIDATION_ERROR', `${name}: ${message}`, {
-      field: name,
-      issues: [{ field: name, message }],
-      retryable: false,
-    });
-  if (!isPlainObject(value)) return invalid(field, 'must be an object of header names to strings');
-  let entries: [string, unknown][];
-  try {
-    entries = Object.entries(value);
-  } catch {
-    return invalid(field, 'could not be read');
-  }
+  if (!isPlainObject(value)) return invalidInput(field, 'must be an object of header names to strings');
+  const entries = readEntries(value, field);
+  if (entries instanceof IntegrationError) return entries;
   const out: Record<string, string> = {};
   for (const [name, headerValue] of entries) {
-    if (!isHeaderName(name)) return invalid(field, 'has a name that is not a valid header name');
+    if (!isHeaderName(name)) return invalidInput(field, 'has a name that is not a valid header name');
     if (!isHeaderValue(headerValue)) {
-      return invalid(`${field}.${name}`, 'must be a string without line breaks');
+      return invalidInput(`${field}.${name}`, 'must be a string without line breaks');
     }
     out[name] = headerValue;
   }
@@ -424,7 +366,7 @@ function instanceOrCreate<I, O>(
   try {
     return shape.create(value as O);
   } catch (error) {
-    if (!isIntegrationError(error)) throw configError(field, 'could not be read');
+    if (!isIntegrationError(error)) throw configError(field, UNREADABLE);
     const inner = error.field && error.field !== '(root)' ? `${field}.${error.field}` : field;
     throw configError(inner, error.issues?.[0]?.message ?? error.message);
   }
@@ -460,8 +402,6 @@ const CALL_KEYS = [
   'responseType',
 ] as const;
 
-const callError = (field: string, message: string): IntegrationError => invalidInput(field, message);
-
 /**
  * Checks a call's options (whatever the caller passed: null, getters that throw, a cyclic `json`…) and
  * returns them ready to send, or the VALIDATION_ERROR naming the field. Never throws.
@@ -472,7 +412,7 @@ export function checkCallOptions(method: string, input: unknown): CheckedCall | 
   const raw = read.data;
   const schema = raw.schema;
   if (schema !== undefined && !isStandardSchema(schema)) {
-    return callError('options.schema', 'must be a Standard Schema (zod, valibot, arktype…)');
+    return invalidInput('options.schema', 'must be a Standard Schema (zod, valibot, arktype…)');
   }
   const query = readSearchParams(raw.searchParams);
   if (query instanceof IntegrationError) return query;
@@ -483,10 +423,10 @@ export function checkCallOptions(method: string, input: unknown): CheckedCall | 
     headers = checked;
   }
   if (raw.json !== undefined && raw.body !== undefined)
-    return callError('options.body', 'pass json or body, not both');
+    return invalidInput('options.body', 'pass json or body, not both');
   const bodyField = raw.json !== undefined ? 'json' : 'body';
   if ((raw.json !== undefined || raw.body !== undefined) && (method === 'GET' || method === 'HEAD')) {
-    return callError(`options.${bodyField}`, `a ${method} request cannot have a body`);
+    return invalidInput(`options.${bodyField}`, `a ${method} request cannot have a body`);
   }
   let body: BodyInit | undefined;
   if (raw.json !== undefined) {
@@ -495,16 +435,16 @@ export function checkCallOptions(method: string, input: unknown): CheckedCall | 
       text = JSON.stringify(raw.json);
     } catch (error) {
       const reason = error instanceof Error ? error.name : typeof error;
-      return callError(
+      return invalidInput(
         'options.json',
         `could not be serialised as JSON (${reason}: a cycle, a BigInt or a throwing toJSON)`,
       );
     }
-    if (text === undefined) return callError('options.json', 'is not a JSON value (a function, a symbol)');
+    if (text === undefined) return invalidInput('options.json', 'is not a JSON value (a function, a symbol)');
     body = text;
   } else if (raw.body !== undefined) {
     if (!isBodyInit(raw.body)) {
-      return callError(
+      return invalidInput(
         'options.body',
         'must be a string, Blob, ArrayBuffer, typed array, FormData, URLSearchParams or ReadableStream',
       );
@@ -515,22 +455,22 @@ export function checkCallOptions(method: string, input: unknown): CheckedCall | 
   if (!signal.success) return signal.error;
   for (const flag of ['skipRetry', 'idempotent'] as const) {
     if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean')
-      return callError(`options.${flag}`, 'must be a boolean');
+      return invalidInput(`options.${flag}`, 'must be a boolean');
   }
   const key = raw.idempotencyKey;
   if (key !== undefined && !(typeof key === 'string' && key.length > 0 && isHeaderValue(key))) {
-    return callError('options.idempotencyKey', 'must be a non-empty string without line breaks');
+    return invalidInput('options.idempotencyKey', 'must be a non-empty string without line breaks');
   }
   const timeoutMs = raw.timeoutMs;
   if (
     timeoutMs !== undefined &&
     !(Number.isInteger(timeoutMs) && (timeoutMs as number) > 0 && (timeoutMs as number) <= MAX_TIMER_MS)
   ) {
-    return callError('options.timeoutMs', `must be an integer between 1 and ${MAX_TIMER_MS}`);
+    return invalidInput('options.timeoutMs', `must be an integer between 1 and ${MAX_TIMER_MS}`);
   }
   const responseType = raw.responseType ?? 'json';
   if (responseType !== 'json' && responseType !== 'text')
-    return callError('options.responseType', "must be 'json' or 'text'");
+    return invalidInput('options.responseType', "must be 'json' or 'text'");
   return {
     schema: schema as StandardSchemaV1 | undefined,
     query,
@@ -577,18 +517,15 @@ const isQueryValue = (value: unknown): boolean =>
 function readSearchParams(value: unknown): URLSearchParams | undefined | IntegrationError {
   if (value === undefined) return undefined;
   if (value instanceof URLSearchParams) return new URLSearchParams(value);
-  if (!isPlainObject(value)) return callError('options.searchParams', 'must be an object or URLSearchParams');
-  let entries: [string, unknown][];
-  try {
-    entries = Object.entries(value);
-  } catch {
-    return callError('options.searchParams', 'could not be read');
-  }
+  if (!isPlainObject(value))
+    return invalidInput('options.searchParams', 'must be an object or URLSearchParams');
+  const entries = readEntries(value, 'options.searchParams');
+  if (entries instanceof IntegrationError) return entries;
   const params = new URLSearchParams();
   for (const [name, item] of entries) {
     if (item === undefined) continue;
     if (!isQueryValue(item)) {
-      return callError(
+      return invalidInput(
         `options.searchParams.${name}`,
         'must be a string, a finite number, a boolean or undefined',
       );
@@ -596,4 +533,11 @@ function readSearchParams(value: unknown): URLSearchParams | undefined | Integra
     params.append(name, String(item));
   }
   return params;
+}
+
+// A record's entries, each value read once, or the VALIDATION_ERROR naming what could not be read.
+function readEntries(value: unknown, field: string): [string, unknown][] | IntegrationError {
+  const issues: FieldIssue[] = [];
+  const copy = readOwnFields(value, field, issues);
+  return copy && issues.length === 0 ? Object.entries(copy) : invalidInput(field, UNREADABLE, issues);
 }

@@ -3,8 +3,17 @@
 // faithfully is refused by field instead of being dropped silently (a Symbol) or crashing the call (a BigInt, a
 // cycle).
 
-import { invalidInput, isArraySafe, isObjectLike, readProperty } from './caller-input.ts';
-import type { IntegrationError } from './errors.ts';
+import {
+  fieldPath,
+  invalidInput,
+  isArraySafe,
+  isObjectLike,
+  readArray,
+  readOwnFields,
+  readProperty,
+  UNREADABLE,
+} from './caller-input.ts';
+import type { FieldIssue, IntegrationError } from './errors.ts';
 import { type ApiResult, err, ok } from './result.ts';
 
 /** A value JSON can carry. */
@@ -18,7 +27,6 @@ export interface JsonValueOptions {
   maxDepth?: number;
 }
 
-const fieldOf = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 const named = (path: string) => (path === '' ? '(root)' : path);
 
 /**
@@ -42,7 +50,7 @@ export function toJsonValue(value: unknown, options: JsonValueOptions = {}): Api
   ): JsonValue | IntegrationError | undefined {
     let current = input;
     if (isObjectLike(current)) {
-      const toJSON = readProperty(current, 'toJSON', fieldOf(path, 'toJSON'));
+      const toJSON = readProperty(current, 'toJSON', fieldPath(path, 'toJSON'));
       if (!toJSON.success) return toJSON.error;
       if (typeof toJSON.data === 'function') {
         try {
@@ -78,17 +86,12 @@ export function toJsonValue(value: unknown, options: JsonValueOptions = {}): Api
   }
 
   function copyArray(array: readonly unknown[], path: string, depth: number): JsonValue | IntegrationError {
-    const length = readProperty(array, 'length', fieldOf(path, 'length'));
-    if (!length.success) return length.error;
-    if (!Number.isSafeInteger(length.data) || (length.data as number) < 0) {
-      return invalidInput(named(path), 'has an invalid length');
-    }
+    const items = readArray(array, path);
+    if (!items.success) return items.error;
     const out: JsonValue[] = [];
-    for (let index = 0; index < (length.data as number); index++) {
-      const at = fieldOf(path, String(index));
-      const item = readProperty(array, index, at);
-      if (!item.success) return item.error;
-      const copied = copy(item.data, at, String(index), depth + 1);
+    for (const [index, item] of items.data.entries()) {
+      const at = fieldPath(path, index);
+      const copied = copy(item, at, String(index), depth + 1);
       if (copied === undefined) return invalidInput(at, 'must not be undefined');
       if (isError(copied)) return copied;
       out.push(copied);
@@ -97,18 +100,12 @@ export function toJsonValue(value: unknown, options: JsonValueOptions = {}): Api
   }
 
   function copyObject(object: object, path: string, depth: number): JsonValue | IntegrationError {
-    let keys: string[];
-    try {
-      keys = Object.keys(object);
-    } catch {
-      return invalidInput(named(path), 'could not be read (its Proxy threw)');
-    }
+    const issues: FieldIssue[] = [];
+    const fields = readOwnFields(object, path, issues);
+    if (!fields || issues.length > 0) return invalidInput(named(path), UNREADABLE, issues);
     const out: { [key: string]: JsonValue } = {};
-    for (const key of keys) {
-      const at = fieldOf(path, key);
-      const item = readProperty(object, key, at);
-      if (!item.success) return item.error;
-      const copied = copy(item.data, at, key, depth + 1);
+    for (const [key, item] of Object.entries(fields)) {
+      const copied = copy(item, fieldPath(path, key), key, depth + 1);
       if (copied === undefined) continue;
       if (isError(copied)) return copied;
       // defineProperty: a key named __proto__ stays a plain key instead of setting the prototype.

@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
-import { describeType, isArraySafe, readProperty } from './caller-input.ts';
-import { type FieldIssue, IntegrationError } from './errors.ts';
+import { readFields, readOwnFields, UNREADABLE } from './caller-input.ts';
+import { type FieldIssue, type IntegrationError, issuesError } from './errors.ts';
 
 /**
  * Validates a factory's options synchronously and returns the parsed value, or throws `CONFIG_ERROR`
@@ -14,42 +14,73 @@ export function parseOptions<S extends z.ZodMiniType>(
   value: unknown,
   options: { label: string; prefix?: string },
 ): z.output<S> {
-  const { label, prefix } = readLabel(options, ['label', 'prefix']);
-  const safeParse = readSafeParse(schema);
-  if (!safeParse) throw configError(label, [{ field: 'schema', message: 'must be a zod schema' }]);
-  let result: ReturnType<S['safeParse']>;
-  try {
-    result = safeParse(value) as ReturnType<S['safeParse']>;
-  } catch {
-    // A getter or Proxy trap of the caller's threw while zod read it.
-    throw configError(label, [{ field: prefix.replace(/\.$/, '') || '(root)', message: UNREADABLE }]);
-  }
-  if (result.success) return result.data as z.output<S>;
-  const issues = result.error.issues.map((issue) => ({
-    field: `${prefix}${issue.path.map(String).join('.')}` || '(root)',
-    message: issue.message,
-  }));
-  throw configError(label, issues);
+  const { label, prefix } = readOwnOptions(options);
+  const parsed = parseField(schema, value, prefix);
+  if (parsed.issues.length > 0) throw optionsError(label, parsed.issues);
+  return parsed.data as z.output<S>;
 }
 
-// The label and prefix of the caller's (a library author's) own options, read so that they cannot throw: a
-// wrong one costs the message its wording, never the CONFIG_ERROR.
-function readLabel(
-  options: unknown,
-  keys: readonly ('label' | 'prefix')[],
-): { label: string; prefix: string } {
-  const out = { label: 'options', prefix: '' };
-  if (typeof options !== 'object' || options === null) return out;
-  for (const key of keys) {
-    try {
-      const value = (options as Record<string, unknown>)[key];
-      if (typeof value === 'string') out[key] = value;
-    } catch {
-      // Left at its default.
-    }
+/**
+ * Like {@link parseOptions} for an options object already read into `raw` (see `readFields`), one field of
+ * `schema`'s shape at a time: a getter that throws deep inside one option (`auth.token`) is reported under that
+ * option while the others are still checked, and every issue is listed.
+ * @example const base = parseOptionFields(clientOptionsSchema, raw, { label: 'client options' });
+ */
+export function parseOptionFields<S extends z.ZodMiniObject>(
+  schema: S,
+  raw: Record<string, unknown>,
+  options: { label: string },
+): z.output<S> {
+  const out: Record<string, unknown> = {};
+  const issues: FieldIssue[] = [];
+  for (const [key, field] of Object.entries(schema.def.shape)) {
+    const parsed = parseField(field as z.ZodMiniType, raw[key], `${key}.`);
+    if (parsed.issues.length > 0) issues.push(...parsed.issues);
+    else out[key] = parsed.data;
   }
-  return out;
+  if (issues.length > 0) throw optionsError(options.label, issues);
+  return out as z.output<S>;
 }
+
+/**
+ * A `CONFIG_ERROR` for a factory's options called `label` (`Invalid <label>: <field>: <message>; …`), listing
+ * every issue by field, never by value.
+ * @example throw optionsError('client options', [{ field: 'fetch', message: 'must be a function' }]);
+ */
+export function optionsError(label: string, issues: FieldIssue[], cause?: unknown): IntegrationError {
+  return issuesError('CONFIG_ERROR', label, issues, { listed: issues.length, cause });
+}
+
+// One safeParse, its issues named under `prefix` (`retry.`); a getter or Proxy trap of the caller's that throws
+// while zod reads the value is one issue naming the prefix itself (`retry`, or `(root)`).
+function parseField(
+  schema: unknown,
+  value: unknown,
+  prefix: string,
+): { data?: unknown; issues: FieldIssue[] } {
+  const safeParse = readSafeParse(schema);
+  if (!safeParse) return { issues: [{ field: 'schema', message: 'must be a zod schema' }] };
+  let result: SafeParseResult;
+  try {
+    result = safeParse(value) as SafeParseResult;
+  } catch {
+    return { issues: [{ field: prefix.replace(/\.$/, '') || '(root)', message: UNREADABLE }] };
+  }
+  if (result.success) return { data: result.data, issues: [] };
+  return {
+    issues: result.error.issues.map((issue) => ({
+      field:
+        issue.path.length === 0
+          ? prefix.replace(/\.$/, '') || '(root)'
+          : `${prefix}${issue.path.map(String).join('.')}`,
+      message: issue.message,
+    })),
+  };
+}
+
+type SafeParseResult =
+  | { success: true; data: unknown }
+  | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 
 function readSafeParse(schema: unknown): ((value: unknown) => unknown) | undefined {
   if (typeof schema !== 'object' || schema === null) return undefined;
@@ -61,15 +92,15 @@ function readSafeParse(schema: unknown): ((value: unknown) => unknown) | undefin
   }
 }
 
-const UNREADABLE = 'could not be read (a getter or Proxy threw)';
-
-function configError(label: string, issues: FieldIssue[]): IntegrationError {
-  const list = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  return new IntegrationError('CONFIG_ERROR', `Invalid ${label}: ${list}`, {
-    field: issues[0]?.field,
-    issues,
-    retryable: false,
-  });
+// The label, prefix and optional flag of the caller's (a library author's) own options, read so that they
+// cannot throw: a wrong one costs the message its wording, never the CONFIG_ERROR.
+function readOwnOptions(options: unknown): { label: string; prefix: string; optional: boolean } {
+  const read = readFields(options, ['label', 'prefix', 'optional'], '', []) ?? {};
+  return {
+    label: typeof read.label === 'string' ? read.label : 'options',
+    prefix: typeof read.prefix === 'string' ? read.prefix : '',
+    optional: read.optional === true,
+  };
 }
 
 /**
@@ -82,37 +113,10 @@ export function optionsObject(
   value: unknown,
   options: { label: string; optional?: boolean },
 ): Record<string, unknown> {
-  const { label } = readLabel(options, ['label']);
-  if (value === undefined && readOptional(options)) return {};
-  if (typeof value !== 'object' || value === null || isArraySafe(value)) {
-    throw configError(label, [{ field: '(root)', message: `must be an object, not ${describeType(value)}` }]);
-  }
-  let keys: string[];
-  try {
-    keys = Object.keys(value);
-  } catch {
-    throw configError(label, [{ field: '(root)', message: UNREADABLE }]);
-  }
-  const copy: Record<string, unknown> = {};
-  for (const key of keys) {
-    const read = readProperty(value, key, key);
-    if (!read.success) throw configError(label, [{ field: key, message: UNREADABLE }]);
-    Object.defineProperty(copy, key, {
-      value: read.data,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  const { label, optional } = readOwnOptions(options);
+  if (value === undefined && optional) return {};
+  const issues: FieldIssue[] = [];
+  const copy = readOwnFields(value, '', issues);
+  if (!copy || issues.length > 0) throw optionsError(label, issues);
   return copy;
-}
-
-function readOptional(options: unknown): boolean {
-  try {
-    return (
-      typeof options === 'object' && options !== null && (options as { optional?: unknown }).optional === true
-    );
-  } catch {
-    return false;
-  }
 }

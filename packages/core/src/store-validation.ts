@@ -2,8 +2,15 @@
 // a transaction starts: a bad entry anywhere means nothing of the batch is written. Each check reads the caller's
 // values once, without letting a getter or a Proxy trap throw past it, and returns plain copies: adapters use
 // those, never the caller's objects again (a getter could answer differently, or throw, the second time).
-import { describeType, isArraySafe, readArray, readOptions, readProperty } from './caller-input.ts';
-import { type FieldIssue, IntegrationError } from './errors.ts';
+import {
+  describeType,
+  isPlainObject,
+  readArray,
+  readFields,
+  readOptions,
+  UNREADABLE,
+} from './caller-input.ts';
+import { type FieldIssue, issuesError } from './errors.ts';
 import { type ApiResult, err, ok } from './result.ts';
 import type {
   Lease,
@@ -15,7 +22,6 @@ import type {
   SyncMode,
 } from './store.ts';
 
-const MAX_LISTED = 5;
 /** Issues kept per failure: enough to fix a batch, bounded however much of it is wrong. */
 const MAX_ISSUES = 100;
 /** Entries or ids per call: one transaction of more is a mistake, and a lying Proxy could claim billions. */
@@ -29,62 +35,30 @@ const isEpochMs = (value: unknown): value is number => Number.isSafeInteger(valu
 const EPOCH_MS = 'must be an integer (epoch milliseconds)';
 const NON_EMPTY = 'must be a non-empty string';
 
-function failure(what: string, issues: FieldIssue[]): ApiResult<never> {
-  const listed = issues.slice(0, MAX_LISTED).map((issue) => `${issue.field}: ${issue.message}`);
-  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
-  return err(
-    new IntegrationError('VALIDATION_ERROR', `Invalid ${what}: ${listed.join('; ')}`, {
-      field: issues[0]?.field ?? '(root)',
-      issues,
-      retryable: false,
-    }),
-  );
-}
-
-/** Reads the listed fields of an object once each; an unreadable one becomes an issue and reads as undefined. */
-function readFields<K extends string>(
-  value: object,
-  keys: readonly K[],
-  at: string,
-  issues: FieldIssue[],
-): { [P in K]?: unknown } {
-  const out: { [P in K]?: unknown } = {};
-  for (const key of keys) {
-    const read = readProperty(value, key, `${at}.${key}`);
-    if (read.success) out[key] = read.data;
-    else issues.push({ field: `${at}.${key}`, message: 'could not be read (a getter or Proxy threw)' });
-  }
-  return out;
-}
-
-/** An object's fields, or an issue naming `at` when it is not a (non-array) object. */
-function readObject<K extends string>(
-  value: unknown,
-  keys: readonly K[],
-  at: string,
-  issues: FieldIssue[],
-): { [P in K]?: unknown } | undefined {
-  if (typeof value !== 'object' || value === null || isArraySafe(value)) {
-    issues.push({ field: at, message: `must be an object, not ${describeType(value)}` });
-    return undefined;
-  }
-  return readFields(value, keys, at, issues);
-}
+const failure = (what: string, issues: FieldIssue[]): ApiResult<never> =>
+  err(issuesError('VALIDATION_ERROR', what, issues));
 
 /**
  * Checks a mapping scope and returns a plain copy: `integration` and `objectType` must be non-empty strings.
  * @example const checked = validateScope(scope); if (!checked.success) return checked; use(checked.data);
  */
 export function validateScope(scope: MappingScope): ApiResult<MappingScope> {
+  return validateNames(scope, ['integration', 'objectType'], 'scope', 'mapping scope');
+}
+
+// An object of non-empty string fields (a scope, a lease), copied; issues name `at.<key>`.
+function validateNames<K extends string>(
+  value: unknown,
+  keys: readonly K[],
+  at: string,
+  what: string,
+): ApiResult<Record<K, string>> {
   const issues: FieldIssue[] = [];
-  const read = readObject(scope, ['integration', 'objectType'], 'scope', issues);
-  if (read) {
-    if (!isNonEmptyString(read.integration)) issues.push({ field: 'scope.integration', message: NON_EMPTY });
-    if (!isNonEmptyString(read.objectType)) issues.push({ field: 'scope.objectType', message: NON_EMPTY });
+  const read = readFields(value, keys, at, issues);
+  for (const key of read ? keys : []) {
+    if (!isNonEmptyString(read?.[key])) issues.push({ field: `${at}.${key}`, message: NON_EMPTY });
   }
-  return issues.length === 0
-    ? ok({ integration: read?.integration as string, objectType: read?.objectType as string })
-    : failure('mapping scope', issues);
+  return issues.length === 0 ? ok(read as Record<K, string>) : failure(what, issues);
 }
 
 // Both batch validators walk the same way: an array of objects, issues named `entries.<index>.<field>`, and
@@ -104,7 +78,7 @@ function validateBatch<K extends string, T extends { externalId: string }>(
   for (const [index, entry] of list.data.entries()) {
     if (issues.length >= MAX_ISSUES) break;
     const at = `entries.${index}`;
-    const read = readObject(entry, keys, at, issues);
+    const read = readFields(entry, keys, at, issues);
     if (!read) continue;
     const fields = read as { [P in K]?: unknown } & { externalId?: unknown; contentHash?: unknown };
     if (!isNonEmptyString(fields.externalId)) issues.push({ field: `${at}.externalId`, message: NON_EMPTY });
@@ -207,13 +181,13 @@ export function validateLeaseRequest(
 ): ApiResult<{ name: string; owner?: string; ttlMs: number }> {
   const issues: FieldIssue[] = [];
   if (!isNonEmptyString(name)) issues.push({ field: 'name', message: NON_EMPTY });
-  const read = readObject(options, ['owner', 'ttlMs'], 'options', issues);
+  const read = readFields(options, ['owner', 'ttlMs'], 'options', issues);
   let hasOwner = check.requireOwner === true;
   if (read) {
     try {
       hasOwner ||= 'owner' in options;
     } catch {
-      issues.push({ field: 'options.owner', message: 'could not be read (a getter or Proxy threw)' });
+      issues.push({ field: 'options.owner', message: UNREADABLE });
     }
     if (hasOwner && !isNonEmptyString(read.owner)) issues.push({ field: 'owner', message: NON_EMPTY });
     if (!Number.isSafeInteger(read.ttlMs) || (read.ttlMs as number) <= 0) {
@@ -233,15 +207,7 @@ export function validateLeaseRequest(
  * @example const held = validateLease(lease); if (!held.success) return held;
  */
 export function validateLease(lease: Lease): ApiResult<Pick<Lease, 'name' | 'token'>> {
-  const issues: FieldIssue[] = [];
-  const read = readObject(lease, ['name', 'token'], 'lease', issues);
-  if (read) {
-    if (!isNonEmptyString(read.name)) issues.push({ field: 'lease.name', message: NON_EMPTY });
-    if (!isNonEmptyString(read.token)) issues.push({ field: 'lease.token', message: NON_EMPTY });
-  }
-  return issues.length === 0
-    ? ok({ name: read?.name as string, token: read?.token as string })
-    : failure('lease', issues);
+  return validateNames(lease, ['name', 'token'], 'lease', 'lease');
 }
 
 const RUN_STATUSES: readonly string[] = ['succeeded', 'failed'];
@@ -258,12 +224,12 @@ export function validateRunOutcome(outcome: {
   lastErrorCode?: string | null;
 }): ApiResult<{ status: 'succeeded' | 'failed'; counts: RunCounts; lastErrorCode: string | null }> {
   const issues: FieldIssue[] = [];
-  const read = readObject(outcome, ['status', 'counts', 'lastErrorCode'], 'outcome', issues);
+  const read = readFields(outcome, ['status', 'counts', 'lastErrorCode'], 'outcome', issues);
   if (!read) return failure('run outcome', issues);
   if (typeof read.status !== 'string' || !RUN_STATUSES.includes(read.status)) {
     issues.push({ field: 'outcome.status', message: 'must be succeeded or failed' });
   }
-  const counts = readObject(read.counts, COUNT_KEYS, 'outcome.counts', issues);
+  const counts = readFields(read.counts, COUNT_KEYS, 'outcome.counts', issues);
   for (const key of counts ? COUNT_KEYS : []) {
     const count = counts?.[key];
     if (!Number.isSafeInteger(count) || (count as number) < 0) {
@@ -318,7 +284,7 @@ export function validateConfigRowInput(
   if (userId !== undefined && !isNullableString(userId)) {
     issues.push({ field: 'userId', message: 'must be a string or null' });
   }
-  const read = readObject(input, CONFIG_KEYS, 'input', issues);
+  const read = readFields(input, CONFIG_KEYS, 'input', issues);
   const copy: StoredIntegrationConfigInput = {};
   if (read) {
     for (const key of ['baseUrl', 'apiKeyCiphertext'] as const) {
@@ -348,9 +314,7 @@ export function validateConfigRowInput(
 function jsonObjectCopy(value: unknown): Record<string, unknown> | undefined {
   try {
     const copy: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
-    return typeof copy === 'object' && copy !== null && !Array.isArray(copy)
-      ? (copy as Record<string, unknown>)
-      : undefined;
+    return isPlainObject(copy) ? copy : undefined;
   } catch {
     return undefined;
   }

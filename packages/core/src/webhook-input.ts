@@ -3,9 +3,10 @@
 // caller wrote. Each reader turns one input into a value or a typed failure, and never throws, so every
 // verifier built on them answers a result for any input and fails closed.
 
-import { describeType } from './caller-input.ts';
+import { describeType, invalidInput, UNREADABLE } from './caller-input.ts';
 import { utf8 } from './encoding.ts';
-import { IntegrationError } from './errors.ts';
+import type { IntegrationError } from './errors.ts';
+import { optionsError } from './options.ts';
 import { type ApiResult, err, ok } from './result.ts';
 
 /** Request headers as servers hand them over: Fetch `Headers`, Node's `IncomingHttpHeaders`, or a plain record. */
@@ -29,7 +30,7 @@ export function readWebhookHeader(headers: unknown, name: string): ApiResult<str
   const wanted = name.toLowerCase();
   if (typeof headers !== 'object' || headers === null) {
     return err(
-      invalid(
+      invalidInput(
         'headers',
         `must be a Headers object or a record of header values, not ${describeType(headers)}`,
       ),
@@ -41,18 +42,18 @@ export function readWebhookHeader(headers: unknown, name: string): ApiResult<str
     if (typeof get === 'function') {
       // Fetch Headers, or anything shaped like it (another realm's Headers, undici's).
       const value: unknown = get.call(headers, wanted);
-      if (!collect(value, values)) return err(invalid(wanted, 'is not text'));
+      if (!collect(value, values)) return err(invalidInput(wanted, 'is not text'));
     } else {
       for (const key of Object.keys(headers)) {
         if (key.toLowerCase() !== wanted) continue;
         if (!collect((headers as Record<string, unknown>)[key], values)) {
-          return err(invalid(wanted, 'is not text'));
+          return err(invalidInput(wanted, 'is not text'));
         }
       }
     }
     return ok(values.length === 0 ? undefined : values.join(', '));
   } catch {
-    return err(invalid('headers', 'could not be read (a getter or Proxy threw)'));
+    return err(invalidInput('headers', UNREADABLE));
   }
 }
 
@@ -77,7 +78,7 @@ export function readWebhookBody(body: unknown): ApiResult<{ bytes: Uint8Array<Ar
     // A Proxy or a detached buffer: not a body we can read.
   }
   return err(
-    invalid(
+    invalidInput(
       'body',
       `must be the raw body as a string, Uint8Array or ArrayBuffer, not ${describeType(body)} ` +
         '(a parsed or re-serialized body no longer matches its signature)',
@@ -93,15 +94,16 @@ export function readWebhookBody(body: unknown): ApiResult<{ bytes: Uint8Array<Ar
  */
 export function readWebhookClock(now: unknown): ApiResult<number> {
   if (now === undefined) return ok(Date.now());
-  if (typeof now !== 'function') return err(config('now', `must be a function, not ${describeType(now)}`));
+  if (typeof now !== 'function')
+    return err(verifierConfigError('now', `must be a function, not ${describeType(now)}`));
   let value: unknown;
   try {
     value = now();
   } catch (error) {
-    return err(config('now', 'threw instead of returning the time', error));
+    return err(verifierConfigError('now', 'threw instead of returning the time', error));
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return err(config('now', 'must return the time as finite epoch milliseconds'));
+    return err(verifierConfigError('now', 'must return the time as finite epoch milliseconds'));
   }
   return ok(value);
 }
@@ -114,7 +116,7 @@ export function readWebhookClock(now: unknown): ApiResult<number> {
 export function readWebhookTolerance(value: unknown, fallback: number, field: string): ApiResult<number> {
   if (value === undefined) return ok(fallback);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    return err(config(field, 'must be a finite number of zero or more'));
+    return err(verifierConfigError(field, 'must be a finite number of zero or more'));
   }
   return ok(value);
 }
@@ -136,12 +138,6 @@ function collect(value: unknown, values: string[]): boolean {
   return false;
 }
 
-const invalid = (field: string, problem: string): IntegrationError =>
-  new IntegrationError('VALIDATION_ERROR', `The webhook's ${field} ${problem}.`, { field, retryable: false });
-
-const config = (field: string, problem: string, cause?: unknown): IntegrationError =>
-  new IntegrationError('CONFIG_ERROR', `The webhook verifier's ${field} ${problem}.`, {
-    field,
-    retryable: false,
-    ...(cause === undefined ? {} : { cause }),
-  });
+/** A `CONFIG_ERROR` naming a webhook verifier's option `field` (`now`, `replay.ttlMs`). */
+export const verifierConfigError = (field: string, problem: string, cause?: unknown): IntegrationError =>
+  optionsError('webhook verifier options', [{ field, message: problem }], cause);

@@ -1,10 +1,11 @@
 // A verifier's timestamp window stops old deliveries; within the window, the same signed delivery could still be
 // sent again. With a seen-id store, a verifier records each delivery it accepts and refuses it the second time.
 
-import { describeType } from './caller-input.ts';
+import { describeType, UNREADABLE } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
 import { type ApiResult, err, ok } from './result.ts';
 import type { SeenIdStore } from './seen-id-store.ts';
+import { verifierConfigError as config } from './webhook-input.ts';
 
 /** The `replay` option of the webhook verifiers: each delivery verifies once. */
 export interface WebhookReplayOptions {
@@ -52,7 +53,7 @@ export function readWebhookReplay(
     ({ store, ttlMs, namespace } = value as Record<string, unknown>);
     markSeen = (store as { markSeen?: unknown } | null | undefined)?.markSeen;
   } catch {
-    return err(config('replay', 'could not be read (a getter or Proxy threw)'));
+    return err(config('replay', UNREADABLE));
   }
   if (typeof markSeen !== 'function')
     return err(config('replay.store', 'must be a SeenIdStore (with markSeen)'));
@@ -94,12 +95,6 @@ export function readWebhookReplay(
     );
   });
 }
-
-const config = (field: string, problem: string): IntegrationError =>
-  new IntegrationError('CONFIG_ERROR', `The webhook verifier's ${field} ${problem}.`, {
-    field,
-    retryable: false,
-  });
 
 // Retryable: the sender will deliver again, and the store may be back by then.
 const storeFailure = (cause: unknown): IntegrationError =>
