@@ -5,24 +5,8 @@
 import { type ApiResult, ERROR_CODES } from '@patchbay/core';
 import { hostileValues, watchUnhandledRejections, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
+import { capturingClient } from '../test-support/fixtures.ts';
 import { createTwentyClient, type TwentyClient } from './client.ts';
-
-function capturingClient() {
-  const sent: { method: string; url: string; body: string }[] = [];
-  const fetchSpy = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    sent.push({ method: request.method, url: request.url, body: await request.text() });
-    return Response.json({ statusCode: 404, messages: ['not found'], error: 'NOT_FOUND' }, { status: 404 });
-  };
-  const client = createTwentyClient({
-    baseUrl: 'https://crm.example.test',
-    apiKey: 'key',
-    rateLimit: false,
-    retry: false,
-    fetch: fetchSpy,
-  });
-  return { client, sent };
-}
 
 type Call = [name: string, run: (client: TwentyClient, value: unknown) => unknown];
 const ID = '7f3e1c2a-9b4d-4e8f-a1b2-c3d4e5f60718';

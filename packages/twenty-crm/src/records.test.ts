@@ -1,21 +1,11 @@
-import { startTwentyEmulator } from '@patchbay/emulators';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { capturingClient, useEmulator } from '../test-support/fixtures.ts';
 import { createTwentyClient } from './client.ts';
 
-type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.store.clear();
-  emulator.counters.reset();
-});
+const twenty = useEmulator();
 
-const client = () => createTwentyClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, rateLimit: false });
+const client = () =>
+  createTwentyClient({ baseUrl: twenty.emulator.url, apiKey: twenty.emulator.apiKey, rateLimit: false });
 
 describe('record resource', () => {
   it('refuses an id that would change the path, and a filter Twenty would misread, before any request', async () => {
@@ -26,7 +16,7 @@ describe('record resource', () => {
       pages.push(page);
     expect(pages).toHaveLength(1);
     expect(pages[0]?.success || pages[0]?.error.field).toBe('filter.externalId');
-    expect(emulator.counters.snapshot().total).toBe(0);
+    expect(twenty.emulator.counters.snapshot().total).toBe(0);
   });
 
   it('upsert creates, then updates the record matched on a unique field', async () => {
@@ -40,7 +30,7 @@ describe('record resource', () => {
       domainName: { primaryLinkUrl: 'https://acme.test' },
     });
     expect(first.success && second.success && first.data.id === second.data.id).toBe(true);
-    expect(emulator.store.count('companies')).toBe(1);
+    expect(twenty.emulator.store.count('companies')).toBe(1);
   });
 
   it('createMany of nothing sends nothing; maxPages bounds the iterator with a typed error', async () => {
@@ -105,23 +95,6 @@ describe('record ids', () => {
     ['semicolon', 'a;b'],
   ];
 
-  function capturingClient() {
-    const sent: { method: string; url: string }[] = [];
-    const fetchSpy = async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      sent.push({ method: request.method, url: request.url });
-      return Response.json({ statusCode: 404, messages: ['not found'], error: 'NOT_FOUND' }, { status: 404 });
-    };
-    const c = createTwentyClient({
-      baseUrl: 'https://crm.example.test',
-      apiKey: 'key',
-      rateLimit: false,
-      retry: false,
-      fetch: fetchSpy,
-    });
-    return { c, sent };
-  }
-
   const calls = {
     get: (resource: ReturnType<typeof createTwentyClient>['people'], id: unknown) =>
       resource.get(id as string),
@@ -137,7 +110,7 @@ describe('record ids', () => {
       it.each(HOSTILE_IDS)(
         `${object}.${call}: %s is refused or sent encoded to its own route`,
         async (_, id) => {
-          const { c, sent } = capturingClient();
+          const { client: c, sent } = capturingClient();
           const result = await calls[call](c[object] as ReturnType<typeof createTwentyClient>['people'], id);
           expect(result.success).toBe(false);
           if (result.success) return;
@@ -161,7 +134,7 @@ describe('record ids', () => {
   }
 
   it('refuses the dot segments, slashes and non-strings, and encodes the rest', async () => {
-    const { c, sent } = capturingClient();
+    const { client: c, sent } = capturingClient();
     for (const id of ['.', '..', '%2E%2E', 'a/b', '', 42, null])
       expect(await c.people.delete(id as string)).toMatchObject({
         success: false,

@@ -409,6 +409,19 @@ export function createRecordResource<R, I, F extends string = string>(
   // batch) becomes a typed failure instead of a rejection.
   const guard = <T>(call: string, work: () => Promise<ApiResult<T>>) =>
     settle(`${names.plural}.${call}`, work);
+  // A call on one record: its id and options are checked before `work` runs.
+  const onRecord = <T>(
+    call: string,
+    id: unknown,
+    optionsValue: unknown,
+    work: (path: string, options: { signal?: AbortSignal; depth?: 0 | 1 }) => Promise<ApiResult<T>>,
+  ) =>
+    guard(call, async () => {
+      const path = recordPath(id);
+      if (!path.success) return path;
+      const options = readWriteOptions(optionsValue);
+      return options.success ? work(path.data, options.data) : options;
+    });
 
   return {
     list,
@@ -418,14 +431,9 @@ export function createRecordResource<R, I, F extends string = string>(
       return collectPages(list(read.data), { maxItems: read.data.maxItems });
     },
     get: (id, optionsValue) =>
-      guard('get', async () => {
-        const path = recordPath(id);
-        if (!path.success) return path;
-        const options = readWriteOptions(optionsValue);
-        if (!options.success) return options;
-        const { depth, signal } = options.data;
+      onRecord('get', id, optionsValue, async (path, { depth, signal }) => {
         const result = refine(
-          await http.get(path.data, {
+          await http.get(path, {
             schema: findOne,
             searchParams: depth === undefined ? undefined : { depth },
             signal,
@@ -438,31 +446,23 @@ export function createRecordResource<R, I, F extends string = string>(
     createMany: (inputs, options) => guard('createMany', () => writeMany(inputs, false, options)),
     upsertMany: (inputs, options) => guard('upsertMany', () => writeMany(inputs, true, options)),
     update: (id, patch, optionsValue) =>
-      guard('update', async () => {
-        const path = recordPath(id);
-        if (!path.success) return path;
-        const options = readWriteOptions(optionsValue);
-        if (!options.success) return options;
+      onRecord('update', id, optionsValue, async (path, { signal }) => {
         const copy = await readInput(patch, '');
         if (!copy.success) return copy;
         const result = refine(
-          await http.patch(path.data, {
+          await http.patch(path, {
             json: copy.data,
             schema: updated,
             // Setting the same values twice leaves the same record: safe to retry.
             idempotent: true,
-            signal: options.data.signal,
+            signal,
           }),
         );
         return result.success ? ok(result.data.data[`update${names.singularCapitalized}`] as R) : result;
       }),
     delete: (id, optionsValue) =>
-      guard('delete', async () => {
-        const path = recordPath(id);
-        if (!path.success) return path;
-        const options = readWriteOptions(optionsValue);
-        if (!options.success) return options;
-        const result = refine(await http.delete(path.data, { schema: deleted, signal: options.data.signal }));
+      onRecord('delete', id, optionsValue, async (path, { signal }) => {
+        const result = refine(await http.delete(path, { schema: deleted, signal }));
         return result.success
           ? ok({ id: (result.data.data[`delete${names.singularCapitalized}`] as { id: string }).id })
           : result;

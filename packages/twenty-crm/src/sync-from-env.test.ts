@@ -8,19 +8,12 @@ import {
   watchUnhandledRejections,
   withThrowingGetter,
 } from '@patchbay/core/testing';
-import { startTwentyEmulator } from '@patchbay/emulators';
 import { createSqliteStore } from '@patchbay/store-sqlite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useEmulator } from '../test-support/fixtures.ts';
 import { createTwentySyncFromEnv, openStore } from './sync-from-env.ts';
 
-type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const twenty = useEmulator();
 
 const SECRET = 'patchbay-test-secret-key-0123456789';
 const dbUrl = () => `file:${join(mkdtempSync(join(tmpdir(), 'patchbay-env-')), 'patchbay.db')}`;
@@ -39,8 +32,8 @@ describe('createTwentySyncFromEnv', () => {
   it('reads TWENTY_CRM_* from env and opens SQLite from PATCHBAY_DATABASE_URL', async () => {
     const env = {
       PATCHBAY_DATABASE_URL: dbUrl(),
-      TWENTY_CRM_BASE_URL: emulator.url,
-      TWENTY_CRM_API_KEY: emulator.apiKey,
+      TWENTY_CRM_BASE_URL: twenty.emulator.url,
+      TWENTY_CRM_API_KEY: twenty.emulator.apiKey,
       TWENTY_CRM_ENABLED: 'true',
       TWENTY_CRM_SYNC_MODE: 'direct_crm',
     };
@@ -60,7 +53,7 @@ describe('createTwentySyncFromEnv', () => {
     const configs = createConfigStore({ rows: store.configs, secretKey: SECRET });
     const saved = await configs.createConfig(
       'twenty-crm',
-      { baseUrl: emulator.url, apiKey: emulator.apiKey, enabled: true, syncMode: 'direct_crm' },
+      { baseUrl: twenty.emulator.url, apiKey: twenty.emulator.apiKey, enabled: true, syncMode: 'direct_crm' },
       'admin-1',
     );
     expect(saved.success).toBe(true);
@@ -76,7 +69,11 @@ describe('createTwentySyncFromEnv', () => {
     const built = await createTwentySyncFromEnv({ env, rateLimit: false });
     expect(built.success).toBe(true);
     if (!built.success) return;
-    expect(built.data.config).toMatchObject({ baseUrl: emulator.url, enabled: true, syncMode: 'direct_crm' });
+    expect(built.data.config).toMatchObject({
+      baseUrl: twenty.emulator.url,
+      enabled: true,
+      syncMode: 'direct_crm',
+    });
     expect(built.data.origins).toMatchObject({
       baseUrl: 'database',
       apiKey: 'database',
@@ -90,7 +87,7 @@ describe('createTwentySyncFromEnv', () => {
     const store = createSqliteStore({ path: url.slice('file:'.length) });
     await createConfigStore({ rows: store.configs, secretKey: SECRET }).createConfig(
       'twenty-crm',
-      { baseUrl: emulator.url, apiKey: emulator.apiKey, enabled: true, syncMode: 'direct_crm' },
+      { baseUrl: twenty.emulator.url, apiKey: twenty.emulator.apiKey, enabled: true, syncMode: 'direct_crm' },
       null,
     );
     await store.close();
@@ -122,8 +119,8 @@ describe('createTwentySyncFromEnv', () => {
     const built = await createTwentySyncFromEnv({
       env: {
         PATCHBAY_DATABASE_URL: dbUrl(),
-        TWENTY_CRM_BASE_URL: emulator.url,
-        TWENTY_CRM_API_KEY: emulator.apiKey,
+        TWENTY_CRM_BASE_URL: twenty.emulator.url,
+        TWENTY_CRM_API_KEY: twenty.emulator.apiKey,
         TWENTY_CRM_ENABLED: 'true',
         TWENTY_CRM_SYNC_MODE: 'platform',
       },

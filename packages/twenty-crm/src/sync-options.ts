@@ -60,42 +60,26 @@ const syncOptionsSchema = z.object({
   ),
 });
 
+// The options the sync reads itself; every other one is the client's.
+const SYNC_KEYS: readonly string[] = Object.keys(syncOptionsSchema.def.shape);
+
 /**
  * Validates the options only the sync reads and fills in their defaults (`CONFIG_ERROR` names the field);
  * the rest are the client's, which it checks itself.
  */
 export function parseSyncOptions(options: TwentySyncOptions) {
   const label = 'Twenty sync options';
-  // A plain copy read once: destructuring a Proxy or a throwing getter must be a CONFIG_ERROR, not a TypeError.
-  const {
-    store,
-    cacheTtlMs,
-    cacheMaxEntries,
-    batchSize,
-    concurrency,
-    onProgress,
-    mode,
-    lease,
-    client,
-    maxReportedFailures,
-    ...rest
-  } = optionsObject(options, { label }) as unknown as TwentySyncOptions;
-  const own = parseOptions(
-    syncOptionsSchema,
-    {
-      store,
-      cacheTtlMs,
-      cacheMaxEntries,
-      batchSize,
-      concurrency,
-      onProgress,
-      mode,
-      lease,
-      client,
-      maxReportedFailures,
-    },
-    { label },
-  );
-  // The store is the caller's: guarded, a method of it that throws is a typed failure the sync can report.
-  return { ...own, store: guardStore(own.store), onProgress, client, clientOptions: rest };
+  // A plain copy read once: a Proxy or a throwing getter must be a CONFIG_ERROR, not a TypeError.
+  const entries = Object.entries(optionsObject(options, { label }));
+  const pick = (sync: boolean) =>
+    Object.fromEntries(entries.filter(([key]) => SYNC_KEYS.includes(key) === sync));
+  const own = parseOptions(syncOptionsSchema, pick(true), { label });
+  return {
+    ...own,
+    // The store is the caller's: guarded, a method of it that throws is a typed failure the sync can report.
+    store: guardStore(own.store),
+    onProgress: own.onProgress as TwentySyncOptions['onProgress'],
+    client: own.client as TwentySyncOptions['client'],
+    clientOptions: pick(false) as Omit<TwentySyncOptions, keyof typeof syncOptionsSchema.def.shape>,
+  };
 }

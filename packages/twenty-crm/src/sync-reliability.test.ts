@@ -18,7 +18,7 @@ import {
   TEST_URL as TEST_POSTGRES_URL,
 } from '../../store-postgres/test-support/postgres.ts';
 import { startWorker, type Worker, type WorkerEvent } from '../test-support/child.ts';
-import { companies, people } from '../test-support/fixtures.ts';
+import { companies, people } from '../test-support/records.ts';
 import { createTwentySync } from './sync.ts';
 
 const PEOPLE = 2_000;

@@ -9,54 +9,32 @@ import {
   watchUnhandledRejections,
   withThrowingGetter,
 } from '@patchbay/core/testing';
-import { startTwentyEmulator } from '@patchbay/emulators';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTwentySync, type SyncReport, type TwentySync, type TwentySyncOptions } from './sync.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useSyncFixture } from '../test-support/fixtures.ts';
+import { createTwentySync, type SyncReport, type TwentySync } from './sync.ts';
 
-type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
-let emulator: Emulator;
-let store: IntegrationStore;
+const twenty = useSyncFixture({ lease: false, retry: { retries: 1, initialDelayMs: 1, maxDelayMs: 5 } });
+const sync = twenty.sync;
 let watch: ReturnType<typeof watchUnhandledRejections>;
-
-beforeAll(async () => {
-  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  emulator.store.clear();
-  store = createMemoryStore();
-  expect((await sync().setup()).success).toBe(true);
+beforeEach(() => {
   watch = watchUnhandledRejections();
 });
 afterEach(async () => {
   expect(await watch.stop()).toEqual([]);
 });
 
-const sync = (options: Partial<TwentySyncOptions> = {}) =>
-  createTwentySync({
-    baseUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    store,
-    rateLimit: false,
-    lease: false,
-    retry: { retries: 1, initialDelayMs: 1, maxDelayMs: 5 },
-    ...options,
-  });
-
 const person = (i: number) => ({ externalId: `u${i}`, name: `Ada ${i}`, email: `ada${i}@example.com` });
 const company = (i: number) => ({ externalId: `c${i}`, name: `Acme ${i}` });
 const people = (n: number) => Array.from({ length: n }, (_, i) => person(i));
 
 async function lastRun(kind: 'person' | 'company') {
-  const runs = await store.syncState.listRuns(`twenty-crm:${kind}`, { limit: 1 });
+  const runs = await twenty.store.syncState.listRuns(`twenty-crm:${kind}`, { limit: 1 });
   if (!runs.success) throw runs.error;
   return runs.data[0];
 }
 
 const mappedCount = async (kind: 'person' | 'company') => {
-  const count = await store.mappings.count({ integration: 'twenty-crm', objectType: kind });
+  const count = await twenty.store.mappings.count({ integration: 'twenty-crm', objectType: kind });
   return count.success ? count.data : Number.NaN;
 };
 
@@ -162,7 +140,7 @@ describe('sync: hostile sources', () => {
         counts: { created: 70, failed: 0 },
       });
       expect(await mappedCount('person')).toBe(70);
-      expect(emulator.store.count('people')).toBe(70);
+      expect(twenty.emulator.store.count('people')).toBe(70);
       // Nothing half-written: a second run with the whole stream creates only what is missing.
       const again = await sync().upsertManyPersons(people(80));
       expect(again.success && again.data).toMatchObject({ created: 10, unchanged: 70, failed: 0 });
@@ -184,8 +162,8 @@ describe('sync: hostile sources', () => {
     };
     // A store whose lease renewals say the lease was taken over: the sync stops pulling and closes the source.
     const renewLost: IntegrationStore = {
-      ...store,
-      syncState: { ...store.syncState, renewLease: async () => ({ success: true, data: null }) },
+      ...twenty.store,
+      syncState: { ...twenty.store.syncState, renewLease: async () => ({ success: true, data: null }) },
     };
     const result = await sync({ store: renewLost, lease: { ttlMs: 3_000 } }).upsertManyPersons(
       source as never,

@@ -1,24 +1,10 @@
 // The sync's remote lookup against servers whose pagination never ends: it must stop, fast, with a typed error for
 // the records concerned, instead of walking pages for ever (or core's 2 000 per chunk).
-import { createMemoryStore, type IntegrationStore } from '@patchbay/core';
-import { startTwentyEmulator } from '@patchbay/emulators';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTwentySync } from './sync.ts';
+import type { IntegrationStore } from '@patchbay/core';
+import { describe, expect, it } from 'vitest';
+import { useSyncFixture } from '../test-support/fixtures.ts';
 
-type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
-let emulator: Emulator;
-let store: IntegrationStore;
-
-beforeAll(async () => {
-  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.store.clear();
-  store = createMemoryStore();
-});
+const twenty = useSyncFixture({ lease: false, retry: false }, { setup: false });
 
 type Endless = 'fresh cursors and records' | 'the same cursor' | 'the same records' | 'no cursor';
 
@@ -51,16 +37,7 @@ function endlessPeople(mode: Endless) {
   return { fetch: fetchImpl, lookups: () => lookups };
 }
 
-const sync = (fetchImpl: typeof fetch) =>
-  createTwentySync({
-    baseUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    store,
-    rateLimit: false,
-    lease: false,
-    retry: false,
-    fetch: fetchImpl,
-  });
+const sync = (fetchImpl: typeof fetch) => twenty.sync({ fetch: fetchImpl });
 
 describe('sync lookup against a server that always says hasNextPage', () => {
   it.each([
@@ -87,8 +64,8 @@ describe('sync lookup against a server that always says hasNextPage', () => {
         if (field) expect(failure.error.field).toBe(field);
       }
       // Nothing was sent for records whose lookup failed: Twenty has no person, nothing is mapped.
-      expect(emulator.store.count('people')).toBe(0);
-      const mapped = await store.mappings.count({ integration: 'twenty-crm', objectType: 'person' });
+      expect(twenty.emulator.store.count('people')).toBe(0);
+      const mapped = await twenty.store.mappings.count({ integration: 'twenty-crm', objectType: 'person' });
       expect(mapped).toEqual({ success: true, data: 0 });
     },
   );
@@ -98,7 +75,7 @@ describe('sync lookup against a server that always says hasNextPage', () => {
     const s = sync(server.fetch as typeof fetch);
     expect((await s.setup()).success).toBe(true);
     // An entry a crash left in flight: recovery looks it up in Twenty first.
-    await store.syncState.outboxPut({ integration: 'twenty-crm', objectType: 'person' }, [
+    await twenty.store.syncState.outboxPut({ integration: 'twenty-crm', objectType: 'person' }, [
       { externalId: 'u1', operation: 'create', contentHash: null, createdAt: 1 },
     ]);
     const recovered = await s.recover();
@@ -111,23 +88,17 @@ describe('sync lookup against a server that always says hasNextPage', () => {
 
   it('a store that lists cleared outbox entries again stops recovery instead of looping', async () => {
     const stuck: IntegrationStore = {
-      ...store,
+      ...twenty.store,
       syncState: {
-        ...store.syncState,
+        ...twenty.store.syncState,
         outboxDelete: async () => ({ success: true, data: undefined }),
       },
       commitMappings: async () => ({ success: true, data: { written: 0 } }),
     };
-    await store.syncState.outboxPut({ integration: 'twenty-crm', objectType: 'person' }, [
+    await twenty.store.syncState.outboxPut({ integration: 'twenty-crm', objectType: 'person' }, [
       { externalId: 'never-cleared', operation: 'create', contentHash: null, createdAt: 1 },
     ]);
-    const s = createTwentySync({
-      baseUrl: emulator.url,
-      apiKey: emulator.apiKey,
-      store: stuck,
-      rateLimit: false,
-      lease: false,
-    });
+    const s = twenty.sync({ store: stuck });
     expect((await s.setup()).success).toBe(true);
     const recovered = await s.recover();
     expect(recovered.success || recovered.error).toMatchObject({ code: 'OPERATION_FAILED', retryable: true });
@@ -164,7 +135,7 @@ describe('sync lookup against a server that always says hasNextPage', () => {
     // Both were written through the upsert (Twenty matched nothing we asked for) and mapped to what it answered.
     expect(result.data).toMatchObject({ created: 2, failed: 0 });
     const scope = { integration: 'twenty-crm', objectType: 'person' };
-    const mapped = await store.mappings.getMany(scope, ['someone-else', 'u2-not-asked', 'u1', 'u2']);
+    const mapped = await twenty.store.mappings.getMany(scope, ['someone-else', 'u2-not-asked', 'u1', 'u2']);
     if (!mapped.success) throw mapped.error;
     expect([...mapped.data.keys()].sort()).toEqual(['u1', 'u2']);
     for (const mapping of mapped.data.values()) expect(mapping.remoteId).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,35 +1,10 @@
 // A report's size is bounded however many records fail: the first `maxReportedFailures` failures in full, the
 // rest counted, every count exact.
-import { createMemoryStore, type IntegrationStore } from '@patchbay/core';
-import { startTwentyEmulator } from '@patchbay/emulators';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTwentySync, type TwentySyncOptions } from './sync.ts';
+import { describe, expect, it } from 'vitest';
+import { useSyncFixture } from '../test-support/fixtures.ts';
 
-type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
-let emulator: Emulator;
-let store: IntegrationStore;
-
-beforeAll(async () => {
-  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  emulator.store.clear();
-  store = createMemoryStore();
-  expect((await sync().setup()).success).toBe(true);
-});
-
-const sync = (options: Partial<TwentySyncOptions> = {}) =>
-  createTwentySync({
-    baseUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    store,
-    rateLimit: false,
-    lease: false,
-    ...options,
-  });
+const twenty = useSyncFixture({ lease: false });
+const sync = twenty.sync;
 
 /** `count` records, invalid (no name, a bad email) except every `validEvery`-th one. */
 function* records(count: number, validEvery = 0) {
@@ -55,7 +30,7 @@ describe('report size', () => {
     expect(JSON.stringify(report).length).toBeLessThan(200_000);
     // Retained heap, roughly: far below what 100 000 kept errors would hold (a generous bound; GC timing varies).
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(60_000_000);
-    const runs = await store.syncState.listRuns('twenty-crm:person', { limit: 1 });
+    const runs = await twenty.store.syncState.listRuns('twenty-crm:person', { limit: 1 });
     expect(runs.success && runs.data[0]).toMatchObject({
       status: 'failed',
       counts: { failed: 100_000, created: 0 },

@@ -1,37 +1,12 @@
-import { createMemoryStore, type IntegrationStore } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core';
 import { startTwentyEmulator } from '@patchbay/emulators';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTwentySync, type TwentySyncOptions } from './sync.ts';
+import { describe, expect, it } from 'vitest';
+import { useSyncFixture } from '../test-support/fixtures.ts';
+import { createTwentySync } from './sync.ts';
 
-type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
-let emulator: Emulator;
-let store: IntegrationStore;
-
-beforeAll(async () => {
-  emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  emulator.faults.clear();
-  emulator.store.clear();
-  store = createMemoryStore();
-  // Every test starts from a workspace that has the externalId fields.
-  const ready = await sync().setup();
-  expect(ready.success).toBe(true);
-  emulator.counters.reset();
-});
-
-const sync = (options: Partial<TwentySyncOptions> = {}) =>
-  createTwentySync({
-    baseUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    store,
-    rateLimit: false,
-    retry: { retries: 3, initialDelayMs: 5, maxDelayMs: 20 },
-    ...options,
-  });
+// Every test starts from a workspace that has the externalId fields.
+const twenty = useSyncFixture({ retry: { retries: 3, initialDelayMs: 5, maxDelayMs: 20 } });
+const sync = twenty.sync;
 
 const people = (n: number, offset = 0) =>
   Array.from({ length: n }, (_, i) => ({
@@ -42,14 +17,14 @@ const people = (n: number, offset = 0) =>
     companyName: `Company ${(i + offset) % 7}`,
   }));
 
-const duplicates = (object: 'people' | 'companies') => emulator.store.duplicates(object, 'externalId');
+const duplicates = (object: 'people' | 'companies') => twenty.emulator.store.duplicates(object, 'externalId');
 
 describe('setup', () => {
   it('creates the unique externalId fields once', async () => {
     const fresh = await startTwentyEmulator({ port: 0, rateLimit: false });
     try {
       const make = () =>
-        createTwentySync({ baseUrl: fresh.url, apiKey: fresh.apiKey, store, rateLimit: false });
+        createTwentySync({ baseUrl: fresh.url, apiKey: fresh.apiKey, store: twenty.store, rateLimit: false });
       const first = await make().setup();
       expect(first.success && first.data.createdFields).toEqual(['person.externalId', 'company.externalId']);
       const second = await make().setup();
@@ -72,10 +47,10 @@ describe('single upserts', () => {
     });
     expect(updated.success && updated.data).toMatchObject({ created: false, updated: true });
     expect(updated.success && created.success && updated.data.id).toBe(created.success && created.data.id);
-    emulator.counters.reset();
+    twenty.emulator.counters.reset();
     const same = await s.upsertCompany({ externalId: 'c1', name: 'Acme Corp', website: 'https://acme.test' });
     expect(same.success && same.data).toMatchObject({ created: false, updated: false });
-    expect(emulator.counters.snapshot().total).toBe(0);
+    expect(twenty.emulator.counters.snapshot().total).toBe(0);
   });
 
   it('creates the company of a person when Twenty does not have it yet, and links them', async () => {
@@ -87,8 +62,8 @@ describe('single upserts', () => {
       companyName: 'US Navy',
     });
     expect(result.success && result.data.created).toBe(true);
-    const [company] = emulator.store.list('companies');
-    const [person] = emulator.store.list('people');
+    const [company] = twenty.emulator.store.list('companies');
+    const [person] = twenty.emulator.store.list('people');
     expect(company).toMatchObject({ name: 'US Navy', externalId: 'navy' });
     expect(person).toMatchObject({
       companyId: company?.id,
@@ -99,7 +74,7 @@ describe('single upserts', () => {
   it('a record that fails validation is VALIDATION_ERROR naming the field, and nothing is sent', async () => {
     const result = await sync().upsertPerson({ externalId: 'u1', name: 'X', email: 'not-an-email' });
     expect(result.success || result.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'email' });
-    expect(emulator.counters.snapshot().total).toBe(0);
+    expect(twenty.emulator.counters.snapshot().total).toBe(0);
   });
 });
 
@@ -114,14 +89,14 @@ describe('batch upserts', () => {
       failed: 0,
       companiesCreated: 7,
     });
-    const writes = emulator.counters.count({ route: 'POST /rest/batch/people' });
+    const writes = twenty.emulator.counters.count({ route: 'POST /rest/batch/people' });
     expect(writes).toBe(5);
-    expect(emulator.store.count('people')).toBe(300);
+    expect(twenty.emulator.store.count('people')).toBe(300);
 
-    emulator.counters.reset();
+    twenty.emulator.counters.reset();
     const again = await sync().upsertManyPersons(records);
     expect(again.success && again.data).toMatchObject({ created: 0, updated: 0, unchanged: 300, failed: 0 });
-    expect(emulator.counters.snapshot().total).toBe(0);
+    expect(twenty.emulator.counters.snapshot().total).toBe(0);
 
     const changed = records.map((r, i) => (i < 10 ? { ...r, name: `${r.name} Jr` } : r));
     const third = await sync().upsertManyPersons(changed);
@@ -169,7 +144,7 @@ describe('conflicts (seed 001)', () => {
     await s.client.companies.delete(first.data.id);
     const again = await s.upsertCompany({ externalId: 'c1', name: 'Acme 2' });
     expect(again.success).toBe(true);
-    expect(emulator.store.list('companies').map((c) => c.name)).toEqual(['Acme 2']);
+    expect(twenty.emulator.store.list('companies').map((c) => c.name)).toEqual(['Acme 2']);
   });
 
   it('a record that exists in Twenty but not in our mappings is found by externalId and updated, not duplicated', async () => {
@@ -177,14 +152,14 @@ describe('conflicts (seed 001)', () => {
     await s.client.companies.create({ name: 'Made elsewhere', externalId: 'c9' } as never);
     const result = await s.upsertCompany({ externalId: 'c9', name: 'Ours now' });
     expect(result.success && result.data).toMatchObject({ created: false, updated: true });
-    expect(emulator.store.count('companies')).toBe(1);
+    expect(twenty.emulator.store.count('companies')).toBe(1);
   });
 
   it('two syncs creating the same record at once end with one record', async () => {
     const a = sync({ lease: false });
     const b = createTwentySync({
-      baseUrl: emulator.url,
-      apiKey: emulator.apiKey,
+      baseUrl: twenty.emulator.url,
+      apiKey: twenty.emulator.apiKey,
       store: createMemoryStore(),
       rateLimit: false,
       lease: false,
@@ -194,7 +169,7 @@ describe('conflicts (seed 001)', () => {
       b.upsertCompany({ externalId: 'race', name: 'Race' }),
     ]);
     expect(x.success && y.success).toBe(true);
-    expect(emulator.store.count('companies')).toBe(1);
+    expect(twenty.emulator.store.count('companies')).toBe(1);
   });
 });
 
@@ -203,7 +178,7 @@ describe('faults', () => {
     // Each kind once at a fixed point (so every one surely fires), then at random on top.
     const kinds = ['commit-then-fail', 'error', 'rate-limit', 'reset', 'malformed'] as const;
     for (const [after, kind] of kinds.entries()) {
-      emulator.faults.inject({
+      twenty.emulator.faults.inject({
         kind,
         route: 'POST /rest/batch/people',
         after,
@@ -212,14 +187,14 @@ describe('faults', () => {
       } as never);
     }
     for (const kind of kinds) {
-      emulator.faults.inject({
+      twenty.emulator.faults.inject({
         kind,
         route: 'POST /rest/batch/people',
         rate: 0.1,
         retryAfterSeconds: 0,
       } as never);
     }
-    emulator.faults.inject({ kind: 'error', route: 'GET /rest/people', rate: 0.2 });
+    twenty.emulator.faults.inject({ kind: 'error', route: 'GET /rest/people', rate: 0.2 });
     const records = people(400);
     let report = await sync().upsertManyPersons(records);
     // A record whose retries all failed is reported, and written on the next run.
@@ -228,11 +203,11 @@ describe('faults', () => {
     }
     expect(report.success && report.data.failed).toBe(0);
     // The faults did fire: failed answers, rate limits and resets were all seen on the wire.
-    expect(emulator.counters.count({ outcome: '5xx' })).toBeGreaterThan(0);
-    expect(emulator.counters.count({ outcome: 429 })).toBeGreaterThan(0);
-    expect(emulator.counters.count({ outcome: 'reset' })).toBeGreaterThan(0);
-    emulator.faults.clear();
-    expect(emulator.store.count('people')).toBe(400);
+    expect(twenty.emulator.counters.count({ outcome: '5xx' })).toBeGreaterThan(0);
+    expect(twenty.emulator.counters.count({ outcome: 429 })).toBeGreaterThan(0);
+    expect(twenty.emulator.counters.count({ outcome: 'reset' })).toBeGreaterThan(0);
+    twenty.emulator.faults.clear();
+    expect(twenty.emulator.store.count('people')).toBe(400);
     expect(duplicates('people')).toEqual([]);
     expect(duplicates('companies')).toEqual([]);
   });
@@ -251,15 +226,15 @@ describe('lookup cache', () => {
     expect(first.success && first.data).toMatchObject({ created: 40, companiesCreated: 3 });
 
     const storeReads: Record<string, number> = {};
-    const getMany = store.mappings.getMany.bind(store.mappings);
-    store.mappings.getMany = (scope, ids) => {
+    const getMany = twenty.store.mappings.getMany.bind(twenty.store.mappings);
+    twenty.store.mappings.getMany = (scope, ids) => {
       storeReads[scope.objectType] = (storeReads[scope.objectType] ?? 0) + ids.length;
       return getMany(scope, ids);
     };
-    emulator.counters.reset();
+    twenty.emulator.counters.reset();
     const again = await s.upsertManyPersons(staff);
     expect(again.success && again.data).toMatchObject({ unchanged: 40, created: 0, updated: 0 });
-    expect(emulator.counters.snapshot().total).toBe(0);
+    expect(twenty.emulator.counters.snapshot().total).toBe(0);
     // Memory held only 5 people (the last ones, pushed out again by the first chunk of the second pass), so
     // every person came from the store; the 3 companies every chunk asks for never left memory.
     expect(storeReads).toEqual({ person: 40 });
@@ -277,7 +252,7 @@ describe('modes', () => {
       success: true,
       data: { id: null, skipped: 'disabled' },
     });
-    expect(emulator.counters.snapshot().total).toBe(0);
+    expect(twenty.emulator.counters.snapshot().total).toBe(0);
   });
 
   it('platform is a CONFIG_ERROR explaining it is not available', async () => {

@@ -10,7 +10,7 @@ import type { IntegrationStore } from '@patchbay/core';
 import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import { createTwentySync, type SyncReport } from '../src/sync.ts';
-import { companies, people } from './fixtures.ts';
+import { companies, people } from './records.ts';
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
