@@ -145,6 +145,7 @@ export {
   validateMappingBatch,
   validateName,
   validateOutboxBatch,
+  validateRunFinish,
   validateRunOutcome,
   validateScope,
 } from './store-validation.ts';

@@ -24,7 +24,7 @@ import {
   validateMappingBatch,
   validateName,
   validateOutboxBatch,
-  validateRunOutcome,
+  validateRunFinish,
   validateScope,
 } from './store-validation.ts';
 
@@ -305,11 +305,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
     async finishRun(id, outcomeValue) {
       const closedResult = guard();
       if (closedResult) return closedResult;
-      const checkedId = validateName(id, 'id');
-      if (!checkedId.success) return checkedId;
-      const checked = validateRunOutcome(outcomeValue);
+      const checked = validateRunFinish(id, outcomeValue);
       if (!checked.success) return checked;
-      const outcome = checked.data;
+      const { outcome } = checked.data;
       const run = runs.find((candidate) => candidate.id === id);
       if (!run) return err(new IntegrationError('NOT_FOUND', `No sync run ${id}`));
       if (run.status !== 'running') {

@@ -211,6 +211,11 @@ export function validateLease(lease: Lease): ApiResult<Pick<Lease, 'name' | 'tok
 }
 
 const RUN_STATUSES: readonly string[] = ['succeeded', 'failed'];
+
+/** How a run finished, as `finishRun` takes it. */
+type RunOutcomeInput = { status: 'succeeded' | 'failed'; counts: RunCounts; lastErrorCode?: string | null };
+/** How a run finished, checked and copied. */
+type RunOutcome = { status: 'succeeded' | 'failed'; counts: RunCounts; lastErrorCode: string | null };
 const COUNT_KEYS = ['created', 'updated', 'unchanged', 'failed'] as const;
 
 /**
@@ -218,11 +223,7 @@ const COUNT_KEYS = ['created', 'updated', 'unchanged', 'failed'] as const;
  * counts, and `lastErrorCode` a string, null or absent.
  * @example const checked = validateRunOutcome(outcome); if (!checked.success) return checked;
  */
-export function validateRunOutcome(outcome: {
-  status: 'succeeded' | 'failed';
-  counts: RunCounts;
-  lastErrorCode?: string | null;
-}): ApiResult<{ status: 'succeeded' | 'failed'; counts: RunCounts; lastErrorCode: string | null }> {
+export function validateRunOutcome(outcome: RunOutcomeInput): ApiResult<RunOutcome> {
   const issues: FieldIssue[] = [];
   const read = readFields(outcome, ['status', 'counts', 'lastErrorCode'], 'outcome', issues);
   if (!read) return failure('run outcome', issues);
@@ -250,6 +251,21 @@ export function validateRunOutcome(outcome: {
     },
     lastErrorCode: (read.lastErrorCode as string | null | undefined) ?? null,
   });
+}
+
+/**
+ * Checks a `finishRun` call: `id` a non-empty string, then `outcome` as {@link validateRunOutcome}; returns plain
+ * copies of both.
+ * @example const checked = validateRunFinish(id, outcome); if (!checked.success) return checked;
+ */
+export function validateRunFinish(
+  id: string,
+  outcome: RunOutcomeInput,
+): ApiResult<{ id: string; outcome: RunOutcome }> {
+  const checkedId = validateName(id, 'id');
+  if (!checkedId.success) return checkedId;
+  const checked = validateRunOutcome(outcome);
+  return checked.success ? ok({ id: checkedId.data, outcome: checked.data }) : checked;
 }
 
 /**

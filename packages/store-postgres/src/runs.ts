@@ -8,7 +8,7 @@ import {
   syncRunFromRow,
   validateLimitOption,
   validateName,
-  validateRunOutcome,
+  validateRunFinish,
 } from '@patchbay/core';
 import type { Database } from './database.ts';
 
@@ -29,12 +29,9 @@ export function createRuns(db: Database): Pick<SyncStateStore, 'startRun' | 'fin
     },
 
     async finishRun(idValue, outcomeValue) {
-      const checkedId = validateName(idValue, 'id');
-      if (!checkedId.success) return checkedId;
-      const id = checkedId.data;
-      const checked = validateRunOutcome(outcomeValue);
+      const checked = validateRunFinish(idValue, outcomeValue);
       if (!checked.success) return checked;
-      const outcome = checked.data;
+      const { id, outcome } = checked.data;
       const { counts } = outcome;
       const finished = await db.run('syncState.finishRun', async (sql) => {
         const [row] = await sql<SyncRunRow[]>`

@@ -1,6 +1,6 @@
 // The SeenIdStore contract on a real PostgreSQL, on the server's clock: expiry waits in real time. Every store
 // of a test shares one schema, so two stores (two pools) race on one key as two processes would.
-import { type SeenIdStore, signStandardWebhook, verifyStandardWebhook } from '@patchbay/core';
+import type { SeenIdStore } from '@patchbay/core';
 import { describeSeenIdStoreContract } from '@patchbay/core/testing';
 import { expect, it } from 'vitest';
 import { describePostgres, randomSchema, useFreshStores } from '../test-support/postgres.ts';
@@ -34,33 +34,6 @@ describePostgres('postgres seen ids', () => {
       },
     },
   );
-
-  it('refuses a re-delivered Standard Webhooks message verified through another store', async () => {
-    const shared = randomSchema();
-    const secret = 'whsec_dGVzdC1rZXktYnl0ZXMtMTIzNDU2Nzg5MA==';
-    const timestamp = Math.floor(Date.now() / 1000);
-    const body = '{"type":"contact.created"}';
-    const signature = await signStandardWebhook({ secret, id: 'msg_1', timestamp, body });
-    const headers = {
-      'webhook-id': 'msg_1',
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature,
-    };
-    const first = await verifyStandardWebhook({
-      secret,
-      headers,
-      body,
-      replay: { store: open({ schema: shared }).seenIds },
-    });
-    const again = await verifyStandardWebhook({
-      secret,
-      headers,
-      body,
-      replay: { store: open({ schema: shared }).seenIds },
-    });
-    expect(first.success).toBe(true);
-    expect(again).toMatchObject({ success: false, error: { code: 'CONFLICT', field: 'webhook-id' } });
-  });
 
   it('keeps one key per delivery across stores and pools, and answers OPERATION_FAILED once closed', async () => {
     const shared = randomSchema();

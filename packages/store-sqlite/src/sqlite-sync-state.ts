@@ -15,7 +15,7 @@ import {
   validateLimitOption,
   validateName,
   validateOutboxBatch,
-  validateRunOutcome,
+  validateRunFinish,
   validateScope,
 } from '@patchbay/core';
 import type { SqliteContext } from './context.ts';
@@ -123,12 +123,9 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
     },
 
     async finishRun(idValue, outcomeValue) {
-      const checkedId = validateName(idValue, 'id');
-      if (!checkedId.success) return checkedId;
-      const id = checkedId.data;
-      const checked = validateRunOutcome(outcomeValue);
+      const checked = validateRunFinish(idValue, outcomeValue);
       if (!checked.success) return checked;
-      const outcome = checked.data;
+      const { id, outcome } = checked.data;
       return ctx.attempt('finishRun', () =>
         inTransaction(db, () => {
           const { counts } = outcome;

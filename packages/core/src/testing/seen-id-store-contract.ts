@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../errors.ts';
 import type { ApiResult } from '../result.ts';
 import { MAX_SEEN_ID_KEY_LENGTH, type SeenIdStore } from '../seen-id-store.ts';
+import { signStandardWebhook, verifyStandardWebhook } from '../standard-webhooks.ts';
 
 /** Options of {@link describeSeenIdStoreContract}. */
 export interface SeenIdStoreContractOptions {
@@ -43,7 +44,7 @@ function expectErr<T>(result: ApiResult<T>, code: ErrorCode, field: string): voi
 /**
  * Declares vitest suites proving that a `SeenIdStore` meets the contract of `@patchbay/core`: a key is new
  * once, then seen until its TTL lapses; keys are exact; concurrent marks of one key let exactly one through;
- * expired keys are pruned; invalid keys and TTLs are a `VALIDATION_ERROR`, never a throw. `factory` is called
+ * a webhook delivery verified through one store is refused as a replay through another; expired keys are pruned; invalid keys and TTLs are a `VALIDATION_ERROR`, never a throw. `factory` is called
  * before every test (twice in one, for two stores racing), and must return stores over ONE shared storage (one
  * database, one memory store): each test uses its own random keys, so they do not collide.
  * @example
@@ -126,6 +127,28 @@ export function describeSeenIdStoreContract(
           Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : other).markSeen(key('two'), long)),
         );
         expect(both.map(expectOk).filter((fresh) => fresh)).toHaveLength(1);
+      } finally {
+        await options.close?.(other);
+      }
+    });
+
+    it('refuses a webhook delivery verified again through another store from the factory', async () => {
+      const other = await factory();
+      try {
+        const secret = 'whsec_dGVzdC1rZXktYnl0ZXMtMTIzNDU2Nzg5MA==';
+        const id = `msg-${tag}`;
+        const timestamp = Math.floor(Date.now() / 1000);
+        const body = '{"type":"contact.created"}';
+        const signature = await signStandardWebhook({ secret, id, timestamp, body });
+        const headers = {
+          'webhook-id': id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signature,
+        };
+        const first = await verifyStandardWebhook({ secret, headers, body, replay: { store } });
+        const again = await verifyStandardWebhook({ secret, headers, body, replay: { store: other } });
+        expectOk(first);
+        expectErr(again, 'CONFLICT', 'webhook-id');
       } finally {
         await options.close?.(other);
       }
