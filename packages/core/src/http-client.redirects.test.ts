@@ -1,11 +1,11 @@
 // Redirects against two real servers on two ports, i.e. two origins: what the second origin receives.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type Handler,
   json,
   type LoopbackServer,
   type RecordedRequest,
-  startLoopbackServer,
+  useLoopbackServers,
 } from '../test-support/loopback-server.ts';
 import type { AuthOption } from './auth.ts';
 import { toBase64, utf8 } from './encoding.ts';
@@ -16,15 +16,7 @@ const KEY = 'pk_live_redirect_9f8e7d6c5b4a';
 const PASSWORD = 'hunter2-open-sesame';
 const BASIC = toBase64(utf8(`api-user:${PASSWORD}`));
 
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Handler) {
-  const server = await startLoopbackServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = useLoopbackServers();
 
 const redirect = (res: Parameters<Handler>[1], status: number, location: string) => {
   res.writeHead(status, { location, 'content-type': 'text/plain' });

@@ -1,13 +1,8 @@
 // Every auth type × every way out of the client (hooks, logger, the returned error in every rendering): a
 // credential the server echoes back never reaches any of them.
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type Handler,
-  json,
-  type LoopbackServer,
-  startLoopbackServer,
-} from '../test-support/loopback-server.ts';
+import { describe, expect, it } from 'vitest';
+import { json, useLoopbackServers } from '../test-support/loopback-server.ts';
 import type { AuthOption } from './auth.ts';
 import { fromBase64, toBase64, utf8 } from './encoding.ts';
 import type { IntegrationError } from './errors.ts';
@@ -22,15 +17,7 @@ const PASSWORD = 'open sesame/42+"x"';
 const USER = 'api-user';
 const DYNAMIC = 'oauth-rotating-7c1e55d0a2';
 
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Handler) {
-  const server = await startLoopbackServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = useLoopbackServers();
 
 // The auth types of auth.ts, and every form of each credential that must never be seen.
 const authTypes: [string, () => AuthOption, string[]][] = [

@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 for wire-level tests: records every request, answers with a script.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -48,6 +49,22 @@ export async function startLoopbackServer(handler: Handler): Promise<LoopbackSer
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * `serve(handler)` for the calling test file: starts a loopback server that is closed, with every other one the
+ * test started, after each test.
+ */
+export function useLoopbackServers(): (handler: Handler) => Promise<LoopbackServer> {
+  const servers: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await startLoopbackServer(handler);
+    servers.push(server);
+    return server;
   };
 }
 
