@@ -6,7 +6,7 @@ const DEFAULT_FILE = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 const HEADER = `# Benchmarks
 
 Every figure here was written by a script under \`bench/\`; each section names the command that produced it.
-Run them all with \`pnpm bench\` (after \`pnpm install\`). Numbers vary by machine: compare the ratios, which are
+Run them all with \`npm run bench\`. Numbers vary by machine: compare the ratios, which are
 measured against a baseline in the same run, and the deterministic counts (requests, bytes).
 `;
 

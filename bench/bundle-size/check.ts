@@ -10,32 +10,34 @@ interface Entry {
   budgetGz: number;
 }
 
-// Budgets: the size measured when the check was written plus about 8 %, so that a real regression fails and
-// noise does not. Measured 2026-12-07, in entry order: 35.7, 41.0, 31.5 and 25.1 KB gzipped on the working
-// tree of that day (33.7, 39.7, 30.4 and 24.9 KB on its last commit). Raise one on purpose, with the reason in
-// the commit, never to make the check pass unread.
+// Budgets: the size measured when the budget was last set plus about 8 %, so that a real regression fails and
+// noise does not. Raised on 2026-12-07 after the hostile-input hardening (every caller value validated, redirects
+// followed by hand, redaction of every output, response-size caps), which took the entries, in order, from 33.7,
+// 39.7, 30.4 and 24.9 KB to 51.6, 58.4, 44.5 and 33.1 KB gzipped: a trade made on purpose, to be won back by a
+// size pass, not by raising these again. Raise one on purpose, with the reason in the commit, never to make the
+// check pass unread.
 const KB = 1024;
 const entries: Entry[] = [
   {
     name: '@patchbay/core (whole public API)',
     contents: "export * from '@patchbay/core';",
-    budgetGz: 39 * KB,
+    budgetGz: 56 * KB,
   },
   {
     name: '@patchbay/twenty-crm (whole entry)',
     contents: "export * from '@patchbay/twenty-crm';",
-    budgetGz: 45 * KB,
+    budgetGz: 63 * KB,
   },
   {
     name: '@patchbay/twenty-crm client (createTwentyClient, testConnection, verifyTwentyWebhook)',
     contents:
       "export { createTwentyClient, testConnection, verifyTwentyWebhook } from '@patchbay/twenty-crm';",
-    budgetGz: 34 * KB,
+    budgetGz: 48 * KB,
   },
   {
     name: '@patchbay/core (createHttpClient)',
     contents: "export { createHttpClient } from '@patchbay/core';",
-    budgetGz: 28 * KB,
+    budgetGz: 36 * KB,
   },
 ];
 
