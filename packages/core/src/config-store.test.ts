@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { outcome, watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { type ConfigStore, createConfigStore, SYNC_MODES } from './config-store.ts';
 import { IntegrationError } from './errors.ts';
@@ -9,6 +8,8 @@ import { type ApiResult, err, ok } from './result.ts';
 import { Secret } from './secret.ts';
 import type { ConfigRowStore } from './store.ts';
 import { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
+import { outcome } from './testing/outcomes.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 
 const SECRET_KEY = 'config-store-test-key-0123456789';
 const API_KEY = 'tw_live_abcdefghijklmnop0123456789';

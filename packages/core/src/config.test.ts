@@ -2,7 +2,6 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
 import * as zFull from 'zod';
 import * as z from 'zod/mini';
-import { outcome, thrownBy, watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { type ConfigSource, envSource, resolveConfig } from './config.ts';
 import { booleanFromEnv, httpUrl, secretString } from './config-schemas.ts';
@@ -10,6 +9,8 @@ import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';
 import { Secret } from './secret.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
+import { outcome, thrownBy } from './testing/outcomes.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 
 const twentySchema = z.object({
   enabled: booleanFromEnv,

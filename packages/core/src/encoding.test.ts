@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { thrownBy } from '../test-support/outcomes.ts';
 import { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding.ts';
 import { IntegrationError } from './errors.ts';
 import { hostileValues, throwingProxy } from './testing/hostile-values.ts';
+import { thrownBy } from './testing/outcomes.ts';
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
 

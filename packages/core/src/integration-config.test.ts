@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { outcome, watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { type ConfigStore, createConfigStore } from './config-store.ts';
 import { IntegrationError } from './errors.ts';
@@ -9,6 +8,8 @@ import { createMemoryStore } from './memory-store.ts';
 import { type ApiResult, err } from './result.ts';
 import { Secret } from './secret.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
+import { outcome } from './testing/outcomes.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 
 const SECRET_KEY = 'integration-config-test-key-000';
 const DB_KEY = 'db_key_0123456789abcdef';

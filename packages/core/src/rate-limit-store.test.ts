@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { thrownBy } from '../test-support/outcomes.ts';
 import { IntegrationError } from './errors.ts';
 import { createMemoryRateLimitStore, type RateLimitBucket } from './rate-limit-store.ts';
 import { hostileValues, withThrowingGetter } from './testing/hostile-values.ts';
+import { thrownBy } from './testing/outcomes.ts';
 
 // 10 tokens per second: one every 100 ms.
 const bucket: RateLimitBucket = { capacity: 10, refillPerMs: 10 / 1_000 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { thrownBy } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
 import { backoffCeiling, backoffDelay, DEFAULT_RETRY_OPTIONS, retryOptionsSchema } from './retry.ts';
 import { hostileValues, throwingProxy } from './testing/hostile-values.ts';
+import { thrownBy } from './testing/outcomes.ts';
 
 describe('retry options', () => {
   it('defaults to 3 retries, 1 s doubling up to 30 s, the transient statuses and full jitter', () => {

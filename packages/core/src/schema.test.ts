@@ -2,10 +2,11 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
 import * as zFull from 'zod';
 import * as z from 'zod/mini';
-import { outcome, watchProcessFailures } from '../test-support/outcomes.ts';
 import { IntegrationError } from './errors.ts';
 import { issuePath, issuePathSegments, type SchemaValidation, validateSchema } from './schema.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
+import { outcome } from './testing/outcomes.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 
 const PERSONAL = 'jane.doe.private@@example';
 

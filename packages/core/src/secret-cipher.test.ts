@@ -1,12 +1,13 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { outcome, thrownBy, watchProcessFailures } from '../test-support/outcomes.ts';
 import { fromBase64, toBase64Url } from './encoding.ts';
 import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';
 import { Secret } from './secret.ts';
 import { createSecretCipher } from './secret-cipher.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
+import { outcome, thrownBy } from './testing/outcomes.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 
 const KEY = 'kkkkkkkk-0123456789abcdef';
 const API_KEY = 'tw_live_0123456789abcdefSECRET';

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { outcome, watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
 import { sleep } from './sleep.ts';
 import { hostileValues, withThrowingGetter } from './testing/hostile-values.ts';
+import { outcome } from './testing/outcomes.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -95,7 +96,7 @@ describe('hostile input: rejects only with a VALIDATION_ERROR, and nothing fires
   ];
 
   const rejection = async (run: () => Promise<void>) => {
-    const watch = watchProcessFailures(30);
+    const watch = watchProcessFailures({ settleMs: 30 });
     const settled = await outcome(run);
     expect(await watch.stop()).toEqual([]);
     expect(settled.resolved).toBe(false);

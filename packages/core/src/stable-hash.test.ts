@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { outcome, thrownBy, watchProcessFailures } from '../test-support/outcomes.ts';
 import { IntegrationError } from './errors.ts';
 import { stableHash, stableStringify } from './stable-hash.ts';
 import { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
+import { outcome, thrownBy } from './testing/outcomes.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 
 describe('stableStringify / stableHash', () => {
   it('ignores key order at every depth and drops undefined', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { watchProcessFailures } from '../test-support/outcomes.ts';
 import { isArraySafe } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
 import type { ApiResult } from './result.ts';
 import { hostileValues, throwingProxy } from './testing/hostile-values.ts';
+import { watchProcessFailures } from './testing/process-failures.ts';
 import { abortedError, timeoutSignal, withTimeout } from './timeout.ts';
 
 function failureOf<T>(result: ApiResult<T>): IntegrationError {
@@ -270,7 +270,7 @@ describe('hostile input', () => {
   });
 
   it('an operation that rejects after the deadline leaves no unhandled rejection', async () => {
-    const watch = watchProcessFailures(60);
+    const watch = watchProcessFailures({ settleMs: 60 });
     const result = await withTimeout(
       () => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 20)),
       { timeoutMs: 5 },

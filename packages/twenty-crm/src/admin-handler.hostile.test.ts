@@ -2,7 +2,7 @@
 // Request, a Proxy, a body that fails mid-read, headers or a URL that throw) and whatever `authorize` answers,
 // it resolves to a JSON error response with a typed code, never a rejection, and never an unhandled rejection.
 import { createMemoryStore } from '@patchbay/core';
-import { hostileValues, throwingProxy, watchUnhandledRejections } from '@patchbay/core/testing';
+import { hostileValues, throwingProxy, watchProcessFailures } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createTwentyAdminHandler, type TwentyAdminErrorBody } from './admin-handler.ts';
 
@@ -61,7 +61,7 @@ function requestWithThrowing(property: 'url' | 'method' | 'headers' | 'body'): R
 
 describe('admin handler: hostile requests', () => {
   it.each(hostileValues())('handle(%s) answers 400 VALIDATION_ERROR naming the request', async (_, value) => {
-    const watch = watchUnhandledRejections();
+    const watch = watchProcessFailures();
     const response = await handler()(value as never);
     expect(response.status).toBe(400);
     const error = await errorOf(response);
@@ -79,7 +79,7 @@ describe('admin handler: hostile requests', () => {
   );
 
   it('a body that fails mid-read, or whose getter throws, is a 400 naming the body', async () => {
-    const watch = watchUnhandledRejections();
+    const watch = watchProcessFailures();
     for (const request of [failingBody(), requestWithThrowing('body')]) {
       const response = await handler()(request);
       expect(response.status).toBe(400);
@@ -111,7 +111,7 @@ describe('admin handler: hostile requests', () => {
   });
 
   it('an authorize that rejects with a Proxy is a 500, not an unhandled rejection', async () => {
-    const watch = watchUnhandledRejections();
+    const watch = watchProcessFailures();
     const response = await handler(() => Promise.reject(throwingProxy()))(new Request(`${BASE}/config`));
     expect(response.status).toBe(500);
     expect(await watch.stop()).toEqual([]);

@@ -3,7 +3,7 @@
 // a value it refuses is a VALIDATION_ERROR naming the field, before any request; a value it accepts reaches
 // the server as a well-formed request.
 import { type ApiResult, ERROR_CODES } from '@patchbay/core';
-import { hostileValues, watchUnhandledRejections, withThrowingGetter } from '@patchbay/core/testing';
+import { hostileValues, watchProcessFailures, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { capturingClient } from '../test-support/fixtures.ts';
 import { createTwentyClient, type TwentyClient } from './client.ts';
@@ -56,7 +56,7 @@ describe('client: hostile arguments', () => {
   it.each(calls)(
     '%s resolves for every hostile value: refused by field, or sent well-formed',
     async (_, run) => {
-      const watch = watchUnhandledRejections();
+      const watch = watchProcessFailures();
       const wrong: string[] = [];
       for (const [label, value] of hostileValues()) {
         const { client, sent } = capturingClient();

@@ -1,4 +1,4 @@
-import { hostileValues, watchUnhandledRejections } from '@patchbay/core/testing';
+import { hostileValues, watchProcessFailures } from '@patchbay/core/testing';
 import { startTwentyEmulator } from '@patchbay/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReachable, testConnection } from './connection.ts';
@@ -54,7 +54,7 @@ describe('isReachable', () => {
 
 describe('hostile arguments', () => {
   it.each(hostileValues())('testConnection and isReachable of %s resolve to a failure', async (_, value) => {
-    const watch = watchUnhandledRejections();
+    const watch = watchProcessFailures();
     const tested = await testConnection(value as never);
     expect(tested).toMatchObject({ ok: false, details: { code: 'CONFIG_ERROR' } });
     const fields = await testConnection({

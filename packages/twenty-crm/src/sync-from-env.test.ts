@@ -5,7 +5,7 @@ import { createConfigStore, createMemoryStore } from '@patchbay/core';
 import {
   hostileValues,
   throwingProxy,
-  watchUnhandledRejections,
+  watchProcessFailures,
   withThrowingGetter,
 } from '@patchbay/core/testing';
 import { createSqliteStore } from '@patchbay/store-sqlite';
@@ -154,7 +154,7 @@ describe('createTwentySyncFromEnv with hostile options', () => {
   });
 
   it.each(hostileValues())('options of %s resolve: to a sync, or to CONFIG_ERROR', async (_, value) => {
-    const watch = watchUnhandledRejections();
+    const watch = watchProcessFailures();
     const built = await createTwentySyncFromEnv(value as never);
     expect(built.success || built.error.code).toBe(built.success || 'CONFIG_ERROR');
     if (built.success) await built.data.store.close();

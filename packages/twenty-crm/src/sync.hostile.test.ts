@@ -6,7 +6,7 @@ import {
   cyclic,
   hostileValues,
   throwingProxy,
-  watchUnhandledRejections,
+  watchProcessFailures,
   withThrowingGetter,
 } from '@patchbay/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,9 +15,9 @@ import { createTwentySync, type SyncReport, type TwentySync } from './sync.ts';
 
 const twenty = useSyncFixture({ lease: false, retry: { retries: 1, initialDelayMs: 1, maxDelayMs: 5 } });
 const sync = twenty.sync;
-let watch: ReturnType<typeof watchUnhandledRejections>;
+let watch: ReturnType<typeof watchProcessFailures>;
 beforeEach(() => {
-  watch = watchUnhandledRejections();
+  watch = watchProcessFailures();
 });
 afterEach(async () => {
   expect(await watch.stop()).toEqual([]);

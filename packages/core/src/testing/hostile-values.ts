@@ -72,27 +72,3 @@ export function hostileValues(): [label: string, value: unknown][] {
     ['an array of nulls', [null, null]],
   ];
 }
-
-interface EventSource {
-  on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown;
-  off(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown;
-}
-
-/**
- * Records every `unhandledRejection` from now until `stop()`: a public async API must never leave one behind.
- * @example const watch = watchUnhandledRejections(); await call(); expect(await watch.stop()).toEqual([]);
- */
-export function watchUnhandledRejections(): { stop(): Promise<unknown[]> } {
-  const reasons: unknown[] = [];
-  const listener = (reason: unknown) => void reasons.push(reason);
-  const proc = (globalThis as { process?: EventSource }).process;
-  proc?.on('unhandledRejection', listener);
-  return {
-    async stop() {
-      // Rejections are reported after the microtask queue drains: give them a macrotask to surface.
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      proc?.off('unhandledRejection', listener);
-      return reasons;
-    },
-  };
-}

@@ -1,12 +1,12 @@
 // Test helpers for adapter authors (`@patchbay/core/testing`); they import vitest, so keep them out of
 // production bundles: nothing in the main entry point imports this file.
-export {
-  cyclic,
-  hostileValues,
-  throwingProxy,
-  watchUnhandledRejections,
-  withThrowingGetter,
-} from './hostile-values.ts';
+export { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './hostile-values.ts';
 export { createManualClock, type ManualClock } from './manual-clock.ts';
+export { outcome, thrownBy } from './outcomes.ts';
+export {
+  type ProcessFailureWatch,
+  type ProcessFailureWatchOptions,
+  watchProcessFailures,
+} from './process-failures.ts';
 export { describeSeenIdStoreContract, type SeenIdStoreContractOptions } from './seen-id-store-contract.ts';
 export { describeIntegrationStoreContract, type StoreContractOptions } from './store-contract.ts';

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode, IntegrationError } from '../errors.ts';
 import type { ApiResult } from '../result.ts';
 import type { IntegrationStore, Lease, Mapping, MappingScope, OutboxEntry } from '../store.ts';
-import { hostileValues, watchUnhandledRejections, withThrowingGetter } from './hostile-values.ts';
+import { hostileValues, withThrowingGetter } from './hostile-values.ts';
+import { watchProcessFailures } from './process-failures.ts';
 
 /** Options of {@link describeIntegrationStoreContract}. */
 export interface StoreContractOptions {
@@ -754,7 +755,7 @@ export function describeIntegrationStoreContract(
       }
 
       it('answers every hostile argument of every method with a typed error naming a field, never a throw', async () => {
-        const watch = watchUnhandledRejections();
+        const watch = watchProcessFailures();
         const wrong: string[] = [];
         for (const { call, run, accepts = [] } of calls()) {
           for (const [valueLabel, value] of hostileValues()) {

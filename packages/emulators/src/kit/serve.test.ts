@@ -262,7 +262,7 @@ describe('serveEmulator with hostile input: typed rejections, and no request can
   });
 
   it('survives a client that leaves in the middle of a body', async () => {
-    const watch = watchProcessFailures(50);
+    const watch = watchProcessFailures({ settleMs: 50 });
     const server = await serve(echo);
     const { port, hostname } = new URL(server.url);
     await new Promise<void>((resolve) => {
