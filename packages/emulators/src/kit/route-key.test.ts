@@ -70,12 +70,23 @@ describe('route keys with hostile input', () => {
     expect(matchesRoute(new Hostile('people'), 'GET /rest/people')).toBe(true);
   });
 
-  it.each([
-    ...hostileValues(),
-    ['a look-alike', { method: 'GET', url: 'http://h/x' }],
-    ['a Proxy of a Request', new Proxy(new Request('http://h/x'), {})],
-  ])('methodAndPath(%s) throws an EmulatorConfigError naming request', (_, value) => {
-    expect(thrownBy(() => methodAndPath(value as Request))).toMatchObject({ field: 'request' });
+  it.each([...hostileValues(), ['a look-alike', { method: 'GET', url: 'http://h/x' }]])(
+    'methodAndPath(%s) throws an EmulatorConfigError naming request',
+    (_, value) => {
+      expect(thrownBy(() => methodAndPath(value as Request))).toMatchObject({ field: 'request' });
+    },
+  );
+
+  // Node 22's Request brand check sees through a Proxy, Node 24's does not: it is read as the Request it wraps,
+  // or refused by name; never anything else.
+  it('methodAndPath(a Proxy of a Request) reads it as that Request or throws an EmulatorConfigError naming request', () => {
+    const proxied = new Proxy(new Request('http://h/x'), {});
+    let read: unknown;
+    const thrown = thrownBy(() => {
+      read = methodAndPath(proxied);
+    });
+    if (thrown === undefined) expect(read).toEqual(methodAndPath(new Request('http://h/x')));
+    else expect(thrown).toMatchObject({ field: 'request' });
   });
 
   it('readRoutePattern keeps strings and copies RegExps', () => {
