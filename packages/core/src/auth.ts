@@ -56,7 +56,7 @@ export const authOptionSchema = z.discriminatedUnion(
 /**
  * How a client authenticates. Credentials may be strings or Secrets; a bearer token may be a function
  * (called before every attempt, so refreshed OAuth tokens are picked up on retries).
- * @example { type: 'bearer', token: process.env.TWENTY_API_KEY }
+ * @example { type: 'bearer', token: process.env.CRM_API_KEY }
  */
 export type AuthOption = z.input<typeof authOptionSchema>;
 
@@ -112,7 +112,7 @@ export async function applyAuthHeaders(headers: Headers, auth: AuthOption | unde
   }
 }
 
-/** The query parameter carrying the credential, for APIs that take it in the URL (Pipedrive's api_token). */
+/** The query parameter carrying the credential, for APIs that take it in the URL (an `api_token` parameter, say). */
 export function authQueryParam(auth: AuthOption | undefined): [name: string, value: string] | undefined {
   return auth?.type === 'query' ? [auth.name, revealSecret(auth.value)] : undefined;
 }

@@ -72,7 +72,7 @@ const isNonEmptySecretInput = (value: unknown): value is string | Secret =>
 
 /**
  * A non-empty string wrapped in a Secret (which prints as `[REDACTED]`); a non-empty Secret passes through.
- * @example z.object({ apiKey: secretString }).parse({ apiKey: env.TWENTY_CRM_API_KEY }).apiKey.reveal()
+ * @example z.object({ apiKey: secretString }).parse({ apiKey: env.CRM_API_KEY }).apiKey.reveal()
  */
 export const secretString = z.pipe(
   z.custom<string | Secret>(isNonEmptySecretInput, { error: whenPresent('must be a non-empty string') }),

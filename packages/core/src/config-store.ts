@@ -127,7 +127,7 @@ const MAX_INTEGRATION_LENGTH = 200;
  * for invalid options.
  * @example
  * const configs = createConfigStore({ rows: store.configs, secretKey: env.PATCHBAY_SECRET_KEY });
- * await configs.createConfig('twenty-crm', { baseUrl: 'https://api.twenty.com', apiKey, enabled: true }, userId);
+ * await configs.createConfig('crm', { baseUrl: 'https://crm.example.com', apiKey, enabled: true }, userId);
  */
 export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
   const label = 'config store options';

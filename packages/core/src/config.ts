@@ -21,7 +21,7 @@ export interface ConfigSource {
   /** Field → value; null or undefined when the source has nothing (e.g. no database row yet). */
   values: Record<string, unknown> | null | undefined;
   /**
-   * Where a field lives in this source, for error messages (e.g. 'env TWENTY_CRM_API_KEY'). Return
+   * Where a field lives in this source, for error messages (e.g. 'env CRM_API_KEY'). Return
    * undefined when this source has no place for the field.
    */
   describe?: (field: string) => string | undefined;
@@ -52,10 +52,10 @@ interface CheckedSource {
  * schema that throws or answers something that is not a Standard Schema result.
  * @example
  * const result = await resolveConfig({
- *   schema: twentySchema,
+ *   schema: crmSchema,
  *   sources: [
  *     { name: 'database', values: row },
- *     envSource(env, { baseUrl: 'TWENTY_CRM_BASE_URL', apiKey: 'TWENTY_CRM_API_KEY' }),
+ *     envSource(env, { baseUrl: 'CRM_BASE_URL', apiKey: 'CRM_API_KEY' }),
  *     { name: 'defaults', values: { syncMode: 'disabled' } },
  *   ],
  * });
@@ -125,7 +125,7 @@ export async function resolveConfig<S extends StandardSchemaV1>(options: {
  * A ConfigSource reading `mapping`'s variables (field → variable name) from an env object. Pass the
  * environment in; core never reads `process`. Throws `CONFIG_ERROR` naming the argument (`env`,
  * `env.CRM_API_KEY`, `mapping.apiKey`, `name`) when one is of the wrong kind or cannot be read.
- * @example envSource(process.env, { baseUrl: 'TWENTY_CRM_BASE_URL', apiKey: 'TWENTY_CRM_API_KEY' })
+ * @example envSource(process.env, { baseUrl: 'CRM_BASE_URL', apiKey: 'CRM_API_KEY' })
  */
 export function envSource(
   env: Record<string, string | undefined>,

@@ -100,7 +100,7 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * Throws an IntegrationError: `CONFIG_ERROR` for a secret that is empty or not a string, Secret or bytes, or
  * an unknown algorithm or encoding; `VALIDATION_ERROR` for a payload that is not a string or bytes.
  * @example
- * const signature = await signHmac({ secret, payload: `${timestamp}:${body}` }); // Twenty-style hex SHA-256
+ * const signature = await signHmac({ secret, payload: `${timestamp}:${body}` }); // hex SHA-256 of `timestamp:body`
  */
 export async function signHmac(options: SignHmacOptions): Promise<string> {
   const read = readHmacOptions(options);

@@ -7,7 +7,7 @@ import { type FieldIssue, type IntegrationError, issuesError } from './errors.ts
  * listing every invalid field by name (never by value: options carry credentials). Throws nothing else: a
  * getter or Proxy trap that throws while zod reads the value names the options (`(root)` or the prefix), and a
  * `schema` that is not a zod schema is a `CONFIG_ERROR` naming `schema`.
- * @example const options = parseOptions(schema, input, { label: 'Twenty client options' });
+ * @example const options = parseOptions(schema, input, { label: 'CRM client options' });
  */
 export function parseOptions<S extends z.ZodMiniType>(
   schema: S,
@@ -107,7 +107,7 @@ function readOwnOptions(options: unknown): { label: string; prefix: string; opti
  * A plain copy of a factory's options object, each own enumerable property read once, so destructuring it
  * cannot throw: anything but an object, or a property whose getter or Proxy trap throws, is a `CONFIG_ERROR`
  * naming the field. `undefined` is `{}` when `optional`.
- * @example const plain = optionsObject(options, { label: 'Twenty client options' });
+ * @example const plain = optionsObject(options, { label: 'CRM client options' });
  */
 export function optionsObject(
   value: unknown,

@@ -171,7 +171,7 @@ export async function* paginate<TPage, TItem>(
 }
 
 /**
- * Pages by an opaque cursor read from each page and sent back as `param` (Twenty, Pipedrive v2, HubSpot).
+ * Pages by an opaque cursor read from each page and sent back as `param` (most cursor APIs).
  * A cursor that is neither a string nor a finite number ends the walk with `INVALID_RESPONSE`.
  * @example cursorPagination({ param: 'after', cursor: (page) => page.paging?.next?.after })
  */
@@ -196,7 +196,7 @@ export function cursorPagination<TPage>(options: {
 }
 
 /**
- * Pages by following each page's link to the next (PostHog `next`, OData `__next` / `@odata.nextLink`).
+ * Pages by following each page's link to the next (a `next` link, OData `__next` / `@odata.nextLink`).
  * Links are followed only to the origin of `baseUrl` (pass the client's) or of the page they came from:
  * a link to another host would receive the client's credentials, so it ends the walk with
  * `INVALID_RESPONSE` (field `url`). An absolute link with neither to compare against is a `CONFIG_ERROR`.
@@ -290,7 +290,7 @@ export function odataNextLink(page: unknown): string | undefined {
 }
 
 /**
- * Pages by offset and limit (Pipedrive v1 `start`, generic `offset`); stops on a short page or at `total`.
+ * Pages by offset and limit (`start`, `offset`); stops on a short page or at `total`.
  * Pass the limit in `initial` too, so the first page is as long as the ones after it. An API answering the
  * next offset with the very same page (it ignores the offset) ends the walk with `INVALID_RESPONSE`.
  * Throws `CONFIG_ERROR` for a limit that is not a positive integer.
