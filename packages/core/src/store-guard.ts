@@ -3,7 +3,7 @@
 // with typed failures (and can, say, still finish its run log when a write threw).
 
 import { IntegrationError } from './errors.ts';
-import { type ApiResult, err } from './result.ts';
+import { type ApiResult, err, isErr, isOk } from './result.ts';
 import { settle, unexpectedFailure } from './settle.ts';
 import type { ConfigRowStore, IntegrationStore, Mapping, MappingStore, SyncStateStore } from './store.ts';
 
@@ -17,7 +17,7 @@ function guardMethods<T extends object>(
   for (const method of methods) {
     const operation = `store.${name}${method}`;
     guarded[method] = (...args: unknown[]) =>
-      settle(operation, () => {
+      settle(operation, async () => {
         const target = part();
         const fn = (target as Record<string, unknown>)[method];
         if (typeof fn !== 'function') {
@@ -25,7 +25,7 @@ function guardMethods<T extends object>(
             new IntegrationError('OPERATION_FAILED', `${operation} is not a function`, { retryable: false }),
           );
         }
-        return Reflect.apply(fn, target, args) as Promise<ApiResult<unknown>>;
+        return answered(operation, await Reflect.apply(fn, target, args));
       });
   }
   return guarded as T;
@@ -33,8 +33,8 @@ function guardMethods<T extends object>(
 
 /**
  * The store with every method guarded: a method that throws, rejects or is missing answers `OPERATION_FAILED`
- * (an `IntegrationError` thrown is returned as it is), `mappings.iterate` yields such a failure and ends, and
- * `close` never rejects.
+ * (an `IntegrationError` thrown is returned as it is), as does one that answers something not an ApiResult;
+ * `mappings.iterate` yields such a failure and ends, and `close` never rejects.
  * @example const safe = guardStore(options.store); const mapped = await safe.mappings.getMany(scope, ids);
  */
 export function guardStore(store: IntegrationStore): IntegrationStore {
@@ -80,12 +80,27 @@ export function guardStore(store: IntegrationStore): IntegrationStore {
   };
 }
 
+// A store's answer, kept only when it is an ApiResult: code above the guard reads `success` and `error.code`.
+function answered<T>(operation: string, answer: unknown): ApiResult<T> {
+  const result = answer as ApiResult<T>;
+  if (isOk(result) || isErr(result)) return result;
+  return err(
+    new IntegrationError('OPERATION_FAILED', `${operation} did not answer an ApiResult`, {
+      retryable: false,
+    }),
+  );
+}
+
 async function* guardIterate(
   mappings: () => MappingStore,
   args: Parameters<MappingStore['iterate']>,
 ): AsyncIterable<ApiResult<Mapping[]>> {
   try {
-    yield* mappings().iterate(...args);
+    for await (const page of mappings().iterate(...args)) {
+      const result = answered<Mapping[]>('store.mappings.iterate', page);
+      yield result;
+      if (result !== page) return;
+    }
   } catch (error) {
     yield err(unexpectedFailure('store.mappings.iterate', error));
   }
