@@ -51,13 +51,13 @@ export interface IntegrationConfigDefaults {
 
 /** Options of {@link resolveIntegrationConfig}. */
 export interface ResolveIntegrationConfigOptions {
-  /** The integration's name, the key of its database row, e.g. `twenty-crm`. */
+  /** The integration's name, the key of its database row, e.g. `acme-crm`. */
   integration: string;
   /** The database layer; without it only env and defaults are read. */
   store?: ConfigStore;
   /** The environment, e.g. `process.env`; core never reads it by itself. */
   env: Record<string, string | undefined>;
-  /** Prefix of the variables: `TWENTY_CRM` reads `TWENTY_CRM_BASE_URL`, `_API_KEY`, `_ENABLED`, `_SYNC_MODE`. */
+  /** Prefix of the variables: `ACME_CRM` reads `ACME_CRM_BASE_URL`, `_API_KEY`, `_ENABLED`, `_SYNC_MODE`. */
   envPrefix: string;
   defaults?: IntegrationConfigDefaults;
 }
@@ -74,7 +74,7 @@ const BUILT_IN_DEFAULTS = { enabled: false, syncMode: 'disabled', settings: {} }
  * `env`, `envPrefix`, `store`, `defaults.syncMode`), and a store that throws or answers something that is not an
  * ApiResult is `OPERATION_FAILED`.
  * @example
- * const result = await resolveIntegrationConfig({ integration: 'twenty-crm', store: configs, env: process.env, envPrefix: 'TWENTY_CRM' });
+ * const result = await resolveIntegrationConfig({ integration: 'acme-crm', store: configs, env: process.env, envPrefix: 'ACME_CRM' });
  * if (result.success && result.data.config.enabled) connect(result.data.config.baseUrl, result.data.config.apiKey);
  */
 export async function resolveIntegrationConfig(

@@ -274,13 +274,13 @@ export function nextUrlPagination<TPage>(options: {
         { field: 'url', retryable: false },
       );
     }
-    // Absolute links are followed untouched: re-serializing would re-encode Exact's $skiptoken=guid'…'.
+    // Absolute links are followed untouched: re-serializing would re-encode an OData $skiptoken=guid'…'.
     // The link already carries every query parameter the server wants.
     return { url: withScheme && probe === link ? link : resolved.href, searchParams: {} };
   };
 }
 
-/** The next-page link of an OData response: v2 `d.__next` (Exact Online) or v4 `@odata.nextLink`. */
+/** The next-page link of an OData response: v2 `d.__next` or v4 `@odata.nextLink`. */
 export function odataNextLink(page: unknown): string | undefined {
   if (typeof page !== 'object' || page === null) return undefined;
   const { d } = page as { d?: unknown };

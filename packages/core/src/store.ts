@@ -6,7 +6,7 @@ import type { ApiResult } from './result.ts';
 // shared checks of store-validation.ts first: an invalid entry is a VALIDATION_ERROR naming it, and nothing of
 // its batch is written. Timestamps are integer epoch milliseconds.
 
-/** The (integration, object type) a mapping belongs to, e.g. `{ integration: 'twenty-crm', objectType: 'person' }`. */
+/** The (integration, object type) a mapping belongs to, e.g. `{ integration: 'acme-crm', objectType: 'person' }`. */
 export interface MappingScope {
   integration: string;
   objectType: string;
