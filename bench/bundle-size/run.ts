@@ -1,5 +1,5 @@
 // Bundle size of the Twenty client for edge functions: esbuild, minified, every dependency included,
-// measured raw and gzipped. Run: pnpm bench:size (writes the "bundle-size" section of docs/benchmarks.md).
+// measured raw and gzipped. Run: npm run bench:size (writes the "bundle-size" section of docs/benchmarks.md).
 import { recordSection } from '../record.ts';
 import { bundleForBrowser } from './bundle.ts';
 
@@ -40,7 +40,7 @@ for (const [name, code] of entries) {
 const gz = client!.gz / 1024;
 const markdown = `## Bundle size of the Twenty client (edge functions)
 
-Command: \`pnpm bench:size\` (\`bench/bundle-size/run.ts\`: esbuild, \`--bundle --minify --format=esm --platform=browser\`,
+Command: \`npm run bench:size\` (\`bench/bundle-size/run.ts\`: esbuild, \`--bundle --minify --format=esm --platform=browser\`,
 every dependency included; gzip level 9). Measured ${new Date().toISOString().slice(0, 10)}.
 
 | entry | minified | gzipped | of which ky (min) | of which zod (min) |

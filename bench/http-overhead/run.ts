@@ -1,5 +1,5 @@
 // Per-request overhead of the Patchbay HTTP client against raw fetch and plain ky, on a loopback server
-// in a separate process. Run: pnpm bench:http (writes the "http-overhead" section of docs/benchmarks.md).
+// in a separate process. Run: npm run bench:http (writes the "http-overhead" section of docs/benchmarks.md).
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -120,7 +120,7 @@ const table = (rows: string[]) =>
   `| variant | median per request | vs raw fetch | requests per call | request header bytes |\n|---|---|---|---|---|\n${rows.join('\n')}`;
 const markdown = `## HTTP client overhead (@patchbay/core)
 
-Command: \`pnpm bench:http\` (\`bench/http-overhead/run.ts\`: ${ROUNDS} rounds × ${PER_ROUND} sequential GETs per variant
+Command: \`npm run bench:http\` (\`bench/http-overhead/run.ts\`: ${ROUNDS} rounds × ${PER_ROUND} sequential GETs per variant
 after ${WARMUP_ROUNDS} warm-up rounds, order rotated each round; the server runs in its own process on loopback).
 Ratio = median over rounds of (variant time ÷ raw fetch time in the same round). The target compares Patchbay with
 plain ky, the transport it is built on, in the same rounds: Patchbay ≤ ky + ${TARGET_OVER_KY_US} µs per request. Patchbay runs with its defaults:

@@ -1,6 +1,6 @@
 // Batch throughput of the IntegrationStore adapters: putMany and getMany of 100 000 mappings in batches of
 // 1 000 and 10 000, against a naive baseline measured in the same run (one autocommitted INSERT or one
-// SELECT per mapping). Run: pnpm bench:stores (writes the "stores" section of docs/benchmarks.md).
+// SELECT per mapping). Run: npm run bench:stores (writes the "stores" section of docs/benchmarks.md).
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,7 +181,7 @@ const fsyncNote = cheapFsync
   : 'each commit pays a real fsync (synchronous=FULL), which is what the autocommit baseline pays per row';
 const markdown = `## Store throughput (@patchbay/store-sqlite)
 
-Command: \`pnpm bench:stores\` (\`bench/stores/run.ts\`: ${TOTAL.toLocaleString('en-US')} mappings per round through
+Command: \`npm run bench:stores\` (\`bench/stores/run.ts\`: ${TOTAL.toLocaleString('en-US')} mappings per round through
 \`putMany\` (new rows), \`putMany\` again (every row replaced) and \`getMany\`, in calls of the batch size; median of
 ${ROUNDS} rounds on a fresh database after one warm-up round). The SQLite file lives in \`${tmpdir()}\` (${filesystem}):
 ${fsyncNote}. Stores measured: ${factories.map((f) => f.name).join('; ')}.

@@ -2,7 +2,7 @@
 // Patchbay's createTwentySync on SQLite, on 10 000 people + 1 000 companies, against the Twenty emulator with
 // 20 ms of latency per request, run in its own process. Also: the share of a (scaled-down) rate limit that the
 // sync uses without a single 429. Memory has its own benchmark (memory.ts).
-// Run: pnpm bench:sync (writes the "twenty-sync" section of docs/benchmarks.md).
+// Run: npm run bench:sync (writes the "twenty-sync" section of docs/benchmarks.md).
 // BENCH_NAIVE_LIMIT=n runs the naive loop on the first n records only and extrapolates its time (labelled).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -158,7 +158,7 @@ const ratio = naiveMsFull / patchbayMs;
 const naiveLabel = sampled ? ` (extrapolated from ${NAIVE_LIMIT} records)` : '';
 const markdown = `## Twenty sync: Patchbay vs a naive per-record loop
 
-Command: \`pnpm bench:sync\` (\`bench/twenty-sync/run.ts\`). The Twenty emulator runs in its own process on
+Command: \`npm run bench:sync\` (\`bench/twenty-sync/run.ts\`). The Twenty emulator runs in its own process on
 loopback and adds **${LATENCY_MS} ms** to every request (a nearby Twenty instance). Naive loop: for each record,
 \`GET /rest/{object}?filter=externalId[eq]:…\` with raw fetch, then \`POST\` or \`PATCH\`, one record at a time
 (company ids are kept in memory, so a person costs no company lookup). Patchbay: \`createTwentySync\` with
