@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   codeForStatus,
+  type ErrorResponse,
   errorFromResponse,
+  extractIssues,
   extractServerMessage,
   type FailedResponse,
   RETRYABLE_STATUSES,
+  runErrorMapper,
 } from './classify.ts';
 import type { ErrorCode } from './errors.ts';
 
@@ -78,86 +81,60 @@ describe('errorFromResponse: code, retryability and message', () => {
   });
 });
 
-describe('errorFromResponse: server messages by vendor', () => {
-  it('Twenty: joins the messages array', () => {
+describe('errorFromResponse: the server message, read generically', () => {
+  it('RFC 9457 problem details: detail, else title', () => {
     const error = errorFromResponse(
       failed({
-        status: 400,
+        status: 403,
         body: {
-          statusCode: 400,
-          error: 'BadRequestException',
-          messages: ['name must be a string', 'id is required'],
+          type: 'https://example.com/probs/out-of-credit',
+          title: 'You do not have enough credit.',
+          detail: 'Your current balance is 30, but that costs 50.',
+          instance: '/account/12345/msgs/abc',
         },
       }),
     );
-    expect(error.message).toBe('GET /rest/people failed with 400: name must be a string; id is required');
-  });
-
-  it('HubSpot: uses message and takes the request id from correlationId', () => {
-    const error = errorFromResponse(
-      failed({
-        status: 409,
-        method: 'POST',
-        path: '/crm/v3/objects/contacts',
-        body: {
-          status: 'error',
-          message: 'Contact already exists. Existing ID: 123',
-          correlationId: 'b8b2f7c2-4f0e-4a57-9c1a-5f0c0c9a1d11',
-          category: 'CONFLICT',
-        },
-      }),
-    );
-    expect(error.code).toBe('CONFLICT');
+    expect(error).toMatchObject({ code: 'AUTH_ERROR', status: 403 });
     expect(error.message).toBe(
-      'POST /crm/v3/objects/contacts failed with 409: Contact already exists. Existing ID: 123',
+      'GET /rest/people failed with 403: Your current balance is 30, but that costs 50.',
     );
-    expect(error.requestId).toBe('b8b2f7c2-4f0e-4a57-9c1a-5f0c0c9a1d11');
+    expect(extractServerMessage({ type: 'about:blank', title: 'Bad Request' })).toBe('Bad Request');
   });
 
-  it('PostHog: uses detail', () => {
+  it('a message field', () => {
     const error = errorFromResponse(
-      failed({
-        status: 429,
-        body: { type: 'throttled_error', code: 'throttled', detail: 'Request was throttled.', attr: null },
-      }),
+      failed({ status: 409, method: 'POST', body: { message: 'Already exists' } }),
     );
-    expect(error.code).toBe('RATE_LIMIT');
-    expect(error.message).toBe('GET /rest/people failed with 429: Request was throttled.');
+    expect(error).toMatchObject({ code: 'CONFLICT', retryable: false });
+    expect(error.message).toBe('POST /rest/people failed with 409: Already exists');
   });
 
-  it('Exact Online: uses error.message.value', () => {
+  it('an OAuth 2 error: error_description over the error code', () => {
+    expect(
+      extractServerMessage({ error: 'invalid_grant', error_description: 'The refresh token expired.' }),
+    ).toBe('The refresh token expired.');
+    expect(extractServerMessage({ error: 'invalid_client' })).toBe('invalid_client');
+  });
+
+  it('an error object with a string message (OData v4 JSON, Google-style APIs)', () => {
     const error = errorFromResponse(
-      failed({
-        status: 400,
-        body: { error: { code: '', message: { lang: 'en-US', value: 'Invalid division' } } },
-      }),
+      failed({ status: 400, body: { error: { code: 'BadRequest', message: 'bad filter' } } }),
     );
-    expect(error.message).toBe('GET /rest/people failed with 400: Invalid division');
-  });
-
-  it('nested error.message as a plain string', () => {
-    const error = errorFromResponse(failed({ status: 400, body: { error: { message: 'bad filter' } } }));
     expect(error.message).toBe('GET /rest/people failed with 400: bad filter');
   });
 
-  it('Pipedrive: uses the error string', () => {
-    const error = errorFromResponse(
-      failed({
-        status: 401,
-        body: { success: false, error: 'You need to be authorized to make this request.' },
-      }),
-    );
-    expect(error.code).toBe('AUTH_ERROR');
-    expect(error.message).toBe(
-      'GET /rest/people failed with 401: You need to be authorized to make this request.',
-    );
-  });
-
-  it('RFC 7807: uses detail, else title', () => {
+  it('reads no vendor-specific shape: a messages array, a nested message object, a body request id', () => {
+    for (const body of [
+      { statusCode: 400, error: { name: 'x' }, messages: ['name must be a string'] },
+      { error: { code: '', message: { lang: 'en-US', value: 'Invalid division' } } },
+    ]) {
+      expect(errorFromResponse(failed({ status: 400, body })).message).toBe(
+        'GET /rest/people failed with 400',
+      );
+    }
     expect(
-      extractServerMessage({ type: 'about:blank', title: 'Bad Request', detail: 'limit too high' }),
-    ).toBe('limit too high');
-    expect(extractServerMessage({ type: 'about:blank', title: 'Bad Request' })).toBe('Bad Request');
+      errorFromResponse(failed({ status: 409, body: { message: 'taken', correlationId: 'c-1' } })).requestId,
+    ).toBeUndefined();
   });
 
   it('a plain text body is the message', () => {
@@ -174,7 +151,18 @@ describe('errorFromResponse: server messages by vendor', () => {
   });
 
   it('adds nothing for an empty, missing or unrecognised body', () => {
-    for (const body of [undefined, null, '', 42, {}, { messages: [] }, { foo: 'bar' }, { message: '' }]) {
+    for (const body of [
+      undefined,
+      null,
+      '',
+      '   ',
+      42,
+      {},
+      [],
+      { foo: 'bar' },
+      { message: '' },
+      { errors: [] },
+    ]) {
       expect(errorFromResponse(failed({ status: 500, body })).message).toBe(
         'GET /rest/people failed with 500',
       );
@@ -270,19 +258,73 @@ describe('errorFromResponse: request id', () => {
     ).toBe('ray-1');
   });
 
-  it('prefers the header over a correlationId in the body', () => {
+  it('is unset when no header carries one', () => {
+    expect(errorFromResponse(failed({ status: 500 })).requestId).toBeUndefined();
+  });
+});
+
+describe('errorFromResponse: RFC 9457 errors become issues', () => {
+  it('reads each detail and pointer, the pointer as a dotted field', () => {
     const error = errorFromResponse(
       failed({
-        status: 500,
-        headers: new Headers({ 'x-request-id': 'from-header' }),
-        body: { message: 'boom', correlationId: 'from-body' },
+        status: 422,
+        body: {
+          type: 'https://example.net/validation-error',
+          title: 'Your request is not valid.',
+          errors: [
+            { detail: 'must be a positive integer', pointer: '#/age' },
+            { detail: "must be 'green', 'red' or 'blue'", pointer: '#/profile/color' },
+          ],
+        },
       }),
     );
-    expect(error.requestId).toBe('from-header');
+    expect(error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'age',
+      issues: [
+        { field: 'age', message: 'must be a positive integer' },
+        { field: 'profile.color', message: "must be 'green', 'red' or 'blue'" },
+      ],
+    });
+    expect(error.message).toBe('GET /rest/people failed with 422: Your request is not valid.');
   });
 
-  it('is unset when nothing carries one', () => {
-    expect(errorFromResponse(failed({ status: 500, body: { correlationId: 42 } })).requestId).toBeUndefined();
+  it('reads JSON:API source.pointer, unescapes ~1 and ~0, and names a missing pointer (root)', () => {
+    expect(
+      extractIssues({
+        errors: [
+          { detail: 'is taken', source: { pointer: '/data/attributes/e~1mail' } },
+          { message: 'bad tilde', pointer: '/a~0b' },
+          { detail: 'whole body refused' },
+          { pointer: '/ignored', detail: '' },
+          'not an object',
+          null,
+        ],
+      }),
+    ).toEqual([
+      { field: 'data.attributes.e/mail', message: 'is taken' },
+      { field: 'a~b', message: 'bad tilde' },
+      { field: '(root)', message: 'whole body refused' },
+    ]);
+  });
+
+  it('says the first issues when the body has nothing else', () => {
+    const errors = Array.from({ length: 5 }, (_, i) => ({ detail: `bad ${i}`, pointer: `/items/${i}` }));
+    expect(extractServerMessage({ errors })).toBe(
+      'items.0: bad 0; items.1: bad 1; items.2: bad 2; and 2 more',
+    );
+  });
+
+  it('keeps at most 100 issues', () => {
+    const errors = Array.from({ length: 1_000 }, (_, i) => ({ detail: 'bad', pointer: `/${i}` }));
+    expect(extractIssues({ errors })).toHaveLength(100);
+  });
+
+  it('has no issues without an errors array', () => {
+    for (const body of [undefined, 'text', { errors: 'x' }, { errors: [{}] }]) {
+      expect(extractIssues(body)).toBeUndefined();
+      expect(Object.hasOwn(errorFromResponse(failed({ body })), 'issues')).toBe(false);
+    }
   });
 });
 
@@ -311,18 +353,165 @@ describe('errorFromResponse: hostile input', () => {
     } as never);
     expect(error).toMatchObject({ code: 'SERVER_ERROR', status: 503 });
     expect(extractServerMessage(throwing)).toBeUndefined();
-    expect(() => extractServerMessage({ messages: [Symbol('x')], message: Symbol('y') })).not.toThrow();
-    expect(
-      errorFromResponse(
-        failed({
-          status: 500,
-          body: Object.defineProperty({}, 'correlationId', {
-            get() {
-              throw new Error('x');
-            },
-          }),
-        }),
-      ).code,
-    ).toBe('SERVER_ERROR');
+    expect(() => extractServerMessage({ detail: Symbol('x'), message: Symbol('y') })).not.toThrow();
+    const throwingErrors = Object.defineProperty({}, 'errors', {
+      get() {
+        throw new Error('x');
+      },
+    });
+    expect(extractIssues(throwingErrors)).toBeUndefined();
+    expect(errorFromResponse(failed({ status: 500, body: throwingErrors })).code).toBe('SERVER_ERROR');
+  });
+});
+
+describe('errorFromResponse: a connector mapping wins field by field', () => {
+  const quota = failed({
+    status: 402,
+    method: 'POST',
+    body: { message: 'generic text' },
+    headers: new Headers({ 'x-request-id': 'from-header' }),
+  });
+
+  it('takes code, message, retryable, field, issues, retryAfterMs and requestId from the mapping', () => {
+    const error = errorFromResponse(quota, {
+      code: 'RATE_LIMIT',
+      message: 'Workspace quota\n exhausted',
+      retryable: false,
+      field: 'workspace',
+      issues: [{ field: 'workspace', message: 'over quota' }],
+      retryAfterMs: 3_600_000,
+      requestId: 'from-body',
+    });
+    expect(error).toMatchObject({
+      code: 'RATE_LIMIT',
+      status: 402,
+      retryable: false,
+      field: 'workspace',
+      issues: [{ field: 'workspace', message: 'over quota' }],
+      retryAfterMs: 3_600_000,
+      requestId: 'from-body',
+      method: 'POST',
+      path: '/rest/people',
+    });
+    expect(error.message).toBe('POST /rest/people failed with 402: Workspace quota exhausted');
+  });
+
+  it('reads generically what the mapping leaves out', () => {
+    const error = errorFromResponse(quota, { code: 'CONFLICT' });
+    expect(error).toMatchObject({ code: 'CONFLICT', retryable: false, requestId: 'from-header' });
+    expect(error.message).toBe('POST /rest/people failed with 402: generic text');
+    expect(errorFromResponse(quota, undefined)).toEqual(errorFromResponse(quota));
+    expect(errorFromResponse(quota, {})).toEqual(errorFromResponse(quota));
+  });
+
+  it("a mapped code without retryable takes the code's default", () => {
+    expect(errorFromResponse(failed({ status: 400 }), { code: 'RATE_LIMIT' }).retryable).toBe(true);
+    expect(errorFromResponse(failed({ status: 503 }), { code: 'VALIDATION_ERROR' }).retryable).toBe(false);
+    expect(errorFromResponse(failed({ status: 503 }), { message: 'down' }).retryable).toBe(true);
+  });
+
+  it('a mapped wait over maxRetryAfterMs is RATE_LIMIT carrying it, whatever the status', () => {
+    const error = errorFromResponse(failed({ status: 400, maxRetryAfterMs: 60_000 }), {
+      retryAfterMs: 86_400_000,
+    });
+    expect(error).toMatchObject({ code: 'RATE_LIMIT', retryable: true, retryAfterMs: 86_400_000 });
+    expect(error.message).toContain('the server asks to wait 1440 min, longer than maxRetryAfterMs');
+  });
+
+  it('a mapped wait wins over Retry-After', () => {
+    const error = errorFromResponse(failed({ status: 429, headers: new Headers({ 'Retry-After': '7' }) }), {
+      retryAfterMs: 2_500,
+    });
+    expect(error.retryAfterMs).toBe(2_500);
+  });
+
+  it.each<[string, unknown]>([
+    ['an unknown code', { code: 'TEAPOT' }],
+    ['a numeric message', { message: 42 }],
+    ['an empty message', { message: '  ' }],
+    ['a string retryable', { retryable: 'no' }],
+    ['an empty field', { field: '' }],
+    ['issues that are not field issues', { issues: [{ field: 1, message: 'x' }] }],
+    ['issues that are not an array', { issues: 'x' }],
+    ['a negative wait', { retryAfterMs: -1 }],
+    ['an infinite wait', { retryAfterMs: Number.POSITIVE_INFINITY }],
+    ['a numeric request id', { requestId: 7 }],
+    ['a string', 'CONFLICT'],
+    ['a number', 42],
+  ])('ignores %s, falling back to the generic reading', (_label, mapping) => {
+    expect(errorFromResponse(quota, mapping as never)).toEqual(errorFromResponse(quota));
+  });
+
+  it('ignores a field whose getter throws and keeps the others', () => {
+    const mapping = Object.defineProperty({ code: 'CONFLICT' }, 'message', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+    const error = errorFromResponse(quota, mapping as never);
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toBe('POST /rest/people failed with 402: generic text');
+  });
+});
+
+describe('runErrorMapper', () => {
+  const response: ErrorResponse = {
+    status: 400,
+    statusText: 'Bad Request',
+    headers: new Headers(),
+    body: { messages: ['Duplicate entry'] },
+    request: { method: 'POST', path: '/rest/people' },
+  };
+
+  it('hands the mapper the response and keeps its well-typed answer', () => {
+    const seen: ErrorResponse[] = [];
+    const result = runErrorMapper((r) => {
+      seen.push(r);
+      return { code: 'CONFLICT', message: 'Duplicate entry' };
+    }, response);
+    expect(seen).toEqual([response]);
+    expect(result).toEqual({ mapping: { code: 'CONFLICT', message: 'Duplicate entry' }, rejected: [] });
+  });
+
+  it('an undefined or empty answer is no mapping, and nothing rejected', () => {
+    expect(runErrorMapper(() => undefined, response)).toEqual({ mapping: undefined, rejected: [] });
+    expect(runErrorMapper(() => ({}), response)).toEqual({ mapping: undefined, rejected: [] });
+  });
+
+  it('a mapper that throws gives no mapping and says so', () => {
+    const result = runErrorMapper(() => {
+      throw new Error('bug in the connector');
+    }, response);
+    expect(result).toEqual({ mapping: undefined, rejected: ['(threw)'] });
+  });
+
+  it('an async mapper is refused without an unhandled rejection', async () => {
+    const result = runErrorMapper(
+      (async () => {
+        throw new Error('late');
+      }) as never,
+      response,
+    );
+    expect(result).toEqual({ mapping: undefined, rejected: ['(returned a Promise)'] });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+
+  it('keeps the well-typed fields of a partly wrong answer and names the others', () => {
+    const result = runErrorMapper(
+      () => ({ code: 'NOPE', message: 'kept', retryAfterMs: Number.NaN, field: 'email' }) as never,
+      response,
+    );
+    expect(result).toEqual({
+      mapping: { message: 'kept', field: 'email' },
+      rejected: ['code', 'retryAfterMs'],
+    });
+  });
+
+  it('a garbage answer (a string, a number) is rejected whole', () => {
+    expect(runErrorMapper(() => 'CONFLICT' as never, response)).toEqual({
+      mapping: undefined,
+      rejected: ['(root)'],
+    });
   });
 });

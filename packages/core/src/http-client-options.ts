@@ -11,6 +11,7 @@ import {
   UNREADABLE,
 } from './caller-input.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
+import type { ErrorMapper } from './classify.ts';
 import { httpUrlSchema } from './config-schemas.ts';
 import { type FieldIssue, IntegrationError, isIntegrationError } from './errors.ts';
 import { isHeaderName, isHeaderValue } from './header-syntax.ts';
@@ -96,6 +97,8 @@ export interface HttpClientOptions {
    * 307 and 308 repeat the method and body.
    */
   redirects?: { max?: number; crossOrigin?: 'error' | 'follow-without-credentials' };
+  /** Reads the vendor's error body into the typed error before the generic reading (see {@link ErrorMapper}). */
+  mapError?: ErrorMapper;
 }
 
 /** Per-call options. */
@@ -138,6 +141,7 @@ export interface ResolvedClientOptions {
   fetch: typeof fetch | undefined;
   maxResponseBytes: number;
   redirects: { max: number; crossOrigin: 'error' | 'follow-without-credentials' };
+  mapError: ErrorMapper | undefined;
   rateLimiter: RateLimiter | undefined;
   circuitBreaker: CircuitBreaker | undefined;
 }
@@ -201,6 +205,7 @@ const clientOptionsSchema = z.object({
     ),
   ),
   fetch: z.optional(z.custom<typeof fetch>(isFunction, { error: 'must be a function' })),
+  mapError: z.optional(z.custom<ErrorMapper>(isFunction, { error: 'must be a function' })),
   maxResponseBytes: z._default(
     z
       .int({ error: 'must be a whole number of bytes ≥ 1' })
@@ -234,6 +239,7 @@ const CLIENT_KEYS = [
   'fetch',
   'maxResponseBytes',
   'redirects',
+  'mapError',
 ] as const;
 
 const configError = (field: string, message: string): IntegrationError =>
@@ -266,6 +272,7 @@ export function parseClientOptions(input: unknown): ResolvedClientOptions {
       max: base.redirects?.max ?? DEFAULT_MAX_REDIRECTS,
       crossOrigin: base.redirects?.crossOrigin ?? 'error',
     },
+    mapError: base.mapError,
     rateLimiter: instanceOrCreate<RateLimiter, RateLimiterOptions>('rateLimiter', raw.rateLimiter, {
       marker: 'acquire',
       methods: ['acquire', 'observe'],

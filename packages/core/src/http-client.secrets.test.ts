@@ -140,7 +140,7 @@ describe.each(authTypes)('secrets never leak with %s auth', (_label, makeAuth, s
       json(
         res,
         i === 0 ? 503 : 401,
-        { messages: echo, detail: echo.join(' ') },
+        { detail: echo.join(' '), errors: echo.map((detail) => ({ detail, pointer: `/${detail}` })) },
         { 'x-request-id': echo[0] ?? '' },
       );
     });
@@ -228,7 +228,12 @@ describe.each(authTypes)('secrets never leak with %s auth', (_label, makeAuth, s
 describe('secrets: credentials passed by hand are scrubbed too', () => {
   it('a credential-named client header, call header or query parameter echoed back', async () => {
     const s = await serve((req, res) =>
-      json(res, 401, { messages: [JSON.stringify(req.headers), req.url] }, { 'x-request-id': req.url }),
+      json(
+        res,
+        401,
+        { errors: [{ detail: JSON.stringify(req.headers) }, { detail: req.url }] },
+        { 'x-request-id': req.url },
+      ),
     );
     const out = exits();
     const c = createHttpClient({

@@ -148,7 +148,7 @@ describe('createHttpClient: error classification on the wire', () => {
   ];
   it.each(cases)('%i is %s (retryable: %s)', async (status, code, retryable) => {
     const s = await serve((_req, res) =>
-      json(res, status, { statusCode: status, error: 'SomeException', messages: ['server says no'] }),
+      json(res, status, { type: 'about:blank', title: 'Some problem', detail: 'server says no' }),
     );
     const result = await client(s.url, { retry: false }).get('/rest/people');
     expect(result.success).toBe(false);
@@ -181,7 +181,7 @@ describe('createHttpClient: retries', () => {
   });
 
   it('does not retry non-retryable statuses', async () => {
-    const s = await serve((_req, res) => json(res, 400, { messages: ['bad'] }));
+    const s = await serve((_req, res) => json(res, 400, { message: 'bad' }));
     await client(s.url).get('/x');
     expect(s.requests).toHaveLength(1);
   });
@@ -516,7 +516,7 @@ describe('createHttpClient: secrets never leak', () => {
 
   it('not when the server echoes the key back in an error body', async () => {
     const s = await serve((req, res) =>
-      json(res, 401, { messages: [`invalid token ${req.headers.authorization}`] }),
+      json(res, 401, { message: `invalid token ${req.headers.authorization}` }),
     );
     const { logger, text } = memoryLogger();
     const result = await client(s.url, { logger }).get('/x');

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import ky, {
+  type HTTPError,
   isHTTPError,
   isNetworkError,
   isTimeoutError,
@@ -8,7 +9,7 @@ import ky, {
 } from 'ky';
 import { applyAuthHeaders, authQueryParam, staticSecretsOf } from './auth.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import { errorFromResponse } from './classify.ts';
+import { type ErrorMapping, errorFromResponse, runErrorMapper } from './classify.ts';
 import { IntegrationError, isIntegrationError, reviseError } from './errors.ts';
 import {
   type CheckedCall,
@@ -120,6 +121,34 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const limiter = config.rateLimiter;
   const origin = new URL(config.baseUrl).origin;
   const queryAuth = authQueryParam(auth);
+  const mapError = config.mapError;
+  // One reading per failed attempt: the retry decision, the beforeRetry hook and the final error share it.
+  const mappings = new WeakMap<HTTPError, ErrorMapping | undefined>();
+
+  // The connector's reading of an error body (mapError), safe to call: what it throws or answers of the wrong
+  // type is dropped and logged by name, and the generic reading stands in.
+  function mappingOf(error: HTTPError, method: string, path: string): ErrorMapping | undefined {
+    if (!mapError) return undefined;
+    if (mappings.has(error)) return mappings.get(error);
+    const { response } = error;
+    const { mapping, rejected } = runErrorMapper(mapError, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      body: bodyOf(error),
+      request: { method, path },
+    });
+    if (rejected.length > 0) {
+      logger.warn('http mapError answer ignored', {
+        method,
+        path,
+        status: response.status,
+        ignored: rejected.join(', '),
+      });
+    }
+    mappings.set(error, mapping);
+    return mapping;
+  }
 
   // Every credential value this client sends, scrubbed from anything it returns, logs or hands a hook: the
   // static ones, and the latest a token function returned (a bounded few, so rotating tokens do not grow it).
@@ -396,6 +425,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           attempts: context.attempts,
           signal,
           maxRetryAfterMs,
+          mapping: (failed) => mappingOf(failed, method, logPath),
         }),
         context,
       );
@@ -487,8 +517,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
                 }
                 if (isHTTPError(error)) {
                   const { status, headers } = error.response;
-                  if (!retry.statusCodes.includes(status)) return false;
-                  const hint = status === 429 || status === 503 ? parseRetryAfterMs(headers) : undefined;
+                  const mapped = mappingOf(error, method, logPath);
+                  if (
+                    !(mapped
+                      ? retryableAs(mapped, status, retry.statusCodes)
+                      : retry.statusCodes.includes(status))
+                  )
+                    return false;
+                  const hint =
+                    mapped?.retryAfterMs ??
+                    (status === 429 || status === 503 ? parseRetryAfterMs(headers) : undefined);
                   return waitWithin(state, hint, maxRetryAfterMs);
                 }
                 return undefined;
@@ -504,6 +542,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
                 attempts: retryCount,
                 signal: state.signal,
                 maxRetryAfterMs,
+                mapping: (failed) => mappingOf(failed, method, logPath),
               }),
               scrub,
             );
@@ -615,6 +654,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           attempts: state.attempts,
           signal: call.signal,
           maxRetryAfterMs,
+          mapping: (failed) => mappingOf(failed, method, logPath),
         }),
       );
     }
@@ -747,7 +787,15 @@ function isResponse(value: unknown): value is Response {
 
 function toIntegrationError(
   error: unknown,
-  context: { method: string; path: string; attempts: number; signal?: AbortSignal; maxRetryAfterMs: number },
+  context: {
+    method: string;
+    path: string;
+    attempts: number;
+    signal?: AbortSignal;
+    maxRetryAfterMs: number;
+    /** The connector's reading of an error response, when the client has a mapError. */
+    mapping?: (error: HTTPError) => ErrorMapping | undefined;
+  },
 ): IntegrationError {
   const { method, path, attempts } = context;
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
@@ -755,16 +803,19 @@ function toIntegrationError(
     return withAttempts(abortedError(`${method} ${path} was aborted by the caller`), method, path, attempts);
   if (isIntegrationError(error)) return withAttempts(error, method, path, attempts);
   if (isHTTPError(error)) {
-    const classified = errorFromResponse({
-      status: error.response.status,
-      statusText: error.response.statusText,
-      headers: error.response.headers,
-      body: error.data,
-      method,
-      path,
-      attempts,
-      maxRetryAfterMs: context.maxRetryAfterMs,
-    });
+    const classified = errorFromResponse(
+      {
+        status: error.response.status,
+        statusText: error.response.statusText,
+        headers: error.response.headers,
+        body: bodyOf(error),
+        method,
+        path,
+        attempts,
+        maxRetryAfterMs: context.maxRetryAfterMs,
+      },
+      context.mapping?.(error),
+    );
     return OVERSIZED_ERROR_BODIES.has(error.response)
       ? reviseError(classified, {
           message: `${classified.message} (body larger than maxResponseBytes, not read)`,
@@ -806,6 +857,29 @@ function toIntegrationError(
     retryable: false,
     cause: error instanceof Error ? plainError(error) : undefined,
   });
+}
+
+// An error body as ky read it (JSON by content type, else text), with JSON sent under another content type
+// parsed too: a mapper and the generic reading then both see the object. The text is already bounded by
+// maxResponseBytes.
+function bodyOf(error: HTTPError): unknown {
+  const data: unknown = error.data;
+  if (typeof data !== 'string') return data;
+  const text = data.trim();
+  if (!text.startsWith('{') && !text.startsWith('[')) return data;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return data;
+  }
+}
+
+// Whether a mapped failure is worth another attempt: the mapping's own answer, else its code's default
+// (IntegrationError's), else the retry policy's status list.
+function retryableAs(mapping: ErrorMapping, status: number, statusCodes: readonly number[]): boolean {
+  if (mapping.retryable !== undefined) return mapping.retryable;
+  if (mapping.code !== undefined) return new IntegrationError(mapping.code, '').retryable;
+  return statusCodes.includes(status);
 }
 
 // Rebuild with the call's context; errors raised inside an attempt don't know how many attempts there were.

@@ -16,7 +16,14 @@ export {
   type CircuitState,
   createCircuitBreaker,
 } from './circuit-breaker.ts';
-export { codeForStatus, errorFromResponse, type FailedResponse } from './classify.ts';
+export {
+  codeForStatus,
+  type ErrorMapper,
+  type ErrorMapping,
+  type ErrorResponse,
+  errorFromResponse,
+  type FailedResponse,
+} from './classify.ts';
 export { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from './config.ts';
 export { booleanFromEnv, httpUrl, secretString } from './config-schemas.ts';
 export {
