@@ -15,6 +15,7 @@ import { type Company, type CompanyInput, companyInputSchema, companySchema } fr
 import { createMetadataResource, type MetadataResource } from './metadata.ts';
 import { type Person, type PersonInput, personInputSchema, personSchema } from './person.ts';
 import { batchSizeSchema, COMPANIES, createRecordResource, PEOPLE, type RecordResource } from './records.ts';
+import { mapTwentyError } from './twenty-errors.ts';
 
 /** Dotted names of a person's standard fields, for typed filters (custom fields are allowed too). */
 export type PersonField =
@@ -43,7 +44,7 @@ export type CompanyField =
 
 /** Options of `createTwentyClient`. */
 export interface TwentyClientOptions
-  extends Omit<HttpClientOptions, 'baseUrl' | 'auth' | 'retry' | 'idempotency' | 'rateLimiter'> {
+  extends Omit<HttpClientOptions, 'baseUrl' | 'auth' | 'retry' | 'idempotency' | 'rateLimiter' | 'mapError'> {
   /** Your Twenty instance, e.g. `https://api.twenty.com` or `https://crm.example.com`. */
   baseUrl: string;
   /** An API key from Settings → APIs & Webhooks. */
@@ -102,6 +103,9 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
     // Twenty ignores idempotency keys: only calls that are idempotent by nature are retried (see records.ts).
     idempotency: false,
     rateLimiter: rateLimit === false ? undefined : (rateLimit ?? TWENTY_RATE_LIMIT),
+    // Twenty's error body (messages, unique violations, the spent quota, the 429's wait), for every call
+    // through this client, `http` included.
+    mapError: mapTwentyError,
   });
   const context = { http, batchSize: batchSize ?? 60 };
   return {

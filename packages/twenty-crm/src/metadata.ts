@@ -12,7 +12,6 @@ import {
   validateSchema,
 } from '@patchbay/core';
 import * as z from 'zod/mini';
-import { refineTwentyError } from './twenty-errors.ts';
 
 /** A field of a Twenty object, as the metadata API describes it. */
 export const fieldMetadataSchema = z.looseObject({
@@ -152,13 +151,10 @@ function readCallOptions(options: unknown): ApiResult<{ signal?: AbortSignal }> 
 
 /** Builds the metadata calls on a configured HTTP client. */
 export function createMetadataResource(http: HttpClient): MetadataResource {
-  const refine = <T>(result: ApiResult<T>): ApiResult<T> =>
-    result.success ? result : err(refineTwentyError(result.error));
-
-  const getObjects = async (signal?: AbortSignal) =>
-    refine(await http.get('/rest/metadata/objects', { schema: objectsResponse, signal }));
-  const getFields = async (signal?: AbortSignal) =>
-    refine(await http.get('/rest/metadata/fields', { schema: fieldsResponse, signal }));
+  const getObjects = (signal?: AbortSignal) =>
+    http.get('/rest/metadata/objects', { schema: objectsResponse, signal });
+  const getFields = (signal?: AbortSignal) =>
+    http.get('/rest/metadata/fields', { schema: fieldsResponse, signal });
   const objects: MetadataResource['objects'] = (options) =>
     settle('metadata.objects', () => {
       const read = readCallOptions(options);
@@ -227,21 +223,19 @@ export function createMetadataResource(http: HttpClient): MetadataResource {
     const found = await findField(spec, options.data.signal);
     if (!found.success) return found;
     if (found.data.field) return checkExisting(spec, found.data.field);
-    const created = refine(
-      await http.post('/rest/metadata/fields', {
-        json: {
-          objectMetadataId: found.data.object.id,
-          type: spec.type ?? 'TEXT',
-          name: spec.name,
-          label: spec.label ?? spec.name,
-          description: spec.description,
-          isUnique: spec.isUnique ?? false,
-          isNullable: true,
-        },
-        schema: createdFieldResponse,
-        signal: options.data.signal,
-      }),
-    );
+    const created = await http.post('/rest/metadata/fields', {
+      json: {
+        objectMetadataId: found.data.object.id,
+        type: spec.type ?? 'TEXT',
+        name: spec.name,
+        label: spec.label ?? spec.name,
+        description: spec.description,
+        isUnique: spec.isUnique ?? false,
+        isNullable: true,
+      },
+      schema: createdFieldResponse,
+      signal: options.data.signal,
+    });
     if (created.success) return ok({ field: created.data, created: true });
     // Another process created it between our read and our write: that is success.
     if (created.error.code === 'CONFLICT' || created.error.code === 'VALIDATION_ERROR') {

@@ -27,7 +27,6 @@ import {
 import * as z from 'zod/mini';
 import { batchEnvelope, listEnvelope, oneEnvelope } from './envelopes.ts';
 import { serializeFilter, type TwentyFilter } from './filter.ts';
-import { refineTwentyError } from './twenty-errors.ts';
 
 /** Twenty's names for one object, e.g. people / person / People / Person. */
 export interface RecordNames {
@@ -174,9 +173,6 @@ export function createRecordResource<R, I, F extends string = string>(
   const deleted = oneEnvelope(`delete${names.singularCapitalized}`, z.looseObject({ id: z.string() }));
   const batch = batchEnvelope(names.plural, names.pluralCapitalized, schemas.record);
 
-  const refine = <T>(result: ApiResult<T>): ApiResult<T> =>
-    result.success ? result : err(refineTwentyError(result.error));
-
   async function checkInput(input: unknown, prefix = ''): Promise<IntegrationError | undefined> {
     const checked = await validateSchema(schemas.input, input);
     if (checked.success) return undefined;
@@ -230,8 +226,8 @@ export function createRecordResource<R, I, F extends string = string>(
       initial: { searchParams: initial },
       signal: options.signal,
       maxPages: options.maxPages,
-      fetchPage: async (request, signal) =>
-        refine(await http.get(base, { schema: listSchema, searchParams: request.searchParams, signal })),
+      fetchPage: (request, signal) =>
+        http.get(base, { schema: listSchema, searchParams: request.searchParams, signal }),
       items: (page) => page.data[names.plural] as R[],
       next: twentyNextPage(),
     });
@@ -361,15 +357,13 @@ export function createRecordResource<R, I, F extends string = string>(
     const out: R[] = [];
     for (let start = 0, chunk = 0; start < inputs.length; start += batchSize, chunk++) {
       const slice = inputs.slice(start, start + batchSize);
-      const result = refine(
-        await http.post(`/rest/batch/${names.plural}`, {
-          json: slice,
-          schema: batch,
-          searchParams: upsert ? { upsert: 'true' } : undefined,
-          idempotent: upsert,
-          signal,
-        }),
-      );
+      const result = await http.post(`/rest/batch/${names.plural}`, {
+        json: slice,
+        schema: batch,
+        searchParams: upsert ? { upsert: 'true' } : undefined,
+        idempotent: upsert,
+        signal,
+      });
       if (!result.success) return result;
       out.push(...result.data);
       try {
@@ -393,15 +387,13 @@ export function createRecordResource<R, I, F extends string = string>(
     if (!options.success) return options;
     const copy = await readInput(input, '');
     if (!copy.success) return copy;
-    const result = refine(
-      await http.post(base, {
-        json: copy.data,
-        schema: created,
-        searchParams: upsert ? { upsert: 'true' } : undefined,
-        idempotent: upsert,
-        signal: options.data.signal,
-      }),
-    );
+    const result = await http.post(base, {
+      json: copy.data,
+      schema: created,
+      searchParams: upsert ? { upsert: 'true' } : undefined,
+      idempotent: upsert,
+      signal: options.data.signal,
+    });
     return result.success ? ok(result.data.data[`create${names.singularCapitalized}`] as R) : result;
   }
 
@@ -432,13 +424,11 @@ export function createRecordResource<R, I, F extends string = string>(
     },
     get: (id, optionsValue) =>
       onRecord('get', id, optionsValue, async (path, { depth, signal }) => {
-        const result = refine(
-          await http.get(path, {
-            schema: findOne,
-            searchParams: depth === undefined ? undefined : { depth },
-            signal,
-          }),
-        );
+        const result = await http.get(path, {
+          schema: findOne,
+          searchParams: depth === undefined ? undefined : { depth },
+          signal,
+        });
         return result.success ? ok(result.data.data[names.singular] as R) : result;
       }),
     create: (input, options) => guard('create', () => writeOne(input, false, options)),
@@ -449,20 +439,18 @@ export function createRecordResource<R, I, F extends string = string>(
       onRecord('update', id, optionsValue, async (path, { signal }) => {
         const copy = await readInput(patch, '');
         if (!copy.success) return copy;
-        const result = refine(
-          await http.patch(path, {
-            json: copy.data,
-            schema: updated,
-            // Setting the same values twice leaves the same record: safe to retry.
-            idempotent: true,
-            signal,
-          }),
-        );
+        const result = await http.patch(path, {
+          json: copy.data,
+          schema: updated,
+          // Setting the same values twice leaves the same record: safe to retry.
+          idempotent: true,
+          signal,
+        });
         return result.success ? ok(result.data.data[`update${names.singularCapitalized}`] as R) : result;
       }),
     delete: (id, optionsValue) =>
       onRecord('delete', id, optionsValue, async (path, { signal }) => {
-        const result = refine(await http.delete(path, { schema: deleted, signal }));
+        const result = await http.delete(path, { schema: deleted, signal });
         return result.success
           ? ok({ id: (result.data.data[`delete${names.singularCapitalized}`] as { id: string }).id })
           : result;
