@@ -1,4 +1,4 @@
-/** What the sync remembers about one record: where it lives in Twenty and what was last written. */
+/** What the sync remembers about one record: where it lives in the remote service and what was last written. */
 export interface CachedMapping {
   remoteId: string;
   contentHash: string | null;

@@ -1,6 +1,6 @@
 import { hostileValues, throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
-import { openRecordSource, type RecordSource, UnreadableRecord } from './sync-source.ts';
+import { openRecordSource, type RecordSource, UnreadableRecord } from './record-source.ts';
 
 async function drain(source: RecordSource, size = 2) {
   const items: unknown[] = [];

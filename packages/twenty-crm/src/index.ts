@@ -20,6 +20,7 @@ export { type Comparator, type FieldCondition, serializeFilter, type TwentyFilte
 export type { FieldMetadata, FieldSpec, MetadataResource, ObjectMetadata } from './metadata.ts';
 export { type Person, type PersonInput, personSchema } from './person.ts';
 export type { BatchOptions, ListOptions, RecordResource, WriteOptions } from './records.ts';
+export { type CompanyRecord, EXTERNAL_ID_FIELD, type PersonRecord } from './sync/records.ts';
 export {
   createTwentySync,
   type SyncFailure,
@@ -34,5 +35,4 @@ export {
   type TwentySyncFromEnv,
   type TwentySyncFromEnvOptions,
 } from './sync-from-env.ts';
-export { type CompanyRecord, EXTERNAL_ID_FIELD, type PersonRecord } from './sync-records.ts';
 export { type TwentyWebhook, type VerifyTwentyWebhookOptions, verifyTwentyWebhook } from './webhook.ts';

@@ -193,7 +193,8 @@ describe("the sync's lookup against a lying server", () => {
     });
     const started = performance.now();
 
-    const result = await sync.upsertCompany({ externalId: 'acme', name: 'Acme' });
+    // People are upserted without a lookup; the company a person points at is looked up before it is created.
+    const result = await sync.upsertPerson({ externalId: 'ada', name: 'Ada', companyExternalId: 'acme' });
 
     expect(errorOf(result)).toMatchObject({ code: 'OPERATION_FAILED', field: 'maxPages' });
     expect(twenty.requests.length).toBeLessThanOrEqual(DEFAULT_MAX_PAGES);

@@ -1,13 +1,15 @@
-import {
-  guardStore,
-  type IntegrationStore,
-  optionsObject,
-  parseOptions,
-  syncModeSchema,
-} from '@patchbay/core';
+import { type IntegrationStore, optionsObject, parseOptions } from '@patchbay/core';
 import * as z from 'zod/mini';
 import { batchSizeSchema } from './records.ts';
 import type { TwentySyncOptions } from './sync.ts';
+
+/** The sync modes of seed 001: off, through the platform API, or straight to Twenty. */
+export const TWENTY_SYNC_MODES = ['disabled', 'platform', 'direct_crm'] as const;
+
+const syncModeSchema = z.enum(TWENTY_SYNC_MODES, {
+  error: (issue) =>
+    issue.input === undefined ? undefined : `must be one of ${TWENTY_SYNC_MODES.join(', ')}`,
+});
 
 // The lease is renewed every ttl/3 but at most once a second: a shorter ttl could lapse between renewals.
 const MIN_LEASE_TTL_MS = 3_000;
@@ -76,8 +78,6 @@ export function parseSyncOptions(options: TwentySyncOptions) {
   const own = parseOptions(syncOptionsSchema, pick(true), { label });
   return {
     ...own,
-    // The store is the caller's: guarded, a method of it that throws is a typed failure the sync can report.
-    store: guardStore(own.store),
     onProgress: own.onProgress as TwentySyncOptions['onProgress'],
     client: own.client as TwentySyncOptions['client'],
     clientOptions: pick(false) as Omit<TwentySyncOptions, keyof typeof syncOptionsSchema.def.shape>,

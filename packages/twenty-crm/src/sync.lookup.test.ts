@@ -1,5 +1,7 @@
 // The sync's remote lookup against servers whose pagination never ends: it must stop, fast, with a typed error for
-// the records concerned, instead of walking pages for ever (or core's 2 000 per chunk).
+// the records concerned, instead of walking pages for ever (or core's 2 000 per chunk). People are upserted on
+// their externalId without a lookup; lookups remain for the companies people point at (never created from a
+// seed before Twenty is asked) and for recovery.
 import type { IntegrationStore } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import { useSyncFixture } from '../test-support/fixtures.ts';
@@ -9,15 +11,15 @@ const twenty = useSyncFixture({ lease: false, retry: false }, { setup: false });
 type Endless = 'fresh cursors and records' | 'the same cursor' | 'the same records' | 'no cursor';
 
 /**
- * The emulator, except that a person lookup (`GET /rest/people?filter=…`) always answers `hasNextPage: true`,
- * with a new cursor and new (unrelated) records each time, or the same cursor, or the same records, or no cursor.
+ * The emulator, except that a lookup (`GET /rest/{plural}?filter=…`) always answers `hasNextPage: true`, with a
+ * new cursor and new (unrelated) records each time, or the same cursor, or the same records, or no cursor.
  */
-function endlessPeople(mode: Endless) {
+function endless(mode: Endless, plural: 'people' | 'companies' = 'people') {
   let lookups = 0;
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);
-    if (request.method !== 'GET' || url.pathname !== '/rest/people' || !url.searchParams.has('filter')) {
+    if (request.method !== 'GET' || url.pathname !== `/rest/${plural}` || !url.searchParams.has('filter')) {
       return fetch(request);
     }
     lookups++;
@@ -29,7 +31,7 @@ function endlessPeople(mode: Endless) {
     const endCursor =
       mode === 'no cursor' ? null : mode === 'the same cursor' ? 'cursor-0' : `cursor-${lookups}`;
     return Response.json({
-      data: { people },
+      data: { [plural]: people },
       totalCount: 1_000_000,
       pageInfo: { hasNextPage: true, endCursor },
     });
@@ -46,13 +48,17 @@ describe('sync lookup against a server that always says hasNextPage', () => {
     ['the same records', 'INVALID_RESPONSE', undefined],
     ['no cursor', 'INVALID_RESPONSE', 'pageInfo.endCursor'],
   ] as const)(
-    '%s: the lookup stops within two pages and the records fail typed',
+    '%s: the company lookup stops within two pages and the people fail typed',
     async (mode, code, field) => {
-      const server = endlessPeople(mode);
+      const server = endless(mode, 'companies');
       const s = sync(server.fetch as typeof fetch);
       expect((await s.setup()).success).toBe(true);
       const started = Date.now();
-      const records = Array.from({ length: 130 }, (_, i) => ({ externalId: `u${i}`, name: `Ada ${i}` }));
+      const records = Array.from({ length: 130 }, (_, i) => ({
+        externalId: `u${i}`,
+        name: `Ada ${i}`,
+        companyExternalId: `c${i}`,
+      }));
       const result = await s.upsertManyPersons(records);
       expect(Date.now() - started).toBeLessThan(10_000);
       if (!result.success) throw result.error;
@@ -63,15 +69,16 @@ describe('sync lookup against a server that always says hasNextPage', () => {
         expect(failure.error.code).toBe(code);
         if (field) expect(failure.error.field).toBe(field);
       }
-      // Nothing was sent for records whose lookup failed: Twenty has no person, nothing is mapped.
+      // Nothing was sent for records whose lookup failed: Twenty has no person or company, nothing is mapped.
       expect(twenty.emulator.store.count('people')).toBe(0);
+      expect(twenty.emulator.store.count('companies')).toBe(0);
       const mapped = await twenty.store.mappings.count({ integration: 'twenty-crm', objectType: 'person' });
       expect(mapped).toEqual({ success: true, data: 0 });
     },
   );
 
   it('recovery against such a server stops too, and the sync still answers', async () => {
-    const server = endlessPeople('fresh cursors and records');
+    const server = endless('fresh cursors and records');
     const s = sync(server.fetch as typeof fetch);
     expect((await s.setup()).success).toBe(true);
     // An entry a crash left in flight: recovery looks it up in Twenty first.
@@ -127,6 +134,11 @@ describe('sync lookup against a server that always says hasNextPage', () => {
     };
     const s = sync(strangers as typeof fetch);
     expect((await s.setup()).success).toBe(true);
+    // Writes a crash left in flight: recovery looks them up first.
+    await twenty.store.syncState.outboxPut({ integration: 'twenty-crm', objectType: 'person' }, [
+      { externalId: 'u1', operation: 'upsert', contentHash: null, createdAt: 1 },
+      { externalId: 'u2', operation: 'upsert', contentHash: null, createdAt: 1 },
+    ]);
     const result = await s.upsertManyPersons([
       { externalId: 'u1', name: 'Ada' },
       { externalId: 'u2', name: 'Grace' },

@@ -8,7 +8,7 @@ import {
   personRecordSchema,
   remoteCompanySchema,
   remotePersonSchema,
-} from './sync-records.ts';
+} from './records.ts';
 
 describe('what the sync reads back from Twenty', () => {
   const person = {
@@ -23,10 +23,11 @@ describe('what the sync reads back from Twenty', () => {
     customScore: 7,
   };
 
-  it('keeps the id and the compared fields of a full record, and nothing else', () => {
+  it('keeps the id, the timestamps and the compared fields of a full record, and nothing else', () => {
     expect(remotePersonSchema.parse(person)).toEqual({
       id: 'a1b2',
       externalId: 'u1',
+      createdAt: '2026-01-01T00:00:00.000Z',
       name: { firstName: 'Ada', lastName: 'Lovelace' },
       emails: { primaryEmail: 'ada@example.com' },
       companyId: null,

@@ -1,15 +1,6 @@
-import {
-  describeType,
-  type FieldIssue,
-  IntegrationError,
-  isArraySafe,
-  isObjectLike,
-  readProperty,
-  validateSchema,
-} from '@patchbay/core';
 import * as z from 'zod/mini';
-import type { CompanyInput } from './company.ts';
-import type { PersonInput } from './person.ts';
+import type { CompanyInput } from '../company.ts';
+import type { PersonInput } from '../person.ts';
 
 const externalId = z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(255));
 const optionalText = z.optional(z.nullable(z.string().check(z.trim())));
@@ -41,68 +32,6 @@ export type PersonRecord = z.input<typeof personRecordSchema>;
 
 /** The Twenty custom field holding your ids. */
 export const EXTERNAL_ID_FIELD = 'externalId';
-
-const RECORD_FIELDS = {
-  person: ['externalId', 'name', 'email', 'companyExternalId', 'companyName'],
-  company: ['externalId', 'name', 'website'],
-} as const;
-
-/** A record as the sync read it: its validated copy, or why not, with a label to report it by. */
-export type ReadRecord =
-  | { ok: true; externalId: string; record: Record<string, unknown> }
-  | { ok: false; label: string; error: IntegrationError };
-
-/**
- * Reads a caller's record once, field by field, into a plain copy and validates that: a getter or Proxy that
- * throws, a Symbol, a BigInt, an object without a prototype, or no object at all is a `VALIDATION_ERROR` naming
- * the field, reported under the record's `externalId` when that is a usable string, else under `#position`.
- * @example const read = await readSyncRecord('person', candidate, 12);
- */
-export async function readSyncRecord(
-  kind: 'person' | 'company',
-  candidate: unknown,
-  position: number,
-): Promise<ReadRecord> {
-  const fallback = `#${position}`;
-  if (typeof candidate !== 'object' || candidate === null || isArraySafe(candidate)) {
-    return invalid(kind, fallback, [
-      { field: '(root)', message: `must be an object, not ${describeType(candidate)}` },
-    ]);
-  }
-  const copy: Record<string, unknown> = {};
-  const unreadable: FieldIssue[] = [];
-  for (const key of RECORD_FIELDS[kind]) {
-    const read = readProperty(candidate, key, key);
-    if (!read.success)
-      unreadable.push({ field: key, message: 'could not be read (a getter or Proxy threw)' });
-    // Every field is text: anything else is refused here by its type alone, so zod below only ever sees
-    // primitives (it would read an object, and a Proxy's traps could throw from inside it).
-    else if (isObjectLike(read.data) || typeof read.data === 'symbol' || typeof read.data === 'bigint') {
-      unreadable.push({ field: key, message: `must be a string, not ${describeType(read.data)}` });
-    } else copy[key] = read.data;
-  }
-  const id = copy.externalId;
-  const label = typeof id === 'string' && id.trim().length > 0 && id.length <= 255 ? id.trim() : fallback;
-  if (unreadable.length > 0) return invalid(kind, label, unreadable);
-  // Only the copy is validated: zod never touches the caller's object, and the copy holds primitives only.
-  const checked = await validateSchema(kind === 'person' ? personRecordSchema : companyRecordSchema, copy);
-  if (!checked.success) return invalid(kind, label, checked.issues, checked.summary);
-  const record = checked.value as Record<string, unknown>;
-  return { ok: true, externalId: record.externalId as string, record };
-}
-
-function invalid(kind: string, label: string, issues: FieldIssue[], summary?: string): ReadRecord {
-  const text = summary ?? issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
-  return {
-    ok: false,
-    label,
-    error: new IntegrationError('VALIDATION_ERROR', `Invalid ${kind} ${label}: ${text}`, {
-      field: issues[0]?.field ?? '(root)',
-      issues,
-      retryable: false,
-    }),
-  };
-}
 
 // Twenty lowercases email addresses and link origins and drops a trailing slash: normalizing the same way
 // keeps content hashes of unchanged records equal to what a re-read from Twenty would give.
@@ -147,7 +76,14 @@ const remoteText = z.optional(z.nullable(z.string()));
 // What the sync reads back from Twenty (the id, and what comparableFromRemote compares), in plain objects:
 // the other fields of a record are neither parsed nor kept. Parsing whole loose records made response
 // validation a quarter of a large sync's allocations.
-const remoteRecordShape = { id: z.string(), [EXTERNAL_ID_FIELD]: remoteText };
+// createdAt and updatedAt tell a batch upsert's creates from its updates: Twenty sets both to the same instant
+// on insert and moves updatedAt on every update.
+const remoteRecordShape = {
+  id: z.string(),
+  [EXTERNAL_ID_FIELD]: remoteText,
+  createdAt: remoteText,
+  updatedAt: remoteText,
+};
 
 /** A person as the sync reads it back. */
 export const remotePersonSchema = z.object({

@@ -1,0 +1,5 @@
+import { packageBuild } from '../../tsup.config.base.ts';
+
+// `testing` is a second entry point (`@patchbay/sync/testing`): the sync contract suite, which imports vitest
+// and so must never be reachable from the main entry.
+export default packageBuild({ entry: ['src/index.ts', 'src/testing/index.ts'] });
