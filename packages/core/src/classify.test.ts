@@ -289,12 +289,13 @@ describe('errorFromResponse: RFC 9457 errors become issues', () => {
     expect(error.message).toBe('GET /rest/people failed with 422: Your request is not valid.');
   });
 
-  it('reads JSON:API source.pointer, unescapes ~1 and ~0, and names a missing pointer (root)', () => {
+  it('reads JSON:API source.pointer and unescapes ~1 and ~0; an item without a pointer is no issue', () => {
     expect(
       extractIssues({
         errors: [
           { detail: 'is taken', source: { pointer: '/data/attributes/e~1mail' } },
           { message: 'bad tilde', pointer: '/a~0b' },
+          { detail: 'encoded', pointer: '#/first%20name' },
           { detail: 'whole body refused' },
           { pointer: '/ignored', detail: '' },
           'not an object',
@@ -304,15 +305,33 @@ describe('errorFromResponse: RFC 9457 errors become issues', () => {
     ).toEqual([
       { field: 'data.attributes.e/mail', message: 'is taken' },
       { field: 'a~b', message: 'bad tilde' },
-      { field: '(root)', message: 'whole body refused' },
+      { field: 'first name', message: 'encoded' },
+    ]);
+    expect(
+      extractIssues({ errors: [{ message: 'Property values were not valid', in: 'email' }] }),
+    ).toBeUndefined();
+  });
+
+  it('a pointer to the whole document names (root)', () => {
+    expect(
+      extractIssues({
+        errors: [
+          { detail: 'not an object', pointer: '#' },
+          { detail: 'x', pointer: '' },
+        ],
+      }),
+    ).toEqual([
+      { field: '(root)', message: 'not an object' },
+      { field: '(root)', message: 'x' },
     ]);
   });
 
-  it('says the first issues when the body has nothing else', () => {
+  it('says the first items when the body has nothing else', () => {
     const errors = Array.from({ length: 5 }, (_, i) => ({ detail: `bad ${i}`, pointer: `/items/${i}` }));
     expect(extractServerMessage({ errors })).toBe(
       'items.0: bad 0; items.1: bad 1; items.2: bad 2; and 2 more',
     );
+    expect(extractServerMessage({ errors: [{ message: 'quota spent' }] })).toBe('quota spent');
   });
 
   it('keeps at most 100 issues', () => {

@@ -290,8 +290,8 @@ export function extractServerMessage(body: unknown): string | undefined {
 
 /**
  * The field issues of an RFC 9457 problem's `errors` member (`[{ detail, pointer }]`; JSON:API's
- * `source.pointer` too), the pointer read as a dotted field (`#/profile/color` → `profile.color`). At most 100.
- * Never throws.
+ * `source.pointer` too), the pointer read as a dotted field (`#/profile/color` → `profile.color`); items
+ * without a pointer are not issues. At most 100. Never throws.
  */
 export function extractIssues(body: unknown): FieldIssue[] | undefined {
   try {
@@ -331,46 +331,72 @@ function messageOf(body: unknown): string | undefined {
     const text = stringAt(b.error as Record<string, unknown>, 'message');
     if (text) return text;
   }
-  return stringAt(b, 'error') ?? messageOfIssues(issuesOf(body));
+  return stringAt(b, 'error') ?? messageOfItems(errorItemsOf(body));
 }
 
-// A problem with only `errors` still says something: its first issues.
-function messageOfIssues(issues: FieldIssue[] | undefined): string | undefined {
-  if (!issues) return undefined;
-  const listed = issues.slice(0, 3).map((issue) => `${issue.field}: ${issue.message}`);
-  if (issues.length > 3) listed.push(`and ${issues.length - 3} more`);
+// A problem with only `errors` still says something: its first items.
+function messageOfItems(items: ErrorItem[] | undefined): string | undefined {
+  if (!items) return undefined;
+  const listed = items
+    .slice(0, 3)
+    .map((item) => (item.field === undefined ? item.message : `${item.field}: ${item.message}`));
+  if (items.length > 3) listed.push(`and ${items.length - 3} more`);
   return listed.join('; ');
 }
 
+interface ErrorItem {
+  field?: string;
+  message: string;
+}
+
+// Only an item that points at a field is an issue: a field-less one (`{ message, in }`) would name `(root)`
+// as the culprit of every error.
 function issuesOf(body: unknown): FieldIssue[] | undefined {
+  const issues = errorItemsOf(body)?.filter((item): item is FieldIssue => item.field !== undefined);
+  return issues && issues.length > 0 ? issues : undefined;
+}
+
+function errorItemsOf(body: unknown): ErrorItem[] | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const errors = (body as Record<string, unknown>).errors;
   if (!Array.isArray(errors)) return undefined;
-  const issues: FieldIssue[] = [];
-  for (const item of errors) {
-    if (issues.length >= MAX_ISSUES) break;
-    if (typeof item !== 'object' || item === null) continue;
-    const entry = item as Record<string, unknown>;
-    const message = oneLine(stringAt(entry, 'detail') ?? stringAt(entry, 'message'));
-    const source = entry.source;
-    const pointer =
-      stringAt(entry, 'pointer') ??
-      (typeof source === 'object' && source !== null
-        ? stringAt(source as Record<string, unknown>, 'pointer')
-        : undefined);
-    if (message) issues.push({ field: pointer === undefined ? '(root)' : fieldOfPointer(pointer), message });
+  const items: ErrorItem[] = [];
+  for (const entry of errors) {
+    if (items.length >= MAX_ISSUES) break;
+    if (typeof entry !== 'object' || entry === null) continue;
+    const item = entry as Record<string, unknown>;
+    const message = oneLine(stringAt(item, 'detail') ?? stringAt(item, 'message'));
+    if (!message) continue;
+    const pointer = pointerOf(item) ?? pointerOf(item.source);
+    items.push(pointer === undefined ? { message } : { field: fieldOfPointer(pointer), message });
   }
-  return issues.length > 0 ? issues : undefined;
+  return items.length > 0 ? items : undefined;
+}
+
+// `''` is a pointer too: the whole document (RFC 6901 §5).
+function pointerOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const pointer = (value as Record<string, unknown>).pointer;
+  return typeof pointer === 'string' ? pointer : undefined;
 }
 
 // A JSON Pointer (RFC 6901), possibly as a URI fragment, as the dotted field name the rest of Patchbay uses.
 function fieldOfPointer(pointer: string): string {
-  const path = pointer.replace(/^#/, '');
+  // The fragment form is percent-encoded (RFC 6901 §6).
+  const path = pointer.startsWith('#') ? safeDecode(pointer.slice(1)) : pointer;
   const tokens = path
     .split('/')
     .slice(1)
     .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
   return tokens.length > 0 && tokens.join('') !== '' ? tokens.join('.') : '(root)';
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function requestIdOf(headers: Headers): string | undefined {
