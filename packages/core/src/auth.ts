@@ -1,11 +1,34 @@
 import * as z from 'zod/mini';
 import { toBase64, utf8 } from './encoding.ts';
-import { IntegrationError } from './errors.ts';
+import { IntegrationError, isIntegrationError } from './errors.ts';
 import { isHeaderName, isHeaderValue } from './header-syntax.ts';
+import type { ApiResult } from './result.ts';
 import { revealSecret, Secret } from './secret.ts';
 
 type SecretValue = string | Secret;
 type TokenFunction = () => SecretValue | Promise<SecretValue>;
+
+/**
+ * What `auth: { type: 'oauth2', tokens }` takes: an OAuth2 token manager (`createOAuth2TokenManager`), or any
+ * object with `getAccessToken` (and `refreshAccessToken`, for one forced refresh and resend after a 401).
+ */
+export interface AccessTokenSource {
+  getAccessToken(): Promise<ApiResult<Secret>>;
+  refreshAccessToken?(options: { rejected?: string }): Promise<ApiResult<Secret>>;
+}
+
+const isAccessTokenSource = (value: unknown): value is AccessTokenSource => {
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as AccessTokenSource).getAccessToken === 'function' &&
+      ['function', 'undefined'].includes(typeof (value as AccessTokenSource).refreshAccessToken)
+    );
+  } catch {
+    return false;
+  }
+};
 
 // A credential sent in a header: non-empty, and without the line breaks Headers refuses (naming the value).
 const isHeaderCredential = (value: unknown): value is SecretValue => {
@@ -49,13 +72,20 @@ export const authOptionSchema = z.discriminatedUnion(
       name: z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty')),
       value: z.custom<SecretValue>(isNonEmptySecretValue, { error: 'must be a non-empty string or Secret' }),
     }),
+    z.object({
+      type: z.literal('oauth2'),
+      tokens: z.custom<AccessTokenSource>(isAccessTokenSource, {
+        error: 'must have getAccessToken (an OAuth2 token manager)',
+      }),
+    }),
   ],
-  { error: 'must be one of bearer, header, basic, query' },
+  { error: 'must be one of bearer, header, basic, query, oauth2' },
 );
 
 /**
  * How a client authenticates. Credentials may be strings or Secrets; a bearer token may be a function
- * (called before every attempt, so refreshed OAuth tokens are picked up on retries).
+ * (called before every attempt, so refreshed OAuth tokens are picked up on retries). `oauth2` takes a token
+ * manager: a fresh token on every attempt, and after a 401 one forced refresh and one resend.
  * @example { type: 'bearer', token: process.env.CRM_API_KEY }
  */
 export type AuthOption = z.input<typeof authOptionSchema>;
@@ -72,6 +102,8 @@ export function staticSecretsOf(auth: AuthOption | undefined): string[] {
     case 'header':
     case 'query':
       return [revealSecret(auth.value)];
+    case 'oauth2':
+      return [];
     case 'basic': {
       const password = revealSecret(auth.password);
       const pair = `${auth.username}:${password}`;
@@ -109,7 +141,31 @@ export async function applyAuthHeaders(headers: Headers, auth: AuthOption | unde
     }
     case 'query':
       return [];
+    case 'oauth2': {
+      const value = revealSecret(await callTokenSource(() => auth.tokens.getAccessToken()));
+      headers.set('Authorization', `Bearer ${value}`);
+      return [value];
+    }
   }
+}
+
+/** True when a 401 can be answered by a forced refresh: `oauth2` auth whose token source can refresh. */
+export function refreshesOnUnauthorized(auth: AuthOption | undefined): boolean {
+  return auth?.type === 'oauth2' && typeof auth.tokens.refreshAccessToken === 'function';
+}
+
+/**
+ * After a 401: asks the token source for a replacement of the bearer token `headers` carry (one forced refresh,
+ * unless another caller already replaced it), puts it on `headers` and returns it, to be scrubbed like the first.
+ * A refresh that fails throws its IntegrationError (an `invalid_grant` says re-consent is needed).
+ */
+export async function reauthorize(headers: Headers, auth: AuthOption | undefined): Promise<string[]> {
+  if (auth?.type !== 'oauth2' || typeof auth.tokens.refreshAccessToken !== 'function') return [];
+  const rejected = /^Bearer (.+)$/.exec(headers.get('authorization') ?? '')?.[1] ?? '';
+  const refresh = auth.tokens.refreshAccessToken.bind(auth.tokens);
+  const value = revealSecret(await callTokenSource(() => refresh(rejected === '' ? {} : { rejected })));
+  headers.set('Authorization', `Bearer ${value}`);
+  return [value];
 }
 
 /** The query parameter carrying the credential, for APIs that take it in the URL (an `api_token` parameter, say). */
@@ -137,6 +193,43 @@ async function callTokenFunction(token: TokenFunction): Promise<SecretValue> {
     );
   }
   return value;
+}
+
+// A token source's answer: its token, or its typed failure thrown as it is (the client returns it). A source that
+// throws or answers no usable token is an IntegrationError naming `auth.tokens`, never quoting what it answered.
+async function callTokenSource(get: () => Promise<ApiResult<Secret>>): Promise<SecretValue> {
+  let result: unknown;
+  try {
+    result = await get();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error;
+    throw new IntegrationError('OPERATION_FAILED', `The OAuth2 token source failed (${name})`, {
+      field: 'auth.tokens',
+      retryable: false,
+    });
+  }
+  const read = readResult(result);
+  if (read?.success === false) throw read.error;
+  if (read?.success === true && isHeaderCredential(read.data)) return read.data;
+  throw new IntegrationError(
+    'CONFIG_ERROR',
+    'The OAuth2 token source must answer an ApiResult holding a non-empty token without line breaks',
+    { field: 'auth.tokens', retryable: false },
+  );
+}
+
+function readResult(
+  value: unknown,
+): { success: true; data: unknown } | { success: false; error: IntegrationError } | undefined {
+  try {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { success, data, error } = value as { success?: unknown; data?: unknown; error?: unknown };
+    if (success === true) return { success, data };
+    if (success === false && isIntegrationError(error)) return { success, error };
+    return undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // UTF-8 (RFC 7617): btoa alone throws on any character above U+00FF and sends Latin-1 for the rest.

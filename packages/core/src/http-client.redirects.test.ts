@@ -10,6 +10,7 @@ import {
 import type { AuthOption } from './auth.ts';
 import { toBase64, utf8 } from './encoding.ts';
 import { createHttpClient, type HttpClientOptions } from './http-client.ts';
+import { ok } from './result.ts';
 import { Secret } from './secret.ts';
 
 const KEY = 'pk_live_redirect_9f8e7d6c5b4a';
@@ -31,6 +32,7 @@ const authTypes: [string, AuthOption, string[]][] = [
   ['header', { type: 'header', name: 'X-Api-Key', value: KEY }, [KEY]],
   ['basic', { type: 'basic', username: 'api-user', password: new Secret(PASSWORD) }, [PASSWORD, BASIC]],
   ['query', { type: 'query', name: 'api_token', value: KEY }, [KEY]],
+  ['oauth2', { type: 'oauth2', tokens: { getAccessToken: async () => ok(new Secret(KEY)) } }, [KEY]],
 ];
 
 // Everything a request carried that a credential could hide in.
@@ -41,6 +43,7 @@ function sentCredentials(request: RecordedRequest | undefined, auth: AuthOption)
   if (!request) return false;
   switch (auth.type) {
     case 'bearer':
+    case 'oauth2':
       return request.headers.authorization === `Bearer ${KEY}`;
     case 'header':
       return request.headers['x-api-key'] === KEY;

@@ -7,7 +7,13 @@ import ky, {
   type KyInstance,
   type Options as KyOptions,
 } from 'ky';
-import { applyAuthHeaders, authQueryParam, staticSecretsOf } from './auth.ts';
+import {
+  applyAuthHeaders,
+  authQueryParam,
+  reauthorize,
+  refreshesOnUnauthorized,
+  staticSecretsOf,
+} from './auth.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { type ErrorMapping, errorFromResponse, runErrorMapper } from './classify.ts';
 import { IntegrationError, isIntegrationError, reviseError } from './errors.ts';
@@ -91,6 +97,8 @@ interface CallState {
   requestBody: BodyInit | undefined;
   /** When totalTimeoutMs runs out (performance.now() time), if set: a longer wait is not started. */
   deadline: number | undefined;
+  /** OAuth2: set once a 401 was answered by a forced refresh and a resend (once per call). */
+  reauthorized?: boolean;
 }
 
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
@@ -218,6 +226,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       for (const used of await applyAuthHeaders(request.headers, auth)) secrets.add(used);
       started = performance.now();
       response = await fetchFollowingRedirects(state, request, init, progress);
+      // --- OAuth2 (auth.ts): a 401 may mean the token was revoked or rotated elsewhere. One forced refresh and
+      // one resend per call, with the body as given (as for a 307); a second 401 is the answer. ---
+      if (response.status === 401 && !state.reauthorized && refreshesOnUnauthorized(auth)) {
+        state.reauthorized = true;
+        response.body?.cancel().catch(() => {});
+        const resend = nextHopRequest({
+          from: request,
+          status: 307,
+          to: new URL(request.url),
+          body: state.requestBody,
+        });
+        for (const used of await reauthorize(resend.headers, auth)) secrets.add(used);
+        if (limiter) await limiter.acquire(init.signal ?? request.signal, { maxWaitMs: state.timeoutMs });
+        response = await fetchFollowingRedirects(state, resend, init, progress);
+      }
+      // --- End of the OAuth2 resend. ---
     } catch (error) {
       // A caller's cancel, or a failure on our side before sending (a hook, the token function), says nothing
       // about the server's health: the permit is handed back uncounted. A redirect we refused was an answer.
