@@ -1,6 +1,6 @@
-// The records the reliability tests and their worker processes sync: the same ids and contents in every
-// process, so a resumed worker sends exactly what the killed one was sending.
-import type { CompanyRecord, PersonRecord } from '../src/sync-records.ts';
+// The records the sync contract and its worker processes sync: the same ids and contents in every process, so
+// a resumed worker sends exactly what the killed one was sending.
+import type { CompanyRecord, PersonRecord } from '../src/sync/records.ts';
 
 const pad = (n: number) => String(n).padStart(5, '0');
 
@@ -22,4 +22,9 @@ export function people(count: number, companyCount = 100): PersonRecord[] {
     companyExternalId: companyCount > 0 ? `company-${pad(i % companyCount)}` : null,
     companyName: companyCount > 0 ? `Company ${i % companyCount}` : null,
   }));
+}
+
+/** The contract's records of a type: people spread over `counts.company` companies. */
+export function twentyRecords(type: string, count: number, counts: Record<string, number>): unknown[] {
+  return type === 'company' ? companies(count) : people(count, counts.company ?? 0);
 }
