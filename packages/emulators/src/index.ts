@@ -46,3 +46,17 @@ export {
 export type { TwentyRecord } from './twenty/values.ts';
 export { signTwentyWebhook, type TwentyWebhookSignInput } from './twenty/webhook.ts';
 // --- End of the Twenty CRM emulator. ---
+
+// --- OAuth2 authorization server emulator (authorization code with PKCE, rotating single-use refresh tokens). ---
+export {
+  createOAuth2Emulator,
+  OAUTH2_EMULATOR_CLIENT_ID,
+  OAUTH2_EMULATOR_CLIENT_SECRET,
+  type OAuth2Emulator,
+  type OAuth2EmulatorOptions,
+  type RunningOAuth2Emulator,
+  startOAuth2Emulator,
+} from './oauth2/emulator.ts';
+export type { IssuedTokens, OAuth2Stats, ReuseAnswer } from './oauth2/grants.ts';
+export { OAUTH2_PATHS, oauth2RouteKey } from './oauth2/routes.ts';
+// --- End of the OAuth2 emulator. ---

@@ -48,5 +48,6 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-// --- Twenty emulator through msw. ---
+// --- Emulators through msw (alphabetical: the linter sorts these exports). ---
+export { oauth2MswHandlers } from './oauth2/msw.ts';
 export { twentyMswHandlers } from './twenty/msw.ts';
