@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Secret, toSecret } from './secret.ts';
+import { isSyncModeName, MAX_SYNC_MODE_LENGTH } from './store-validation.ts';
 
 // Each piece customizes only the message for a value that is present: for a missing one it returns
 // undefined, so the library's generic message stays and resolveConfig can report the field as Required.
@@ -77,4 +78,16 @@ const isNonEmptySecretInput = (value: unknown): value is string | Secret =>
 export const secretString = z.pipe(
   z.custom<string | Secret>(isNonEmptySecretInput, { error: whenPresent('must be a non-empty string') }),
   z.transform((value: string | Secret) => toSecret(value)),
+);
+
+/**
+ * A sync mode's name as core knows it: a non-empty string of at most 100 characters, without surrounding spaces.
+ * Which modes exist is the connector's to say (`defineConnector`'s `modes`); core gives meaning only to
+ * `'disabled'`.
+ * @example z.object({ syncMode: syncModeName }).parse({ syncMode: 'platform' })
+ */
+export const syncModeName = z.string({ error: whenPresent('must be a string') }).check(
+  z.refine((value) => isSyncModeName(value), {
+    message: `must be a non-empty string of at most ${MAX_SYNC_MODE_LENGTH} characters, without surrounding spaces`,
+  }),
 );

@@ -51,11 +51,11 @@ describe('createConfigStore', () => {
     await configs.createConfig('crm', { apiKey: API_KEY }, null);
     const first = await rows.get('crm');
     if (!first.success || !first.data) throw new Error('no row');
-    expect(first.data.apiKeyCiphertext).toMatch(/^v1\./);
-    expect(first.data.apiKeyCiphertext).not.toContain(API_KEY);
+    expect(first.data.secrets.apiKey).toMatch(/^v1\./);
+    expect(first.data.secrets.apiKey).not.toContain(API_KEY);
     await configs.updateConfig('crm', { apiKey: API_KEY }, null);
     const second = await rows.get('crm');
-    expect(second.success && second.data?.apiKeyCiphertext).not.toBe(first.data.apiKeyCiphertext);
+    expect(second.success && second.data?.secrets.apiKey).not.toBe(first.data.secrets.apiKey);
   });
 
   it('accepts the API key as a Secret', async () => {
@@ -120,7 +120,7 @@ describe('createConfigStore', () => {
       {
         baseUrl: 'ftp://files.example.com',
         apiKey: '',
-        syncMode: 'sometimes' as 'platform',
+        syncMode: ' sometimes',
         enabled: 'yes' as unknown as boolean,
         settings: 'none' as unknown as Record<string, unknown>,
       },
@@ -137,7 +137,9 @@ describe('createConfigStore', () => {
     ]);
     expect(result.error.message).toContain('baseUrl: must be an http(s) URL');
     expect(result.error.message).toContain('apiKey: must be a non-empty string');
-    expect(result.error.message).toContain('syncMode: must be one of disabled, platform, direct_crm');
+    expect(result.error.message).toContain(
+      'syncMode: must be a non-empty string of at most 100 characters, without surrounding spaces',
+    );
     expect(result.error.message).not.toContain('ftp://');
     expect(result.error.message).not.toContain('sometimes');
     expect(await configs.exists('crm')).toEqual({ success: true, data: false });
@@ -174,16 +176,17 @@ describe('createConfigStore', () => {
     },
   );
 
-  it('answers CONFIG_ERROR on field apiKey when the secret key does not decrypt the stored key', async () => {
+  it('answers CONFIG_ERROR on field secrets.apiKey when the secret key does not decrypt the stored key', async () => {
     const { rows, configs } = setup();
     await configs.createConfig('crm', { apiKey: API_KEY }, null);
     const otherKey = createConfigStore({ rows, secretKey: 'a-different-key-9876543210' });
     const result = await otherKey.getConfig('crm');
     if (result.success) throw new Error('expected a failure');
     expect(result.error.code).toBe('CONFIG_ERROR');
-    expect(result.error.field).toBe('apiKey');
-    expect(result.error.message).toContain('The secret key does not decrypt the stored API key');
-    expect(result.error.message).toContain('crm');
+    expect(result.error.field).toBe('secrets.apiKey');
+    expect(result.error.message).toBe(
+      'The secret key does not decrypt the stored API key of crm (wrong key, or the value was altered)',
+    );
     expect(JSON.stringify(result.error)).not.toContain(API_KEY);
   });
 
@@ -193,11 +196,17 @@ describe('createConfigStore', () => {
     await rows.create('crm', {}, null);
     const stored = await rows.get('crm');
     if (!stored.success || !stored.data) throw new Error('expected a row');
-    const handWritten = { ...stored.data, syncMode: 'sideways' as 'platform' };
-    const doctored: ConfigRowStore = { ...rows, get: async () => ok(handWritten) };
-    const result = await createConfigStore({ rows: doctored, secretKey: SECRET_KEY }).getConfig('crm');
-    expect(result.success === false && result.error.code).toBe('CONFIG_ERROR');
-    expect(result.success === false && result.error.field).toBe('syncMode');
+    for (const [field, doctoredRow] of [
+      ['syncMode', { ...stored.data, syncMode: '' }],
+      ['secrets', { ...stored.data, secrets: 'v1.abc' }],
+      ['secrets', { ...stored.data, secrets: { apiKey: 42 } }],
+      ['secrets.apiKey', { ...stored.data, secrets: { apiKey: 'not-a-ciphertext' } }],
+    ] as const) {
+      const doctored: ConfigRowStore = { ...rows, get: async () => ok(doctoredRow as never) };
+      const result = await createConfigStore({ rows: doctored, secretKey: SECRET_KEY }).getConfig('crm');
+      expect(result.success === false && result.error.code).toBe('CONFIG_ERROR');
+      expect(result.success === false && result.error.field).toBe(field);
+    }
   });
 
   it('returns a database failure as it is', async () => {
@@ -302,7 +311,7 @@ describe('hostile input: createConfigStore throws only CONFIG_ERROR, its methods
     },
   );
 
-  it.each(['baseUrl', 'apiKey', 'enabled', 'syncMode', 'settings'])(
+  it.each(['baseUrl', 'apiKey', 'secrets', 'enabled', 'syncMode', 'settings'])(
     'names the field %s when its getter throws or it holds a hostile value, and writes nothing',
     async (field) => {
       const { configs } = setup();
@@ -311,12 +320,17 @@ describe('hostile input: createConfigStore throws only CONFIG_ERROR, its methods
         code: 'VALIDATION_ERROR',
         field,
       });
-      for (const [, value] of hostileValues()) {
+      for (const [label, value] of hostileValues()) {
         if (value === undefined || value === null) continue;
+        // No secret at all: an empty patch, valid.
+        if (field === 'secrets' && ['an empty object', 'an object without a prototype'].includes(label))
+          continue;
         if (field === 'settings' && typeof value === 'object' && !isArraySafe(value)) continue;
         if (field === 'enabled' && typeof value === 'boolean') continue;
         const result = await configs.createConfig('crm', { apiKey: API_KEY, [field]: value }, null);
-        expect(result.success || result.error.field).toBe(field);
+        // An object of secrets is read name by name: a bad one is named under secrets (secrets.self).
+        expect(result.success || result.error.field?.split('.')[0]).toBe(field);
+        if (!result.success) expect(JSON.stringify(result.error)).not.toContain(API_KEY);
       }
       expect(await configs.exists('crm')).toEqual({ success: true, data: false });
     },
@@ -383,7 +397,127 @@ describe('hostile input: createConfigStore throws only CONFIG_ERROR, its methods
   });
 });
 
-describe('SYNC_MODES', () => {
+describe('createConfigStore: secrets', () => {
+  const CLIENT_SECRET = 'client-secret-0123456789abcdef';
+  const TOKEN_SET = JSON.stringify({ access_token: 'at-0123456789', refresh_token: 'rt-0123456789' });
+
+  it('encrypts each secret separately and reads them back as Secrets, apiKey also under its own name', async () => {
+    const { rows, configs } = setup();
+    const created = await configs.createConfig(
+      'crm',
+      { secrets: { apiKey: API_KEY, clientSecret: new Secret(CLIENT_SECRET) } },
+      null,
+    );
+    if (!created.success) throw created.error;
+    expect(Object.keys(created.data.secrets).sort()).toEqual(['apiKey', 'clientSecret']);
+    expect(created.data.secrets.clientSecret).toBeInstanceOf(Secret);
+    expect(created.data.secrets.clientSecret?.reveal()).toBe(CLIENT_SECRET);
+    expect(created.data.apiKey?.reveal()).toBe(API_KEY);
+    expect(created.data.secrets.apiKey).toBe(created.data.apiKey);
+    const row = await rows.get('crm');
+    if (!row.success || !row.data) throw new Error('no row');
+    const stored = row.data.secrets;
+    expect(Object.keys(stored).sort()).toEqual(['apiKey', 'clientSecret']);
+    expect(stored.apiKey).not.toBe(stored.clientSecret);
+    for (const ciphertext of Object.values(stored)) {
+      expect(ciphertext).toMatch(/^v1\./);
+      expect(ciphertext).not.toContain(API_KEY);
+      expect(ciphertext).not.toContain(CLIENT_SECRET);
+    }
+  });
+
+  it('merges an update into the saved secrets: a value sets one, null removes one, the rest stay', async () => {
+    const { configs } = setup();
+    await configs.createConfig('crm', { apiKey: API_KEY, secrets: { clientSecret: CLIENT_SECRET } }, null);
+    const rotated = await configs.updateConfig('crm', { secrets: { tokenSet: TOKEN_SET } }, null);
+    if (!rotated.success) throw rotated.error;
+    expect(Object.keys(rotated.data.secrets).sort()).toEqual(['apiKey', 'clientSecret', 'tokenSet']);
+    expect(rotated.data.secrets.tokenSet?.reveal()).toBe(TOKEN_SET);
+    const removed = await configs.updateConfig(
+      'crm',
+      { secrets: { clientSecret: null }, apiKey: null },
+      null,
+    );
+    if (!removed.success) throw removed.error;
+    expect(Object.keys(removed.data.secrets)).toEqual(['tokenSet']);
+    expect(removed.data.apiKey).toBeNull();
+    const unchanged = await configs.updateConfig('crm', { enabled: true }, null);
+    expect(unchanged.success && Object.keys(unchanged.data.secrets)).toEqual(['tokenSet']);
+  });
+
+  it('refuses apiKey and secrets.apiKey together, naming apiKey', async () => {
+    const { configs } = setup();
+    const result = await configs.createConfig('crm', { apiKey: API_KEY, secrets: { apiKey: null } }, null);
+    expect(result.success === false && result.error.issues).toEqual([
+      { field: 'apiKey', message: 'give the API key as apiKey or as secrets.apiKey, not both' },
+    ]);
+    expect(await configs.exists('crm')).toEqual({ success: true, data: false });
+  });
+
+  it('names a bad secret without quoting it, or a bad name without quoting the name', async () => {
+    const { configs } = setup();
+    const pasted = 'sk_live_PASTED-AS-A-NAME-0123456789';
+    const cases: [Record<string, unknown>, string][] = [
+      [{ apiKey: API_KEY, clientSecret: '' }, 'secrets.clientSecret'],
+      [{ apiKey: API_KEY, clientSecret: 42 }, 'secrets.clientSecret'],
+      [{ apiKey: API_KEY, clientSecret: 'x'.repeat(65_537) }, 'secrets.clientSecret'],
+      [{ apiKey: API_KEY, [pasted]: CLIENT_SECRET }, 'secrets'],
+      [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`s${i}`, API_KEY])), 'secrets'],
+      [withThrowingGetter({ apiKey: API_KEY }, 'clientSecret'), 'secrets.clientSecret'],
+    ];
+    for (const [secrets, field] of cases) {
+      const result = await configs.createConfig('crm', { secrets: secrets as never }, null);
+      if (result.success) throw new Error(`expected a failure for ${field}`);
+      expect(result.error.code).toBe('VALIDATION_ERROR');
+      expect(result.error.issues?.map((issue) => issue.field)).toContain(field);
+      for (const shown of [JSON.stringify(result.error), result.error.message, String(result.error.stack)]) {
+        for (const secret of [API_KEY, CLIENT_SECRET, pasted]) expect(shown).not.toContain(secret);
+      }
+    }
+    for (const secrets of [[API_KEY], 'secret', 42]) {
+      const result = await configs.createConfig('crm', { secrets: secrets as never }, null);
+      expect(result.success === false && result.error.field).toBe('secrets');
+    }
+    expect(await configs.exists('crm')).toEqual({ success: true, data: false });
+  });
+
+  it('says which secret does not decrypt', async () => {
+    const { rows, configs } = setup();
+    await configs.createConfig('crm', { secrets: { clientSecret: CLIENT_SECRET } }, null);
+    const result = await createConfigStore({ rows, secretKey: 'a-different-key-9876543210' }).getConfig(
+      'crm',
+    );
+    if (result.success) throw new Error('expected a failure');
+    expect(result.error).toMatchObject({ code: 'CONFIG_ERROR', field: 'secrets.clientSecret' });
+    expect(result.error.message).toContain('the stored secret clientSecret of crm');
+  });
+
+  it('never prints a secret of the configuration', async () => {
+    const { configs } = setup();
+    const created = await configs.createConfig(
+      'crm',
+      { secrets: { clientSecret: CLIENT_SECRET, tokenSet: TOKEN_SET } },
+      null,
+    );
+    if (!created.success) throw created.error;
+    for (const shown of [
+      JSON.stringify(created.data),
+      inspect(created.data, { depth: 10 }),
+      String(created.data.secrets.tokenSet),
+    ]) {
+      expect(shown).not.toContain(CLIENT_SECRET);
+      expect(shown).not.toContain('rt-0123456789');
+    }
+  });
+
+  it("keeps any mode name: which modes exist is the connector's business", async () => {
+    const { configs } = setup();
+    const created = await configs.createConfig('crm', { syncMode: 'mirror-only' }, null);
+    expect(created.success && created.data.syncMode).toBe('mirror-only');
+  });
+});
+
+describe('SYNC_MODES (deprecated)', () => {
   it('is frozen, so the list in messages and schemas cannot be changed by a caller', () => {
     expect(Object.isFrozen(SYNC_MODES)).toBe(true);
     expect(() => (SYNC_MODES as unknown as string[]).push('sometimes')).toThrow(TypeError);

@@ -1,6 +1,13 @@
 import * as z from 'zod/mini';
-import { describeType, invalidInput, isArraySafe, readProperty } from './caller-input.ts';
-import { httpUrl, secretString } from './config-schemas.ts';
+import {
+  describeType,
+  invalidInput,
+  isArraySafe,
+  isPlainObject,
+  readOwnFields,
+  readProperty,
+} from './caller-input.ts';
+import { httpUrl, secretString, syncModeName } from './config-schemas.ts';
 import { type FieldIssue, IntegrationError, reviseError } from './errors.ts';
 import { toJsonValue } from './json-value.ts';
 import { optionsObject, parseOptions } from './options.ts';
@@ -9,32 +16,38 @@ import { validateSchema } from './schema.ts';
 import { revealSecret, Secret } from './secret.ts';
 import { createSecretCipher, MIN_SECRET_KEY_LENGTH, type SecretCipher } from './secret-cipher.ts';
 import { settle } from './settle.ts';
-import type {
-  ConfigRowStore,
-  StoredIntegrationConfig,
-  StoredIntegrationConfigInput,
-  SyncMode,
-} from './store.ts';
+import type { ConfigRowStore, StoredIntegrationConfig, StoredIntegrationConfigInput } from './store.ts';
+import { isSecretName, MAX_SECRETS_PER_CONFIG, SECRET_NAME_RULE } from './store-validation.ts';
 
-/** Every sync mode, in the order they are listed in messages (frozen: shared by every caller). */
-export const SYNC_MODES = Object.freeze([
-  'disabled',
-  'platform',
-  'direct_crm',
-] as const satisfies readonly SyncMode[]);
+/**
+ * The three sync modes of seed 001 (frozen).
+ * @deprecated Modes belong to a connector: read `connector.modes` (see `defineConnector`). Kept until every
+ * caller reads its connector's.
+ */
+export const SYNC_MODES = Object.freeze(['disabled', 'platform', 'direct_crm'] as const);
 
-/** A sync mode: `disabled`, `platform` or `direct_crm`. */
+/**
+ * One of {@link SYNC_MODES}.
+ * @deprecated Validate against the connector's `modes` instead (see `defineConnector`).
+ */
 export const syncModeSchema = z.enum(SYNC_MODES, {
   error: (issue) => (issue.input === undefined ? undefined : `must be one of ${SYNC_MODES.join(', ')}`),
 });
 
-/** One integration's configuration as the application reads it: the API key decrypted, as a Secret. */
+const SECRETS_SHAPE = 'must be an object of name → secret or null';
+/** The longest secret (plain text) a configuration keeps: an OAuth2 token set is a few kilobytes. */
+const MAX_SECRET_LENGTH = 65_536;
+
+/** One integration's configuration as the application reads it: every secret decrypted, as a Secret. */
 export const integrationConfigSchema = z.object({
   integration: z.string(),
   baseUrl: z.nullable(z.string()),
+  /** Credential name → decrypted value. */
+  secrets: z.record(z.string(), z.instanceof(Secret)),
+  /** `secrets.apiKey`, or null: the one credential most integrations have. */
   apiKey: z.nullable(z.instanceof(Secret)),
   enabled: z.boolean(),
-  syncMode: syncModeSchema,
+  syncMode: syncModeName,
   settings: z.record(z.string(), z.unknown()),
   createdBy: z.nullable(z.string()),
   updatedBy: z.nullable(z.string()),
@@ -42,7 +55,7 @@ export const integrationConfigSchema = z.object({
   updatedAt: z.number(),
 });
 
-/** One integration's configuration, API key decrypted (a Secret, printed as `[REDACTED]`). */
+/** One integration's configuration, secrets decrypted (Secrets, printed as `[REDACTED]`). */
 export type IntegrationConfig = z.output<typeof integrationConfigSchema>;
 
 const isJsonSerializable = (value: unknown): boolean => {
@@ -53,12 +66,16 @@ const isJsonSerializable = (value: unknown): boolean => {
   }
 };
 
-/** What `createConfig` and `updateConfig` accept; an omitted field is left as it is, `null` clears it. */
+/**
+ * What `createConfig` and `updateConfig` accept; an omitted field is left as it is, `null` clears it. `secrets`
+ * is merged per name (`null` removes that name, others stay); `apiKey` is short for `secrets.apiKey`.
+ */
 export const integrationConfigInputSchema = z.object({
   baseUrl: z.optional(z.nullable(httpUrl)),
   apiKey: z.optional(z.nullable(secretString)),
+  secrets: z.optional(z.record(z.string(), z.nullable(secretString), { error: SECRETS_SHAPE })),
   enabled: z.optional(z.boolean({ error: 'must be true or false' })),
-  syncMode: z.optional(syncModeSchema),
+  syncMode: z.optional(syncModeName),
   settings: z.optional(
     z
       .record(z.string(), z.unknown(), { error: 'must be an object' })
@@ -71,7 +88,7 @@ export type IntegrationConfigInput = z.input<typeof integrationConfigInputSchema
 
 const INPUT_FIELDS: ReadonlySet<string> = new Set(Object.keys(integrationConfigInputSchema.def.shape));
 
-/** Reads and writes integration configurations, validating input and encrypting the API key at rest. */
+/** Reads and writes integration configurations, validating input and encrypting every secret at rest. */
 export interface ConfigStore {
   /** The configuration, or `null` data when the integration has none. */
   getConfig(integration: string): Promise<ApiResult<IntegrationConfig | null>>;
@@ -81,7 +98,7 @@ export interface ConfigStore {
     data: IntegrationConfigInput,
     userId?: string | null,
   ): Promise<ApiResult<IntegrationConfig>>;
-  /** Changes the given fields only. `NOT_FOUND` when the integration has none. */
+  /** Changes the given fields only, `secrets` name by name. `NOT_FOUND` when the integration has none. */
   updateConfig(
     integration: string,
     data: IntegrationConfigInput,
@@ -123,11 +140,12 @@ const MAX_INTEGRATION_LENGTH = 200;
 
 /**
  * The configuration service over raw rows: validates input with zod (field-named `VALIDATION_ERROR`),
- * encrypts the API key before it reaches the rows and decrypts it on the way out. Throws `CONFIG_ERROR`
- * for invalid options.
+ * encrypts each secret separately before it reaches the rows and decrypts them on the way out. Throws
+ * `CONFIG_ERROR` for invalid options.
  * @example
  * const configs = createConfigStore({ rows: store.configs, secretKey: env.PATCHBAY_SECRET_KEY });
  * await configs.createConfig('crm', { baseUrl: 'https://crm.example.com', apiKey, enabled: true }, userId);
+ * await configs.updateConfig('crm', { secrets: { refreshToken: rotated, legacyToken: null } }, null);
  */
 export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
   const label = 'config store options';
@@ -242,7 +260,8 @@ async function validateInput(
 
 // The caller's input copied once, field by field, before zod sees it: a getter or Proxy that throws is a
 // VALIDATION_ERROR naming the field, settings become plain JSON (a cycle or a BigInt in them is refused by
-// name), and unknown fields are refused, not dropped: `apikey` or `base_url` would otherwise be a silent no-op.
+// name), secrets a plain object of checked names, and unknown fields are refused, not dropped: `apikey` or
+// `base_url` would otherwise be a silent no-op.
 function copyInput(data: unknown): ApiResult<{ copy: unknown; issues: FieldIssue[] }> {
   if (typeof data !== 'object' || data === null || isArraySafe(data)) {
     // zod names the root; nothing to copy.
@@ -262,19 +281,55 @@ function copyInput(data: unknown): ApiResult<{ copy: unknown; issues: FieldIssue
     const read = readProperty(data, key, key);
     if (!read.success) return read;
     if (read.data === undefined) continue;
-    if (key !== 'settings' || typeof read.data !== 'object' || read.data === null || isArraySafe(read.data)) {
-      copy[key] = read.data;
-      continue;
-    }
-    const settings = toJsonValue(read.data, { field: 'settings' });
-    if (settings.success) copy[key] = settings.data;
-    else {
-      const inner = settings.error.issues?.[0];
-      const detail = inner ? ` (${inner.field}: ${inner.message})` : '';
-      issues.push({ field: 'settings', message: `must be JSON-serializable${detail}` });
-    }
+    const value = read.data;
+    const isObject = typeof value === 'object' && value !== null && !isArraySafe(value);
+    if (key === 'secrets') {
+      // Judged here, not by zod: an array Proxy whose traps throw would throw inside it.
+      const secrets = isObject ? copySecrets(value, issues) : undefined;
+      if (secrets) copy[key] = secrets;
+      else if (!isObject) issues.push({ field: 'secrets', message: SECRETS_SHAPE });
+    } else if (key === 'settings' && isObject) {
+      const settings = toJsonValue(value, { field: 'settings' });
+      if (settings.success) copy[key] = settings.data;
+      else {
+        const inner = settings.error.issues?.[0];
+        const detail = inner ? ` (${inner.field}: ${inner.message})` : '';
+        issues.push({ field: 'settings', message: `must be JSON-serializable${detail}` });
+      }
+    } else copy[key] = value;
+  }
+  // `apiKey` is `secrets.apiKey` by another name: given both, which one is meant is anyone's guess.
+  const secrets = copy.secrets as Record<string, unknown> | undefined;
+  if (copy.apiKey !== undefined && secrets && Object.hasOwn(secrets, 'apiKey')) {
+    issues.push({ field: 'apiKey', message: 'give the API key as apiKey or as secrets.apiKey, not both' });
   }
   return ok({ copy, issues });
+}
+
+// The secrets of an input, each read once into a plain object. A name is checked without being quoted (a key
+// pasted where a name belongs would otherwise be echoed); a value too long names its secret, never the value.
+function copySecrets(value: object, issues: FieldIssue[]): Record<string, unknown> | undefined {
+  const before = issues.length;
+  const read = readOwnFields(value, 'secrets', issues);
+  if (!read) return undefined;
+  const names = Object.keys(read);
+  if (names.length > MAX_SECRETS_PER_CONFIG) {
+    issues.push({ field: 'secrets', message: `must hold at most ${MAX_SECRETS_PER_CONFIG} names` });
+    return undefined;
+  }
+  for (const name of names) {
+    if (!isSecretName(name)) {
+      issues.push({ field: 'secrets', message: `has a name that is not ${SECRET_NAME_RULE}` });
+      continue;
+    }
+    const secret = read[name];
+    const length =
+      typeof secret === 'string' ? secret.length : secret instanceof Secret ? secret.reveal().length : 0;
+    if (length > MAX_SECRET_LENGTH) {
+      issues.push({ field: `secrets.${name}`, message: `must be at most ${MAX_SECRET_LENGTH} characters` });
+    }
+  }
+  return issues.length === before ? read : undefined;
 }
 
 async function toStoredInput(
@@ -283,8 +338,14 @@ async function toStoredInput(
 ): Promise<StoredIntegrationConfigInput> {
   const stored: StoredIntegrationConfigInput = {};
   if (input.baseUrl !== undefined) stored.baseUrl = input.baseUrl;
-  if (input.apiKey !== undefined) {
-    stored.apiKeyCiphertext = input.apiKey === null ? null : await cipher.encrypt(input.apiKey.reveal());
+  const secrets: Record<string, Secret | null> = { ...input.secrets };
+  if (input.apiKey !== undefined) secrets.apiKey = input.apiKey;
+  if (input.secrets !== undefined || input.apiKey !== undefined) {
+    const encrypted: Record<string, string | null> = {};
+    for (const [name, secret] of Object.entries(secrets)) {
+      encrypted[name] = secret === null ? null : await cipher.encrypt(secret.reveal());
+    }
+    stored.secrets = encrypted;
   }
   if (input.enabled !== undefined) stored.enabled = input.enabled;
   if (input.syncMode !== undefined) stored.syncMode = input.syncMode;
@@ -296,22 +357,30 @@ async function fromStored(
   row: StoredIntegrationConfig,
   cipher: SecretCipher,
 ): Promise<ApiResult<IntegrationConfig>> {
-  let apiKey: Secret | null = null;
-  if (row.apiKeyCiphertext !== null && row.apiKeyCiphertext !== undefined) {
-    const decrypted = await cipher.decrypt(row.apiKeyCiphertext);
-    if (!decrypted.success) {
-      return err(
-        reviseError(decrypted.error, {
-          message: `${row.integration}: ${decrypted.error.message}`,
-          field: 'apiKey',
-        }),
-      );
-    }
-    apiKey = decrypted.data;
-  }
-  const { apiKeyCiphertext: _ciphertext, ...rest } = row;
+  const { secrets: ciphertexts, ...rest } = row;
   // A row written by hand or by an older release could hold anything: check it like any other input.
-  const checked = await validateSchema(integrationConfigSchema, { ...rest, apiKey });
+  if (
+    !isPlainObject(ciphertexts) ||
+    !Object.values(ciphertexts).every((value) => typeof value === 'string')
+  ) {
+    const message = 'must be an object of name → ciphertext';
+    return err(
+      new IntegrationError(
+        'CONFIG_ERROR',
+        `The stored configuration of ${row.integration} is invalid: secrets: ${message}`,
+        { field: 'secrets', issues: [{ field: 'secrets', message }] },
+      ),
+    );
+  }
+  const secrets: Record<string, Secret> = {};
+  for (const [name, ciphertext] of Object.entries(ciphertexts)) {
+    const decrypted = await cipher.decrypt(ciphertext as string);
+    if (!decrypted.success) return err(undecryptable(row.integration, name, decrypted.error));
+    // defineProperty: a hand-written name such as __proto__ stays a plain key.
+    Object.defineProperty(secrets, name, { value: decrypted.data, enumerable: true, writable: true });
+  }
+  const apiKey = Object.hasOwn(secrets, 'apiKey') ? (secrets.apiKey ?? null) : null;
+  const checked = await validateSchema(integrationConfigSchema, { ...rest, secrets, apiKey });
   if (checked.success) return ok(checked.value);
   return err(
     new IntegrationError(
@@ -320,4 +389,14 @@ async function fromStored(
       { field: checked.issues[0]?.field ?? '(root)', issues: checked.issues },
     ),
   );
+}
+
+// The cipher says why (wrong key, altered, not a ciphertext); this says which secret of which integration.
+function undecryptable(integration: string, name: string, error: IntegrationError): IntegrationError {
+  const what = name === 'apiKey' ? 'API key' : `secret ${name}`;
+  const reason = /\([^)]*\)$/.exec(error.message)?.[0];
+  return reviseError(error, {
+    message: `The secret key does not decrypt the stored ${what} of ${integration}${reason ? ` ${reason}` : ''}`,
+    field: `secrets.${name}`,
+  });
 }

@@ -25,7 +25,7 @@ export {
   type FailedResponse,
 } from './classify.ts';
 export { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from './config.ts';
-export { booleanFromEnv, httpUrl, secretString } from './config-schemas.ts';
+export { booleanFromEnv, httpUrl, secretString, syncModeName } from './config-schemas.ts';
 export {
   type ConfigStore,
   type ConfigStoreOptions,
@@ -37,6 +37,23 @@ export {
   SYNC_MODES,
   syncModeSchema,
 } from './config-store.ts';
+export type { ConnectionTestOptions, ConnectionTestResult } from './connector/connection-test.ts';
+export {
+  type Connector,
+  type ConnectorConfig,
+  type ConnectorDefinition,
+  type Credential,
+  type CredentialDefinition,
+  type CredentialDefinitions,
+  type CredentialValues,
+  defineConnector,
+  isConnector,
+} from './connector/define-connector.ts';
+export {
+  type ConnectorConfigDefaults,
+  type ResolveConnectorConfigOptions,
+  resolveConnectorConfig,
+} from './connector/resolve-connector-config.ts';
 export { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding.ts';
 export {
   ERROR_CODES,
@@ -70,7 +87,6 @@ export {
   type IntegrationConfigDefaults,
   type ResolvedIntegrationConfig,
   type ResolveIntegrationConfigOptions,
-  resolvedIntegrationConfigSchema,
   resolveIntegrationConfig,
 } from './integration-config.ts';
 export { type JsonValue, type JsonValueOptions, toJsonValue } from './json-value.ts';
@@ -140,9 +156,15 @@ export type {
   SyncStateStore,
 } from './store.ts';
 export { guardStore } from './store-guard.ts';
-export { type SyncRunRow, syncRunFromRow } from './store-rows.ts';
+export {
+  type IntegrationConfigRow,
+  integrationConfigFromRow,
+  type SyncRunRow,
+  syncRunFromRow,
+} from './store-rows.ts';
 export {
   MAX_BATCH_ENTRIES,
+  MAX_SECRETS_PER_CONFIG,
   validateCheckpoint,
   validateConfigRowInput,
   validateExternalIds,

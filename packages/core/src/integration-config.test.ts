@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isArraySafe } from './caller-input.ts';
 import { type ConfigStore, createConfigStore } from './config-store.ts';
+import { defineConnector } from './connector/define-connector.ts';
 import { IntegrationError } from './errors.ts';
 import { resolveIntegrationConfig } from './integration-config.ts';
 import { createMemoryStore } from './memory-store.ts';
@@ -56,6 +57,7 @@ describe('resolveIntegrationConfig', () => {
     if (!result.success) throw result.error;
     expect(result.data.config).toEqual({
       integration: 'twenty-crm',
+      credentials: {},
       enabled: false,
       syncMode: 'disabled',
       settings: {},
@@ -135,7 +137,7 @@ describe('resolveIntegrationConfig', () => {
       TWENTY_CRM_BASE_URL: 'ftp://env.example.com',
       TWENTY_CRM_API_KEY: ENV_KEY,
       TWENTY_CRM_ENABLED: 'perhaps',
-      TWENTY_CRM_SYNC_MODE: 'sideways',
+      TWENTY_CRM_SYNC_MODE: ' sideways',
     });
     if (result.success) throw new Error('expected a failure');
     const error = result.error;
@@ -143,7 +145,9 @@ describe('resolveIntegrationConfig', () => {
     expect(error.issues?.map((issue) => issue.field).sort()).toEqual(['baseUrl', 'enabled', 'syncMode']);
     expect(error.message).toContain('baseUrl (from env TWENTY_CRM_BASE_URL): must be an http(s) URL');
     expect(error.message).toContain('enabled (from env TWENTY_CRM_ENABLED)');
-    expect(error.message).toContain('syncMode (from env TWENTY_CRM_SYNC_MODE): must be one of');
+    expect(error.message).toContain(
+      'syncMode (from env TWENTY_CRM_SYNC_MODE): must be a non-empty string of at most 100 characters',
+    );
     for (const value of ['ftp://', 'perhaps', 'sideways', ENV_KEY])
       expect(error.message).not.toContain(value);
   });
@@ -159,7 +163,7 @@ describe('resolveIntegrationConfig', () => {
   });
 
   it('reports bad fields and missing required ones together', async () => {
-    const result = await resolve(undefined, { TWENTY_CRM_ENABLED: 'yes', TWENTY_CRM_SYNC_MODE: 'nope' });
+    const result = await resolve(undefined, { TWENTY_CRM_ENABLED: 'yes', TWENTY_CRM_SYNC_MODE: 'nope ' });
     expect(result.success === false && result.error.issues?.map((i) => i.field).sort()).toEqual([
       'apiKey',
       'baseUrl',
@@ -199,7 +203,7 @@ describe('resolveIntegrationConfig', () => {
     const wrongKey = createConfigStore({ rows, secretKey: 'another-secret-key-0000000' });
     const result = await resolve(wrongKey, fullEnv);
     expect(result.success === false && result.error.code).toBe('CONFIG_ERROR');
-    expect(result.success === false && result.error.field).toBe('apiKey');
+    expect(result.success === false && result.error.field).toBe('secrets.apiKey');
   });
 
   it('never prints the API key of the resolved configuration', async () => {
@@ -219,6 +223,61 @@ describe('resolveIntegrationConfig', () => {
       expect(output).not.toContain(DB_KEY);
       expect(output).not.toContain(ENV_KEY);
     }
+  });
+});
+
+describe('resolveIntegrationConfig with a connector', () => {
+  const crm = defineConnector({
+    id: 'acme-crm',
+    envPrefix: 'ACME_CRM',
+    credentials: { apiKey: { secret: true }, workspaceId: { secret: false, required: false } },
+    modes: ['disabled', 'direct_crm', 'platform'],
+  });
+
+  it('names its variables after the connector, checks its modes, and keeps apiKey beside credentials', async () => {
+    const env = {
+      ACME_CRM_BASE_URL: 'https://acme.example',
+      ACME_CRM_API_KEY: ENV_KEY,
+      ACME_CRM_WORKSPACE_ID: 'ws-1',
+      ACME_CRM_ENABLED: '1',
+      ACME_CRM_SYNC_MODE: 'platform',
+    };
+    const result = await resolveIntegrationConfig({ connector: crm, store: configStore(), env });
+    if (!result.success) throw result.error;
+    expect(result.data.config).toMatchObject({
+      integration: 'acme-crm',
+      baseUrl: 'https://acme.example',
+      enabled: true,
+      syncMode: 'platform',
+      credentials: { workspaceId: 'ws-1' },
+    });
+    expect(result.data.config.apiKey?.reveal()).toBe(ENV_KEY);
+    expect(result.data.config.credentials.apiKey).toBe(result.data.config.apiKey);
+    const bad = await resolveIntegrationConfig({ connector: crm, env: { ACME_CRM_SYNC_MODE: 'sideways' } });
+    expect(bad.success || bad.error.message).toContain(
+      'syncMode (from env ACME_CRM_SYNC_MODE): must be one of disabled, direct_crm, platform',
+    );
+  });
+
+  it('reads another prefix when given one, and another row when given an integration', async () => {
+    const store = configStore();
+    await store.createConfig('acme-eu', { apiKey: DB_KEY }, null);
+    const result = await resolveIntegrationConfig({
+      connector: crm,
+      integration: 'acme-eu',
+      envPrefix: 'ACME_EU',
+      store,
+      env: { ACME_EU_BASE_URL: 'https://eu.acme.example', ACME_CRM_BASE_URL: 'https://acme.example' },
+      defaults: { apiKey: 'ignored-default-key' },
+    });
+    if (!result.success) throw result.error;
+    expect(result.data.config).toMatchObject({ integration: 'acme-eu', baseUrl: 'https://eu.acme.example' });
+    expect(result.data.config.apiKey?.reveal()).toBe(DB_KEY);
+  });
+
+  it('refuses something that is not a connector, naming it', async () => {
+    const result = await resolveIntegrationConfig({ connector: { ...crm }, env: {} } as never);
+    expect(result.success || result.error).toMatchObject({ code: 'CONFIG_ERROR', field: 'connector' });
   });
 });
 

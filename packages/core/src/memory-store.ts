@@ -57,6 +57,19 @@ const copyMapping = (mapping: Mapping): Mapping => ({
   syncedAt: mapping.syncedAt,
 });
 
+// A row's secrets with a write's merged in: a ciphertext sets its name, null removes it, the rest stays.
+function mergeSecrets(
+  current: Record<string, string>,
+  patch: Record<string, string | null> | undefined,
+): Record<string, string> {
+  const merged = { ...current };
+  for (const [name, ciphertext] of Object.entries(patch ?? {})) {
+    if (ciphertext === null) delete merged[name];
+    else merged[name] = ciphertext;
+  }
+  return merged;
+}
+
 /**
  * A complete `IntegrationStore` in memory, for tests, demos and single-process tools. Nothing survives the
  * process; every call is atomic because nothing in it awaits.
@@ -220,7 +233,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       const row: StoredIntegrationConfig = {
         integration,
         baseUrl: input.baseUrl ?? null,
-        apiKeyCiphertext: input.apiKeyCiphertext ?? null,
+        secrets: mergeSecrets({}, input.secrets),
         enabled: input.enabled ?? false,
         syncMode: input.syncMode ?? 'disabled',
         settings: structuredClone(input.settings ?? {}),
@@ -246,7 +259,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
       const row: StoredIntegrationConfig = {
         ...current,
         ...(input.baseUrl !== undefined && { baseUrl: input.baseUrl }),
-        ...(input.apiKeyCiphertext !== undefined && { apiKeyCiphertext: input.apiKeyCiphertext }),
+        secrets: mergeSecrets(current.secrets, input.secrets),
         ...(input.enabled !== undefined && { enabled: input.enabled }),
         ...(input.syncMode !== undefined && { syncMode: input.syncMode }),
         ...(input.settings !== undefined && { settings: structuredClone(input.settings) }),

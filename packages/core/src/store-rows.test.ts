@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isArraySafe } from './caller-input.ts';
 import { IntegrationError } from './errors.ts';
-import { syncRunFromRow } from './store-rows.ts';
+import { integrationConfigFromRow, syncRunFromRow } from './store-rows.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from './testing/hostile-values.ts';
 
 describe('syncRunFromRow', () => {
@@ -71,5 +71,95 @@ describe('syncRunFromRow with hostile input', () => {
     });
     expect(run.startedAt).toBeNaN();
     expect(run.finishedAt).toBeNaN();
+  });
+});
+
+describe('integrationConfigFromRow', () => {
+  const row = {
+    integration: 'crm',
+    base_url: 'https://crm.example.com',
+    enabled: 1,
+    sync_mode: 'mirror',
+    created_by: 'u1',
+    updated_by: null,
+  };
+  const expected = {
+    integration: 'crm',
+    baseUrl: 'https://crm.example.com',
+    secrets: { apiKey: 'v1.a.b' },
+    enabled: true,
+    syncMode: 'mirror',
+    settings: { n: 1 },
+    createdBy: 'u1',
+    updatedBy: null,
+    createdAt: 1_000,
+    updatedAt: 2_000,
+  };
+
+  it('maps text JSON and epoch ms (SQLite) and parsed JSON and Dates (PostgreSQL) to the same configuration', () => {
+    const fromText = integrationConfigFromRow({
+      ...row,
+      secrets: '{"apiKey":"v1.a.b"}',
+      settings: '{"n":1}',
+      created_at: 1_000,
+      updated_at: 2_000,
+    });
+    const fromParsed = integrationConfigFromRow({
+      ...row,
+      enabled: true,
+      secrets: { apiKey: 'v1.a.b' },
+      settings: { n: 1 },
+      created_at: new Date(1_000),
+      updated_at: new Date(2_000),
+    });
+    expect(fromText).toEqual(expected);
+    expect(fromParsed).toEqual(expected);
+    expect(
+      integrationConfigFromRow({
+        ...row,
+        enabled: 0,
+        secrets: '{}',
+        settings: '{}',
+        created_at: 1,
+        updated_at: 1,
+      }).enabled,
+    ).toBe(false);
+  });
+
+  it.each([
+    ['secrets', 'not json v1.SECRET'],
+    ['secrets', '["v1.SECRET"]'],
+    ['settings', 'null'],
+    ['settings', 42],
+  ])('throws a VALIDATION_ERROR naming row.%s for %j, quoting nothing of it', (column, value) => {
+    let thrown: unknown;
+    try {
+      integrationConfigFromRow({
+        ...row,
+        secrets: '{}',
+        settings: '{}',
+        created_at: 1,
+        updated_at: 1,
+        [column]: value,
+      } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'VALIDATION_ERROR', field: `row.${column}` });
+    expect(JSON.stringify(thrown)).not.toContain('SECRET');
+  });
+
+  it('names a column whose getter throws, and a row that is not an object', () => {
+    const unreadable = withThrowingGetter(
+      { ...row, secrets: '{}', settings: '{}', created_at: 1, updated_at: 1 },
+      'secrets',
+    );
+    expect(() => integrationConfigFromRow(unreadable)).toThrow(
+      expect.objectContaining({ field: 'row.secrets' }),
+    );
+    expect(() => integrationConfigFromRow(undefined as never)).toThrow(
+      expect.objectContaining({ field: 'row' }),
+    );
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Mapping, OutboxEntry } from './store.ts';
 import {
+  isSecretName,
+  isSyncModeName,
   MAX_BATCH_ENTRIES,
   validateCheckpoint,
   validateConfigRowInput,
@@ -209,7 +211,7 @@ describe('reading hostile input', () => {
     expect(checked.success && checked.data.input.settings).not.toBe(settings);
     const bad = validateConfigRowInput(
       'crm',
-      { syncMode: 'sideways' as never, settings: { n: 1n } },
+      { syncMode: ' sideways' as never, settings: { n: 1n } },
       5 as never,
     );
     expect(bad.success || bad.error.issues?.map((issue) => issue.field)).toEqual([
@@ -217,5 +219,58 @@ describe('reading hostile input', () => {
       'input.syncMode',
       'input.settings',
     ]);
+  });
+
+  it('copies secrets per name, keeping null (a removal), and accepts any mode name', () => {
+    const secrets = { apiKey: 'v1.a.b', refreshToken: null };
+    const checked = validateConfigRowInput('crm', { secrets, syncMode: 'Two Way' }, null);
+    expect(checked).toEqual({
+      success: true,
+      data: { integration: 'crm', input: { secrets, syncMode: 'Two Way' }, userId: null },
+    });
+    expect(checked.success && checked.data.input.secrets).not.toBe(secrets);
+  });
+
+  it('names each bad secret, never quoting a value or a bad name', () => {
+    const pasted = 'sk_live_pasted-where-a-name-belongs';
+    const bad = validateConfigRowInput(
+      'crm',
+      { secrets: { apiKey: 'v1.a.b', empty: '', number: 4 as never, [pasted]: 'v1.c.d' } },
+      null,
+    );
+    if (bad.success) throw new Error('expected a failure');
+    expect(bad.error.issues?.map((issue) => issue.field)).toEqual([
+      'input.secrets.empty',
+      'input.secrets.number',
+      'input.secrets',
+    ]);
+    for (const hidden of [pasted, 'v1.a.b', 'v1.c.d'])
+      expect(JSON.stringify(bad.error)).not.toContain(hidden);
+  });
+
+  it.each([
+    ['an array', ['v1.a.b']],
+    ['a string', 'v1.a.b'],
+    ['null', null],
+    ['a Proxy whose traps throw', throwingProxy()],
+    ['51 names', Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`s${i}`, 'v1.a.b']))],
+  ])('refuses secrets that are %s, naming input.secrets', (_, secrets) => {
+    const bad = validateConfigRowInput('crm', { secrets: secrets as never }, null);
+    expect(bad.success || bad.error.field).toBe('input.secrets');
+  });
+
+  it('names a secret whose getter throws', () => {
+    const bad = validateConfigRowInput('crm', { secrets: withThrowingGetter({ a: 'v1' }, 'token') }, null);
+    expect(bad.success || bad.error.field).toBe('input.secrets.token');
+  });
+
+  it('knows a secret name and a mode name when it sees one', () => {
+    for (const name of ['apiKey', 'client_secret', 'a', `a${'b'.repeat(63)}`])
+      expect(isSecretName(name)).toBe(true);
+    for (const name of ['', '_x', '1a', 'a-b', '__proto__', `a${'b'.repeat(64)}`, 4]) {
+      expect(isSecretName(name)).toBe(false);
+    }
+    for (const mode of ['disabled', 'Two Way', 'x'.repeat(100)]) expect(isSyncModeName(mode)).toBe(true);
+    for (const mode of ['', ' x', 'x ', 'x'.repeat(101), null]) expect(isSyncModeName(mode)).toBe(false);
   });
 });

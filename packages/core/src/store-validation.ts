@@ -4,10 +4,12 @@
 // those, never the caller's objects again (a getter could answer differently, or throw, the second time).
 import {
   describeType,
+  isArraySafe,
   isPlainObject,
   readArray,
   readFields,
   readOptions,
+  readOwnFields,
   UNREADABLE,
 } from './caller-input.ts';
 import { type FieldIssue, issuesError } from './errors.ts';
@@ -19,7 +21,6 @@ import type {
   OutboxEntry,
   RunCounts,
   StoredIntegrationConfigInput,
-  SyncMode,
 } from './store.ts';
 
 /** Issues kept per failure: enough to fix a batch, bounded however much of it is wrong. */
@@ -282,12 +283,41 @@ export function validateLimitOption(options: unknown, key: string, fallback: num
   return failure(key, [{ field: key, message: 'must be a positive integer' }]);
 }
 
-const SYNC_MODE_VALUES: readonly string[] = ['disabled', 'platform', 'direct_crm'] satisfies SyncMode[];
-const CONFIG_KEYS = ['baseUrl', 'apiKeyCiphertext', 'enabled', 'syncMode', 'settings'] as const;
+/** Most credentials one configuration row holds. */
+export const MAX_SECRETS_PER_CONFIG = 50;
+/** Longest stored ciphertext of one secret (an OAuth2 token set, encrypted, is a few kilobytes). */
+const MAX_CIPHERTEXT_LENGTH = 100_000;
+/** Longest sync mode name. */
+export const MAX_SYNC_MODE_LENGTH = 100;
+const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** What a secret (credential) name must look like, for messages. */
+export const SECRET_NAME_RULE = 'letters, digits and _, starting with a letter, at most 64 characters';
+
+/**
+ * True for a name a configuration's secret can have: letters, digits and `_`, starting with a letter, at most 64
+ * characters (`apiKey`, `client_secret`). Names become JSON keys and environment variable suffixes, so nothing
+ * else is allowed.
+ */
+export const isSecretName = (value: unknown): value is string =>
+  typeof value === 'string' && SECRET_NAME.test(value);
+
+/**
+ * True for a sync mode as stores keep it: a non-empty string of at most 100 characters, without surrounding
+ * spaces. What modes exist is the connector's business, not the store's.
+ */
+export const isSyncModeName = (value: unknown): value is string =>
+  typeof value === 'string' &&
+  value.length > 0 &&
+  value.length <= MAX_SYNC_MODE_LENGTH &&
+  value.trim() === value;
+
+const CONFIG_KEYS = ['baseUrl', 'secrets', 'enabled', 'syncMode', 'settings'] as const;
 
 /**
  * Checks a configuration row write and returns plain copies: `integration` a non-empty string, `input` an
- * object whose fields have their stored types (`settings` a JSON object, copied), `userId` a string or null.
+ * object whose fields have their stored types (`secrets` an object of at most 50 names, each a ciphertext or
+ * `null`; `syncMode` any mode name; `settings` a JSON object, copied), `userId` a string or null. Issues name
+ * the field (`input.secrets.apiKey`), never a value.
  * @example const checked = validateConfigRowInput(integration, input, userId); if (!checked.success) return checked;
  */
 export function validateConfigRowInput(
@@ -303,18 +333,22 @@ export function validateConfigRowInput(
   const read = readFields(input, CONFIG_KEYS, 'input', issues);
   const copy: StoredIntegrationConfigInput = {};
   if (read) {
-    for (const key of ['baseUrl', 'apiKeyCiphertext'] as const) {
-      const value = read[key];
-      if (value !== undefined && !isNullableString(value)) {
-        issues.push({ field: `input.${key}`, message: 'must be a string or null' });
-      } else if (value !== undefined) copy[key] = value;
+    if (read.baseUrl !== undefined && !isNullableString(read.baseUrl)) {
+      issues.push({ field: 'input.baseUrl', message: 'must be a string or null' });
+    } else if (read.baseUrl !== undefined) copy.baseUrl = read.baseUrl;
+    if (read.secrets !== undefined) {
+      const secrets = validateSecretsPatch(read.secrets, issues);
+      if (secrets) copy.secrets = secrets;
     }
     if (read.enabled !== undefined && typeof read.enabled !== 'boolean') {
       issues.push({ field: 'input.enabled', message: 'must be true or false' });
     } else if (read.enabled !== undefined) copy.enabled = read.enabled;
-    if (read.syncMode !== undefined && !SYNC_MODE_VALUES.includes(read.syncMode as string)) {
-      issues.push({ field: 'input.syncMode', message: `must be one of ${SYNC_MODE_VALUES.join(', ')}` });
-    } else if (read.syncMode !== undefined) copy.syncMode = read.syncMode as SyncMode;
+    if (read.syncMode !== undefined && !isSyncModeName(read.syncMode)) {
+      issues.push({
+        field: 'input.syncMode',
+        message: `must be a non-empty string of at most ${MAX_SYNC_MODE_LENGTH} characters, without surrounding spaces`,
+      });
+    } else if (read.syncMode !== undefined) copy.syncMode = read.syncMode as string;
     if (read.settings !== undefined) {
       const settings = jsonObjectCopy(read.settings);
       if (settings === undefined) {
@@ -324,6 +358,43 @@ export function validateConfigRowInput(
   }
   if (issues.length > 0) return failure('configuration', issues);
   return ok({ integration, input: copy, userId: userId ?? null });
+}
+
+// The secrets of a row write, copied: name → ciphertext or null. A bad name is reported without quoting it
+// (a key pasted where a name belongs would otherwise be echoed); a bad value names its secret, never the value.
+function validateSecretsPatch(
+  value: unknown,
+  issues: FieldIssue[],
+): Record<string, string | null> | undefined {
+  if (isArraySafe(value)) {
+    issues.push({ field: 'input.secrets', message: 'must be an object of name → ciphertext or null' });
+    return undefined;
+  }
+  const before = issues.length;
+  const read = readOwnFields(value, 'input.secrets', issues);
+  if (!read) return undefined;
+  const names = Object.keys(read);
+  if (names.length > MAX_SECRETS_PER_CONFIG) {
+    issues.push({ field: 'input.secrets', message: `must hold at most ${MAX_SECRETS_PER_CONFIG} names` });
+    return undefined;
+  }
+  const copy: Record<string, string | null> = {};
+  for (const name of names) {
+    if (!isSecretName(name)) {
+      issues.push({ field: 'input.secrets', message: `has a name that is not ${SECRET_NAME_RULE}` });
+      continue;
+    }
+    const ciphertext = read[name];
+    if (ciphertext === null || (isNonEmptyString(ciphertext) && ciphertext.length <= MAX_CIPHERTEXT_LENGTH)) {
+      copy[name] = ciphertext;
+    } else {
+      issues.push({
+        field: `input.secrets.${name}`,
+        message: `must be a ciphertext (a non-empty string of at most ${MAX_CIPHERTEXT_LENGTH} characters) or null`,
+      });
+    }
+  }
+  return issues.length === before ? copy : undefined;
 }
 
 // A deep copy through JSON, so what is stored is what any adapter would read back; undefined when it cannot be.

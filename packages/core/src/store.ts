@@ -39,18 +39,24 @@ export interface MappingStore {
   count(scope: MappingScope): Promise<ApiResult<number>>;
 }
 
-/** How an integration syncs (seed 001): off, through the platform API, or straight to the CRM. */
-export type SyncMode = 'disabled' | 'platform' | 'direct_crm';
+/**
+ * How an integration syncs: a mode its connector declares (e.g. `'platform'`). Core and the sync engine give
+ * meaning to one value only, `'disabled'`: skip everything.
+ */
+export type SyncMode = string;
 
-/** The stored, single-row-per-integration configuration as the adapter persists it (secret encrypted). */
+/** The stored, single-row-per-integration configuration as the adapter persists it (secrets encrypted). */
 export interface StoredIntegrationConfig {
   integration: string;
   baseUrl: string | null;
-  /** The API key encrypted by the core's cipher (`v1.<iv>.<ciphertext>`, base64url); never plain text. */
-  apiKeyCiphertext: string | null;
+  /**
+   * Credential name → its value encrypted by the core's cipher (`v1.<iv>.<ciphertext>`, base64url), each one
+   * separately; never plain text. Empty when none is set.
+   */
+  secrets: Record<string, string>;
   enabled: boolean;
   syncMode: SyncMode;
-  /** Other settings, as JSON. */
+  /** Other, non-secret settings, as JSON. */
   settings: Record<string, unknown>;
   createdBy: string | null;
   updatedBy: string | null;
@@ -59,10 +65,17 @@ export interface StoredIntegrationConfig {
   updatedAt: number;
 }
 
-/** The fields a create or update may set on a stored configuration. */
-export type StoredIntegrationConfigInput = Partial<
-  Pick<StoredIntegrationConfig, 'baseUrl' | 'apiKeyCiphertext' | 'enabled' | 'syncMode' | 'settings'>
->;
+/**
+ * The fields a create or update may set on a stored configuration. `secrets` is merged name by name into what
+ * the row holds, in the same statement: a ciphertext sets that name, `null` removes it, names not given stay.
+ */
+export interface StoredIntegrationConfigInput {
+  baseUrl?: string | null;
+  secrets?: Record<string, string | null>;
+  enabled?: boolean;
+  syncMode?: SyncMode;
+  settings?: Record<string, unknown>;
+}
 
 /** Raw configuration rows; `createConfigStore` (core) adds encryption and validation on top. */
 export interface ConfigRowStore {
@@ -73,7 +86,7 @@ export interface ConfigRowStore {
     input: StoredIntegrationConfigInput,
     userId: string | null,
   ): Promise<ApiResult<StoredIntegrationConfig>>;
-  /** `NOT_FOUND` when the integration has no row. */
+  /** `NOT_FOUND` when the integration has no row. Merges `secrets` per name, atomically. */
   update(
     integration: string,
     input: StoredIntegrationConfigInput,

@@ -258,6 +258,8 @@ export function describeIntegrationStoreContract(
 
     describe('configs', () => {
       const ciphertext = 'v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA';
+      const other = 'v1.BBBBBBBBBBBBBBBB.BBBBBBBBBBBBBBBBBBBBBB';
+      const third = 'v1.CCCCCCCCCCCCCCCC.CCCCCCCCCCCCCCCCCCCCCC';
 
       it('has no row for an unknown integration', async () => {
         expect(expectOk(await store.configs.get(name('crm')))).toBeNull();
@@ -269,7 +271,7 @@ export function describeIntegrationStoreContract(
         expect(created).toEqual({
           integration: name('crm'),
           baseUrl: null,
-          apiKeyCiphertext: null,
+          secrets: {},
           enabled: false,
           syncMode: 'disabled',
           settings: {},
@@ -284,18 +286,30 @@ export function describeIntegrationStoreContract(
         expect(expectOk(await store.configs.exists(name('crm')))).toBe(true);
       });
 
-      it('stores every field given on create, settings as nested JSON', async () => {
+      it('stores every field given on create, secrets per name and settings as nested JSON', async () => {
         const settings = { objects: ['person', 'company'], batch: { size: 60, strict: true }, note: 'ü' };
         const input = {
           baseUrl: 'https://crm.example.com',
-          apiKeyCiphertext: ciphertext,
+          secrets: { apiKey: ciphertext, client_secret: other },
           enabled: true,
-          syncMode: 'direct_crm' as const,
+          syncMode: 'direct_crm',
           settings,
         };
         const created = expectOk(await store.configs.create(name('crm'), input, null));
         expect(created).toMatchObject({ ...input, createdBy: null, updatedBy: null });
         expect(expectOk(await store.configs.get(name('crm')))).toEqual(created);
+      });
+
+      it('stores nothing for a secret created as null', async () => {
+        const created = expectOk(
+          await store.configs.create(
+            name('crm'),
+            { secrets: { apiKey: ciphertext, refreshToken: null } },
+            'u',
+          ),
+        );
+        expect(created.secrets).toEqual({ apiKey: ciphertext });
+        expect(expectOk(await store.configs.get(name('crm')))?.secrets).toEqual({ apiKey: ciphertext });
       });
 
       it('refuses a second create with CONFLICT and keeps the first row', async () => {
@@ -313,7 +327,7 @@ export function describeIntegrationStoreContract(
         const created = expectOk(
           await store.configs.create(
             name('crm'),
-            { baseUrl: 'https://one.example', apiKeyCiphertext: ciphertext, settings: { a: 1 } },
+            { baseUrl: 'https://one.example', secrets: { apiKey: ciphertext }, settings: { a: 1 } },
             'creator',
           ),
         );
@@ -322,7 +336,7 @@ export function describeIntegrationStoreContract(
         );
         expect(updated).toMatchObject({
           baseUrl: 'https://one.example',
-          apiKeyCiphertext: ciphertext,
+          secrets: { apiKey: ciphertext },
           enabled: true,
           syncMode: 'platform',
           settings: { a: 1 },
@@ -338,18 +352,125 @@ export function describeIntegrationStoreContract(
         expectOk(
           await store.configs.create(
             name('crm'),
-            { baseUrl: 'https://one.example', apiKeyCiphertext: ciphertext, settings: { a: 1, b: 2 } },
+            { baseUrl: 'https://one.example', secrets: { apiKey: ciphertext }, settings: { a: 1, b: 2 } },
             'u',
           ),
         );
         const updated = expectOk(
           await store.configs.update(
             name('crm'),
-            { baseUrl: null, apiKeyCiphertext: null, settings: { c: 3 } },
+            { baseUrl: null, secrets: { apiKey: null }, settings: { c: 3 } },
             'u',
           ),
         );
-        expect(updated).toMatchObject({ baseUrl: null, apiKeyCiphertext: null, settings: { c: 3 } });
+        expect(updated).toMatchObject({ baseUrl: null, secrets: {}, settings: { c: 3 } });
+      });
+
+      it('merges secrets name by name: a ciphertext sets one, null removes one, the others stay', async () => {
+        expectOk(
+          await store.configs.create(
+            name('crm'),
+            { secrets: { apiKey: ciphertext, clientSecret: other } },
+            'u',
+          ),
+        );
+        const merged = expectOk(
+          await store.configs.update(
+            name('crm'),
+            { secrets: { clientSecret: third, refreshToken: other } },
+            'u',
+          ),
+        );
+        expect(merged.secrets).toEqual({ apiKey: ciphertext, clientSecret: third, refreshToken: other });
+        const removed = expectOk(
+          await store.configs.update(name('crm'), { secrets: { apiKey: null, neverSet: null } }, 'u'),
+        );
+        expect(removed.secrets).toEqual({ clientSecret: third, refreshToken: other });
+        // An empty patch, and an update without secrets, leave them as they are.
+        expect(expectOk(await store.configs.update(name('crm'), { secrets: {} }, 'u')).secrets).toEqual(
+          removed.secrets,
+        );
+        expect(expectOk(await store.configs.update(name('crm'), { enabled: true }, 'u')).secrets).toEqual(
+          removed.secrets,
+        );
+        expect(expectOk(await store.configs.get(name('crm')))?.secrets).toEqual(removed.secrets);
+      });
+
+      it('loses no secret when updates of different names run at once (the merge is one write)', async () => {
+        expectOk(await store.configs.create(name('crm'), { secrets: { apiKey: ciphertext } }, 'u'));
+        const names = Array.from({ length: 12 }, (_, i) => `token${i}`);
+        const results = await Promise.all(
+          names.map((secret) => store.configs.update(name('crm'), { secrets: { [secret]: other } }, 'u')),
+        );
+        for (const result of results) expectOk(result);
+        const row = expectOk(await store.configs.get(name('crm')));
+        expect(row?.secrets).toEqual({
+          apiKey: ciphertext,
+          ...Object.fromEntries(names.map((secret) => [secret, other])),
+        });
+      });
+
+      it('keeps any sync mode a connector declares, and refuses an empty or padded one', async () => {
+        for (const [index, mode] of [
+          'mirror',
+          'webhook-only',
+          'Two Way',
+          'ünï:còdé/1',
+          'x'.repeat(100),
+        ].entries()) {
+          const created = expectOk(await store.configs.create(name(`crm${index}`), { syncMode: mode }, 'u'));
+          expect(created.syncMode).toBe(mode);
+          expect(expectOk(await store.configs.get(name(`crm${index}`)))?.syncMode).toBe(mode);
+        }
+        expectOk(await store.configs.create(name('crm'), {}, 'u'));
+        expect(
+          expectOk(await store.configs.update(name('crm'), { syncMode: 'custom_mode' }, 'u')).syncMode,
+        ).toBe('custom_mode');
+        for (const mode of ['', ' padded ', 'x'.repeat(101), 42]) {
+          const error = expectErr(
+            await store.configs.update(name('crm'), { syncMode: mode as string }, 'u'),
+            'VALIDATION_ERROR',
+          );
+          expect(error.field).toBe('input.syncMode');
+        }
+        expect(expectOk(await store.configs.get(name('crm')))?.syncMode).toBe('custom_mode');
+      });
+
+      it('refuses bad secrets by name, never quoting a secret, and writes nothing', async () => {
+        const created = expectOk(
+          await store.configs.create(name('crm'), { secrets: { apiKey: ciphertext } }, 'u'),
+        );
+        const pasted = 'sk_live_PASTED-WHERE-A-NAME-BELONGS';
+        const attempts: [unknown, string][] = [
+          [{ apiKey: other, refresh: 42 }, 'input.secrets.refresh'],
+          [{ apiKey: other, refresh: '' }, 'input.secrets.refresh'],
+          [{ apiKey: other, [pasted]: third }, 'input.secrets'],
+          // An own key named __proto__, as JSON.parse makes it (an object literal would set the prototype).
+          [JSON.parse(`{"apiKey":"${other}","__proto__":"${third}"}`), 'input.secrets'],
+          [[other], 'input.secrets'],
+          ['not an object', 'input.secrets'],
+          [null, 'input.secrets'],
+          [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`s${i}`, other])), 'input.secrets'],
+          [withThrowingGetter({ apiKey: other }, 'refresh'), 'input.secrets.refresh'],
+        ];
+        for (const [secrets, field] of attempts) {
+          for (const result of [
+            await store.configs.update(
+              name('crm'),
+              { secrets: secrets as never, baseUrl: 'https://x.example' },
+              'u',
+            ),
+            await store.configs.create(name('fresh'), { secrets: secrets as never }, 'u'),
+          ]) {
+            const error = expectErr(result, 'VALIDATION_ERROR');
+            expect(error.issues?.map((issue) => issue.field)).toContain(field);
+            for (const shown of [JSON.stringify(error), error.message, String(error.stack)]) {
+              for (const secret of [ciphertext, other, third, pasted]) expect(shown).not.toContain(secret);
+            }
+          }
+        }
+        expect(expectOk(await store.configs.get(name('crm')))).toEqual(created);
+        expect(expectOk(await store.configs.exists(name('fresh')))).toBe(false);
       });
 
       it('answers NOT_FOUND when updating an integration without a row, and creates nothing', async () => {
@@ -359,10 +480,19 @@ export function describeIntegrationStoreContract(
 
       it('keeps integrations apart', async () => {
         expectOk(await store.configs.create(name('a'), { baseUrl: 'https://a.example' }, 'u'));
-        expectOk(await store.configs.create(name('b'), { baseUrl: 'https://b.example' }, 'u'));
-        expectOk(await store.configs.update(name('a'), { enabled: true }, 'u'));
+        expectOk(
+          await store.configs.create(
+            name('b'),
+            { baseUrl: 'https://b.example', secrets: { apiKey: other } },
+            'u',
+          ),
+        );
+        expectOk(
+          await store.configs.update(name('a'), { enabled: true, secrets: { apiKey: ciphertext } }, 'u'),
+        );
         expect(expectOk(await store.configs.get(name('b')))?.enabled).toBe(false);
         expect(expectOk(await store.configs.get(name('b')))?.baseUrl).toBe('https://b.example');
+        expect(expectOk(await store.configs.get(name('b')))?.secrets).toEqual({ apiKey: other });
       });
     });
 
