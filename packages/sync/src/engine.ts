@@ -156,11 +156,12 @@ export function createSyncEngine<TObjects extends Record<string, SyncObject>>(
     if (mode === 'disabled') {
       return ok({ remoteId: null, created: false, updated: false, unchanged: false, skipped: 'disabled' });
     }
-    // Read once: the copy is what is synced and what the remote id is looked up by afterwards.
+    // Read once: the copy is what is synced and what the remote id is looked up by afterwards. The plain copy
+    // goes through upsertMany, not the validated record: a schema may reshape the caller's fields.
     const read = await readRecord(context.objects.get(type)!, type, record, 0);
     if (!read.ok) return err(read.error);
     // One record: its failure, if any, is kept whatever maxReportedFailures says.
-    const report = await upsertMany(type, [read.record], 1);
+    const report = await upsertMany(type, [read.copy], 1);
     if (!report.success) return report;
     const failure = report.data.failures[0];
     if (failure) return err(failure.error);

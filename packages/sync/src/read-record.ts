@@ -10,9 +10,12 @@ import {
 } from '@patchbay/core';
 import type { SyncObject } from './sync-object.ts';
 
-/** A record as the sync read it: its validated copy, or why not, with a label to report it by. */
+/**
+ * A record as the sync read it: its validated copy, or why not, with a label to report it by. `copy` is the
+ * plain data read off the caller's object, before validation: what can be read again as a caller's record.
+ */
 export type ReadRecord =
-  | { ok: true; externalId: string; record: unknown }
+  | { ok: true; externalId: string; record: unknown; copy: Record<string, unknown> }
   | { ok: false; label: string; error: IntegrationError };
 
 const MAX_EXTERNAL_ID_LENGTH = 255;
@@ -72,7 +75,7 @@ export async function readRecord(
   if (typeof externalId !== 'string' || externalId === '') {
     return invalid(type, label, [{ field: 'externalId', message: 'is required' }]);
   }
-  return { ok: true, externalId, record };
+  return { ok: true, externalId, record, copy };
 }
 
 function invalid(type: string, label: string, issues: FieldIssue[], summary?: string): ReadRecord {
