@@ -2,7 +2,7 @@ import { defineConfig, type Options } from 'tsup';
 
 /**
  * Shared build for every package: ESM keeps its dependencies external; the CJS build bundles the
- * ESM-only ones (ky, p-retry) so `require()` works on any Node without relying on require(esm).
+ * ESM-only ones (ky) so `require()` works on any Node without relying on require(esm).
  */
 export function packageBuild(
   options: {

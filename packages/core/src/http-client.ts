@@ -14,6 +14,7 @@ import {
   refreshesOnUnauthorized,
   staticSecretsOf,
 } from './auth.ts';
+import { drawBackoff } from './backoff.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { type ErrorMapping, errorFromResponse, runErrorMapper } from './classify.ts';
 import { IntegrationError, isIntegrationError, reviseError } from './errors.ts';
@@ -31,7 +32,7 @@ import { isSensitiveKey, redactUrl, replaceForms, scrubbedForms } from './redact
 import { credentialHeaderNames, describeOrigin, nextHopRequest, REDIRECT_STATUSES } from './redirects.ts';
 import { readBodyText } from './response-body.ts';
 import { type ApiResult, err, ok } from './result.ts';
-import { backoffCeiling, DEFAULT_RETRY_OPTIONS } from './retry.ts';
+import { DEFAULT_RETRY_OPTIONS } from './retry.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { validateSchema } from './schema.ts';
 import { abortedError } from './timeout.ts';
@@ -527,9 +528,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               // The wait is decided here, not by ky's own Retry-After reading: one parser (parseRetryAfterMs)
               // for the retry, the limiter and the error, and no silent cap of a longer wait.
               backoffLimit: Number.POSITIVE_INFINITY,
-              delay: (n) => state.retryWaitMs ?? backoffCeiling(n, retry),
-              jitter: (d) =>
-                state.retryWaitMs === undefined && retry.jitter === 'full' ? Math.random() * d : d,
+              // The server's wait when it named one (no jitter on it), else the shared backoff (backoff.ts).
+              delay: (n) => state.retryWaitMs ?? drawBackoff(n, retry),
               retryOnTimeout: true,
               shouldRetry: ({ error }) => {
                 state.retryWaitMs = undefined;

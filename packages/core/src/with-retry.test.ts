@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IntegrationError } from './errors.ts';
 import { type ApiResult, err, ok } from './result.ts';
 import { withRetry } from './with-retry.ts';
@@ -302,5 +302,89 @@ describe('withRetry', () => {
       },
     });
     expect(retried).toEqual({ success: true, data: 'done' });
+  });
+});
+
+describe('withRetry: the backoff shared with the HTTP client (backoff.ts)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  // The gaps between attempts with Math.random pinned, so each wait is `draw × ceiling`.
+  async function gaps(draw: number, options: Parameters<typeof withRetry>[1]) {
+    vi.spyOn(Math, 'random').mockReturnValue(draw);
+    const at: number[] = [];
+    await withRetry(async (attempt) => {
+      at.push(performance.now());
+      return err(transient(attempt));
+    }, options);
+    return at.slice(1).map((time, i) => time - (at[i] ?? 0));
+  }
+
+  it('waits a full-jitter draw below initialDelayMs × 2^(n-1), capped at maxDelayMs', async () => {
+    const upper = await gaps(0.999, { retries: 3, initialDelayMs: 60, maxDelayMs: 150 });
+    expect(upper).toHaveLength(3);
+    for (const [i, ceiling] of [60, 120, 150].entries()) {
+      expect(upper[i]).toBeGreaterThanOrEqual(ceiling * 0.999 - 5);
+      expect(upper[i]).toBeLessThan(ceiling + 60);
+    }
+    const lower = await gaps(0, { retries: 3, initialDelayMs: 60, maxDelayMs: 150 });
+    for (const gap of lower) expect(gap).toBeLessThan(40);
+  });
+
+  it('takes minDelayMs, the earlier name, as initialDelayMs', async () => {
+    const upper = await gaps(0.999, { retries: 1, minDelayMs: 120, maxDelayMs: 1_000 });
+    expect(upper[0]).toBeGreaterThanOrEqual(110);
+    expect(upper[0]).toBeLessThan(200);
+  });
+
+  it('refuses initialDelayMs and minDelayMs together, naming minDelayMs', async () => {
+    const result = await withRetry(async () => ok(1), { initialDelayMs: 10, minDelayMs: 10 });
+    expect(failureOf(result)).toMatchObject({ code: 'VALIDATION_ERROR', field: 'options.minDelayMs' });
+  });
+
+  it('validates initialDelayMs under its own name', async () => {
+    const result = await withRetry(async () => ok(1), { initialDelayMs: -1 });
+    expect(failureOf(result)).toMatchObject({ code: 'VALIDATION_ERROR', field: 'options.initialDelayMs' });
+  });
+
+  it("a failure's retryAfterMs is the wait instead of the backoff, as in the HTTP client", async () => {
+    const at: number[] = [];
+    const result = await withRetry(
+      async (attempt) => {
+        at.push(performance.now());
+        return attempt === 1
+          ? err(new IntegrationError('RATE_LIMIT', 'soon', { retryAfterMs: 20 }))
+          : ok('done');
+      },
+      { initialDelayMs: 2_000, maxDelayMs: 2_000 },
+    );
+    expect(result).toEqual({ success: true, data: 'done' });
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeLessThan(1_000);
+  });
+
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'ok'],
+    ['an object without success', { data: 1 }],
+    ['a failure whose error is not an IntegrationError', { success: false, error: 'boom' }],
+  ])('an operation answering %s is OPERATION_FAILED, not retried', async (_label, answer) => {
+    let calls = 0;
+    const result = await withRetry(async () => {
+      calls++;
+      return answer as never;
+    }, fast);
+    expect(failureOf(result)).toMatchObject({ code: 'OPERATION_FAILED', retryable: false });
+    expect(calls).toBe(1);
+  });
+
+  it('an unreadable retryAfterMs on a failure falls back to the backoff', async () => {
+    const hint = Object.defineProperty(new IntegrationError('SERVER_ERROR', 'x'), 'retryAfterMs', {
+      value: Number.NaN,
+    });
+    let calls = 0;
+    const result = await withRetry(async () => (++calls < 2 ? err(hint) : ok('done')), fast);
+    expect(result).toEqual({ success: true, data: 'done' });
   });
 });

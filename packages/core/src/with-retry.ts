@@ -1,4 +1,4 @@
-import pRetry, { AbortError } from 'p-retry';
+import { type BackoffOptions, drawBackoff } from './backoff.ts';
 import { IntegrationError, isIntegrationError } from './errors.ts';
 import { type ApiResult, err } from './result.ts';
 import { sleep } from './sleep.ts';
@@ -8,7 +8,12 @@ import { abortedError } from './timeout.ts';
 export interface WithRetryOptions {
   /** Retries after the first attempt. Default 3. */
   retries?: number;
-  /** Delay before the first retry, doubled each time. Default 100 ms. */
+  /**
+   * Delay before the first retry, doubled for each further one (full jitter), as in the HTTP client's `retry`.
+   * Default 100 ms.
+   */
+  initialDelayMs?: number;
+  /** @deprecated Use `initialDelayMs`: the same option under its earlier name. */
   minDelayMs?: number;
   /** Ceiling of the delay. Default 5 000 ms. */
   maxDelayMs?: number;
@@ -28,11 +33,11 @@ export interface WithRetryOptions {
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Retries an ApiResult-returning operation (not HTTP: the client retries its own requests) with
- * exponential, randomized backoff on p-retry, until it succeeds, fails for good, or runs out of tries. A
- * failure's `retryAfterMs` sets the next wait (up to `maxRetryAfterMs`). Never throws: bad arguments are a
- * `VALIDATION_ERROR` naming the field.
- * @example const result = await withRetry(() => sync.upsertPerson(p), { retries: 3, minDelayMs: 100 });
+ * Retries an ApiResult-returning operation (not HTTP: the client retries its own requests) with the same
+ * exponential, full-jitter backoff as the HTTP client (backoff.ts), until it succeeds, fails for good, or runs
+ * out of tries. A failure's `retryAfterMs` is the next wait instead (up to `maxRetryAfterMs`). Never throws:
+ * bad arguments are a `VALIDATION_ERROR` naming the field.
+ * @example const result = await withRetry(() => sync.upsertPerson(p), { retries: 3, initialDelayMs: 100 });
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<ApiResult<T>>,
@@ -40,66 +45,80 @@ export async function withRetry<T>(
 ): Promise<ApiResult<T>> {
   const checked = checkOptions(operation, options);
   if (checked instanceof IntegrationError) return err(checked);
-  const { signal, maxRetryAfterMs, onRetry } = checked;
+  const { signal, retries, maxRetryAfterMs, onRetry } = checked;
   const shouldRetry = checked.shouldRetry ?? ((error: IntegrationError) => error.retryable);
-  let last: ApiResult<T> | undefined;
-  try {
-    return await pRetry(
-      async (attempt) => {
-        last = undefined;
-        try {
-          last = await operation(attempt);
-        } catch (error) {
-          // The operation broke its contract (it should return a failure): a bug, not worth retrying.
-          throw new AbortError(error instanceof Error ? error : String(error));
-        }
-        if (last.success) return last;
-        let retry: boolean;
-        try {
-          retry = shouldRetry(last.error, attempt) === true;
-        } catch {
-          retry = false;
-        }
-        const waitMs = last.error.retryAfterMs;
-        if (!retry || (waitMs !== undefined && waitMs > maxRetryAfterMs)) throw new AbortError(last.error);
-        throw last.error;
-      },
-      {
-        retries: checked.retries,
-        minTimeout: checked.minDelayMs,
-        maxTimeout: checked.maxDelayMs,
-        factor: 2,
-        randomize: true,
-        signal,
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retryDelay }) => {
-          if (retriesLeft <= 0 || !isIntegrationError(error)) return;
-          try {
-            onRetry?.(error, attemptNumber);
-          } catch {
-            // An observer that throws does not change the outcome.
-          }
-          // The server's wait, where longer than the backoff p-retry is about to sleep.
-          const extra = (error.retryAfterMs ?? 0) - retryDelay;
-          if (extra > 0) await sleep(Math.min(extra, MAX_TIMER_MS), { signal });
-        },
-      },
-    );
-  } catch (error) {
+  const backoff: BackoffOptions = {
+    initialDelayMs: checked.initialDelayMs,
+    maxDelayMs: checked.maxDelayMs,
+    jitter: 'full',
+  };
+  for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) return err(abortedError());
-    if (last && !last.success) return last;
-    if (isIntegrationError(error)) return err(error);
-    return err(
-      new IntegrationError('OPERATION_FAILED', 'Operation failed', {
-        retryable: false,
-        cause: error instanceof Error ? new Error(error.message) : undefined,
-      }),
-    );
+    let result: ApiResult<T>;
+    try {
+      result = await operation(attempt);
+    } catch (error) {
+      // The operation broke its contract (it should return a failure): a bug, not worth retrying.
+      if (signal?.aborted) return err(abortedError());
+      return err(isIntegrationError(error) ? error : operationFailed(error));
+    }
+    if (signal?.aborted) return err(abortedError());
+    const failure = failureOf(result);
+    if (failure === 'not a result') return err(operationFailed(undefined));
+    if (failure === undefined || attempt > retries) return result;
+    let retry: boolean;
+    try {
+      retry = shouldRetry(failure, attempt) === true;
+    } catch {
+      retry = false;
+    }
+    const waitMs = retryAfterOf(failure);
+    if (!retry || (waitMs !== undefined && waitMs > maxRetryAfterMs)) return result;
+    try {
+      onRetry?.(failure, attempt);
+    } catch {
+      // An observer that throws does not change the outcome.
+    }
+    try {
+      await sleep(Math.min(waitMs ?? drawBackoff(attempt, backoff), MAX_TIMER_MS), { signal });
+    } catch {
+      return err(abortedError());
+    }
   }
+}
+
+// The failure of a result, undefined for a success, or 'not a result' when the operation answered something
+// else (it should return an ApiResult): read once, a Proxy's throwing trap included.
+function failureOf(result: unknown): IntegrationError | undefined | 'not a result' {
+  try {
+    if (typeof result !== 'object' || result === null) return 'not a result';
+    const { success, error } = result as { success?: unknown; error?: unknown };
+    if (success === true) return undefined;
+    return success === false && isIntegrationError(error) ? error : 'not a result';
+  } catch {
+    return 'not a result';
+  }
+}
+
+function retryAfterOf(error: IntegrationError): number | undefined {
+  const waitMs = error.retryAfterMs;
+  return typeof waitMs === 'number' && Number.isFinite(waitMs) && waitMs >= 0 ? waitMs : undefined;
+}
+
+function operationFailed(error: unknown): IntegrationError {
+  return new IntegrationError(
+    'OPERATION_FAILED',
+    error === undefined ? 'Operation did not return an ApiResult' : 'Operation failed',
+    {
+      retryable: false,
+      cause: error instanceof Error ? new Error(error.message) : undefined,
+    },
+  );
 }
 
 interface CheckedOptions {
   retries: number;
-  minDelayMs: number;
+  initialDelayMs: number;
   maxDelayMs: number;
   maxRetryAfterMs: number;
   shouldRetry?: (error: IntegrationError, attempt: number) => boolean;
@@ -122,6 +141,7 @@ function checkOptions(operation: unknown, options: unknown): CheckedOptions | In
   const read: Record<string, unknown> = {};
   for (const key of [
     'retries',
+    'initialDelayMs',
     'minDelayMs',
     'maxDelayMs',
     'maxRetryAfterMs',
@@ -145,8 +165,12 @@ function checkOptions(operation: unknown, options: unknown): CheckedOptions | In
     (n) => Number.isInteger(n) && n >= 0 && n <= 100,
     'must be an integer 0–100',
   );
-  const minDelayMs = number(
-    'minDelayMs',
+  if (read.initialDelayMs !== undefined && read.minDelayMs !== undefined) {
+    return invalid('options.minDelayMs', 'pass initialDelayMs or minDelayMs (its earlier name), not both');
+  }
+  const initialKey = read.minDelayMs !== undefined ? 'minDelayMs' : 'initialDelayMs';
+  const initialDelayMs = number(
+    initialKey,
     100,
     (n) => Number.isFinite(n) && n >= 0,
     'must be a finite number ≥ 0',
@@ -163,7 +187,7 @@ function checkOptions(operation: unknown, options: unknown): CheckedOptions | In
     (n) => Number.isFinite(n) && n >= 0,
     'must be a finite number ≥ 0',
   );
-  for (const value of [retries, minDelayMs, maxDelayMs, maxRetryAfterMs]) {
+  for (const value of [retries, initialDelayMs, maxDelayMs, maxRetryAfterMs]) {
     if (value instanceof IntegrationError) return value;
   }
   for (const key of ['shouldRetry', 'onRetry']) {
@@ -175,8 +199,8 @@ function checkOptions(operation: unknown, options: unknown): CheckedOptions | In
   }
   return {
     retries: retries as number,
-    minDelayMs: minDelayMs as number,
-    maxDelayMs: Math.max(minDelayMs as number, maxDelayMs as number),
+    initialDelayMs: initialDelayMs as number,
+    maxDelayMs: Math.max(initialDelayMs as number, maxDelayMs as number),
     maxRetryAfterMs: maxRetryAfterMs as number,
     shouldRetry: read.shouldRetry as CheckedOptions['shouldRetry'],
     onRetry: read.onRetry as CheckedOptions['onRetry'],
