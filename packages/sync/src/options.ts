@@ -68,33 +68,22 @@ const objectSchema = z.object({
   comparable: z.optional(z.custom(isFunction, 'must be a function')),
 });
 
-const optionsSchema = z.object({
-  integration: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(200)),
+const cacheTtlMs = z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 300_000);
+const cacheMaxEntries = z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 10_000);
+
+/**
+ * The schemas of the options a connector's front passes through to the engine (zod/mini), so a front that
+ * names them its own way (`cacheTtlMs`) checks them exactly as the engine does, with its own field names.
+ */
+export const syncEngineOptionSchemas = {
   store: z.custom<IntegrationStore>(
     isStore,
     'must be an IntegrationStore (mappings, syncState, commitMappings)',
   ),
-  remote: remoteSchema.check(
-    z.refine(
-      (remote) => remote.upsert !== undefined || (remote.create !== undefined && remote.update !== undefined),
-      {
-        message: 'must have upsert, or both create and update',
-      },
-    ),
-  ),
-  objects: z
-    .record(z.string().check(z.minLength(1)), objectSchema)
-    .check(z.refine((objects) => Object.keys(objects).length > 0, 'must declare at least one object type')),
-  batchSize: z.optional(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_BATCH_SIZE))),
   concurrency: z._default(z.int().check(z.minimum(1), z.maximum(32)), 2),
-  cache: z._default(
-    z.object({
-      ttlMs: z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 300_000),
-      maxEntries: z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 10_000),
-    }),
-    { ttlMs: 300_000, maxEntries: 10_000 },
-  ),
-  lease: z._default(
+  cacheTtlMs,
+  cacheMaxEntries,
+  lease: z.optional(
     z.union([
       z.literal(false),
       z.object({
@@ -103,14 +92,36 @@ const optionsSchema = z.object({
         owner: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
       }),
     ]),
-    {},
   ),
-  mode: z._default(z.string().check(z.minLength(1, 'must not be empty')), 'enabled'),
-  onProgress: z.optional(z.custom(isFunction, 'must be a function')),
+  onProgress: z.optional(z.custom<(progress: SyncProgress) => void>(isFunction, 'must be a function')),
   maxReportedFailures: z._default(
     z.int().check(z.minimum(0, 'must be 0 or more'), z.maximum(1_000_000, 'must be at most 1000000')),
     100,
   ),
+};
+
+const optionsSchema = z.object({
+  integration: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(200)),
+  store: syncEngineOptionSchemas.store,
+  remote: remoteSchema.check(
+    z.refine(
+      (remote) => remote.upsert !== undefined || (remote.create !== undefined && remote.update !== undefined),
+      { message: 'must have upsert, or both create and update' },
+    ),
+  ),
+  objects: z
+    .record(z.string().check(z.minLength(1)), objectSchema)
+    .check(z.refine((objects) => Object.keys(objects).length > 0, 'must declare at least one object type')),
+  batchSize: z.optional(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_BATCH_SIZE))),
+  concurrency: syncEngineOptionSchemas.concurrency,
+  cache: z._default(z.object({ ttlMs: cacheTtlMs, maxEntries: cacheMaxEntries }), {
+    ttlMs: 300_000,
+    maxEntries: 10_000,
+  }),
+  lease: syncEngineOptionSchemas.lease,
+  mode: z._default(z.string().check(z.minLength(1, 'must not be empty')), 'enabled'),
+  onProgress: syncEngineOptionSchemas.onProgress,
+  maxReportedFailures: syncEngineOptionSchemas.maxReportedFailures,
   now: z._default(z.custom<() => number>(isFunction, 'must be a function'), () => Date.now),
 });
 
@@ -132,8 +143,7 @@ export function parseEngineOptions<TObjects extends Record<string, SyncObject>>(
     store: guardStore(parsed.store),
     remote: guardRemote(raw.remote as SyncRemote, parsed.remote as SyncRemote),
     objects: parsed.objects as unknown as TObjects,
-    lease: parsed.lease as SyncLeaseOptions | false,
-    onProgress: parsed.onProgress as ((progress: SyncProgress) => void) | undefined,
+    lease: (parsed.lease ?? {}) as SyncLeaseOptions | false,
   };
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type {
   SyncContractWorker,
   SyncContractWorkerEvent,
-  SyncContractWorkerStore,
+  SyncContractWorkerSpec,
 } from '@patchbay/sync/testing';
 
 const register = join(
@@ -18,14 +18,7 @@ const register = join(
 );
 
 /** What a worker is told, through its environment (read back by `runSyncWorker`). */
-export interface SyncWorkerSpec {
-  url: string;
-  store: SyncContractWorkerStore;
-  counts: Record<string, number>;
-  batchSize: number;
-  leaseOwner: string;
-  waitForGo?: boolean;
-  types?: readonly string[];
+export interface SyncWorkerSpec extends SyncContractWorkerSpec {
   /** More variables for the connector's own script (its API key…). */
   env?: Record<string, string>;
 }

@@ -1,4 +1,5 @@
-import { type IntegrationStore, optionsObject, parseOptions } from '@patchbay/core';
+import { optionsObject, parseOptions } from '@patchbay/core';
+import { syncEngineOptionSchemas } from '@patchbay/sync';
 import * as z from 'zod/mini';
 import { batchSizeSchema } from './records.ts';
 import type { TwentySyncOptions } from './sync.ts';
@@ -11,18 +12,6 @@ const syncModeSchema = z.enum(TWENTY_SYNC_MODES, {
     issue.input === undefined ? undefined : `must be one of ${TWENTY_SYNC_MODES.join(', ')}`,
 });
 
-// The lease is renewed every ttl/3 but at most once a second: a shorter ttl could lapse between renewals.
-const MIN_LEASE_TTL_MS = 3_000;
-
-const isStore = (value: unknown): value is IntegrationStore => {
-  const store = value as Partial<IntegrationStore> | null | undefined;
-  return (
-    typeof store?.mappings?.getMany === 'function' &&
-    typeof store.syncState?.acquireLease === 'function' &&
-    typeof store.commitMappings === 'function'
-  );
-};
-
 const isClient = (value: unknown): boolean => {
   const client = value as { http?: { post?: unknown; get?: unknown }; metadata?: { ensureField?: unknown } };
   return (
@@ -32,34 +21,22 @@ const isClient = (value: unknown): boolean => {
   );
 };
 
+const { store, cacheTtlMs, cacheMaxEntries, concurrency, onProgress, maxReportedFailures, lease } =
+  syncEngineOptionSchemas;
+
 const syncOptionsSchema = z.object({
-  store: z.custom<IntegrationStore>(
-    isStore,
-    'must be an IntegrationStore (mappings, syncState, commitMappings)',
-  ),
-  cacheTtlMs: z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 300_000),
-  cacheMaxEntries: z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 10_000),
+  store,
+  cacheTtlMs,
+  cacheMaxEntries,
   batchSize: z._default(batchSizeSchema, 60),
-  concurrency: z._default(z.int().check(z.minimum(1), z.maximum(32)), 2),
-  onProgress: z.optional(z.custom((value) => typeof value === 'function', 'must be a function')),
+  concurrency,
+  onProgress,
   mode: z._default(syncModeSchema, 'direct_crm'),
-  maxReportedFailures: z._default(
-    z.int().check(z.minimum(0, 'must be 0 or more'), z.maximum(1_000_000, 'must be at most 1000000')),
-    100,
-  ),
+  maxReportedFailures,
   client: z.optional(
     z.custom(isClient, 'must be a TwentyClient (from createTwentyClient): http and metadata calls'),
   ),
-  lease: z.optional(
-    z.union([
-      z.literal(false),
-      z.object({
-        ttlMs: z.optional(z.int().check(z.minimum(MIN_LEASE_TTL_MS, `must be at least ${MIN_LEASE_TTL_MS}`))),
-        waitMs: z.optional(z.int().check(z.minimum(0))),
-        owner: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
-      }),
-    ]),
-  ),
+  lease,
 });
 
 // The options the sync reads itself; every other one is the client's.
@@ -78,7 +55,6 @@ export function parseSyncOptions(options: TwentySyncOptions) {
   const own = parseOptions(syncOptionsSchema, pick(true), { label });
   return {
     ...own,
-    onProgress: own.onProgress as TwentySyncOptions['onProgress'],
     client: own.client as TwentySyncOptions['client'],
     clientOptions: pick(false) as Omit<TwentySyncOptions, keyof typeof syncOptionsSchema.def.shape>,
   };

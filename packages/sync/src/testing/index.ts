@@ -17,5 +17,6 @@ export {
   type SyncContractTarget,
   type SyncContractWorker,
   type SyncContractWorkerEvent,
+  type SyncContractWorkerSpec,
   type SyncContractWorkerStore,
 } from './sync-contract.ts';

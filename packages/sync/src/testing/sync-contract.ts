@@ -74,6 +74,20 @@ export type SyncContractWorkerStore =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; url: string; schema: string };
 
+/** What a worker process is asked to do. */
+export interface SyncContractWorkerSpec {
+  url: string;
+  store: SyncContractWorkerStore;
+  counts: Record<string, number>;
+  batchSize: number;
+  /** A restarted worker comes back under the same owner and takes its lease back at once. */
+  leaseOwner: string;
+  /** Waits for a `go` line on stdin before it starts. */
+  waitForGo?: boolean;
+  /** The types to sync. Default every type, in order. */
+  types?: readonly string[];
+}
+
 /** What a connector hands the contract. */
 export interface SyncContractTarget {
   /** The connector's integration name (the mapping scope). */
@@ -99,15 +113,7 @@ export interface SyncContractTarget {
    * `ready`, `started`, `progress` (`type`, `processed`), `sending` (a write leaves), `report` (`type`, counts),
    * `error`, `done`. Without it the crash and multi-worker scenarios are skipped.
    */
-  startWorker?(options: {
-    url: string;
-    store: SyncContractWorkerStore;
-    counts: Record<string, number>;
-    batchSize: number;
-    leaseOwner: string;
-    waitForGo?: boolean;
-    types?: readonly string[];
-  }): SyncContractWorker;
+  startWorker?(spec: SyncContractWorkerSpec): SyncContractWorker;
   /** SQLite for the crash scenario: a fresh file path, and a store on a path (to inspect what a kill left). */
   sqlite?: { path(): string; open(path: string): IntegrationStore };
   /** A PostgreSQL URL and a fresh schema for the two-worker scenario; undefined skips it. */
@@ -271,7 +277,7 @@ export function describeSyncContract(name: string, target: SyncContractTarget): 
     const { startWorker, sqlite } = target;
     const crash = startWorker && sqlite ? it : it.skip;
     crash(
-      'survives 20 SIGKILLs at seeded random points on SQLite, then resumes: nothing lost, nothing duplicated',
+      'survives 20 SIGKILLs at points spread over the stream on SQLite, then resumes: nothing lost, nothing duplicated',
       async () => {
         const kills = 20;
         // Latency stretches each write over milliseconds, so kills land between sending a batch and saving its ids.
@@ -295,10 +301,12 @@ export function describeSyncContract(name: string, target: SyncContractTarget): 
           const progressOf = (event: SyncContractWorkerEvent) =>
             (offsets.get(String(event.type)) ?? 0) +
             (typeof event.processed === 'number' ? event.processed : 0);
-          const random = seeded(2026);
-          const points = Array.from({ length: kills }, () => Math.floor(random() * total * 0.95)).sort(
-            (a, b) => a - b,
+          // Kill points spread over the whole stream, each with its own delay after the point (under 20 ms, or
+          // under 4 ms after a write left), so kills land before, during and after writes; the same every run.
+          const points = Array.from({ length: kills }, (_, index) =>
+            Math.floor(((index + 0.5) / kills) * total * 0.95),
           );
+          const delay = (index: number, range: number) => ((index * 7) % range) + 0.5;
           let inFlightAtKill = 0;
           let lastProgress = 0;
           for (const [index, point] of points.entries()) {
@@ -309,8 +317,8 @@ export function describeSyncContract(name: string, target: SyncContractTarget): 
             // Every other kill waits for the next write to leave and lands within the remote's latency.
             if (index % 2 === 1) {
               await worker.waitForEvent((e) => e.event === 'sending' && e.at >= reached.at);
-              await sleep(random() * 4);
-            } else await sleep(random() * 20);
+              await sleep(delay(index, 4));
+            } else await sleep(delay(index, 20));
             worker.kill();
             const exit = await worker.exited;
             expect(
@@ -420,15 +428,3 @@ export function describeSyncContract(name: string, target: SyncContractTarget): 
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded PRNG (mulberry32): the same kill points on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
