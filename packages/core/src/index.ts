@@ -1,4 +1,4 @@
-export type { AuthOption } from './auth.ts';
+export type { AccessTokenSource, AuthOption } from './auth.ts';
 export {
   describeType,
   invalidInput,
@@ -193,3 +193,31 @@ export {
   type WebhookReplayOptions,
 } from './webhook-replay.ts';
 export { type WithRetryOptions, withRetry } from './with-retry.ts';
+
+// --- OAuth2 (oauth/): the authorization-code flow with PKCE, the token manager and its token stores. ---
+
+export {
+  type AuthorizationRequest,
+  type BuildAuthorizationUrlOptions,
+  buildAuthorizationUrl,
+} from './oauth/authorization-url.ts';
+export {
+  type ConfigOAuth2TokenStoreOptions,
+  createConfigOAuth2TokenStore,
+} from './oauth/config-token-store.ts';
+export { type ExchangeCodeOptions, exchangeCode } from './oauth/exchange-code.ts';
+export {
+  createOAuth2TokenManager,
+  type OAuth2RefreshLock,
+  type OAuth2TokenManager,
+  type OAuth2TokenManagerOptions,
+} from './oauth/token-manager.ts';
+export type { OAuth2ClientAuth } from './oauth/token-request.ts';
+export {
+  type OAuth2TokenResponse,
+  type OAuth2TokenSet,
+  oauth2TokenResponseSchema,
+  parseOAuth2TokenSet,
+  serializeOAuth2TokenSet,
+} from './oauth/token-set.ts';
+export { createMemoryOAuth2TokenStore, type OAuth2TokenStore } from './oauth/token-store.ts';
