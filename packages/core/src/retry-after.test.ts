@@ -83,6 +83,12 @@ describe('parseRetryAfterMs', () => {
     expect(parse({ 'X-RateLimit-Reset': '30' })).toBe(30_000);
   });
 
+  it('reads X-RateLimit-Reset above 1e12 as epoch milliseconds (as Exact Online sends it)', () => {
+    const now = Date.UTC(2026, 11, 7, 12, 0, 0);
+    expect(parseRetryAfterMs(new Headers({ 'X-RateLimit-Reset': String(now + 42_000) }), now)).toBe(42_000);
+    expect(parseRetryAfterMs(new Headers({ 'X-RateLimit-Reset': String(now / 1000 + 42) }), now)).toBe(42_000);
+  });
+
   it('falls back to the standard RateLimit-Reset, case-insensitively', () => {
     expect(parse({ 'ratelimit-reset': '7' })).toBe(7_000);
     expect(parse({ 'X-RATELIMIT-RESET': '8' })).toBe(8_000);

@@ -1,5 +1,7 @@
 // Epoch seconds have been above 1e9 since 2001; no API sends a reset delta that long, so the size tells them apart.
+// Epoch milliseconds (some APIs send those) have been above 1e12 since 2001, a size epoch seconds reach in 33658.
 const EPOCH_SECONDS_THRESHOLD = 1e9;
+const EPOCH_MS_THRESHOLD = 1e12;
 // Delay-seconds are digits (RFC 9110); a fraction is tolerated, a sign, an exponent, Infinity or NaN are not.
 const SECONDS = /^\d+(\.\d+)?$/;
 // The three HTTP-date forms of RFC 9110 §5.6.7. Date.parse alone would read "1, 2" or "2025" as dates.
@@ -17,7 +19,7 @@ const HTTP_DATE = new RegExp(
 
 /**
  * How long the server asks us to wait, in ms: `Retry-After` (seconds or HTTP-date) wins; else
- * `X-RateLimit-Reset` / `RateLimit-Reset` (epoch seconds when > 1e9, else delta seconds). Past → 0;
+ * `X-RateLimit-Reset` / `RateLimit-Reset` (epoch milliseconds when > 1e12, epoch seconds when > 1e9, else delta seconds). Past → 0;
  * absent or unreadable (negative, NaN, `Infinity`, a date in another format) → undefined. Several values
  * (a repeated header, several policies) → the longest. Always a finite whole number of ms: a hint of years
  * stays a number the caller can compare with its own ceiling.
@@ -49,7 +51,8 @@ function reset(headers: Headers, now: number): number | undefined {
     const item = part.trim();
     if (!SECONDS.test(item)) continue;
     const value = Number(item);
-    waits.push(value > EPOCH_SECONDS_THRESHOLD ? value * 1000 - now : value * 1000);
+    if (value > EPOCH_MS_THRESHOLD) waits.push(value - now);
+    else waits.push(value > EPOCH_SECONDS_THRESHOLD ? value * 1000 - now : value * 1000);
   }
   return longest(waits);
 }

@@ -79,7 +79,7 @@ async function writeHalving(
     // upsert matches on the external id, so trying again updates the record that now exists.
     {
       retries: 3,
-      minDelayMs: 100,
+      initialDelayMs: 100,
       shouldRetry: (error) => error.code === 'CONFLICT' && items.length === 1,
     },
   );
