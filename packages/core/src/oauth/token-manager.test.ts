@@ -215,6 +215,20 @@ describe('createOAuth2TokenManager: getAccessToken', () => {
     expect(await revealed(manager.getAccessToken())).toBe('at-fresh');
   });
 
+  it('never resends a refresh token the server answered unauthorized_client for (a reuse, as some servers say it)', async () => {
+    const endpoint = scriptedFetch(() =>
+      jsonResponse(401, { error: 'unauthorized_client', error_description: 'Old refresh token used.' }),
+    );
+    const { manager, clock } = setup(tokenSet('at-1', 'rt-1', START + 1_000), {}, endpoint);
+    clock.advance(1_000);
+    const first = await manager.getAccessToken();
+    expect(!first.success && first.error.code).toBe('AUTH_ERROR');
+    expect(!first.success && first.error.message).toContain('Old refresh token used.');
+    clock.advance(60_000);
+    await manager.getAccessToken();
+    expect(endpoint.calls).toHaveLength(1);
+  });
+
   it('answers AUTH_ERROR when nothing is stored, or the token lapsed and there is no refresh token', async () => {
     const empty = setup(undefined);
     const none = await empty.manager.getAccessToken();

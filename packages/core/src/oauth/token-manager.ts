@@ -90,6 +90,13 @@ export interface OAuth2TokenManager {
 // After a refresh failed for another reason than a dead grant, the same refresh token is not sent again for this
 // long: the token endpoint may count calls (a daily budget), and a caller looping on errors must not burn it.
 const FAILURE_COOLDOWN_MS = 5_000;
+// Answers after which the same refresh token (with this client) can never work: it is not sent again until a new
+// token set is stored. (Some servers answer a reused refresh token with `unauthorized_client`, not `invalid_grant`.)
+const DEAD_GRANT_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_grant',
+  'invalid_client',
+  'unauthorized_client',
+]);
 // Writing the rotated set is retried briefly: the old refresh token is already spent, the new one exists only here.
 const WRITE_RETRY_DELAYS_MS = [50, 250];
 
@@ -339,7 +346,7 @@ export function createOAuth2TokenManager(options: OAuth2TokenManagerOptions): OA
     });
     if (!outcome.result.success) {
       const error = withConnection(outcome.result.error);
-      const dead = outcome.oauthError === 'invalid_grant';
+      const dead = outcome.oauthError !== undefined && DEAD_GRANT_ERRORS.has(outcome.oauthError);
       failure = { refreshToken, error, until: dead ? Number.POSITIVE_INFINITY : now() + FAILURE_COOLDOWN_MS };
       log.warn('oauth2 refresh failed', {
         connection,
