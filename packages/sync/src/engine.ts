@@ -83,9 +83,10 @@ export function createSyncEngine<TObjects extends Record<string, SyncObject>>(
   const leaseName = `${integration}:sync`;
   let recovered: Promise<ApiResult<RecoveryReport>> | undefined;
 
-  // Once per engine, until it succeeds.
+  // Once per engine, until it succeeds. Settled: a recovery that threw (a remote answering garbage) must fail
+  // this call only, not stay cached as a rejection that fails every later call of the engine.
   async function recoverOnce(): Promise<ApiResult<RecoveryReport>> {
-    recovered ??= recoverOutbox(context);
+    recovered ??= settle('recover', () => recoverOutbox(context));
     const result = await recovered;
     if (!result.success) recovered = undefined;
     return result;

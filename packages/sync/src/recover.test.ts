@@ -189,6 +189,25 @@ describe('recovery in the engine', () => {
     expect(unwrap(await engine.upsertMany('company', companies(1)))).toMatchObject({ created: 1 });
   });
 
+  it.each([
+    ['answers no ApiResult', async () => undefined],
+    ['answers data that is not a Map', async () => ok({})],
+  ])('does not stay broken after a remote whose find %s during recovery', async (_, find) => {
+    const store = createMemoryStore();
+    const remote = createMemoryRemote();
+    const real = remote.find;
+    let calls = 0;
+    // Garbage once, then the real answers: the engine must recover on the next call.
+    remote.find = ((type, ids) => (calls++ === 0 ? find() : real(type, ids))) as typeof remote.find;
+    const { engine } = setup({ store, remote });
+    await landed(remote, ['c0']);
+    await leaveInFlight(store, 'company', ['c0']);
+    const first = await engine.upsertMany('company', companies(1, '', 5));
+    expect(first.success || first.error).toMatchObject({ code: 'OPERATION_FAILED' });
+    expect(unwrap(await engine.upsertMany('company', companies(1, '', 5)))).toMatchObject({ created: 1 });
+    expect(await outboxOf(store, 'company')).toEqual([]);
+  });
+
   it('recover() settles once per engine: a second call answers the first report without asking again', async () => {
     const store = createMemoryStore();
     const { engine, remote } = setup({ store });
