@@ -13,7 +13,7 @@ describePostgres('configs', () => {
       data: {
         integration: 'twenty-crm',
         baseUrl: null,
-        apiKeyCiphertext: null,
+        secrets: {},
         enabled: false,
         syncMode: 'disabled',
         settings: {},
@@ -39,7 +39,7 @@ describePostgres('configs', () => {
       'twenty-crm',
       {
         baseUrl: 'https://crm.example.com',
-        apiKeyCiphertext: 'v1.aaa.bbb',
+        secrets: { apiKey: 'v1.aaa.bbb' },
         enabled: true,
         syncMode: 'direct_crm',
         settings: { batchSize: 60, nested: { on: true } },
@@ -51,7 +51,7 @@ describePostgres('configs', () => {
       success: true,
       data: {
         baseUrl: null,
-        apiKeyCiphertext: 'v1.aaa.bbb',
+        secrets: { apiKey: 'v1.aaa.bbb' },
         enabled: false,
         syncMode: 'direct_crm',
         settings: { batchSize: 60, nested: { on: true } },
@@ -71,20 +71,41 @@ describePostgres('configs', () => {
     expect(await store.configs.get('nope')).toEqual({ success: true, data: null });
   });
 
-  it('keeps only the ciphertext column for the key (no plain-text key column exists)', async () => {
-    const store = open({ schema: `pb_test_cfg_${Date.now().toString(36)}` });
-    await store.configs.create('twenty-crm', { apiKeyCiphertext: 'v1.iv.ct' }, null);
-    const columns = await admin()<{ column_name: string }[]>`
-      select column_name from information_schema.columns
-      where table_schema like 'pb_test_cfg_%' and table_name = 'configs' order by column_name`;
-    const names = columns.map((c) => c.column_name);
-    expect(names).toContain('api_key_ciphertext');
-    expect(names.filter((n) => n.includes('key'))).toEqual(['api_key_ciphertext']);
+  it('keeps secrets only as ciphertexts in one jsonb column (no key column exists), merged in one statement', async () => {
+    const schema = `pb_test_cfg_${Date.now().toString(36)}`;
+    const store = open({ schema });
+    await store.configs.create(
+      'twenty-crm',
+      { secrets: { apiKey: 'v1.iv.ct', clientSecret: 'v1.c.s' } },
+      null,
+    );
+    const columns = await admin()<{ column_name: string; data_type: string }[]>`
+      select column_name, data_type from information_schema.columns
+      where table_schema = ${schema} and table_name = 'configs' order by column_name`;
+    expect(columns.filter((c) => /key|secret/.test(c.column_name))).toEqual([
+      { column_name: 'secrets', data_type: 'jsonb' },
+    ]);
+    const updated = await store.configs.update(
+      'twenty-crm',
+      { secrets: { clientSecret: null, tokenSet: 'v1.t.s' } },
+      null,
+    );
+    expect(updated).toMatchObject({
+      success: true,
+      data: { secrets: { apiKey: 'v1.iv.ct', tokenSet: 'v1.t.s' } },
+    });
+    const [row] = await admin()<{ secrets: Record<string, string> }[]>`
+      select secrets from ${admin()(schema)}.configs where integration = 'twenty-crm'`;
+    expect(row?.secrets).toEqual({ apiKey: 'v1.iv.ct', tokenSet: 'v1.t.s' });
   });
 
-  it('rejects a sync mode the schema does not know as VALIDATION_ERROR', async () => {
+  it('keeps any mode a connector declares (no CHECK), and refuses an empty one as VALIDATION_ERROR', async () => {
     const store = open();
-    const result = await store.configs.create('x', { syncMode: 'sideways' as 'platform' }, null);
+    expect(await store.configs.create('x', { syncMode: 'webhook_only' }, null)).toMatchObject({
+      success: true,
+      data: { syncMode: 'webhook_only' },
+    });
+    const result = await store.configs.create('y', { syncMode: '' }, null);
     expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR', retryable: false } });
   });
 });

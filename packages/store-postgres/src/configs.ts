@@ -1,44 +1,24 @@
 import {
   type ConfigRowStore,
   err,
+  type IntegrationConfigRow,
   IntegrationError,
+  integrationConfigFromRow,
   ok,
-  type StoredIntegrationConfig,
-  type SyncMode,
   validateConfigRowInput,
   validateName,
 } from '@patchbay/core';
 import type { Database } from './database.ts';
 
-interface ConfigRow {
-  integration: string;
-  base_url: string | null;
-  api_key_ciphertext: string | null;
-  enabled: boolean;
-  sync_mode: SyncMode;
-  settings: Record<string, unknown>;
-  created_by: string | null;
-  updated_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const toConfig = (row: ConfigRow): StoredIntegrationConfig => ({
-  integration: row.integration,
-  baseUrl: row.base_url,
-  apiKeyCiphertext: row.api_key_ciphertext,
-  enabled: row.enabled,
-  syncMode: row.sync_mode,
-  settings: row.settings,
-  createdBy: row.created_by,
-  updatedBy: row.updated_by,
-  createdAt: row.created_at.getTime(),
-  updatedAt: row.updated_at.getTime(),
-});
-
 // `undefined` leaves a field as it is, `null` clears it: the statement gets a "was it given" flag per field.
-// Settings go in as text cast to jsonb: a string parameter typed jsonb would be JSON-encoded a second time.
+// JSON goes in as text cast to jsonb: a string parameter typed jsonb would be JSON-encoded a second time.
 const given = (value: unknown): boolean => value !== undefined;
+
+// What a new row stores of the secrets: a null (a removal) has nothing to remove yet.
+const withoutRemovals = (secrets: Record<string, string | null> | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(secrets ?? {}).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
 
 /** The raw configuration rows (one per integration); encryption is the core's `createConfigStore`'s job. */
 export function createConfigRowStore(db: Database): ConfigRowStore {
@@ -49,8 +29,9 @@ export function createConfigRowStore(db: Database): ConfigRowStore {
       if (!checked.success) return checked;
       const integration = checked.data;
       return db.run('configs.get', async (sql) => {
-        const [row] = await sql<ConfigRow[]>`select * from ${configs} where integration = ${integration}`;
-        return row ? toConfig(row) : null;
+        const [row] = await sql<IntegrationConfigRow[]>`
+          select * from ${configs} where integration = ${integration}`;
+        return row ? integrationConfigFromRow(row) : null;
       });
     },
 
@@ -59,15 +40,16 @@ export function createConfigRowStore(db: Database): ConfigRowStore {
       if (!checked.success) return checked;
       const { integration, input, userId } = checked.data;
       const created = await db.run('configs.create', async (sql) => {
-        const [row] = await sql<ConfigRow[]>`
-          insert into ${configs} (integration, base_url, api_key_ciphertext, enabled, sync_mode, settings,
+        const [row] = await sql<IntegrationConfigRow[]>`
+          insert into ${configs} (integration, base_url, secrets, enabled, sync_mode, settings,
             created_by, updated_by, created_at, updated_at)
-          values (${integration}, ${input.baseUrl ?? null}, ${input.apiKeyCiphertext ?? null},
+          values (${integration}, ${input.baseUrl ?? null},
+            ${JSON.stringify(withoutRemovals(input.secrets))}::text::jsonb,
             ${input.enabled ?? false}, ${input.syncMode ?? 'disabled'}, ${JSON.stringify(input.settings ?? {})}::text::jsonb,
             ${userId}, ${userId}, clock_timestamp(), clock_timestamp())
           on conflict (integration) do nothing
           returning *`;
-        return row ? toConfig(row) : null;
+        return row ? integrationConfigFromRow(row) : null;
       });
       if (!created.success) return created;
       if (created.data === null) {
@@ -85,11 +67,15 @@ export function createConfigRowStore(db: Database): ConfigRowStore {
       if (!checked.success) return checked;
       const { integration, input, userId } = checked.data;
       const updated = await db.run('configs.update', async (sql) => {
-        const [row] = await sql<ConfigRow[]>`
+        // Secrets merge in this one statement: `||` sets the names given (a removal as a JSON null), and
+        // jsonb_strip_nulls drops those nulls, so two writers of different secrets cannot undo each other.
+        // Stored values are never null, so nothing else is stripped.
+        const [row] = await sql<IntegrationConfigRow[]>`
           update ${configs} set
             base_url = case when ${given(input.baseUrl)} then ${input.baseUrl ?? null} else base_url end,
-            api_key_ciphertext = case when ${given(input.apiKeyCiphertext)}
-              then ${input.apiKeyCiphertext ?? null} else api_key_ciphertext end,
+            secrets = case when ${given(input.secrets)}
+              then jsonb_strip_nulls(secrets || ${JSON.stringify(input.secrets ?? {})}::text::jsonb)
+              else secrets end,
             enabled = case when ${given(input.enabled)} then ${input.enabled ?? false} else enabled end,
             sync_mode = case when ${given(input.syncMode)} then ${input.syncMode ?? 'disabled'} else sync_mode end,
             settings = case when ${given(input.settings)}
@@ -98,7 +84,7 @@ export function createConfigRowStore(db: Database): ConfigRowStore {
             updated_at = clock_timestamp()
           where integration = ${integration}
           returning *`;
-        return row ? toConfig(row) : null;
+        return row ? integrationConfigFromRow(row) : null;
       });
       if (!updated.success) return updated;
       if (updated.data === null) {

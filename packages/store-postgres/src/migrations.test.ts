@@ -67,6 +67,41 @@ describePostgres('migrations', () => {
     expect(indexes.map((i) => i.indexname)).toEqual(['seen_ids_by_expiry', 'seen_ids_pkey']);
   });
 
+  it('brings a schema at version 2 to per-name secrets: the key ciphertext moves unchanged, the mode CHECK goes', async () => {
+    const schema = randomSchema();
+    await migrate(admin(), schema, MIGRATIONS.slice(0, 2));
+    const insert = (integration: string, key: string | null, mode: string) =>
+      admin().unsafe(
+        `insert into "${schema}".configs (integration, base_url, api_key_ciphertext, enabled, sync_mode, settings,
+           created_by, updated_by, created_at, updated_at)
+         values ($1, 'https://a.example', $2, true, $3, '{"n":1}', 'u1', 'u2', now(), now())`,
+        [integration, key, mode],
+      );
+    await insert('with-key', 'v1.iv.ct', 'platform');
+    await insert('without-key', null, 'disabled');
+    await insert('empty-key', '', 'direct_crm');
+    await expect(insert('other', null, 'mirror')).rejects.toThrow(/check constraint/);
+
+    const store = open({ schema });
+    expect(await store.ready()).toEqual({ success: true, data: { schemaVersion: LATEST_VERSION } });
+    expect(await store.configs.get('with-key')).toMatchObject({
+      success: true,
+      data: { secrets: { apiKey: 'v1.iv.ct' }, syncMode: 'platform', settings: { n: 1 }, enabled: true },
+    });
+    expect(await store.configs.get('without-key')).toMatchObject({ success: true, data: { secrets: {} } });
+    expect(await store.configs.get('empty-key')).toMatchObject({ success: true, data: { secrets: {} } });
+    expect(await store.configs.create('mirror', { syncMode: 'mirror' }, null)).toMatchObject({
+      success: true,
+    });
+    const columns = await admin()<{ column_name: string }[]>`
+      select column_name from information_schema.columns where table_schema = ${schema} and table_name = 'configs'`;
+    expect(columns.map((c) => c.column_name)).not.toContain('api_key_ciphertext');
+    const checks = await admin()<{ def: string }[]>`
+      select pg_get_constraintdef(oid) as def from pg_constraint
+      where conrelid = ${`"${schema}".configs`}::regclass and contype = 'c'`;
+    expect(checks.map((c) => c.def)).toEqual(["CHECK ((jsonb_typeof(secrets) = 'object'::text))"]);
+  });
+
   it('refuses a schema migrated by a newer release, as CONFIG_ERROR', async () => {
     const schema = randomSchema();
     await open({ schema }).ready();

@@ -88,6 +88,31 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index seen_ids_by_expiry on "${s}".seen_ids (expires_at)`,
     ],
   },
+  {
+    version: 3,
+    name: 'config secrets',
+    // Configurations for any connector: every credential in `secrets` (name → ciphertext, each encrypted on its
+    // own), and `sync_mode` free (each connector declares its modes). The API key's ciphertext moves unchanged
+    // to `secrets.apiKey`, so it still decrypts with the same secret key. The mode CHECK is found by what it
+    // checks rather than by its generated name, which a hand-made schema may not share.
+    statements: (s) => [
+      `alter table "${s}".configs add column secrets jsonb not null default '{}'::jsonb
+        constraint configs_secrets_object check (jsonb_typeof(secrets) = 'object')`,
+      `update "${s}".configs set secrets = jsonb_build_object('apiKey', api_key_ciphertext)
+        where api_key_ciphertext is not null and api_key_ciphertext <> ''`,
+      `alter table "${s}".configs drop column api_key_ciphertext`,
+      `do $$
+      declare c record;
+      begin
+        for c in select conname from pg_constraint
+          where conrelid = '"${s}".configs'::regclass and contype = 'c'
+            and pg_get_constraintdef(oid) like '%sync_mode%'
+        loop
+          execute format('alter table %I.configs drop constraint %I', '${s}', c.conname);
+        end loop;
+      end $$`,
+    ],
+  },
 ];
 
 /** The newest schema version this package knows. */

@@ -41,6 +41,58 @@ describe('migrate', () => {
     ).toEqual([{ name: 'seen_ids_expiry' }]);
   });
 
+  it('brings a version-2 database to per-name secrets: the API key ciphertext moves unchanged, the mode CHECK goes', () => {
+    const db = new DatabaseSync(':memory:');
+    migrate(db, { migrations: MIGRATIONS.slice(0, 2) });
+    const insert = db.prepare(
+      `INSERT INTO integration_configs (integration, base_url, api_key_ciphertext, enabled, sync_mode, settings,
+         created_by, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insert.run('with-key', 'https://a.example', 'v1.iv.ct', 1, 'platform', '{"n":1}', 'u1', 'u2', 1, 2);
+    insert.run('without-key', null, null, 0, 'disabled', '{}', null, null, 3, 4);
+    insert.run('empty-key', null, '', 0, 'direct_crm', '{}', null, null, 5, 6);
+    // Version 2 refused any other mode.
+    expect(() => insert.run('other', null, null, 0, 'mirror', '{}', null, null, 7, 8)).toThrow(/CHECK/);
+
+    expect(migrate(db, { now: () => 99 })).toEqual({ from: 2, to: SQLITE_SCHEMA_VERSION });
+    expect(db.prepare('SELECT * FROM integration_configs ORDER BY created_at').all()).toEqual([
+      {
+        integration: 'with-key',
+        base_url: 'https://a.example',
+        secrets: '{"apiKey":"v1.iv.ct"}',
+        enabled: 1,
+        sync_mode: 'platform',
+        settings: '{"n":1}',
+        created_by: 'u1',
+        updated_by: 'u2',
+        created_at: 1,
+        updated_at: 2,
+      },
+      expect.objectContaining({ integration: 'without-key', secrets: '{}', sync_mode: 'disabled' }),
+      expect.objectContaining({ integration: 'empty-key', secrets: '{}', sync_mode: 'direct_crm' }),
+    ]);
+    db.prepare(
+      `INSERT INTO integration_configs (integration, sync_mode, created_at, updated_at) VALUES ('other', 'mirror', 7, 8)`,
+    ).run();
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO integration_configs (integration, secrets, created_at, updated_at) VALUES ('x', '[]', 1, 1)`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    const columns = db
+      .prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid')
+      .all('integration_configs')
+      .map((row) => row.name);
+    expect(columns).not.toContain('api_key_ciphertext');
+    expect(db.prepare('SELECT version, name FROM schema_migrations WHERE version = 3').get()).toEqual({
+      version: 3,
+      name: 'config secrets',
+    });
+    expect(tables(db)).not.toContain('integration_configs_v3');
+  });
+
   it('numbers migrations 1, 2, 3… without gaps, newest last', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     expect(SQLITE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -62,6 +114,7 @@ describe('migrate', () => {
     expect(db.prepare('SELECT version, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, applied_at: 42 },
       { version: 2, applied_at: 42 },
+      { version: 3, applied_at: 42 },
     ]);
   });
 

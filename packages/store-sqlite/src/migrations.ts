@@ -86,10 +86,40 @@ CREATE TABLE seen_ids (
 CREATE INDEX seen_ids_expiry ON seen_ids (expires_at);
 `;
 
+// Configurations for any connector: every credential in `secrets` (name → ciphertext, each encrypted on its own),
+// and `sync_mode` free (each connector declares its modes). SQLite cannot drop a CHECK or a column in place, so
+// the table is rebuilt (the documented 12-step way; nothing references it) inside the migration transaction:
+// a crash leaves the old table as it was. The API key's ciphertext moves unchanged to `secrets.apiKey`, so it
+// still decrypts with the same secret key.
+const CONFIG_SECRETS = `
+CREATE TABLE integration_configs_v3 (
+  integration TEXT PRIMARY KEY,
+  base_url TEXT,
+  secrets TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(secrets) AND json_type(secrets) = 'object'),
+  enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+  sync_mode TEXT NOT NULL DEFAULT 'disabled',
+  settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+  created_by TEXT,
+  updated_by TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO integration_configs_v3
+  (integration, base_url, secrets, enabled, sync_mode, settings, created_by, updated_by, created_at, updated_at)
+SELECT integration, base_url,
+  CASE WHEN api_key_ciphertext IS NULL OR api_key_ciphertext = '' THEN '{}'
+    ELSE json_object('apiKey', api_key_ciphertext) END,
+  enabled, sync_mode, settings, created_by, updated_by, created_at, updated_at
+FROM integration_configs;
+DROP TABLE integration_configs;
+ALTER TABLE integration_configs_v3 RENAME TO integration_configs;
+`;
+
 /** Every migration this release knows, oldest first. Append only: never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'seen ids', sql: SEEN_IDS },
+  { version: 3, name: 'config secrets', sql: CONFIG_SECRETS },
 ];
 
 /** The schema version this release writes. */

@@ -126,7 +126,7 @@ describe('integration configuration on SQLite', () => {
       TWENTY_CRM_BASE_URL: 'mailto:someone@example.com',
       TWENTY_CRM_API_KEY: ENV_API_KEY,
       TWENTY_CRM_ENABLED: 'maybe',
-      TWENTY_CRM_SYNC_MODE: 'sideways',
+      TWENTY_CRM_SYNC_MODE: ' sideways',
     });
     if (result.success) throw new Error('expected a failure');
     expect(result.error.issues?.map((issue) => issue.field).sort()).toEqual([
@@ -144,7 +144,7 @@ describe('integration configuration on SQLite', () => {
   it('refuses invalid input to createConfig by field name, writing nothing', async () => {
     const result = await configsOf().createConfig(
       'twenty-crm',
-      { baseUrl: 'ftp://x.example', apiKey: '', syncMode: 'always' as 'platform' },
+      { baseUrl: 'ftp://x.example', apiKey: '', syncMode: 'always ' },
       'admin',
     );
     expect(result.success === false && result.error.code).toBe('VALIDATION_ERROR');
@@ -165,7 +165,9 @@ describe('integration configuration on SQLite', () => {
     const raw = new DatabaseSync(path, { readOnly: true });
     const row = raw.prepare('SELECT * FROM integration_configs WHERE integration = ?').get('twenty-crm');
     raw.close();
-    expect(String(row?.api_key_ciphertext)).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    const secrets = JSON.parse(String(row?.secrets)) as Record<string, string>;
+    expect(Object.keys(secrets)).toEqual(['apiKey']);
+    expect(secrets.apiKey).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
     expect(JSON.stringify(row)).not.toContain(DB_API_KEY);
     // Nor anywhere in the file, the WAL included (the page may not be checkpointed yet).
     const { readFileSync, existsSync } = await import('node:fs');
@@ -225,11 +227,30 @@ describe('config rows on SQLite', () => {
   });
 
   it('refuses a value the table would refuse with a VALIDATION_ERROR naming it, before writing', async () => {
-    const result = await store.configs.create('crm', { syncMode: 'sideways' as 'platform' }, 'u');
+    const result = await store.configs.create('crm', { syncMode: '' }, 'u');
     expect(result.success === false && result.error).toMatchObject({
       code: 'VALIDATION_ERROR',
       field: 'input.syncMode',
     });
     expect(await store.configs.exists('crm')).toEqual({ success: true, data: false });
+  });
+
+  it('merges secrets into the JSON column in one statement: other names are kept, null removes one', async () => {
+    await store.configs.create('crm', { secrets: { apiKey: 'v1.a.a', clientSecret: 'v1.b.b' } }, 'u');
+    const updated = await store.configs.update(
+      'crm',
+      { secrets: { clientSecret: null, tokenSet: 'v1.c.c' } },
+      'u',
+    );
+    expect(updated.success && updated.data.secrets).toEqual({ apiKey: 'v1.a.a', tokenSet: 'v1.c.c' });
+    const raw = new DatabaseSync(path, { readOnly: true });
+    const row = raw.prepare('SELECT secrets FROM integration_configs WHERE integration = ?').get('crm');
+    raw.close();
+    expect(JSON.parse(String(row?.secrets))).toEqual({ apiKey: 'v1.a.a', tokenSet: 'v1.c.c' });
+  });
+
+  it('keeps a mode no CHECK knows: the connector decides which modes exist', async () => {
+    const created = await store.configs.create('crm', { syncMode: 'webhook_only' }, 'u');
+    expect(created.success && created.data.syncMode).toBe('webhook_only');
   });
 });

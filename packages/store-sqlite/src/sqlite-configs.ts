@@ -1,43 +1,18 @@
 import {
   type ConfigRowStore,
   err,
+  type IntegrationConfigRow,
   IntegrationError,
+  integrationConfigFromRow,
   ok,
-  type StoredIntegrationConfig,
   type StoredIntegrationConfigInput,
   validateConfigRowInput,
   validateName,
 } from '@patchbay/core';
 import type { SqliteContext } from './context.ts';
 
-interface ConfigRow {
-  integration: string;
-  base_url: string | null;
-  api_key_ciphertext: string | null;
-  enabled: number;
-  sync_mode: StoredIntegrationConfig['syncMode'];
-  settings: string;
-  created_by: string | null;
-  updated_by: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const toConfig = (row: ConfigRow): StoredIntegrationConfig => ({
-  integration: row.integration,
-  baseUrl: row.base_url,
-  apiKeyCiphertext: row.api_key_ciphertext,
-  enabled: row.enabled === 1,
-  syncMode: row.sync_mode,
-  settings: JSON.parse(row.settings) as Record<string, unknown>,
-  createdBy: row.created_by,
-  updatedBy: row.updated_by,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-// Input field → column and how its value is stored. The update statement is built from this list only,
-// never from caller-supplied names.
+// Input field → column and how its value is stored. The statements are built from this list only, never from
+// caller-supplied names. Secrets go in as one JSON object: on create the row's, on update a merge patch.
 const COLUMNS: {
   [K in keyof Required<StoredIntegrationConfigInput>]: {
     column: string;
@@ -45,7 +20,7 @@ const COLUMNS: {
   };
 } = {
   baseUrl: { column: 'base_url', toSql: (value) => value ?? null },
-  apiKeyCiphertext: { column: 'api_key_ciphertext', toSql: (value) => value ?? null },
+  secrets: { column: 'secrets', toSql: (value) => JSON.stringify(value ?? {}) },
   enabled: { column: 'enabled', toSql: (value) => (value ? 1 : 0) },
   syncMode: { column: 'sync_mode', toSql: (value) => value ?? 'disabled' },
   settings: { column: 'settings', toSql: (value) => JSON.stringify(value ?? {}) },
@@ -57,7 +32,11 @@ const sqlValue = <K extends keyof StoredIntegrationConfigInput>(
   input: StoredIntegrationConfigInput,
 ): string | number | null => COLUMNS[field].toSql(input[field]);
 
-/** Configuration rows on the `integration_configs` table; the API key arrives and leaves encrypted. */
+// What a new row stores of the secrets: a null (a removal) has nothing to remove yet.
+const withoutRemovals = (secrets: Record<string, string | null>): Record<string, string> =>
+  Object.fromEntries(Object.entries(secrets).filter((entry): entry is [string, string] => entry[1] !== null));
+
+/** Configuration rows on the `integration_configs` table; secrets arrive and leave encrypted. */
 export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
   const { db } = ctx;
   const select = () => db.prepare('SELECT * FROM integration_configs WHERE integration = ?');
@@ -68,15 +47,17 @@ export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
       if (!checked.success) return checked;
       const integration = checked.data;
       return ctx.attempt('configs.get', () => {
-        const row = select().get(integration) as ConfigRow | undefined;
-        return ok(row ? toConfig(row) : null);
+        const row = select().get(integration) as IntegrationConfigRow | undefined;
+        return ok(row ? integrationConfigFromRow(row) : null);
       });
     },
 
     async create(integrationValue, inputValue, userIdValue) {
       const checked = validateConfigRowInput(integrationValue, inputValue, userIdValue);
       if (!checked.success) return checked;
-      const { integration, input, userId } = checked.data;
+      const { integration, userId } = checked.data;
+      const input = { ...checked.data.input };
+      if (input.secrets) input.secrets = withoutRemovals(input.secrets);
       return ctx.attempt('configs.create', () => {
         const at = ctx.now();
         const given = FIELDS.filter((field) => input[field] !== undefined);
@@ -90,13 +71,13 @@ export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
             `INSERT INTO integration_configs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
              ON CONFLICT (integration) DO NOTHING RETURNING *`,
           )
-          .get(...values) as ConfigRow | undefined;
+          .get(...values) as IntegrationConfigRow | undefined;
         if (!row) {
           return err(
             new IntegrationError('CONFLICT', `Integration ${integration} already has a configuration`),
           );
         }
-        return ok(toConfig(row));
+        return ok(integrationConfigFromRow(row));
       });
     },
 
@@ -106,8 +87,12 @@ export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
       const { integration, input, userId } = checked.data;
       return ctx.attempt('configs.update', () => {
         const given = FIELDS.filter((field) => input[field] !== undefined);
+        // json_patch is RFC 7396 merge: a name with a ciphertext is set, a name with null removed, the others
+        // kept, all in this one statement, so two writers of different secrets cannot undo each other.
         const assignments = [
-          ...given.map((f) => `${COLUMNS[f].column} = ?`),
+          ...given.map((f) =>
+            f === 'secrets' ? 'secrets = json_patch(secrets, ?)' : `${COLUMNS[f].column} = ?`,
+          ),
           'updated_by = ?',
           'updated_at = ?',
         ];
@@ -116,11 +101,11 @@ export function createSqliteConfigs(ctx: SqliteContext): ConfigRowStore {
           .prepare(
             `UPDATE integration_configs SET ${assignments.join(', ')} WHERE integration = ? RETURNING *`,
           )
-          .get(...values) as ConfigRow | undefined;
+          .get(...values) as IntegrationConfigRow | undefined;
         if (!row) {
           return err(new IntegrationError('NOT_FOUND', `Integration ${integration} has no configuration`));
         }
-        return ok(toConfig(row));
+        return ok(integrationConfigFromRow(row));
       });
     },
 
