@@ -92,7 +92,7 @@ describe('GET /config', () => {
     });
     // At rest the key is encrypted too.
     const row = await store.configs.get('twenty-crm');
-    expect(row.success && row.data?.apiKeyCiphertext).toMatch(/^v1\./);
+    expect(row.success && row.data?.secrets.apiKey).toMatch(/^v1\./);
     expectNoPartOfKey(JSON.stringify(row));
   });
 

@@ -12,11 +12,11 @@ import {
   type Secret,
   type StoredIntegrationConfig,
   type SyncMode,
-  syncModeSchema,
   validateSchema,
 } from '@patchbay/core';
 import * as z from 'zod/mini';
 import { type TwentyConnectionTest, testConnection } from './connection.ts';
+import { TWENTY_SYNC_MODES, twentyConnector } from './connector.ts';
 
 /** Who an admin request acts for; `userId` is recorded as `createdBy` / `updatedBy`. */
 export interface TwentyAdminPrincipal {
@@ -65,7 +65,7 @@ export interface TwentyAdminErrorBody {
   error: { code: TwentyAdminErrorCode; message: string; issues?: FieldIssue[] };
 }
 
-const INTEGRATION = 'twenty-crm';
+const INTEGRATION = twentyConnector.id;
 const MAX_BODY_BYTES = 64 * 1024;
 
 const apiKeyInput = z
@@ -88,11 +88,16 @@ const baseUrlInput = httpUrl.check(
   }, 'must not contain credentials (put the key in apiKey)'),
 );
 
+const syncModeInput = z.enum(TWENTY_SYNC_MODES, {
+  error: (issue) =>
+    issue.input === undefined ? undefined : `must be one of ${TWENTY_SYNC_MODES.join(', ')}`,
+});
+
 const configBodySchema = z.object({
   baseUrl: z.optional(z.nullable(baseUrlInput)),
   apiKey: z.optional(z.nullable(apiKeyInput)),
   enabled: z.optional(z.boolean({ error: 'must be true or false' })),
-  syncMode: z.optional(syncModeSchema),
+  syncMode: z.optional(syncModeInput),
 });
 
 const testBodySchema = z.object({
@@ -265,7 +270,7 @@ export function createTwentyAdminHandler(
 function viewOfRow(row: StoredIntegrationConfig): TwentyAdminConfigView {
   return {
     baseUrl: row.baseUrl,
-    apiKey: { set: row.apiKeyCiphertext !== null && row.apiKeyCiphertext !== undefined },
+    apiKey: { set: hasSecret(row, 'apiKey') },
     enabled: row.enabled,
     syncMode: row.syncMode,
     createdBy: row.createdBy,
@@ -273,6 +278,12 @@ function viewOfRow(row: StoredIntegrationConfig): TwentyAdminConfigView {
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };
+}
+
+// Read defensively: the row is the store's answer, which a caller's store could get wrong.
+function hasSecret(row: StoredIntegrationConfig, name: string): boolean {
+  const { secrets } = row;
+  return typeof secrets === 'object' && secrets !== null && typeof secrets[name] === 'string';
 }
 
 function viewOfConfig(config: IntegrationConfig): TwentyAdminConfigView {

@@ -16,6 +16,7 @@ export {
 } from './client.ts';
 export { type Company, type CompanyInput, companySchema } from './company.ts';
 export { isReachable, type TwentyConnectionTest, testConnection } from './connection.ts';
+export { TWENTY_SYNC_MODES, twentyConnector } from './connector.ts';
 export { type Comparator, type FieldCondition, serializeFilter, type TwentyFilter } from './filter.ts';
 export type { FieldMetadata, FieldSpec, MetadataResource, ObjectMetadata } from './metadata.ts';
 export { type Person, type PersonInput, personSchema } from './person.ts';

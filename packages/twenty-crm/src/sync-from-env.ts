@@ -14,6 +14,7 @@ import {
   reviseError,
   settle,
 } from '@patchbay/core';
+import { twentyConnector } from './connector.ts';
 import { createTwentySync, type TwentySync, type TwentySyncOptions } from './sync.ts';
 
 /** Options of `createTwentySyncFromEnv`. */
@@ -34,7 +35,7 @@ export interface TwentySyncFromEnv {
   origins: Record<string, string>;
 }
 
-const INTEGRATION = 'twenty-crm';
+const INTEGRATION = twentyConnector.id;
 
 /**
  * Seed 001's factory: opens the store `PATCHBAY_DATABASE_URL` names (`file:./patchbay.db` by default →
@@ -56,11 +57,11 @@ export function createTwentySyncFromEnv(
 const ENV_KEYS = [
   'PATCHBAY_DATABASE_URL',
   'PATCHBAY_SECRET_KEY',
-  'TWENTY_CRM_BASE_URL',
-  'TWENTY_CRM_API_KEY',
-  'TWENTY_CRM_ENABLED',
-  'TWENTY_CRM_SYNC_MODE',
-] as const;
+  twentyConnector.env.baseUrl,
+  twentyConnector.env.credentials.apiKey,
+  twentyConnector.env.enabled,
+  twentyConnector.env.syncMode,
+];
 
 async function buildFromEnv(options: unknown): Promise<ApiResult<TwentySyncFromEnv>> {
   const {
@@ -113,15 +114,17 @@ async function buildFromEnv(options: unknown): Promise<ApiResult<TwentySyncFromE
     }
   }
 
+  // The connector names the variables (TWENTY_CRM_*) and checks the mode against Twenty's.
   const resolved = await resolveIntegrationConfig({
     integration: INTEGRATION,
+    connector: twentyConnector,
     store: configs,
     env,
-    envPrefix: 'TWENTY_CRM',
   });
   if (!resolved.success) return fail(resolved.error);
   const { config, origins } = resolved.data;
-  const mode = config.enabled ? config.syncMode : 'disabled';
+  // One of Twenty's modes: the connector checked it.
+  const mode = (config.enabled ? config.syncMode : 'disabled') as TwentySyncOptions['mode'];
   try {
     const sync = createTwentySync({
       ...syncOptions,
