@@ -1,4 +1,13 @@
-import { guardStore, type IntegrationStore, optionsObject, parseOptions, settle } from '@patchbay/core';
+import {
+  type FieldIssue,
+  guardStore,
+  IntegrationError,
+  type IntegrationStore,
+  isIntegrationError,
+  optionsObject,
+  parseOptions,
+  settle,
+} from '@patchbay/core';
 import * as z from 'zod/mini';
 import type { SyncLeaseOptions } from './lease.ts';
 import type { SyncProgress } from './report.ts';
@@ -135,7 +144,7 @@ export function parseEngineOptions<TObjects extends Record<string, SyncObject>>(
 ) {
   const label = 'sync engine options';
   const raw = optionsObject(options, { label });
-  const parsed = parseOptions(optionsSchema, raw, { label });
+  const parsed = parseEach(raw, label);
   const batchSize = Math.min(parsed.batchSize ?? parsed.remote.maxBatchSize, parsed.remote.maxBatchSize);
   return {
     ...parsed,
@@ -145,6 +154,31 @@ export function parseEngineOptions<TObjects extends Record<string, SyncObject>>(
     objects: parsed.objects as unknown as TObjects,
     lease: (parsed.lease ?? {}) as SyncLeaseOptions | false,
   };
+}
+
+// One option at a time, so a getter or Proxy that throws inside one (`remote.upsert`, a Proxy as `store`) is
+// reported under that option rather than `(root)`. Whatever escapes core's parse is an issue of its option too:
+// zod formats some issues lazily, reading the value again, and a Proxy's trap can throw from there.
+function parseEach(raw: Record<string, unknown>, label: string): z.output<typeof optionsSchema> {
+  const out: Record<string, unknown> = {};
+  const issues: FieldIssue[] = [];
+  for (const [key, schema] of Object.entries(optionsSchema.def.shape)) {
+    try {
+      out[key] = parseOptions(schema as z.ZodMiniType, raw[key], { label, prefix: `${key}.` });
+    } catch (error) {
+      const named = isIntegrationError(error) ? error.issues : undefined;
+      issues.push(...(named?.length ? named : [{ field: key, message: 'could not be read (it threw)' }]));
+    }
+  }
+  if (issues.length > 0) {
+    const listed = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    throw new IntegrationError('CONFIG_ERROR', `Invalid ${label}: ${listed}`, {
+      field: issues[0]!.field,
+      issues,
+      retryable: false,
+    });
+  }
+  return out as z.output<typeof optionsSchema>;
 }
 
 // Each call resolves: a remote method that throws or rejects is an OPERATION_FAILED the write path handles.
