@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isArraySafe } from './caller-input.ts';
-import { type ConfigStore, createConfigStore, SYNC_MODES } from './config-store.ts';
+import { type ConfigStore, createConfigStore } from './config-store.ts';
 import { IntegrationError } from './errors.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { type ApiResult, err, ok } from './result.ts';
@@ -514,12 +514,5 @@ describe('createConfigStore: secrets', () => {
     const { configs } = setup();
     const created = await configs.createConfig('crm', { syncMode: 'mirror-only' }, null);
     expect(created.success && created.data.syncMode).toBe('mirror-only');
-  });
-});
-
-describe('SYNC_MODES (deprecated)', () => {
-  it('is frozen, so the list in messages and schemas cannot be changed by a caller', () => {
-    expect(Object.isFrozen(SYNC_MODES)).toBe(true);
-    expect(() => (SYNC_MODES as unknown as string[]).push('sometimes')).toThrow(TypeError);
   });
 });

@@ -19,21 +19,6 @@ import { settle } from './settle.ts';
 import type { ConfigRowStore, StoredIntegrationConfig, StoredIntegrationConfigInput } from './store.ts';
 import { isSecretName, MAX_SECRETS_PER_CONFIG, SECRET_NAME_RULE } from './store-validation.ts';
 
-/**
- * The three sync modes of seed 001 (frozen).
- * @deprecated Modes belong to a connector: read `connector.modes` (see `defineConnector`). Kept until every
- * caller reads its connector's.
- */
-export const SYNC_MODES = Object.freeze(['disabled', 'platform', 'direct_crm'] as const);
-
-/**
- * One of {@link SYNC_MODES}.
- * @deprecated Validate against the connector's `modes` instead (see `defineConnector`).
- */
-export const syncModeSchema = z.enum(SYNC_MODES, {
-  error: (issue) => (issue.input === undefined ? undefined : `must be one of ${SYNC_MODES.join(', ')}`),
-});
-
 const SECRETS_SHAPE = 'must be an object of name → secret or null';
 /** The longest secret (plain text) a configuration keeps: an OAuth2 token set is a few kilobytes. */
 const MAX_SECRET_LENGTH = 65_536;

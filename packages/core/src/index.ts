@@ -34,8 +34,6 @@ export {
   type IntegrationConfigInput,
   integrationConfigInputSchema,
   integrationConfigSchema,
-  SYNC_MODES,
-  syncModeSchema,
 } from './config-store.ts';
 export type { ConnectionTestOptions, ConnectionTestResult } from './connector/connection-test.ts';
 export {
