@@ -34,7 +34,9 @@ const NAIVE_RESYNC_SAMPLE = 500;
 const RATE = { limit: 300, windowMs: 10_000 };
 const RATE_PEOPLE = Number(process.env.BENCH_RATE_PEOPLE ?? 45_000);
 
-const targets = { initial: 0.04, ratio: 25, share: 0.9 };
+// Twenty's batch limit is 60 records, so 1/60 ≈ 0.0167 requests per record is the floor of an initial sync.
+const targets = { initial: 0.018, ratio: 25, share: 0.9 };
+const CHANGED = 100;
 const log = (message: string) => process.stderr.write(`[bench:sync] ${message}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-sync-'));
 
@@ -72,6 +74,36 @@ expectClean('Patchbay re-sync', resyncReports);
 const unchanged = resyncReports.reduce((sum, r) => sum + r.unchanged, 0);
 if (unchanged !== TOTAL) throw new Error(`Patchbay re-sync: ${unchanged} unchanged of ${TOTAL}`);
 const patchbayResync = await main.stats();
+await store.close();
+
+// 100 people changed, synced by the next process: only they are written.
+store = createSqliteStore({ path: dbPath });
+sync = createTwentySync({ baseUrl: main.url, apiKey: main.apiKey, store, rateLimit: false });
+await main.resetCounters();
+const changedPeople = people(PEOPLE, COMPANIES).map((person, index) =>
+  index < CHANGED ? { ...person, name: `${person.name} (changed)` } : person,
+);
+const changedReport = await unwrap(sync.upsertManyPersons(changedPeople));
+expectClean('Patchbay 100 changed', [changedReport]);
+if (changedReport.updated !== CHANGED) throw new Error(`Patchbay 100 changed: ${changedReport.updated} updated`);
+const patchbayChanged = await main.stats();
+await store.close();
+
+// The local database is lost (mappings gone, Twenty full): a sync from an empty store creates no duplicate.
+store = createSqliteStore({ path: join(dir, 'lost.db') });
+sync = createTwentySync({ baseUrl: main.url, apiKey: main.apiKey, store, rateLimit: false });
+await main.resetCounters();
+started = performance.now();
+const lostReports = [
+  await unwrap(sync.upsertManyCompanies(companies(COMPANIES))),
+  await unwrap(sync.upsertManyPersons(changedPeople)),
+];
+const patchbayLostMs = performance.now() - started;
+expectClean('Patchbay lost database', lostReports);
+const lostCreated = lostReports.reduce((sum, r) => sum + r.created, 0);
+if (lostCreated !== 0) throw new Error(`Patchbay lost database: ${lostCreated} created`);
+const patchbayLost = await main.stats();
+await expectStored('Patchbay lost database', main, { people: PEOPLE, companies: COMPANIES });
 await store.close();
 log(
   `Patchbay: ${patchbayInitial.recordRequests} requests in ${seconds(patchbayMs)}; re-sync ${patchbayResync.recordRequests} requests`,
@@ -162,7 +194,8 @@ Command: \`npm run bench:sync\` (\`bench/twenty-sync/run.ts\`). The Twenty emula
 loopback and adds **${LATENCY_MS} ms** to every request (a nearby Twenty instance). Naive loop: for each record,
 \`GET /rest/{object}?filter=externalId[eq]:…\` with raw fetch, then \`POST\` or \`PATCH\`, one record at a time
 (company ids are kept in memory, so a person costs no company lookup). Patchbay: \`createTwentySync\` with
-\`@patchbay/store-sqlite\`, its defaults (batches of 60, 2 in flight), companies then people. Requests are
+\`@patchbay/store-sqlite\`, its defaults (batches of 60, 2 in flight), companies then people; a record it has
+no mapping for is written through Twenty's batch upsert on \`externalId\` without a lookup first. Requests are
 counted by the emulator (record routes; the one-off \`setup()\` metadata calls excluded). The unchanged re-sync
 runs as the next process would: a new sync instance with only the SQLite file behind it.
 Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}.
@@ -175,11 +208,15 @@ Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${
 | requests, initial sync | ${naiveRequests.toLocaleString('en-US')} | ${patchbayInitial.recordRequests} |
 | requests per record, initial sync | ${perRecord(naiveRequests, NAIVE_LIMIT)} | ${perRecord(patchbayInitial.recordRequests, TOTAL)} |
 | requests per record, unchanged re-sync | ${naiveResyncPerRecord.toFixed(3)} (${resyncSample.length}-record sample) | ${perRecord(patchbayResync.recordRequests, TOTAL)} |
+| requests for ${CHANGED} changed people (re-sync of ${PEOPLE.toLocaleString('en-US')}) | ${(naiveResyncPerRecord * PEOPLE).toFixed(0)} (from the sample) | ${patchbayChanged.recordRequests} |
+| requests per record, local database lost (Twenty full, no mapping) | ${naiveResyncPerRecord.toFixed(3)} (as a re-sync) | ${perRecord(patchbayLost.recordRequests, TOTAL)}, 0 created |
 | wall time, initial sync of ${TOTAL.toLocaleString('en-US')} | ${seconds(naiveMsFull)}${naiveLabel} | ${seconds(patchbayMs)} |
 | wall time, unchanged re-sync of ${TOTAL.toLocaleString('en-US')} | ≈ ${seconds(naiveResyncMsPerRecord * TOTAL)} (from the sample) | ${seconds(patchbayResyncMs)} |
 
 - Requests per record, initial: **${initialPerRecord.toFixed(3)}** (target ≤ ${targets.initial}): **${met(initialPerRecord <= targets.initial)}**.
 - Requests per record, unchanged re-sync: **${resyncPerRecord.toFixed(3)}** (target 0): **${met(patchbayResync.recordRequests === 0)}**.
+- ${CHANGED} changed people: **${patchbayChanged.recordRequests}** requests (${Math.ceil(CHANGED / 60)} batch writes of 60 at most), ${changedReport.updated} updated, ${changedReport.unchanged.toLocaleString('en-US')} unchanged.
+- Local database lost: **0** duplicates, **${lostReports.reduce((sum, r) => sum + r.updated, 0).toLocaleString('en-US')}** records rewritten in place by the upsert, in ${seconds(patchbayLostMs)} (target: no duplicate): **${met(lostCreated === 0)}**.
 - Wall time naive ÷ Patchbay: **${ratio.toFixed(0)}×**${naiveLabel} (target ≥ ${targets.ratio}×): **${met(ratio >= targets.ratio)}**.
 
 ### Rate limit: share of the ceiling, without a 429
