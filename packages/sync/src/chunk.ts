@@ -76,11 +76,16 @@ async function prepare(
       builder.fail([read.label], read.error);
       continue;
     }
-    valid.push({
-      externalId: read.externalId,
-      record: read.record,
-      parents: object.parents?.(read.record) ?? [],
-    });
+    // The connector's mapping is code too: one that throws for a record fails that record alone, and the
+    // chunk's counts stay exact (the catch-all above cannot tell its records from another chunk's).
+    let parents: readonly SyncParent[];
+    try {
+      parents = object.parents?.(read.record) ?? [];
+    } catch (error) {
+      builder.fail([read.externalId], unexpectedFailure(`The parents of ${type} ${read.externalId}`, error));
+      continue;
+    }
+    valid.push({ externalId: read.externalId, record: read.record, parents });
   }
   // The last occurrence of an id in a chunk wins, as it would had the records come one by one.
   const unique = [...new Map(valid.map((entry) => [entry.externalId, entry])).values()];
@@ -118,10 +123,14 @@ async function prepare(
       );
       continue;
     }
-    const input = object.toInput(record, (parentType, parentId) =>
-      parentIds.get(recordKey(parentType, parentId)),
-    );
-    prepared.push({ externalId, input, hash: await stableHash(input) });
+    try {
+      const input = object.toInput(record, (parentType, parentId) =>
+        parentIds.get(recordKey(parentType, parentId)),
+      );
+      prepared.push({ externalId, input, hash: await stableHash(input) });
+    } catch (error) {
+      builder.fail([externalId], unexpectedFailure(`Mapping ${type} ${externalId}`, error));
+    }
   }
   return prepared;
 }

@@ -1,9 +1,18 @@
 import { IntegrationError } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
-import { type Person, remoteIds, setup, testContext, unwrap } from '../test-support/fixtures.ts';
+import {
+  companyObject,
+  OBJECTS,
+  type Person,
+  remoteIds,
+  setup,
+  testContext,
+  unwrap,
+} from '../test-support/fixtures.ts';
 import { recordKey } from './context.ts';
 import { ensureParents, type WantedParents } from './parents.ts';
 import { createReport } from './report.ts';
+import type { SyncObject } from './sync-object.ts';
 import { createMemoryRemote, type MemoryRemote } from './testing/memory-remote.ts';
 
 const person = (index: number, company?: string, companyName?: string): Person => ({
@@ -83,6 +92,25 @@ describe('parents', () => {
       },
     ]);
     expect([...remoteIds(remote, 'company').keys()]).toEqual(['named']);
+  });
+
+  it("fails the children of a seed the parent's mapping throws on, and goes on with the others", async () => {
+    const company: SyncObject = {
+      ...(companyObject as SyncObject),
+      toInput: (record) => {
+        const { externalId, name } = record as { externalId: string; name: string };
+        if (name === 'Boom') throw new Error('connector bug');
+        return { externalId, name, website: null };
+      },
+    };
+    const { engine, remote } = setup({ objects: { ...OBJECTS, company } as typeof OBJECTS });
+    const report = unwrap(await engine.upsertMany('person', [person(0, 'x', 'Boom'), person(1, 'y', 'Y')]));
+    expect(report).toMatchObject({ created: 1, failed: 1, parentsCreated: { company: 1 } });
+    expect(report.failures[0]).toMatchObject({
+      externalId: 'p0',
+      error: { code: 'OPERATION_FAILED', field: 'companyExternalId' },
+    });
+    expect([...remoteIds(remote, 'company').keys()]).toEqual(['y']);
   });
 
   it('fails the children of a parent the remote refused, and writes the others', async () => {

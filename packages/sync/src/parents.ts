@@ -63,8 +63,15 @@ async function ensureType(
       // A seed that is not a valid record of its type cannot be created: its children fail, naming it.
       const checked = await validateSchema(object.schema, seeds.get(id));
       if (!checked.success) continue;
-      const input = object.toInput(checked.value, () => undefined);
-      missing.push({ externalId: id, input, hash: await stableHash(input) });
+      let item: Prepared;
+      try {
+        const input = object.toInput(checked.value, () => undefined);
+        item = { externalId: id, input, hash: await stableHash(input) };
+      } catch {
+        // Nor one the connector's mapping throws on: its children fail the same way, the chunk goes on.
+        continue;
+      }
+      missing.push(item);
     }
     if (missing.length > 0) {
       const parentBuilder = createReport(type, context.mode, 0);
