@@ -1,11 +1,9 @@
 import { optionsObject, parseOptions } from '@patchbay/core';
 import { syncEngineOptionSchemas } from '@patchbay/sync';
 import * as z from 'zod/mini';
+import { TWENTY_SYNC_MODES } from './connector.ts';
 import { batchSizeSchema } from './records.ts';
 import type { TwentySyncOptions } from './sync.ts';
-
-/** The sync modes of seed 001: off, through the platform API, or straight to Twenty. */
-export const TWENTY_SYNC_MODES = ['disabled', 'platform', 'direct_crm'] as const;
 
 const syncModeSchema = z.enum(TWENTY_SYNC_MODES, {
   error: (issue) =>

@@ -7,10 +7,11 @@ import {
   type SyncFailure,
 } from '@patchbay/sync';
 import { createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.ts';
+import type { TWENTY_SYNC_MODES } from './connector.ts';
 import { TWENTY_SYNC_OBJECTS } from './sync/objects.ts';
 import { type CompanyRecord, EXTERNAL_ID_FIELD, type PersonRecord } from './sync/records.ts';
 import { createTwentyRemote } from './sync/remote.ts';
-import { parseSyncOptions, type TWENTY_SYNC_MODES } from './sync-options.ts';
+import { parseSyncOptions } from './sync-options.ts';
 
 export type { SyncFailure };
 
