@@ -3,7 +3,7 @@ import { hostileValues, throwingProxy, thrownBy, withThrowingGetter } from '@pat
 import { describe, expect, it } from 'vitest';
 import { companies, companyObject, INTEGRATION, OBJECTS, setup, unwrap } from '../test-support/fixtures.ts';
 import { createSyncEngine } from './engine.ts';
-import { parseEngineOptions, type SyncEngineOptions } from './options.ts';
+import { parseEngineOptions, type SyncEngineOptions, syncEngineOptionSchemas } from './options.ts';
 import type { SyncRemote } from './sync-remote.ts';
 import { createMemoryRemote } from './testing/memory-remote.ts';
 
@@ -224,5 +224,21 @@ describe('parseEngineOptions: the remote', () => {
     expect(found.success || found.error).toMatchObject({ code: 'OPERATION_FAILED' });
     const written = await parsed.remote.upsert!('company', []);
     expect(written.success || written.error).toMatchObject({ code: 'OPERATION_FAILED' });
+  });
+});
+
+describe('syncEngineOptionSchemas', () => {
+  it("checks a connector front's pass-through options exactly as the engine does", () => {
+    const schemas = syncEngineOptionSchemas;
+    expect(schemas.store.safeParse(createMemoryStore()).success).toBe(true);
+    expect(schemas.store.safeParse({}).success).toBe(false);
+    expect(schemas.concurrency.safeParse(undefined)).toMatchObject({ success: true, data: 2 });
+    expect(schemas.concurrency.safeParse(33).success).toBe(false);
+    expect(schemas.cacheTtlMs.safeParse(undefined)).toMatchObject({ success: true, data: 300_000 });
+    expect(schemas.cacheMaxEntries.safeParse(-1).success).toBe(false);
+    expect(schemas.lease.safeParse(false).success).toBe(true);
+    expect(schemas.lease.safeParse({ ttlMs: 1_000 }).success).toBe(false);
+    expect(schemas.onProgress.safeParse('log').success).toBe(false);
+    expect(schemas.maxReportedFailures.safeParse(undefined)).toMatchObject({ success: true, data: 100 });
   });
 });
