@@ -11,7 +11,7 @@ import {
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useEmulator } from '../test-support/fixtures.ts';
-import { createTwentySyncFromEnv, openStore } from './sync-from-env.ts';
+import { createTwentySyncFromEnv } from './sync-from-env.ts';
 
 const twenty = useEmulator();
 
@@ -134,9 +134,10 @@ describe('createTwentySyncFromEnv', () => {
   });
 });
 
-describe('openStore', () => {
+// openStore moved to @patchbay/runtime (its own tests there); what stays here is how this front reports it.
+describe('PATCHBAY_DATABASE_URL', () => {
   it('refuses an unknown scheme, naming PATCHBAY_DATABASE_URL', async () => {
-    const opened = await openStore('mysql://x');
+    const opened = await createTwentySyncFromEnv({ env: { PATCHBAY_DATABASE_URL: 'mysql://x' } });
     expect(opened.success || opened.error).toMatchObject({
       code: 'CONFIG_ERROR',
       field: 'PATCHBAY_DATABASE_URL',
