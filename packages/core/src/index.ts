@@ -1,31 +1,5 @@
-export type { AccessTokenSource, AuthOption } from './auth.ts';
-export {
-  describeType,
-  invalidInput,
-  isArraySafe,
-  isObjectLike,
-  readArray,
-  readCallback,
-  readOptions,
-  readProperty,
-  readSignal,
-} from './caller-input.ts';
-export {
-  type CircuitBreaker,
-  type CircuitBreakerOptions,
-  type CircuitState,
-  createCircuitBreaker,
-} from './circuit-breaker.ts';
-export {
-  codeForStatus,
-  type ErrorMapper,
-  type ErrorMapping,
-  type ErrorResponse,
-  errorFromResponse,
-  type FailedResponse,
-} from './classify.ts';
-export { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from './config.ts';
-export { booleanFromEnv, httpUrl, secretString, syncModeName } from './config-schemas.ts';
+export { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from './config/config.ts';
+export { booleanFromEnv, httpUrl, secretString, syncModeName } from './config/config-schemas.ts';
 export {
   type ConfigStore,
   type ConfigStoreOptions,
@@ -34,7 +8,13 @@ export {
   type IntegrationConfigInput,
   integrationConfigInputSchema,
   integrationConfigSchema,
-} from './config-store.ts';
+} from './config/config-store.ts';
+export {
+  type IntegrationConfigDefaults,
+  type ResolvedIntegrationConfig,
+  type ResolveIntegrationConfigOptions,
+  resolveIntegrationConfig,
+} from './config/integration-config.ts';
 export type { ConnectionTestOptions, ConnectionTestResult } from './connector/connection-test.ts';
 export {
   type Connector,
@@ -52,26 +32,17 @@ export {
   type ResolveConnectorConfigOptions,
   resolveConnectorConfig,
 } from './connector/resolve-connector-config.ts';
-export { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding.ts';
+export { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from './encoding/encoding.ts';
+export { stableHash, stableStringify } from './encoding/stable-hash.ts';
+export type { AccessTokenSource, AuthOption } from './http/auth.ts';
 export {
-  ERROR_CODES,
-  type ErrorCode,
-  type FieldIssue,
-  IntegrationError,
-  type IntegrationErrorOptions,
-  isIntegrationError,
-  reviseError,
-} from './errors.ts';
-export {
-  type HmacAlgorithm,
-  type HmacEncoding,
-  type HmacSecret,
-  hmacKeyBytes,
-  type SignHmacOptions,
-  signHmac,
-  type VerifyHmacSignatureOptions,
-  verifyHmacSignature,
-} from './hmac.ts';
+  codeForStatus,
+  type ErrorMapper,
+  type ErrorMapping,
+  type ErrorResponse,
+  errorFromResponse,
+  type FailedResponse,
+} from './http/classify.ts';
 export {
   createHttpClient,
   type HttpClient,
@@ -79,18 +50,7 @@ export {
   type HttpHooks,
   type HttpResponse,
   type RequestOptions,
-} from './http-client.ts';
-export { createIdempotencyKey, type IdempotencyOptions } from './idempotency.ts';
-export {
-  type IntegrationConfigDefaults,
-  type ResolvedIntegrationConfig,
-  type ResolveIntegrationConfigOptions,
-  resolveIntegrationConfig,
-} from './integration-config.ts';
-export { type JsonValue, type JsonValueOptions, toJsonValue } from './json-value.ts';
-export { type LogFields, type Logger, noopLogger } from './logger.ts';
-export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
-export { optionsObject, parseOptions } from './options.ts';
+} from './http/http-client.ts';
 export {
   type CollectPagesOptions,
   collectPages,
@@ -104,22 +64,61 @@ export {
   type PageRequest,
   type PaginateOptions,
   paginate,
-} from './pagination.ts';
-export { encodePathSegment, type PathSegmentOptions } from './path-segment.ts';
-export { createMemoryRateLimitStore, type RateLimitBucket, type RateLimitStore } from './rate-limit-store.ts';
-export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
-export { redact, redactHeaders, redactUrl } from './redact.ts';
-export { type ApiResult, err, isErr, isOk, mapResult, ok, unwrap } from './result.ts';
-export { backoffDelay, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.ts';
-export { parseRetryAfterMs } from './retry-after.ts';
-export { type SchemaValidation, validateSchema } from './schema.ts';
-export { revealSecret, Secret, toSecret } from './secret.ts';
+} from './http/pagination.ts';
+export { encodePathSegment, type PathSegmentOptions } from './http/path-segment.ts';
+export { parseRetryAfterMs } from './http/retry-after.ts';
+export {
+  describeType,
+  invalidInput,
+  isArraySafe,
+  isObjectLike,
+  readArray,
+  readCallback,
+  readOptions,
+  readProperty,
+  readSignal,
+} from './input/caller-input.ts';
+export { type JsonValue, type JsonValueOptions, toJsonValue } from './input/json-value.ts';
+export { optionsObject, parseOptions } from './input/options.ts';
+export { type SchemaValidation, validateSchema } from './input/schema.ts';
+export { type LogFields, type Logger, noopLogger } from './logging/logger.ts';
+export { redact, redactHeaders, redactUrl } from './logging/redact.ts';
+export {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  createCircuitBreaker,
+} from './resilience/circuit-breaker.ts';
+export { createIdempotencyKey, type IdempotencyOptions } from './resilience/idempotency.ts';
+export {
+  createMemoryRateLimitStore,
+  type RateLimitBucket,
+  type RateLimitStore,
+} from './resilience/rate-limit-store.ts';
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './resilience/rate-limiter.ts';
+export { backoffDelay, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './resilience/retry.ts';
+export { sleep } from './resilience/sleep.ts';
+export { timeoutSignal, withTimeout } from './resilience/timeout.ts';
+export { type WithRetryOptions, withRetry } from './resilience/with-retry.ts';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  type FieldIssue,
+  IntegrationError,
+  type IntegrationErrorOptions,
+  isIntegrationError,
+  reviseError,
+} from './result/errors.ts';
+export { type ApiResult, err, isErr, isOk, mapResult, ok, unwrap } from './result/result.ts';
+export { settle, unexpectedFailure } from './result/settle.ts';
+export { revealSecret, Secret, toSecret } from './secrets/secret.ts';
 export {
   createSecretCipher,
   MIN_SECRET_KEY_LENGTH,
   type SecretCipher,
   type SecretCipherOptions,
-} from './secret-cipher.ts';
+} from './secrets/secret-cipher.ts';
+export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export {
   createMemorySeenIdStore,
   MAX_SEEN_ID_KEY_LENGTH,
@@ -127,17 +126,7 @@ export {
   type MemorySeenIdStoreOptions,
   type SeenIdStore,
   validateSeenIdRequest,
-} from './seen-id-store.ts';
-export { settle, unexpectedFailure } from './settle.ts';
-export { sleep } from './sleep.ts';
-export { stableHash, stableStringify } from './stable-hash.ts';
-export {
-  type SignStandardWebhookOptions,
-  type StandardWebhook,
-  signStandardWebhook,
-  type VerifyStandardWebhookOptions,
-  verifyStandardWebhook,
-} from './standard-webhooks.ts';
+} from './store/seen-id-store.ts';
 export type {
   ConfigRowStore,
   IntegrationStore,
@@ -152,14 +141,14 @@ export type {
   SyncMode,
   SyncRun,
   SyncStateStore,
-} from './store.ts';
-export { guardStore } from './store-guard.ts';
+} from './store/store.ts';
+export { guardStore } from './store/store-guard.ts';
 export {
   type IntegrationConfigRow,
   integrationConfigFromRow,
   type SyncRunRow,
   syncRunFromRow,
-} from './store-rows.ts';
+} from './store/store-rows.ts';
 export {
   MAX_BATCH_ENTRIES,
   MAX_SECRETS_PER_CONFIG,
@@ -175,8 +164,24 @@ export {
   validateRunFinish,
   validateRunOutcome,
   validateScope,
-} from './store-validation.ts';
-export { timeoutSignal, withTimeout } from './timeout.ts';
+} from './store/store-validation.ts';
+export {
+  type HmacAlgorithm,
+  type HmacEncoding,
+  type HmacSecret,
+  hmacKeyBytes,
+  type SignHmacOptions,
+  signHmac,
+  type VerifyHmacSignatureOptions,
+  verifyHmacSignature,
+} from './webhooks/hmac.ts';
+export {
+  type SignStandardWebhookOptions,
+  type StandardWebhook,
+  signStandardWebhook,
+  type VerifyStandardWebhookOptions,
+  verifyStandardWebhook,
+} from './webhooks/standard-webhooks.ts';
 export {
   readWebhookBody,
   readWebhookClock,
@@ -184,13 +189,12 @@ export {
   readWebhookTolerance,
   type WebhookBody,
   type WebhookHeaders,
-} from './webhook-input.ts';
+} from './webhooks/webhook-input.ts';
 export {
   type MarkWebhookDelivery,
   readWebhookReplay,
   type WebhookReplayOptions,
-} from './webhook-replay.ts';
-export { type WithRetryOptions, withRetry } from './with-retry.ts';
+} from './webhooks/webhook-replay.ts';
 
 // --- OAuth2 (oauth/): the authorization-code flow with PKCE, the token manager and its token stores. ---
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../secret.ts';
+import { Secret } from '../secrets/secret.ts';
 import { throwingProxy } from '../testing/hostile-values.ts';
 import { type ConnectionTestResult, guardConnectionTest } from './connection-test.ts';
 

@@ -1,8 +1,8 @@
 // What "Test connection" answers for any connector, and the guard every connector's test runs behind: a test that
 // throws, rejects, answers garbage or quotes a credential still gives an answer an admin page can show.
-import { isObjectLike } from '../caller-input.ts';
-import { scrubSecrets } from '../redact.ts';
-import { Secret } from '../secret.ts';
+import { isObjectLike } from '../input/caller-input.ts';
+import { scrubSecrets } from '../logging/redact.ts';
+import { Secret } from '../secrets/secret.ts';
 
 /** What a connection test answers (seed 000's admin API shape): `ok: false` carries a message safe to show. */
 export interface ConnectionTestResult {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { validateSchema } from '../schema.ts';
-import { Secret } from '../secret.ts';
+import { validateSchema } from '../input/schema.ts';
+import { Secret } from '../secrets/secret.ts';
 import { connectorConfigSchema } from './connector-config-schema.ts';
 import { defineConnector } from './define-connector.ts';
 

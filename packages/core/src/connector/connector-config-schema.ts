@@ -3,10 +3,10 @@
 // A Standard Schema, so `resolveConfig` names each bad field with where its value came from.
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import * as z from 'zod/mini';
-import { isPlainObject } from '../caller-input.ts';
-import { booleanFromEnv, httpUrl, syncModeName } from '../config-schemas.ts';
-import { validateSchema } from '../schema.ts';
-import { revealSecret, Secret, toSecret } from '../secret.ts';
+import { booleanFromEnv, httpUrl, syncModeName } from '../config/config-schemas.ts';
+import { isPlainObject } from '../input/caller-input.ts';
+import { validateSchema } from '../input/schema.ts';
+import { revealSecret, Secret, toSecret } from '../secrets/secret.ts';
 import type { Connector } from './define-connector.ts';
 
 /** A resolved configuration before it is shaped: the own fields, and each credential under its name. */

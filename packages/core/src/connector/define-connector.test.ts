@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod/mini';
-import { IntegrationError } from '../errors.ts';
-import { Secret } from '../secret.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { Secret } from '../secrets/secret.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from '../testing/hostile-values.ts';
 import { type ConnectorConfig, defineConnector, isConnector } from './define-connector.ts';
 

@@ -2,12 +2,12 @@
 // environment names, admin pages and connection tests are derived from it instead of written per connector.
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import * as z from 'zod/mini';
-import { isObjectLike } from '../caller-input.ts';
-import { httpUrl, syncModeName } from '../config-schemas.ts';
-import type { FieldIssue } from '../errors.ts';
-import { optionsError, optionsObject, parseOptions } from '../options.ts';
-import type { Secret } from '../secret.ts';
-import { isSecretName, SECRET_NAME_RULE } from '../store-validation.ts';
+import { httpUrl, syncModeName } from '../config/config-schemas.ts';
+import { isObjectLike } from '../input/caller-input.ts';
+import { optionsError, optionsObject, parseOptions } from '../input/options.ts';
+import type { FieldIssue } from '../result/errors.ts';
+import type { Secret } from '../secrets/secret.ts';
+import { isSecretName, SECRET_NAME_RULE } from '../store/store-validation.ts';
 import {
   type ConnectionTestOptions,
   type ConnectionTestResult,

@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { type ConfigStore, createConfigStore } from '../config-store.ts';
-import { IntegrationError } from '../errors.ts';
-import { createMemoryStore } from '../memory-store.ts';
-import { type ApiResult, err } from '../result.ts';
-import { Secret } from '../secret.ts';
+import { type ConfigStore, createConfigStore } from '../config/config-store.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { type ApiResult, err } from '../result/result.ts';
+import { Secret } from '../secrets/secret.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from '../testing/hostile-values.ts';
 import { outcome } from '../testing/outcomes.ts';
 import { watchProcessFailures } from '../testing/process-failures.ts';

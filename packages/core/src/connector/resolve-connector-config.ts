@@ -1,5 +1,8 @@
 // One connector's configuration, field by field: the database row, then the environment (named after the
 // connector), then defaults. The database wins for every field it holds; every bad field is reported at once.
+
+import { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from '../config/config.ts';
+import type { ConfigStore } from '../config/config-store.ts';
 import {
   describeType,
   invalidInput,
@@ -7,12 +10,10 @@ import {
   isObjectLike,
   readOptions,
   readProperty,
-} from '../caller-input.ts';
-import { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from '../config.ts';
-import type { ConfigStore } from '../config-store.ts';
-import { IntegrationError, isIntegrationError, reviseError } from '../errors.ts';
-import { type ApiResult, err, ok } from '../result.ts';
-import type { Secret } from '../secret.ts';
+} from '../input/caller-input.ts';
+import { IntegrationError, isIntegrationError, reviseError } from '../result/errors.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
+import type { Secret } from '../secrets/secret.ts';
 import { connectorConfigSchema } from './connector-config-schema.ts';
 import {
   type Connector,

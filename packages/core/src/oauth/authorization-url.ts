@@ -2,9 +2,9 @@
 // sent to, and the `state` and code verifier to keep (in the user's session) until the redirect comes back.
 
 import * as z from 'zod/mini';
-import { type ApiResult, ok } from '../result.ts';
-import { Secret } from '../secret.ts';
-import { settle } from '../settle.ts';
+import { type ApiResult, ok } from '../result/result.ts';
+import { settle } from '../result/settle.ts';
+import { Secret } from '../secrets/secret.ts';
 import { clientId, endpointUrl, readOAuthOptions, redirectUri } from './options.ts';
 import { codeChallengeS256, createCodeVerifier, createState } from './pkce.ts';
 

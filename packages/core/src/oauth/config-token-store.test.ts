@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createConfigStore } from '../config-store.ts';
-import { IntegrationError } from '../errors.ts';
-import { createMemoryStore } from '../memory-store.ts';
-import { Secret } from '../secret.ts';
+import { createConfigStore } from '../config/config-store.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { Secret } from '../secrets/secret.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
 import { createConfigOAuth2TokenStore } from './config-token-store.ts';
 import type { OAuth2TokenSet } from './token-set.ts';
 

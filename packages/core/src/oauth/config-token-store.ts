@@ -3,11 +3,11 @@
 // that one secret in one statement and leaves the other credentials of the row as they are.
 
 import * as z from 'zod/mini';
-import type { ConfigStore } from '../config-store.ts';
-import { IntegrationError } from '../errors.ts';
-import { err, ok } from '../result.ts';
-import { Secret } from '../secret.ts';
-import { settle } from '../settle.ts';
+import type { ConfigStore } from '../config/config-store.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { err, ok } from '../result/result.ts';
+import { settle } from '../result/settle.ts';
+import { Secret } from '../secrets/secret.ts';
 import { readOAuthOptions } from './options.ts';
 import { isOAuth2TokenSet, parseOAuth2TokenSet, serializeOAuth2TokenSet } from './token-set.ts';
 import { notATokenSet, type OAuth2TokenStore } from './token-store.ts';

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, scriptedFetch, tokenBody } from '../../test-support/token-fetch.ts';
-import { Secret } from '../secret.ts';
+import { Secret } from '../secrets/secret.ts';
 import { type ExchangeCodeOptions, exchangeCode, statesMatch } from './exchange-code.ts';
 
 const NOW = Date.UTC(2026, 0, 1);

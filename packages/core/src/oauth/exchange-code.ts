@@ -2,12 +2,12 @@
 // against the one kept, then the code and the PKCE verifier exchanged for a token set.
 
 import * as z from 'zod/mini';
-import { utf8 } from '../encoding.ts';
-import { IntegrationError } from '../errors.ts';
-import { timingSafeEqual } from '../hmac.ts';
-import { type ApiResult, err } from '../result.ts';
-import type { Secret } from '../secret.ts';
-import { settle } from '../settle.ts';
+import { utf8 } from '../encoding/encoding.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { type ApiResult, err } from '../result/result.ts';
+import { settle } from '../result/settle.ts';
+import type { Secret } from '../secrets/secret.ts';
+import { timingSafeEqual } from '../webhooks/hmac.ts';
 import {
   clientAuth,
   clientId,

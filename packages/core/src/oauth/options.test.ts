@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { IntegrationError } from '../errors.ts';
-import { Secret } from '../secret.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { Secret } from '../secrets/secret.ts';
 import {
   codeVerifier,
   endpointUrl,

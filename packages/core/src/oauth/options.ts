@@ -2,11 +2,11 @@
 // options or a typed error naming every bad field (never its value: these options carry secrets).
 
 import * as z from 'zod/mini';
-import { readOwnFields, UNREADABLE } from '../caller-input.ts';
-import { httpUrl } from '../config-schemas.ts';
-import { type FieldIssue, IntegrationError, issuesError } from '../errors.ts';
-import { type ApiResult, err, ok } from '../result.ts';
-import { Secret, toSecret } from '../secret.ts';
+import { httpUrl } from '../config/config-schemas.ts';
+import { readOwnFields, UNREADABLE } from '../input/caller-input.ts';
+import { type FieldIssue, IntegrationError, issuesError } from '../result/errors.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
+import { Secret, toSecret } from '../secrets/secret.ts';
 import { CODE_VERIFIER_PATTERN } from './pkce.ts';
 
 /** An http(s) endpoint URL without a fragment (RFC 6749 §3.1, §3.2). */

@@ -1,7 +1,7 @@
 // PKCE (RFC 7636) and the `state` value of an authorization request: random values from Web Crypto, so this runs
 // wherever fetch does.
 
-import { toBase64Url, utf8 } from '../encoding.ts';
+import { toBase64Url, utf8 } from '../encoding/encoding.ts';
 
 // 32 random bytes give the 43-character verifier RFC 7636 §4.1 recommends (256 bits of entropy).
 const VERIFIER_BYTES = 32;

@@ -2,9 +2,9 @@
 // as a typed IntegrationError. The description is the server's and may echo what was sent (a code, a refresh
 // token): it is scrubbed of every secret of the request and cut short before it goes in a message.
 
-import { codeForStatus, RETRYABLE_STATUSES } from '../classify.ts';
-import { type ErrorCode, IntegrationError } from '../errors.ts';
-import { parseRetryAfterMs } from '../retry-after.ts';
+import { codeForStatus, RETRYABLE_STATUSES } from '../http/classify.ts';
+import { parseRetryAfterMs } from '../http/retry-after.ts';
+import { type ErrorCode, IntegrationError } from '../result/errors.ts';
 
 /** Which grant a token request was for: it names the field an `invalid_grant` is about. */
 export type TokenGrant = 'authorization_code' | 'refresh_token';

@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, scriptedFetch, tokenBody } from '../../test-support/token-fetch.ts';
-import { IntegrationError } from '../errors.ts';
-import type { LogFields } from '../logger.ts';
-import { createMemoryStore } from '../memory-store.ts';
-import { err, ok } from '../result.ts';
-import { Secret } from '../secret.ts';
+import type { LogFields } from '../logging/logger.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { err, ok } from '../result/result.ts';
+import { Secret } from '../secrets/secret.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
 import { createManualClock } from '../testing/manual-clock.ts';
 import { createOAuth2TokenManager, type OAuth2TokenManagerOptions } from './token-manager.ts';
 import type { OAuth2TokenSet } from './token-set.ts';

@@ -8,13 +8,13 @@
 // Within a process, concurrent callers share one in-flight promise, so the lease is asked for once.
 
 import * as z from 'zod/mini';
-import { IntegrationError, reviseError } from '../errors.ts';
-import type { LogFields, Logger } from '../logger.ts';
-import { type ApiResult, err, ok } from '../result.ts';
-import { Secret } from '../secret.ts';
-import { settle } from '../settle.ts';
-import { sleep } from '../sleep.ts';
-import type { Lease } from '../store.ts';
+import type { LogFields, Logger } from '../logging/logger.ts';
+import { sleep } from '../resilience/sleep.ts';
+import { IntegrationError, reviseError } from '../result/errors.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
+import { settle } from '../result/settle.ts';
+import { Secret } from '../secrets/secret.ts';
+import type { Lease } from '../store/store.ts';
 import {
   clientAuth,
   clientId,

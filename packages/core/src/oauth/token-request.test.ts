@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, scriptedFetch, tokenBody } from '../../test-support/token-fetch.ts';
-import { fromBase64 } from '../encoding.ts';
+import { fromBase64 } from '../encoding/encoding.ts';
 import { requestTokens, type TokenRequest } from './token-request.ts';
 
 const NOW = Date.UTC(2026, 0, 1);

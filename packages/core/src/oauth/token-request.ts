@@ -3,11 +3,11 @@
 // never retried blindly (a refresh token may be single-use, so sending it twice can end the connection), never
 // follows a redirect (it carries the client secret), and its error bodies have their own format (token-errors.ts).
 
-import { toBase64, utf8 } from '../encoding.ts';
-import { IntegrationError } from '../errors.ts';
-import { replaceForms, scrubbedForms } from '../redact.ts';
-import { readBodyText } from '../response-body.ts';
-import { type ApiResult, err, ok } from '../result.ts';
+import { toBase64, utf8 } from '../encoding/encoding.ts';
+import { readBodyText } from '../http/response-body.ts';
+import { replaceForms, scrubbedForms } from '../logging/redact.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
 import { type TokenGrant, tokenEndpointError } from './token-errors.ts';
 import { type OAuth2TokenSet, oauth2TokenResponseSchema, tokenSetFromResponse } from './token-set.ts';
 

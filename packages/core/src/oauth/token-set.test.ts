@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../secret.ts';
+import { Secret } from '../secrets/secret.ts';
 import {
   isOAuth2TokenSet,
   type OAuth2TokenSet,

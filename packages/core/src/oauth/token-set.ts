@@ -2,9 +2,9 @@
 // wrapped, expiry as a point in time), and as a store keeps it (one JSON text, encrypted by the store).
 
 import * as z from 'zod/mini';
-import { IntegrationError } from '../errors.ts';
-import { type ApiResult, err, ok } from '../result.ts';
-import { Secret } from '../secret.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
+import { Secret } from '../secrets/secret.ts';
 
 /** The tokens of one connection. Tokens are `Secret`s: they print `[REDACTED]`. */
 export interface OAuth2TokenSet {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrationError } from '../errors.ts';
-import { Secret } from '../secret.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { Secret } from '../secrets/secret.ts';
 import type { OAuth2TokenSet } from './token-set.ts';
 import { createMemoryOAuth2TokenStore } from './token-store.ts';
 

@@ -2,8 +2,8 @@
 // every refresh and writes the rotated set back before using it, so a store shared by several processes (the
 // configuration store over SQLite or PostgreSQL) lets them all follow one chain of refresh tokens.
 
-import { IntegrationError } from '../errors.ts';
-import { type ApiResult, err, ok } from '../result.ts';
+import { IntegrationError } from '../result/errors.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
 import {
   isOAuth2TokenSet,
   type OAuth2TokenSet,

@@ -1,10 +1,10 @@
 // The behaviour every SeenIdStore shares, as vitest tests: the memory store, SQLite and PostgreSQL (and a later
 // Redis store) each run it against themselves, so "refuses a replay" means the same thing everywhere.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../errors.ts';
-import type { ApiResult } from '../result.ts';
-import { MAX_SEEN_ID_KEY_LENGTH, type SeenIdStore } from '../seen-id-store.ts';
-import { signStandardWebhook, verifyStandardWebhook } from '../standard-webhooks.ts';
+import type { ErrorCode } from '../result/errors.ts';
+import type { ApiResult } from '../result/result.ts';
+import { MAX_SEEN_ID_KEY_LENGTH, type SeenIdStore } from '../store/seen-id-store.ts';
+import { signStandardWebhook, verifyStandardWebhook } from '../webhooks/standard-webhooks.ts';
 
 /** Options of {@link describeSeenIdStoreContract}. */
 export interface SeenIdStoreContractOptions {

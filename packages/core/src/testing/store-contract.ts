@@ -1,9 +1,9 @@
 // The behaviour every IntegrationStore adapter must share, as vitest tests. Each adapter runs it against
 // itself, so "works on SQLite" and "works on PostgreSQL" mean the same thing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ErrorCode, IntegrationError } from '../errors.ts';
-import type { ApiResult } from '../result.ts';
-import type { IntegrationStore, Lease, Mapping, MappingScope, OutboxEntry } from '../store.ts';
+import type { ErrorCode, IntegrationError } from '../result/errors.ts';
+import type { ApiResult } from '../result/result.ts';
+import type { IntegrationStore, Lease, Mapping, MappingScope, OutboxEntry } from '../store/store.ts';
 import { hostileValues, withThrowingGetter } from './hostile-values.ts';
 import { watchProcessFailures } from './process-failures.ts';
 
