@@ -183,7 +183,7 @@ export function createSyncEngine<TObjects extends Record<string, SyncObject>>(
     // Every call resolves: a value no check foresaw, or a bug, is a typed failure instead of a rejection.
     upsertMany: (type, records) => settle('upsertMany', () => upsertMany(type, records)),
     upsertOne: (type, record) => settle('upsertOne', () => upsertOne(type, record)),
-    // Under the lease: another worker's in-flight entries are not ours to settle.
-    recover: () => settle('recover', () => withLease(store, leaseName, lease, () => recoverOnce())),
+    // Asked for, it runs again (under the lease: another worker's in-flight entries are not ours to settle).
+    recover: () => settle('recover', () => withLease(store, leaseName, lease, () => recoverOutbox(context))),
   };
 }

@@ -285,11 +285,15 @@ describe('write: created or updated', () => {
     expect(remote.records('company').map((record) => record.writes)).toEqual([2, 2]);
   });
 
-  it('fails an update whose remote record is gone with NOT_FOUND, clearing its outbox entry', async () => {
+  it('creates anew a record whose remote record is gone (seed 001): its stale mapping is forgotten', async () => {
     const remote = createMemoryRemote({ capability: 'create-update' });
     const { run, builder, store } = writeWith({}, { remote });
-    await run(prepared(1, [], { c0: 'r-gone' }));
-    expect(builder.report.failures[0]?.error).toMatchObject({ code: 'NOT_FOUND' });
+    const written = await run(prepared(1, [], { c0: 'r-gone' }));
+    expect(builder.report).toMatchObject({ created: 1, updated: 0, failed: 0 });
+    const [record] = remote.records('company');
+    expect(written.get('c0')).toBe(record?.remoteId);
+    expect(record?.remoteId).not.toBe('r-gone');
+    expect((await mappingsOf(store, 'company')).get('c0')?.remoteId).toBe(record?.remoteId);
     expect(await outboxOf(store, 'company')).toEqual([]);
   });
 });

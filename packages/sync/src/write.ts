@@ -84,6 +84,23 @@ async function writeHalving(
     },
   );
   if (!result.success) {
+    // Seed 001: a record deleted in the remote is written again. An update by remote id finds it gone; its
+    // mapping is stale, so it is forgotten and the record created anew (the outbox entry covers the create).
+    if (
+      operation === 'update' &&
+      items.length === 1 &&
+      result.error.code === 'NOT_FOUND' &&
+      context.remote.create
+    ) {
+      const [item] = items as [Prepared];
+      const forgotten = await context.store.mappings.deleteMany(scopeOf(context, type), [item.externalId]);
+      if (forgotten.success) {
+        cacheOf(context, type).delete(item.externalId);
+        const { remoteId: _stale, ...fresh } = item;
+        await writeHalving(context, type, 'create', [fresh], builder, written);
+        return;
+      }
+    }
     const dataError = isDataError(context, result.error);
     if (dataError && items.length > 1) {
       const middle = Math.ceil(items.length / 2);
