@@ -95,7 +95,8 @@ const optionsSchema = z.object({
   testTimeoutMs: z.optional(z.int().check(z.minimum(1, 'must be at least 1'))),
 });
 
-type Route = (request: IncomingRequest, principal: AdminPrincipal) => Promise<Response>;
+/** One method of one route, for one connector. */
+type Route = (connector: Connector, request: IncomingRequest, principal: AdminPrincipal) => Promise<Response>;
 
 const trimSlashes = (path: string) => path.replace(/\/+$/, '');
 
@@ -236,10 +237,7 @@ export function createAdminHandler(options: AdminHandlerOptions): (request: Requ
     return json(200, result);
   }
 
-  const routes: Record<
-    string,
-    Record<string, (connector: Connector, ...rest: Parameters<Route>) => Promise<Response>>
-  > = {
+  const routes: Record<string, Record<string, Route>> = {
     '/config': { GET: (connector) => getConfig(connector), PUT: putConfig },
     '/test-connection': { POST: (connector, request) => postTestConnection(connector, request) },
   };
