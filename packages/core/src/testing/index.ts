@@ -8,5 +8,13 @@ export {
   type ProcessFailureWatchOptions,
   watchProcessFailures,
 } from './process-failures.ts';
+export {
+  describeReleaseFixtureContract,
+  type ReleaseFixtureConfigRow,
+  type ReleaseFixtureContractOptions,
+  type ReleaseFixtureCopy,
+  type ReleaseFixtureExpected,
+  type ReleaseFixtureStore,
+} from './release-fixture-contract.ts';
 export { describeSeenIdStoreContract, type SeenIdStoreContractOptions } from './seen-id-store-contract.ts';
 export { describeIntegrationStoreContract, type StoreContractOptions } from './store-contract.ts';

@@ -126,7 +126,8 @@ export function describeReleaseFixtureContract(options: ReleaseFixtureContractOp
     return store;
   };
   const close = async (store: ReleaseFixtureStore) => {
-    opened.splice(opened.indexOf(store), 1);
+    const at = opened.indexOf(store);
+    if (at >= 0) opened.splice(at, 1);
     await store.close();
   };
   const configStore = (store: ReleaseFixtureStore) =>
@@ -162,7 +163,12 @@ export function describeReleaseFixtureContract(options: ReleaseFixtureContractOp
         }
         // And the application reads the same configuration through the resolver, the key from the database.
         const resolved = expectOk(
-          await resolveIntegrationConfig({ integration, store: configs, env: {}, envPrefix: 'RELEASE_FIXTURE' }),
+          await resolveIntegrationConfig({
+            integration,
+            store: configs,
+            env: {},
+            envPrefix: 'RELEASE_FIXTURE',
+          }),
           `resolve ${integration}`,
         );
         expect(resolved.config).toMatchObject({
@@ -240,8 +246,14 @@ export function describeReleaseFixtureContract(options: ReleaseFixtureContractOp
           contentHash: null,
           createdAt: Math.max(0, ...entries.map((old) => old.createdAt)) + 1,
         };
-        expect(await store.syncState.outboxPut(scopeOf(key), [entry])).toEqual({ success: true, data: undefined });
-        expect(await store.syncState.outboxList(scopeOf(key))).toEqual({ success: true, data: [...entries, entry] });
+        expect(await store.syncState.outboxPut(scopeOf(key), [entry])).toEqual({
+          success: true,
+          data: undefined,
+        });
+        expect(await store.syncState.outboxList(scopeOf(key))).toEqual({
+          success: true,
+          data: [...entries, entry],
+        });
       }
     });
 
@@ -250,8 +262,9 @@ export function describeReleaseFixtureContract(options: ReleaseFixtureContractOp
       await close(await open(copy));
       const afterFirst = await copy.snapshot();
       const again = await open(copy);
-      const [integration] = Object.keys(expected.configRows);
-      expect(await again.configs.exists(integration ?? '')).toEqual({ success: true, data: true });
+      for (const integration of Object.keys(expected.configRows)) {
+        expect(await again.configs.exists(integration)).toEqual({ success: true, data: true });
+      }
       await close(again);
       expect(await copy.snapshot()).toEqual(afterFirst);
       expect(await copy.appliedVersions()).toEqual(versionsUpTo(latestVersion));
