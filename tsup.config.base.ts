@@ -10,6 +10,11 @@ export function packageBuild(
     entry?: string[];
     /** Keep `node:` in imports: needed for built-ins that exist only under that name, like `node:sqlite`. */
     keepNodeProtocol?: boolean;
+    /**
+     * Share the modules of several entries between them in the CJS build too (ESM always does): without it each
+     * CJS entry carries its own copy, so a class or a singleton exported by two entries would be two bindings.
+     */
+    splitCjs?: boolean;
   } = {},
 ) {
   const entry = options.entry ?? ['src/index.ts'];
@@ -27,6 +32,11 @@ export function packageBuild(
   };
   return defineConfig([
     { ...shared, format: ['esm'] },
-    { ...shared, format: ['cjs'], noExternal: options.esmOnlyDeps ?? [] },
+    {
+      ...shared,
+      format: ['cjs'],
+      noExternal: options.esmOnlyDeps ?? [],
+      ...(options.splitCjs && { splitting: true }),
+    },
   ]);
 }

@@ -15,6 +15,29 @@ if (cjsKeys.length === 0 || cjsKeys !== esmKeys) {
   console.error(`${pkg.name}: CJS and ESM builds differ\n  cjs: ${cjsKeys}\n  esm: ${esmKeys}`);
   process.exit(1);
 }
+// Every other subpath (not `testing`, whose contract suites need vitest's runner) loads the same way, and a name it
+// shares with the main entry is the same binding there (one class, one function), in each format.
+for (const [subpath, target] of Object.entries(pkg.exports)) {
+  if (subpath === '.' || subpath === './package.json' || subpath.endsWith('/testing')) continue;
+  const subCjs = require(join(dir, target.require.default));
+  const subEsm = await import(pathToFileURL(join(dir, target.import.default)).href);
+  const keys = Object.keys(subCjs).sort().join(',');
+  if (keys.length === 0 || keys !== Object.keys(subEsm).sort().join(',')) {
+    console.error(`${pkg.name}/${subpath.slice(2)}: CJS and ESM builds differ`);
+    process.exit(1);
+  }
+  const copies = Object.keys(subCjs).filter(
+    (name) => (name in cjs && cjs[name] !== subCjs[name]) || (name in esm && esm[name] !== subEsm[name]),
+  );
+  if (copies.length > 0) {
+    console.error(`${pkg.name}/${subpath.slice(2)}: not the main entry's bindings: ${copies.join(', ')}`);
+    process.exit(1);
+  }
+  console.log(
+    `${pkg.name}/${subpath.slice(2)}: CJS and ESM builds load (${Object.keys(subCjs).length} exports)`,
+  );
+}
+
 // The CJS build bundles ky: prove it works end to end on a real socket.
 if (typeof cjs.createHttpClient === 'function') {
   const { createServer } = await import('node:http');

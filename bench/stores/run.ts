@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { IntegrationStore, Mapping } from '@patchbay/core';
+import type { IntegrationStore, Mapping } from '@patchbay/core/store';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import { recordSection } from '../record.ts';
 import { type BenchStoreFactory, sqliteFactory, storeFactories } from './factories.ts';

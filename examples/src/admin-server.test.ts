@@ -1,4 +1,4 @@
-import { createMemoryStore } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { startTwentyEmulator } from '@patchbay/emulators';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bearerAuthorize, startAdminServer } from './admin-server.ts';

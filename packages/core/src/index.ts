@@ -1,3 +1,7 @@
+// The main entry, `@patchbay/core`: what a client and a connector use (results and errors, the HTTP client,
+// resilience, configuration and connectors, secrets, webhook verification). The OAuth2 flow is in
+// `@patchbay/core/oauth`, what store adapters and the sync engine need in `@patchbay/core/store`, the contract
+// suites in `@patchbay/core/testing`, so that a client's bundle holds none of them.
 export { type ConfigSource, envSource, type ResolvedConfig, resolveConfig } from './config/config.ts';
 export { booleanFromEnv, httpUrl, secretString, syncModeName } from './config/config-schemas.ts';
 export {
@@ -118,53 +122,13 @@ export {
   type SecretCipher,
   type SecretCipherOptions,
 } from './secrets/secret-cipher.ts';
-export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export {
   createMemorySeenIdStore,
-  MAX_SEEN_ID_KEY_LENGTH,
   type MemorySeenIdStore,
   type MemorySeenIdStoreOptions,
   type SeenIdStore,
-  validateSeenIdRequest,
 } from './store/seen-id-store.ts';
-export type {
-  ConfigRowStore,
-  IntegrationStore,
-  Lease,
-  Mapping,
-  MappingScope,
-  MappingStore,
-  OutboxEntry,
-  RunCounts,
-  StoredIntegrationConfig,
-  StoredIntegrationConfigInput,
-  SyncMode,
-  SyncRun,
-  SyncStateStore,
-} from './store/store.ts';
-export { guardStore } from './store/store-guard.ts';
-export {
-  type IntegrationConfigRow,
-  integrationConfigFromRow,
-  type SyncRunRow,
-  syncRunFromRow,
-} from './store/store-rows.ts';
-export {
-  MAX_BATCH_ENTRIES,
-  MAX_SECRETS_PER_CONFIG,
-  validateCheckpoint,
-  validateConfigRowInput,
-  validateExternalIds,
-  validateLease,
-  validateLeaseRequest,
-  validateLimitOption,
-  validateMappingBatch,
-  validateName,
-  validateOutboxBatch,
-  validateRunFinish,
-  validateRunOutcome,
-  validateScope,
-} from './store/store-validation.ts';
+export type { IntegrationStore, SyncMode } from './store/store.ts';
 export {
   type HmacAlgorithm,
   type HmacEncoding,
@@ -195,31 +159,3 @@ export {
   readWebhookReplay,
   type WebhookReplayOptions,
 } from './webhooks/webhook-replay.ts';
-
-// --- OAuth2 (oauth/): the authorization-code flow with PKCE, the token manager and its token stores. ---
-
-export {
-  type AuthorizationRequest,
-  type BuildAuthorizationUrlOptions,
-  buildAuthorizationUrl,
-} from './oauth/authorization-url.ts';
-export {
-  type ConfigOAuth2TokenStoreOptions,
-  createConfigOAuth2TokenStore,
-} from './oauth/config-token-store.ts';
-export { type ExchangeCodeOptions, exchangeCode } from './oauth/exchange-code.ts';
-export {
-  createOAuth2TokenManager,
-  type OAuth2RefreshLock,
-  type OAuth2TokenManager,
-  type OAuth2TokenManagerOptions,
-} from './oauth/token-manager.ts';
-export type { OAuth2ClientAuth } from './oauth/token-request.ts';
-export {
-  type OAuth2TokenResponse,
-  type OAuth2TokenSet,
-  oauth2TokenResponseSchema,
-  parseOAuth2TokenSet,
-  serializeOAuth2TokenSet,
-} from './oauth/token-set.ts';
-export { createMemoryOAuth2TokenStore, type OAuth2TokenStore } from './oauth/token-store.ts';

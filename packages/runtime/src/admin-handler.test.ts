@@ -2,13 +2,12 @@ import {
   type ConfigStore,
   type Connector,
   createConfigStore,
-  createMemoryStore,
   defineConnector,
   err,
   IntegrationError,
-  type IntegrationStore,
   ok,
 } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { hostileValues } from '@patchbay/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';

@@ -2,7 +2,6 @@
 // security behaviour (deny by default, capped JSON bodies, no secret ever answered) is written once, here.
 import {
   type ApiResult,
-  type ConfigRowStore,
   type ConfigStore,
   type Connector,
   type ConnectorConfig,
@@ -17,10 +16,10 @@ import {
   optionsObject,
   parseOptions,
   type Secret,
-  type StoredIntegrationConfig,
   settle,
   toSecret,
 } from '@patchbay/core';
+import type { ConfigRowStore, StoredIntegrationConfig } from '@patchbay/core/store';
 import * as z from 'zod/mini';
 import { type ConfigUpdate, checkSettings, parseConfigBody, parseTestBody } from './admin-body.ts';
 import {

@@ -1,11 +1,5 @@
-import {
-  createConfigStore,
-  createMemoryStore,
-  defineConnector,
-  type IntegrationConfig,
-  Secret,
-  type StoredIntegrationConfig,
-} from '@patchbay/core';
+import { createConfigStore, defineConnector, type IntegrationConfig, Secret } from '@patchbay/core';
+import { createMemoryStore, type StoredIntegrationConfig } from '@patchbay/core/store';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { viewOfConfig, viewOfRow } from './admin-view.ts';

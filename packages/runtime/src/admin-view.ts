@@ -1,6 +1,7 @@
 // The configuration as the admin API shows it: the connector's own fields, each credential by name (a secret one
 // only as `{ set }`, never a character of it), settings where the connector declares them, and the audit fields.
-import type { Connector, IntegrationConfig, StoredIntegrationConfig } from '@patchbay/core';
+import type { Connector, IntegrationConfig } from '@patchbay/core';
+import type { StoredIntegrationConfig } from '@patchbay/core/store';
 
 /**
  * One integration's configuration as the admin API shows it. Besides the fields below, each credential of the

@@ -2,15 +2,14 @@
 // imported only when a URL names them, so an app on PostgreSQL never loads node:sqlite and the reverse.
 import {
   type ApiResult,
-  createMemoryStore,
   err,
   IntegrationError,
-  type IntegrationStore,
   isIntegrationError,
   ok,
   readOptions,
   reviseError,
 } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import {
   type ConnectorConfig,
   createConfigStore,
-  createMemoryStore,
   defineConnector,
   IntegrationError,
-  type IntegrationStore,
   revealSecret,
   type Secret,
 } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import {
   hostileValues,
   throwingProxy,

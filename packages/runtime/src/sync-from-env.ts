@@ -10,9 +10,7 @@ import {
   type CredentialDefinitions,
   createConfigStore,
   err,
-  guardStore,
   IntegrationError,
-  type IntegrationStore,
   isConnector,
   isIntegrationError,
   ok,
@@ -23,6 +21,7 @@ import {
   type Secret,
   settle,
 } from '@patchbay/core';
+import { guardStore, type IntegrationStore } from '@patchbay/core/store';
 import { openStore } from './open-store.ts';
 
 /** The variable naming the database, read when neither `store` nor `storeUrl` is given. */

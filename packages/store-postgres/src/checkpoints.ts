@@ -1,4 +1,4 @@
-import { type SyncStateStore, validateCheckpoint, validateName } from '@patchbay/core';
+import { type SyncStateStore, validateCheckpoint, validateName } from '@patchbay/core/store';
 import type { Database } from './database.ts';
 
 /** Named checkpoints (e.g. a change cursor), last write wins. */

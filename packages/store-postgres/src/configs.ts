@@ -1,13 +1,11 @@
+import { err, IntegrationError, ok } from '@patchbay/core';
 import {
   type ConfigRowStore,
-  err,
   type IntegrationConfigRow,
-  IntegrationError,
   integrationConfigFromRow,
-  ok,
   validateConfigRowInput,
   validateName,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import type { Database } from './database.ts';
 
 // `undefined` leaves a field as it is, `null` clears it: the statement gets a "was it given" flag per field.

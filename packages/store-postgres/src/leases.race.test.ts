@@ -1,5 +1,5 @@
 // Two processes racing for one lease: exactly one wins; after the TTL the other takes it.
-import type { Lease } from '@patchbay/core';
+import type { Lease } from '@patchbay/core/store';
 import { expect, it } from 'vitest';
 import { startChild } from '../test-support/children.ts';
 import { describePostgres, randomSchema, TEST_URL, useFreshStores } from '../test-support/postgres.ts';

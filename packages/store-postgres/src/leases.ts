@@ -4,7 +4,7 @@ import {
   validateLease,
   validateLeaseRequest,
   validateLimitOption,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import type { Database } from './database.ts';
 
 interface LeaseRow {

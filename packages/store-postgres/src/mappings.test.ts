@@ -1,4 +1,4 @@
-import type { Mapping } from '@patchbay/core';
+import type { Mapping } from '@patchbay/core/store';
 import { expect, it } from 'vitest';
 import { describePostgres, useFreshStores } from '../test-support/postgres.ts';
 

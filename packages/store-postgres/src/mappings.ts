@@ -1,5 +1,5 @@
+import type { ApiResult } from '@patchbay/core';
 import {
-  type ApiResult,
   type Mapping,
   type MappingScope,
   type MappingStore,
@@ -7,7 +7,7 @@ import {
   validateLimitOption,
   validateMappingBatch,
   validateScope,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import { numberArrayLiteral, textArrayLiteral } from './array-literal.ts';
 import type { Database, Queryable, Tables } from './database.ts';
 

@@ -5,7 +5,7 @@ import {
   validateLimitOption,
   validateOutboxBatch,
   validateScope,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import { numberArrayLiteral, textArrayLiteral } from './array-literal.ts';
 import type { Database, Queryable, Tables } from './database.ts';
 

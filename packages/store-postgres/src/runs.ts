@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { err, IntegrationError, ok } from '@patchbay/core';
 import {
-  err,
-  IntegrationError,
-  ok,
   type SyncRunRow,
   type SyncStateStore,
   syncRunFromRow,
   validateLimitOption,
   validateName,
   validateRunFinish,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import type { Database } from './database.ts';
 
 /** The run log: one row per sync run, newest first by insertion order. */

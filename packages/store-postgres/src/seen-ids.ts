@@ -1,4 +1,4 @@
-import { type SeenIdStore, validateSeenIdRequest } from '@patchbay/core';
+import { type SeenIdStore, validateSeenIdRequest } from '@patchbay/core/store';
 import type { Database } from './database.ts';
 
 // Expired rows removed per call, at most: pruning keeps pace with inserts without one call paying for a backlog.

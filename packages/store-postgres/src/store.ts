@@ -1,11 +1,11 @@
+import type { ApiResult } from '@patchbay/core';
 import {
-  type ApiResult,
   type IntegrationStore,
   type SeenIdStore,
   type SyncStateStore,
   validateMappingBatch,
   validateScope,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import { createCheckpoints } from './checkpoints.ts';
 import { createConfigRowStore } from './configs.ts';
 import { createDatabase } from './database.ts';

@@ -1,14 +1,12 @@
+import { err, IntegrationError, ok } from '@patchbay/core';
 import {
   type ConfigRowStore,
-  err,
   type IntegrationConfigRow,
-  IntegrationError,
   integrationConfigFromRow,
-  ok,
   type StoredIntegrationConfigInput,
   validateConfigRowInput,
   validateName,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import type { SqliteContext } from './context.ts';
 
 // Input field → column and how its value is stored. The statements are built from this list only, never from

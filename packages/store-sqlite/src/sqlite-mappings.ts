@@ -1,14 +1,13 @@
+import { type ApiResult, ok } from '@patchbay/core';
 import {
-  type ApiResult,
   type Mapping,
   type MappingScope,
   type MappingStore,
-  ok,
   validateExternalIds,
   validateLimitOption,
   validateMappingBatch,
   validateScope,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import type { SqliteContext } from './context.ts';
 import { inTransaction } from './transaction.ts';
 

@@ -1,4 +1,5 @@
-import { ok, type SeenIdStore, validateSeenIdRequest } from '@patchbay/core';
+import { ok } from '@patchbay/core';
+import { type SeenIdStore, validateSeenIdRequest } from '@patchbay/core/store';
 import type { SqliteContext } from './context.ts';
 import { inTransaction } from './transaction.ts';
 

@@ -1,16 +1,11 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { type ApiResult, err, IntegrationError, ok, parseOptions, reviseError } from '@patchbay/core';
 import {
-  type ApiResult,
-  err,
-  IntegrationError,
   type IntegrationStore,
-  ok,
-  parseOptions,
-  reviseError,
   type SeenIdStore,
   validateMappingBatch,
   validateScope,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import * as z from 'zod/mini';
 import type { SqliteContext } from './context.ts';
 import { migrate } from './migrations.ts';

@@ -1,10 +1,8 @@
+import { err, IntegrationError, ok } from '@patchbay/core';
 import {
-  err,
-  IntegrationError,
   type Lease,
   type MappingScope,
   type OutboxEntry,
-  ok,
   type SyncRunRow,
   type SyncStateStore,
   syncRunFromRow,
@@ -17,7 +15,7 @@ import {
   validateOutboxBatch,
   validateRunFinish,
   validateScope,
-} from '@patchbay/core';
+} from '@patchbay/core/store';
 import type { SqliteContext } from './context.ts';
 import { inTransaction } from './transaction.ts';
 

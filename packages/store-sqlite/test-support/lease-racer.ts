@@ -1,6 +1,6 @@
 // Child of the lease-race test: opens the shared file and, on each command from the parent, acquires or
 // renews leases as `owner`, reporting what it got. Commands arrive over the IPC channel of `fork`.
-import type { Lease } from '@patchbay/core';
+import type { Lease } from '@patchbay/core/store';
 import { createSqliteStore } from '../src/sqlite-store.ts';
 
 export type RacerCommand =

@@ -1,4 +1,5 @@
-import { createMemoryStore, err, IntegrationError, invalidInput, stableHash } from '@patchbay/core';
+import { err, IntegrationError, invalidInput, stableHash } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-import type { IntegrationStore, MappingScope } from '@patchbay/core';
+import type { IntegrationStore, MappingScope } from '@patchbay/core/store';
 import type { LookupCache } from './lookup-cache.ts';
 import type { SyncObject } from './sync-object.ts';
 import type { SyncRemote } from './sync-remote.ts';

@@ -1,4 +1,5 @@
-import { createMemoryStore, IntegrationError } from '@patchbay/core';
+import { IntegrationError } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import {

@@ -1,12 +1,5 @@
-import {
-  type ApiResult,
-  err,
-  IntegrationError,
-  ok,
-  type SyncRun,
-  settle,
-  unexpectedFailure,
-} from '@patchbay/core';
+import { type ApiResult, err, IntegrationError, ok, settle, unexpectedFailure } from '@patchbay/core';
+import type { SyncRun } from '@patchbay/core/store';
 import type { EngineContext } from './context.ts';
 import { cacheOf, scopeOf } from './context.ts';
 import { withLease } from './lease.ts';

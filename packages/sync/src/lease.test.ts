@@ -1,4 +1,5 @@
-import { createMemoryStore, err, IntegrationError, ok } from '@patchbay/core';
+import { err, IntegrationError, ok } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Company, companies, INTEGRATION, remoteIds, setup, unwrap } from '../test-support/fixtures.ts';
 import { withLease } from './lease.ts';

@@ -1,4 +1,5 @@
-import { type ApiResult, err, IntegrationError, type IntegrationStore, type Lease } from '@patchbay/core';
+import { type ApiResult, err, IntegrationError } from '@patchbay/core';
+import type { IntegrationStore, Lease } from '@patchbay/core/store';
 
 /** How the engine takes its lease; `false` in the engine's options skips it. */
 export interface SyncLeaseOptions {

@@ -8,13 +8,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createConfigOAuth2TokenStore,
-  createConfigStore,
-  type IntegrationStore,
-  type OAuth2TokenSet,
-  Secret,
-} from '@patchbay/core';
+import { createConfigStore, type IntegrationStore, Secret } from '@patchbay/core';
+import { createConfigOAuth2TokenStore, type OAuth2TokenSet } from '@patchbay/core/oauth';
 import { type RunningOAuth2Emulator, startOAuth2Emulator } from '@patchbay/emulators';
 import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';

@@ -1,4 +1,5 @@
-import { createMemoryStore, type IntegrationError, isIntegrationError } from '@patchbay/core';
+import { type IntegrationError, isIntegrationError } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { hostileValues, throwingProxy, thrownBy, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { companies, companyObject, INTEGRATION, OBJECTS, setup, unwrap } from '../test-support/fixtures.ts';

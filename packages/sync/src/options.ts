@@ -1,13 +1,12 @@
 import {
   type FieldIssue,
-  guardStore,
   IntegrationError,
-  type IntegrationStore,
   isIntegrationError,
   optionsObject,
   parseOptions,
   settle,
 } from '@patchbay/core';
+import { guardStore, type IntegrationStore } from '@patchbay/core/store';
 import * as z from 'zod/mini';
 import type { SyncLeaseOptions } from './lease.ts';
 import type { SyncProgress } from './report.ts';

@@ -1,11 +1,5 @@
-import {
-  createMemoryStore,
-  err,
-  IntegrationError,
-  type IntegrationStore,
-  ok,
-  stableHash,
-} from '@patchbay/core';
+import { err, IntegrationError, ok, stableHash } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { describe, expect, it, vi } from 'vitest';
 import {
   companies,

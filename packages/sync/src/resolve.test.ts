@@ -1,4 +1,5 @@
-import { createMemoryStore, err, IntegrationError, ok, stableHash } from '@patchbay/core';
+import { err, IntegrationError, ok, stableHash } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { describe, expect, it, vi } from 'vitest';
 import {
   companyObject,

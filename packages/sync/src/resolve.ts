@@ -1,4 +1,5 @@
-import { type ApiResult, type Mapping, ok, stableHash } from '@patchbay/core';
+import { type ApiResult, ok, stableHash } from '@patchbay/core';
+import type { Mapping } from '@patchbay/core/store';
 import { cacheOf, type EngineContext, scopeOf } from './context.ts';
 import type { CachedMapping } from './lookup-cache.ts';
 import type { RemoteMatch } from './sync-remote.ts';

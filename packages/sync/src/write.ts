@@ -1,4 +1,5 @@
-import { type ApiResult, err, IntegrationError, type Mapping, withRetry } from '@patchbay/core';
+import { type ApiResult, err, IntegrationError, withRetry } from '@patchbay/core';
+import type { Mapping } from '@patchbay/core/store';
 import { cacheOf, type EngineContext, scopeOf } from './context.ts';
 import type { ReportBuilder } from './report.ts';
 import type { SyncWriteResult } from './sync-remote.ts';

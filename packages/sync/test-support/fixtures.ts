@@ -1,6 +1,7 @@
 // Shared pieces of the sync package's own unit tests: two object types (a company, and a person pointing at
 // its company), records of each, and an engine or a bare EngineContext over the memory remote and store.
-import { type ApiResult, createMemoryStore, type IntegrationStore, type Mapping } from '@patchbay/core';
+import type { ApiResult } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore, type Mapping } from '@patchbay/core/store';
 import * as z from 'zod';
 import type { EngineContext } from '../src/context.ts';
 import { createSyncEngine } from '../src/engine.ts';

@@ -1,13 +1,8 @@
 // Child of the OAuth2 refresh race test (src/oauth2-refresh-race.test.ts): opens the shared store, builds a token
 // manager on it, says `ready` over IPC, and on `go` waits for the common start instant, asks for an access token,
 // checks it against the emulator's protected resource and reports. Run with `fork`.
-import {
-  createConfigOAuth2TokenStore,
-  createConfigStore,
-  createOAuth2TokenManager,
-  type IntegrationStore,
-  type LogFields,
-} from '@patchbay/core';
+import { createConfigStore, type IntegrationStore, type LogFields } from '@patchbay/core';
+import { createConfigOAuth2TokenStore, createOAuth2TokenManager } from '@patchbay/core/oauth';
 import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 

@@ -1,4 +1,4 @@
-import { createMemoryStore, type IntegrationStore } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { startTwentyEmulator } from '@patchbay/emulators';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTwentyAdminHandler, type TwentyAdminHandlerOptions } from './admin-handler.ts';

@@ -1,12 +1,5 @@
-import {
-  createConfigStore,
-  guardStore,
-  type IntegrationStore,
-  optionsObject,
-  parseOptions,
-  type Secret,
-  type SyncMode,
-} from '@patchbay/core';
+import { createConfigStore, optionsObject, parseOptions, type Secret } from '@patchbay/core';
+import { guardStore, type IntegrationStore, type SyncMode } from '@patchbay/core/store';
 import {
   type AdminErrorBody,
   type AdminErrorCode,

@@ -1,4 +1,5 @@
-import { createConfigStore, createMemoryStore, resolveConnectorConfig, Secret } from '@patchbay/core';
+import { createConfigStore, resolveConnectorConfig, Secret } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../test-support/fixtures.ts';
 import { twentyConnector } from './connector.ts';

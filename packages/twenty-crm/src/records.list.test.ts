@@ -1,7 +1,8 @@
 // list/listAll against servers that lie about their pages: each walk ends with a typed error, in bounded
 // time, instead of following "hasNextPage: true" forever. Also the sync's lookup, which goes through listAll.
 import { createServer, type Server } from 'node:http';
-import { createMemoryStore, DEFAULT_MAX_PAGES } from '@patchbay/core';
+import { DEFAULT_MAX_PAGES } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTwentyClient } from './client.ts';
 import { createTwentySync } from './sync.ts';

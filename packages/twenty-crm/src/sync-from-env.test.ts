@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConfigStore, createMemoryStore } from '@patchbay/core';
+import { createConfigStore } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import {
   hostileValues,
   throwingProxy,

@@ -1,4 +1,5 @@
-import { createMemoryStore, type IntegrationError } from '@patchbay/core';
+import type { IntegrationError } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { describe, expect, it } from 'vitest';
 import { createTwentySync, type TwentySyncOptions } from './sync.ts';
 

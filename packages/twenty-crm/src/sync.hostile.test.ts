@@ -1,7 +1,8 @@
 // The sync's public surface against every value a JavaScript caller could pass: each call resolves (never
 // rejects, never leaves an unhandled rejection) with a typed error naming the field, the run log ends `failed`
 // with the error recorded, and what was written before a failure stays mapped.
-import { type ApiResult, createMemoryStore, type IntegrationStore } from '@patchbay/core';
+import type { ApiResult } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import {
   cyclic,
   hostileValues,

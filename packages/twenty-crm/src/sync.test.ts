@@ -1,4 +1,4 @@
-import { createMemoryStore } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { startTwentyEmulator } from '@patchbay/emulators';
 import { describe, expect, it } from 'vitest';
 import { useSyncFixture } from '../test-support/fixtures.ts';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryStore } from '@patchbay/core';
+import { createMemoryStore } from '@patchbay/core/store';
 import { createTwentyEmulator, serveEmulator } from '@patchbay/emulators';
 import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';

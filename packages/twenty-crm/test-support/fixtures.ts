@@ -1,7 +1,7 @@
 // What the client and sync tests share: the emulator a test file runs against, the syncs built on it, and a
 // client whose requests are captured. (The records the worker processes sync are in records.ts: a worker runs
 // outside vitest and must not import this file.)
-import { createMemoryStore, type IntegrationStore } from '@patchbay/core';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { type RunningTwentyEmulator, startTwentyEmulator } from '@patchbay/emulators';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { createTwentyClient, type TwentyClient } from '../src/client.ts';

@@ -27,22 +27,27 @@ const SECRETS_SHAPE = 'must be an object of name → secret or null';
 /** The longest secret (plain text) a configuration keeps: an OAuth2 token set is a few kilobytes. */
 const MAX_SECRET_LENGTH = 65_536;
 
+// The module's schemas are built in `/* @__PURE__ */` calls: a bundler drops an unused top-level call only when
+// told it has no side effects, so an app that imports the main entry without the config store (an HTTP client)
+// does not carry them (npm run check:edge).
+
 /** One integration's configuration as the application reads it: every secret decrypted, as a Secret. */
-export const integrationConfigSchema = z.object({
-  integration: z.string(),
-  baseUrl: z.nullable(z.string()),
-  /** Credential name → decrypted value. */
-  secrets: z.record(z.string(), z.instanceof(Secret)),
-  /** `secrets.apiKey`, or null: the one credential most integrations have. */
-  apiKey: z.nullable(z.instanceof(Secret)),
-  enabled: z.boolean(),
-  syncMode: syncModeName,
-  settings: z.record(z.string(), z.unknown()),
-  createdBy: z.nullable(z.string()),
-  updatedBy: z.nullable(z.string()),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
+export const integrationConfigSchema = /* @__PURE__ */ (() =>
+  z.object({
+    integration: z.string(),
+    baseUrl: z.nullable(z.string()),
+    /** Credential name → decrypted value. */
+    secrets: z.record(z.string(), z.instanceof(Secret)),
+    /** `secrets.apiKey`, or null: the one credential most integrations have. */
+    apiKey: z.nullable(z.instanceof(Secret)),
+    enabled: z.boolean(),
+    syncMode: syncModeName,
+    settings: z.record(z.string(), z.unknown()),
+    createdBy: z.nullable(z.string()),
+    updatedBy: z.nullable(z.string()),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+  }))();
 
 /** One integration's configuration, secrets decrypted (Secrets, printed as `[REDACTED]`). */
 export type IntegrationConfig = z.output<typeof integrationConfigSchema>;
@@ -59,23 +64,25 @@ const isJsonSerializable = (value: unknown): boolean => {
  * What `createConfig` and `updateConfig` accept; an omitted field is left as it is, `null` clears it. `secrets`
  * is merged per name (`null` removes that name, others stay); `apiKey` is short for `secrets.apiKey`.
  */
-export const integrationConfigInputSchema = z.object({
-  baseUrl: z.optional(z.nullable(httpUrl)),
-  apiKey: z.optional(z.nullable(secretString)),
-  secrets: z.optional(z.record(z.string(), z.nullable(secretString), { error: SECRETS_SHAPE })),
-  enabled: z.optional(z.boolean({ error: 'must be true or false' })),
-  syncMode: z.optional(syncModeName),
-  settings: z.optional(
-    z
-      .record(z.string(), z.unknown(), { error: 'must be an object' })
-      .check(z.refine(isJsonSerializable, 'must be JSON-serializable')),
-  ),
-});
+export const integrationConfigInputSchema = /* @__PURE__ */ (() =>
+  z.object({
+    baseUrl: z.optional(z.nullable(httpUrl)),
+    apiKey: z.optional(z.nullable(secretString)),
+    secrets: z.optional(z.record(z.string(), z.nullable(secretString), { error: SECRETS_SHAPE })),
+    enabled: z.optional(z.boolean({ error: 'must be true or false' })),
+    syncMode: z.optional(syncModeName),
+    settings: z.optional(
+      z
+        .record(z.string(), z.unknown(), { error: 'must be an object' })
+        .check(z.refine(isJsonSerializable, 'must be JSON-serializable')),
+    ),
+  }))();
 
 /** Input of `createConfig` and `updateConfig`. */
 export type IntegrationConfigInput = z.input<typeof integrationConfigInputSchema>;
 
-const INPUT_FIELDS: ReadonlySet<string> = new Set(Object.keys(integrationConfigInputSchema.def.shape));
+const INPUT_FIELDS: ReadonlySet<string> = /* @__PURE__ */ (() =>
+  new Set(Object.keys(integrationConfigInputSchema.def.shape)))();
 
 /** Reads and writes integration configurations, validating input and encrypting every secret at rest. */
 export interface ConfigStore {
@@ -115,15 +122,16 @@ const isRowStore = (value: unknown): value is ConfigRowStore => {
   }
 };
 
-const optionsSchema = z.object({
-  rows: z.custom<ConfigRowStore>(isRowStore, 'must be a ConfigRowStore (get, create, update, exists)'),
-  secretKey: z.custom<string | Secret>(
-    (value) =>
-      (typeof value === 'string' || value instanceof Secret) &&
-      revealSecret(value).length >= MIN_SECRET_KEY_LENGTH,
-    `must be at least ${MIN_SECRET_KEY_LENGTH} characters`,
-  ),
-});
+const optionsSchema = /* @__PURE__ */ (() =>
+  z.object({
+    rows: z.custom<ConfigRowStore>(isRowStore, 'must be a ConfigRowStore (get, create, update, exists)'),
+    secretKey: z.custom<string | Secret>(
+      (value) =>
+        (typeof value === 'string' || value instanceof Secret) &&
+        revealSecret(value).length >= MIN_SECRET_KEY_LENGTH,
+      `must be at least ${MIN_SECRET_KEY_LENGTH} characters`,
+    ),
+  }))();
 
 const MAX_INTEGRATION_LENGTH = 200;
 

@@ -108,21 +108,23 @@ export async function resolveIntegrationConfig(
 }
 
 // What an integration without a connector needs: a base URL and an API key, both required once enabled, any
-// mode, any settings. Never handed out, so it needs no checks of defineConnector's.
-const API_KEY_CONNECTOR: Connector = Object.freeze({
-  id: 'integration',
-  envPrefix: 'INTEGRATION',
-  displayName: 'integration',
-  baseUrl: Object.freeze({ required: true }),
-  credentials: Object.freeze({ apiKey: Object.freeze({ secret: true, env: 'API_KEY', required: true }) }),
-  defaultMode: 'disabled',
-  env: Object.freeze({
-    baseUrl: 'INTEGRATION_BASE_URL',
-    enabled: 'INTEGRATION_ENABLED',
-    syncMode: 'INTEGRATION_SYNC_MODE',
-    credentials: Object.freeze({ apiKey: 'INTEGRATION_API_KEY' }),
-  }),
-});
+// mode, any settings. Never handed out, so it needs no checks of defineConnector's. Built in a `/* @__PURE__ */`
+// call so that a bundle without resolveIntegrationConfig drops it.
+const API_KEY_CONNECTOR: Connector = /* @__PURE__ */ (() =>
+  Object.freeze({
+    id: 'integration',
+    envPrefix: 'INTEGRATION',
+    displayName: 'integration',
+    baseUrl: Object.freeze({ required: true }),
+    credentials: Object.freeze({ apiKey: Object.freeze({ secret: true, env: 'API_KEY', required: true }) }),
+    defaultMode: 'disabled',
+    env: Object.freeze({
+      baseUrl: 'INTEGRATION_BASE_URL',
+      enabled: 'INTEGRATION_ENABLED',
+      syncMode: 'INTEGRATION_SYNC_MODE',
+      credentials: Object.freeze({ apiKey: 'INTEGRATION_API_KEY' }),
+    }),
+  }))();
 
 // The connector with its variables under another prefix (two instances of one connector, or the legacy
 // prefix-only call).

@@ -2,7 +2,8 @@
 // correct on a first sync, silent on an unchanged one, safe when the local database is lost, lossless through
 // every kind of fault, through SIGKILLs at random points, and with two workers on one store. Each connector runs
 // it, as every store runs the store contract, so "reliable" means the same thing for all of them.
-import type { ApiResult, IntegrationStore, Mapping, MappingScope } from '@patchbay/core';
+import type { ApiResult } from '@patchbay/core';
+import type { IntegrationStore, Mapping, MappingScope } from '@patchbay/core/store';
 import { describe, expect, it } from 'vitest';
 import type { SyncReport } from '../report.ts';
 
