@@ -15,8 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ApiResult, createConfigStore } from '@patchbay/core';
-import type { Mapping, MappingScope } from '@patchbay/core/store';
+import { type ApiResult, createConfigStore, type Mapping, type MappingScope } from '@patchbay/core';
 import postgres from 'postgres';
 import { createPostgresStore } from '../src/index.ts';
 

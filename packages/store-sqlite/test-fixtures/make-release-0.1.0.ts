@@ -12,8 +12,7 @@
 // then copy the two files back into this folder and format them (pnpm exec biome check --write).
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ApiResult, createConfigStore } from '@patchbay/core';
-import type { Mapping } from '@patchbay/core/store';
+import { type ApiResult, createConfigStore, type Mapping } from '@patchbay/core';
 import { createSqliteStore } from '../src/index.ts';
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
