@@ -9,9 +9,10 @@ import {
 } from '@patchbay/core';
 import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { hostileValues } from '@patchbay/core/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { type AdminHandlerOptions, createAdminHandler } from './admin-handler.ts';
+import { watchAdminLeaks } from './testing/index.ts';
 
 // A connector of the test's own: two secrets (one optional), a non-secret credential, settings with a default,
 // two modes, and a connection test that checks the key against a fake service and quotes it when wrong.
@@ -70,31 +71,15 @@ const service: typeof fetch = async (input, init) => {
 };
 
 let store: IntegrationStore;
-let seen: string[];
-let consoleSpies: ReturnType<typeof vi.spyOn>[];
+const { call, expectNoPartOfSecrets } = watchAdminLeaks({
+  secrets: [API_KEY, WEBHOOK_SECRET],
+  baseUrl: 'http://app.test',
+});
 
 beforeEach(() => {
   store = createMemoryStore();
-  seen = [];
   asked = [];
-  consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-    vi.spyOn(console, method).mockImplementation(() => {}),
-  );
 });
-afterEach(() => {
-  for (const spy of consoleSpies) {
-    expect(spy).not.toHaveBeenCalled();
-    spy.mockRestore();
-  }
-  for (const text of seen) expectNoPartOfSecrets(text);
-});
-
-/** No 4-character run of either secret appears: not a secret, nor its last 4, nor any slice of it. */
-function expectNoPartOfSecrets(text: string) {
-  for (const secret of [API_KEY, WEBHOOK_SECRET]) {
-    for (let i = 0; i + 4 <= secret.length; i++) expect(text).not.toContain(secret.slice(i, i + 4));
-  }
-}
 
 const configsOf = (secretKey = SECRET_KEY) => createConfigStore({ rows: store.configs, secretKey });
 
@@ -107,23 +92,6 @@ const handler = (options: Partial<AdminHandlerOptions> = {}) =>
     fetch: service,
     ...options,
   });
-
-async function call(
-  handle: (request: Request) => Promise<Response>,
-  method: string,
-  path: string,
-  body?: unknown,
-  init: { raw?: string; contentType?: string | null } = {},
-) {
-  const headers = new Headers();
-  const contentType = init.contentType === undefined ? 'application/json' : init.contentType;
-  if (contentType !== null) headers.set('content-type', contentType);
-  const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-  const response = await handle(new Request(`http://app.test${path}`, { method, headers, body: payload }));
-  const text = await response.text();
-  seen.push(text, JSON.stringify([...response.headers]));
-  return { status: response.status, headers: response.headers, text, json: JSON.parse(text) };
-}
 
 const ACME = '/api/admin/acme-crm';
 const saveAcme = (handle = handler()) =>

@@ -1,6 +1,7 @@
 import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { startTwentyEmulator } from '@patchbay/emulators';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { watchAdminLeaks } from '@patchbay/runtime/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTwentyAdminHandler, type TwentyAdminHandlerOptions } from './admin-handler.ts';
 
 const API_KEY = 'tw_Kq7Zr4VmN8sXp2Lj9Hd';
@@ -12,8 +13,10 @@ type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
 let emulator: Emulator;
 let store: IntegrationStore;
 /** Every response text and every console call of the test, checked for the key after each test. */
-let seen: string[];
-let consoleSpies: ReturnType<typeof vi.spyOn>[];
+const { call, expectNoPartOfSecrets: expectNoPartOfKey } = watchAdminLeaks({
+  secrets: [API_KEY],
+  baseUrl: BASE,
+});
 
 beforeAll(async () => {
   emulator = await startTwentyEmulator({ port: 0, rateLimit: false, apiKey: API_KEY });
@@ -23,43 +26,10 @@ afterAll(async () => {
 });
 beforeEach(() => {
   store = createMemoryStore();
-  seen = [];
-  consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-    vi.spyOn(console, method).mockImplementation(() => {}),
-  );
 });
-afterEach(() => {
-  for (const spy of consoleSpies) {
-    expect(spy).not.toHaveBeenCalled();
-    spy.mockRestore();
-  }
-  for (const text of seen) expectNoPartOfKey(text);
-});
-
-/** No 4-character run of the key appears: not the key, nor its last 4, nor any slice of it. */
-function expectNoPartOfKey(text: string) {
-  for (let i = 0; i + 4 <= API_KEY.length; i++) expect(text).not.toContain(API_KEY.slice(i, i + 4));
-}
 
 const handler = (options: Partial<TwentyAdminHandlerOptions> = {}) =>
   createTwentyAdminHandler({ store, secretKey: SECRET_KEY, authorize: () => admin, ...options });
-
-async function call(
-  handle: (request: Request) => Promise<Response>,
-  method: string,
-  path: string,
-  body?: unknown,
-  init: { raw?: string; contentType?: string | null } = {},
-) {
-  const headers = new Headers();
-  const contentType = init.contentType === undefined ? 'application/json' : init.contentType;
-  if (contentType !== null) headers.set('content-type', contentType);
-  const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-  const response = await handle(new Request(`${BASE}${path}`, { method, headers, body: payload }));
-  const text = await response.text();
-  seen.push(text, JSON.stringify([...response.headers]));
-  return { status: response.status, headers: response.headers, text, json: JSON.parse(text) };
-}
 
 const saveConfig = (handle = handler()) =>
   call(handle, 'PUT', '/config', {
