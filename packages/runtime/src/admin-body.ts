@@ -76,19 +76,23 @@ export function testBodySchema(connector: Connector) {
   return z.object(shape);
 }
 
-/** A PUT body checked against the connector (settings through its settings schema), or a field-named 400. */
+/**
+ * A PUT body checked against the connector (settings through its settings schema), or a 400 naming every bad
+ * field at once, settings ones included.
+ */
 export async function parseConfigBody(connector: Connector, body: unknown): Promise<ConfigUpdate | Response> {
   const checked = await checkBody(configBodySchema(connector), body);
-  if (checked instanceof Response) return checked;
-  const { baseUrl, enabled, syncMode, settings } = checked as Record<string, unknown>;
-  if (connector.settings && settings !== undefined && settings !== null) {
-    const { issues } = await checkSettings(connector, settings);
-    if (issues.length > 0) return validationError(issues);
-  }
+  const raw = isObject(body) ? (body as Record<string, unknown>).settings : undefined;
+  // Judged even when other fields failed, so that one answer names every bad field.
+  const settingsProblems =
+    connector.settings && isObject(raw) ? (await checkSettings(connector, raw)).issues : [];
+  const issues = [...checked.issues, ...settingsProblems];
+  if (issues.length > 0) return validationError(issues);
+  const fields = checked.value as Record<string, unknown>;
+  const { baseUrl, enabled, syncMode, settings } = fields;
   const credentials: Record<string, string | null> = {};
   for (const name of Object.keys(connector.credentials)) {
-    const value = (checked as Record<string, unknown>)[name];
-    if (value !== undefined) credentials[name] = value as string | null;
+    if (fields[name] !== undefined) credentials[name] = fields[name] as string | null;
   }
   return {
     ...(baseUrl !== undefined && { baseUrl: baseUrl as string | null }),
@@ -102,8 +106,8 @@ export async function parseConfigBody(connector: Connector, body: unknown): Prom
 /** A connection test's body (absent: `{}`) checked against the connector, or a field-named 400. */
 export async function parseTestBody(connector: Connector, body: unknown): Promise<TestOverrides | Response> {
   const checked = await checkBody(testBodySchema(connector), body ?? {});
-  if (checked instanceof Response) return checked;
-  const { baseUrl, ...rest } = checked as Record<string, unknown>;
+  if (checked.issues.length > 0) return validationError(checked.issues);
+  const { baseUrl, ...rest } = checked.value as Record<string, unknown>;
   const credentials: Record<string, string> = {};
   for (const name of Object.keys(connector.credentials)) {
     if (typeof rest[name] === 'string') credentials[name] = rest[name];
@@ -133,18 +137,21 @@ export async function checkSettings(
   };
 }
 
-/** The validated body, or a field-named 400. Unknown fields are refused: `apikey` would be a silent no-op. */
-async function checkBody(schema: z.ZodMiniObject, body: unknown): Promise<unknown | Response> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return validationError([{ field: '(root)', message: 'must be a JSON object' }]);
-  }
+const isObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The validated body, or its issues. Unknown fields are refused: `apikey` would be a silent no-op. */
+async function checkBody(
+  schema: z.ZodMiniObject,
+  body: unknown,
+): Promise<{ value?: unknown; issues: FieldIssue[] }> {
+  if (!isObject(body)) return { issues: [{ field: '(root)', message: 'must be a JSON object' }] };
   const known = new Set(Object.keys(schema.def.shape));
-  const unknown = Object.keys(body).filter((key) => !known.has(key));
+  const unknown = Object.keys(body as object).filter((key) => !known.has(key));
   const checked = await validateSchema(schema, body);
   const issues = [
     ...(checked.success ? [] : checked.issues),
     ...unknown.map((field) => ({ field: field.slice(0, 100), message: 'unknown field' })),
   ];
-  if (checked.success && issues.length === 0) return checked.value;
-  return validationError(issues);
+  return checked.success && issues.length === 0 ? { value: checked.value, issues } : { issues };
 }

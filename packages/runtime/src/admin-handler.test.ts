@@ -246,20 +246,17 @@ describe('PUT {connector}/config', () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('VALIDATION_ERROR');
-    expect(res.json.error.issues.map((issue: { field: string }) => issue.field).sort()).toEqual([
+    // Every bad field in one answer, the settings schema's included.
+    const fields = res.json.error.issues.map((issue: { field: string }) => issue.field);
+    expect(fields.sort()).toEqual([
       'apikey',
       'baseUrl',
       'enabled',
+      'settings.pageSize',
+      'settings.region',
       'syncMode',
     ]);
     expect(res.json.error.message).toContain('syncMode: must be one of disabled, mirror');
-    const settings = await call(handler(), 'PUT', `${ACME}/config`, {
-      settings: { pageSize: 0, region: 'mars' },
-    });
-    expect(settings.json.error.issues.map((issue: { field: string }) => issue.field).sort()).toEqual([
-      'settings.pageSize',
-      'settings.region',
-    ]);
     expect((await call(handler(), 'GET', `${ACME}/config`)).json).toEqual({ config: null });
   });
 
