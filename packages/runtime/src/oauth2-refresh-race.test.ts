@@ -3,7 +3,7 @@
 // The emulated token endpoint rotates single-use refresh tokens and kills the connection on reuse ("Old refresh
 // token used."), as strict servers do. Exactly one refresh may reach it, and every process must end with a token
 // the server accepts. Core's token manager does it with a lease on `store.syncState` and a re-read of the token set
-// under it. (It lives here because this package's tests may import core, the stores and the emulators alike.)
+// under it. (It lives in runtime, the package that opens stores, whose tests may also import the emulators.)
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
