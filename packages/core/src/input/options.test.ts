@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { IntegrationError } from '../result/errors.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from '../testing/hostile-values.ts';
-import { optionsObject, parseOptions } from './options.ts';
+import { optionsObject, parseOptionFields, parseOptions } from './options.ts';
 
 const schema = z.object({
   baseUrl: z.url(),
@@ -110,5 +110,29 @@ describe('parseOptions and optionsObject given hostile arguments of their own', 
     const thrown = thrownBy(() => optionsObject(null, value as { label: string }));
     expect(thrown).toBeInstanceOf(IntegrationError);
     expect(thrown).toMatchObject({ code: 'CONFIG_ERROR', field: '(root)' });
+  });
+});
+
+describe('options parsing when zod formats issue messages lazily', () => {
+  it('a throwing Proxy read again while an issue message is formatted is a CONFIG_ERROR, never a raw throw', async () => {
+    // Loading full zod installs its English messages, which read the input while formatting.
+    const zod = await import('zod');
+    zod.config(zod.locales.en());
+    const schema = z.object({ count: z.int() });
+    let thrown: unknown;
+    try {
+      parseOptions(schema, { count: throwingProxy() }, { label: 'test options' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'IntegrationError', code: 'CONFIG_ERROR' });
+    // Field by field, the issue names the option.
+    let byField: unknown;
+    try {
+      parseOptionFields(schema, { count: throwingProxy() }, { label: 'test options' });
+    } catch (error) {
+      byField = error;
+    }
+    expect(byField).toMatchObject({ name: 'IntegrationError', code: 'CONFIG_ERROR', field: 'count' });
   });
 });

@@ -60,22 +60,21 @@ function parseField(
 ): { data?: unknown; issues: FieldIssue[] } {
   const safeParse = readSafeParse(schema);
   if (!safeParse) return { issues: [{ field: 'schema', message: 'must be a zod schema' }] };
-  let result: SafeParseResult;
+  const root = prefix.replace(/\.$/, '') || '(root)';
+  // Inside the try too: zod formats an issue's message lazily, and with its full locale loaded (any
+  // `import 'zod'` in the process) the formatting reads the value again, where a Proxy's trap can throw.
   try {
-    result = safeParse(value) as SafeParseResult;
+    const result = safeParse(value) as SafeParseResult;
+    if (result.success) return { data: result.data, issues: [] };
+    return {
+      issues: result.error.issues.map((issue) => ({
+        field: issue.path.length === 0 ? root : `${prefix}${issue.path.map(String).join('.')}`,
+        message: String(issue.message),
+      })),
+    };
   } catch {
-    return { issues: [{ field: prefix.replace(/\.$/, '') || '(root)', message: UNREADABLE }] };
+    return { issues: [{ field: root, message: UNREADABLE }] };
   }
-  if (result.success) return { data: result.data, issues: [] };
-  return {
-    issues: result.error.issues.map((issue) => ({
-      field:
-        issue.path.length === 0
-          ? prefix.replace(/\.$/, '') || '(root)'
-          : `${prefix}${issue.path.map(String).join('.')}`,
-      message: issue.message,
-    })),
-  };
 }
 
 type SafeParseResult =
