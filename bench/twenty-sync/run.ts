@@ -85,7 +85,8 @@ const changedPeople = people(PEOPLE, COMPANIES).map((person, index) =>
 );
 const changedReport = await unwrap(sync.upsertManyPersons(changedPeople));
 expectClean('Patchbay 100 changed', [changedReport]);
-if (changedReport.updated !== CHANGED) throw new Error(`Patchbay 100 changed: ${changedReport.updated} updated`);
+if (changedReport.updated !== CHANGED)
+  throw new Error(`Patchbay 100 changed: ${changedReport.updated} updated`);
 const patchbayChanged = await main.stats();
 await store.close();
 
