@@ -36,6 +36,23 @@ describe('booleanFromEnv', () => {
   it('keeps the generic message for a missing value so config resolution can say Required', () => {
     expect(firstMessage(booleanFromEnv.safeParse(undefined))).toBe('Invalid input');
   });
+
+  // Read by hand instead of with z.stringbool (a codec, kept out of bundles): the same answer, issue for issue.
+  it.each(['yes', 'No', '1', 'on', '', ' true', 2, null, undefined, {}])(
+    'answers %j exactly as the z.stringbool union it replaces',
+    (input) => {
+      const stringbool = z.union(
+        [z.boolean(), z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] })],
+        {
+          error: (issue) =>
+            issue.input === undefined ? undefined : 'must be one of true, false, 1, 0, yes, no',
+        },
+      );
+      expect(JSON.stringify(booleanFromEnv.safeParse(input))).toBe(
+        JSON.stringify(stringbool.safeParse(input)),
+      );
+    },
+  );
 });
 
 describe('httpUrl', () => {

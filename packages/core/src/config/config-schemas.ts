@@ -9,14 +9,42 @@ const whenPresent =
   (issue: { input?: unknown }): string | undefined =>
     issue.input === undefined ? undefined : message;
 
+const TRUTHY = ['true', '1', 'yes'];
+const FALSY = ['false', '0', 'no'];
+
+// The module's schemas are built in `/* @__PURE__ */` calls: a bundler drops an unused top-level call only when
+// told it has no side effects, and the HTTP client imports this module (httpUrlSchema) without the others.
+// The words are read by hand rather than with z.stringbool: that is a codec, and zod's codec machinery would be in
+// every bundle holding this schema for an encoding direction nothing uses. Same words, same issue on a miss.
+
 /**
  * A boolean from an env-style string: true/false, 1/0, yes/no (any case), or a real boolean.
  * @example z.object({ enabled: booleanFromEnv }).parse({ enabled: 'YES' }) // { enabled: true }
  */
-export const booleanFromEnv = z.union(
-  [z.boolean(), z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] })],
-  { error: whenPresent('must be one of true, false, 1, 0, yes, no') },
-);
+export const booleanFromEnv = /* @__PURE__ */ (() =>
+  z.union(
+    [
+      z.boolean(),
+      z.pipe(
+        z.string(),
+        z.transform((value: string, ctx): boolean => {
+          const word = value.toLowerCase();
+          if (TRUTHY.includes(word)) return true;
+          if (!FALSY.includes(word)) {
+            // The issue z.stringbool raises, `expected` included (a field zod's issue type leaves out).
+            const issue = {
+              code: 'invalid_value' as const,
+              expected: 'stringbool',
+              values: [...TRUTHY, ...FALSY],
+            };
+            ctx.issues.push({ ...issue, input: value, continue: false });
+          }
+          return false;
+        }),
+      ),
+    ],
+    { error: whenPresent('must be one of true, false, 1, 0, yes, no') },
+  ))();
 
 // The URL parser percent-encodes inner spaces, so a pasted value with a space inside would reach another URL
 // than the one shown.
@@ -66,7 +94,7 @@ function isHttpUrl(value: string): boolean {
  * instances); surrounding whitespace is trimmed, inner spaces and control characters are refused.
  * @example z.object({ baseUrl: httpUrl }).parse({ baseUrl: 'http://localhost:3000' })
  */
-export const httpUrl = httpUrlSchema('must be an http(s) URL');
+export const httpUrl = /* @__PURE__ */ httpUrlSchema('must be an http(s) URL');
 
 const isNonEmptySecretInput = (value: unknown): value is string | Secret =>
   (typeof value === 'string' && value.length > 0) || (value instanceof Secret && !value.isEmpty);
@@ -75,10 +103,11 @@ const isNonEmptySecretInput = (value: unknown): value is string | Secret =>
  * A non-empty string wrapped in a Secret (which prints as `[REDACTED]`); a non-empty Secret passes through.
  * @example z.object({ apiKey: secretString }).parse({ apiKey: env.CRM_API_KEY }).apiKey.reveal()
  */
-export const secretString = z.pipe(
-  z.custom<string | Secret>(isNonEmptySecretInput, { error: whenPresent('must be a non-empty string') }),
-  z.transform((value: string | Secret) => toSecret(value)),
-);
+export const secretString = /* @__PURE__ */ (() =>
+  z.pipe(
+    z.custom<string | Secret>(isNonEmptySecretInput, { error: whenPresent('must be a non-empty string') }),
+    z.transform((value: string | Secret) => toSecret(value)),
+  ))();
 
 /**
  * A sync mode's name as core knows it: a non-empty string of at most 100 characters, without surrounding spaces.
@@ -86,8 +115,9 @@ export const secretString = z.pipe(
  * `'disabled'`.
  * @example z.object({ syncMode: syncModeName }).parse({ syncMode: 'platform' })
  */
-export const syncModeName = z.string({ error: whenPresent('must be a string') }).check(
-  z.refine((value) => isSyncModeName(value), {
-    message: `must be a non-empty string of at most ${MAX_SYNC_MODE_LENGTH} characters, without surrounding spaces`,
-  }),
-);
+export const syncModeName = /* @__PURE__ */ (() =>
+  z.string({ error: whenPresent('must be a string') }).check(
+    z.refine((value) => isSyncModeName(value), {
+      message: `must be a non-empty string of at most ${MAX_SYNC_MODE_LENGTH} characters, without surrounding spaces`,
+    }),
+  ))();
