@@ -24,25 +24,29 @@ export interface TestOverrides {
 /** The longest credential an admin may send (characters); an API key or a client secret is far shorter. */
 const MAX_CREDENTIAL_LENGTH = 4096;
 
-const credentialInput = z
-  .string({ error: 'must be a string' })
-  .check(
-    z.trim(),
-    z.minLength(1, 'must not be empty (omit it to keep the saved value, or send null to remove it)'),
-    z.maxLength(MAX_CREDENTIAL_LENGTH, `must be at most ${MAX_CREDENTIAL_LENGTH} characters`),
-  );
+// Schemas are built in `/* @__PURE__ */` calls (a bundler keeps an unused top-level call unless told it has no
+// side effects): a bundle of this entry without the admin handler drops them (npm run check:edge).
+const credentialInput = /* @__PURE__ */ (() =>
+  z
+    .string({ error: 'must be a string' })
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be empty (omit it to keep the saved value, or send null to remove it)'),
+      z.maxLength(MAX_CREDENTIAL_LENGTH, `must be at most ${MAX_CREDENTIAL_LENGTH} characters`),
+    ))();
 
 // Credentials in the URL (`https://user:key@host`) would be shown back by GET: they belong in their own fields.
-const baseUrlInput = httpUrl.check(
-  z.refine((url) => {
-    try {
-      const parsed = new URL(url);
-      return parsed.username === '' && parsed.password === '';
-    } catch {
-      return true;
-    }
-  }, 'must not contain credentials (send them as their own fields)'),
-);
+const baseUrlInput = /* @__PURE__ */ (() =>
+  httpUrl.check(
+    z.refine((url) => {
+      try {
+        const parsed = new URL(url);
+        return parsed.username === '' && parsed.password === '';
+      } catch {
+        return true;
+      }
+    }, 'must not contain credentials (send them as their own fields)'),
+  ))();
 
 const modeInput = (connector: Connector) => {
   const modes = connector.modes;
@@ -52,7 +56,8 @@ const modeInput = (connector: Connector) => {
   });
 };
 
-const settingsInput = z.record(z.string(), z.unknown(), { error: 'must be an object' });
+const settingsInput = /* @__PURE__ */ (() =>
+  z.record(z.string(), z.unknown(), { error: 'must be an object' }))();
 
 /** The schema of a PUT body for `connector`. Internal. */
 export function configBodySchema(connector: Connector) {

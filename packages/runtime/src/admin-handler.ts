@@ -62,10 +62,11 @@ export interface AdminHandlerOptions {
   testTimeoutMs?: number;
 }
 
+// Schemas are built in `/* @__PURE__ */` calls (a bundler keeps an unused top-level call unless told it has no
+// side effects): a bundle of this entry without the admin handler drops them (npm run check:edge).
 const PATH = /^\/[^?#]*$/;
-const pathSchema = z
-  .string({ error: 'must be a string' })
-  .check(z.regex(PATH, 'must be a path starting with /'));
+const pathSchema = /* @__PURE__ */ (() =>
+  z.string({ error: 'must be a string' }).check(z.regex(PATH, 'must be a path starting with /')))();
 const isFunction = (value: unknown) => typeof value === 'function';
 const hasMethods =
   (...methods: string[]) =>
@@ -78,21 +79,24 @@ const hasMethods =
     }
   };
 
-const optionsSchema = z.object({
-  connectors: z.array(z.custom<Connector>(isConnector, 'must be a connector made by defineConnector'), {
-    error: 'must be an array of connectors',
-  }),
-  configs: z.custom<ConfigStore>(
-    hasMethods('getConfig', 'createConfig', 'updateConfig', 'exists'),
-    'must be a ConfigStore (createConfigStore)',
-  ),
-  rows: z.optional(z.custom<ConfigRowStore>(hasMethods('get'), 'must be a ConfigRowStore (store.configs)')),
-  authorize: z.custom<AdminHandlerOptions['authorize']>(isFunction, 'must be a function'),
-  basePath: z._default(pathSchema, '/api/admin'),
-  paths: z.optional(z.record(z.string(), pathSchema, { error: 'must be an object of connector id → path' })),
-  fetch: z.optional(z.custom<typeof fetch>(isFunction, 'must be a function')),
-  testTimeoutMs: z.optional(z.int().check(z.minimum(1, 'must be at least 1'))),
-});
+const optionsSchema = /* @__PURE__ */ (() =>
+  z.object({
+    connectors: z.array(z.custom<Connector>(isConnector, 'must be a connector made by defineConnector'), {
+      error: 'must be an array of connectors',
+    }),
+    configs: z.custom<ConfigStore>(
+      hasMethods('getConfig', 'createConfig', 'updateConfig', 'exists'),
+      'must be a ConfigStore (createConfigStore)',
+    ),
+    rows: z.optional(z.custom<ConfigRowStore>(hasMethods('get'), 'must be a ConfigRowStore (store.configs)')),
+    authorize: z.custom<AdminHandlerOptions['authorize']>(isFunction, 'must be a function'),
+    basePath: z._default(pathSchema, '/api/admin'),
+    paths: z.optional(
+      z.record(z.string(), pathSchema, { error: 'must be an object of connector id → path' }),
+    ),
+    fetch: z.optional(z.custom<typeof fetch>(isFunction, 'must be a function')),
+    testTimeoutMs: z.optional(z.int().check(z.minimum(1, 'must be at least 1'))),
+  }))();
 
 /** One method of one route, for one connector. */
 type Route = (connector: Connector, request: IncomingRequest, principal: AdminPrincipal) => Promise<Response>;

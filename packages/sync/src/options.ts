@@ -55,35 +55,41 @@ const isStore = (value: unknown): value is IntegrationStore => {
   );
 };
 
-const remoteSchema = z.object({
-  maxBatchSize: z.int().check(z.minimum(1), z.maximum(MAX_BATCH_SIZE)),
-  find: z.custom(isFunction, 'must be a function'),
-  upsert: z.optional(z.custom(isFunction, 'must be a function')),
-  create: z.optional(z.custom(isFunction, 'must be a function')),
-  update: z.optional(z.custom(isFunction, 'must be a function')),
-  isDataError: z.optional(z.custom(isFunction, 'must be a function')),
-});
+// Schemas are built in `/* @__PURE__ */` calls (a bundler keeps an unused top-level call unless told it has no
+// side effects): a bundle of this entry without the engine (a connector's client) drops them (npm run check:edge).
+const remoteSchema = /* @__PURE__ */ (() =>
+  z.object({
+    maxBatchSize: z.int().check(z.minimum(1), z.maximum(MAX_BATCH_SIZE)),
+    find: z.custom(isFunction, 'must be a function'),
+    upsert: z.optional(z.custom(isFunction, 'must be a function')),
+    create: z.optional(z.custom(isFunction, 'must be a function')),
+    update: z.optional(z.custom(isFunction, 'must be a function')),
+    isDataError: z.optional(z.custom(isFunction, 'must be a function')),
+  }))();
 
-const objectSchema = z.object({
-  schema: z.custom(
-    (value) => typeof value === 'object' && value !== null && '~standard' in value,
-    'must be a Standard Schema',
-  ),
-  fields: z.array(z.string()).check(z.minLength(1, 'must name at least one field')),
-  externalId: z.custom(isFunction, 'must be a function'),
-  toInput: z.custom(isFunction, 'must be a function'),
-  parents: z.optional(z.custom(isFunction, 'must be a function')),
-  comparable: z.optional(z.custom(isFunction, 'must be a function')),
-});
+const objectSchema = /* @__PURE__ */ (() =>
+  z.object({
+    schema: z.custom(
+      (value) => typeof value === 'object' && value !== null && '~standard' in value,
+      'must be a Standard Schema',
+    ),
+    fields: z.array(z.string()).check(z.minLength(1, 'must name at least one field')),
+    externalId: z.custom(isFunction, 'must be a function'),
+    toInput: z.custom(isFunction, 'must be a function'),
+    parents: z.optional(z.custom(isFunction, 'must be a function')),
+    comparable: z.optional(z.custom(isFunction, 'must be a function')),
+  }))();
 
-const cacheTtlMs = z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 300_000);
-const cacheMaxEntries = z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 10_000);
+const cacheTtlMs = /* @__PURE__ */ (() =>
+  z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 300_000))();
+const cacheMaxEntries = /* @__PURE__ */ (() =>
+  z._default(z.int().check(z.minimum(0, 'must be 0 (no cache) or more')), 10_000))();
 
 /**
  * The schemas of the options a connector's front passes through to the engine (zod/mini), so a front that
  * names them its own way (`cacheTtlMs`) checks them exactly as the engine does, with its own field names.
  */
-export const syncEngineOptionSchemas = {
+export const syncEngineOptionSchemas = /* @__PURE__ */ (() => ({
   store: z.custom<IntegrationStore>(
     isStore,
     'must be an IntegrationStore (mappings, syncState, commitMappings)',
@@ -106,32 +112,34 @@ export const syncEngineOptionSchemas = {
     z.int().check(z.minimum(0, 'must be 0 or more'), z.maximum(1_000_000, 'must be at most 1000000')),
     100,
   ),
-};
+}))();
 
-const optionsSchema = z.object({
-  integration: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(200)),
-  store: syncEngineOptionSchemas.store,
-  remote: remoteSchema.check(
-    z.refine(
-      (remote) => remote.upsert !== undefined || (remote.create !== undefined && remote.update !== undefined),
-      { message: 'must have upsert, or both create and update' },
+const optionsSchema = /* @__PURE__ */ (() =>
+  z.object({
+    integration: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(200)),
+    store: syncEngineOptionSchemas.store,
+    remote: remoteSchema.check(
+      z.refine(
+        (remote) =>
+          remote.upsert !== undefined || (remote.create !== undefined && remote.update !== undefined),
+        { message: 'must have upsert, or both create and update' },
+      ),
     ),
-  ),
-  objects: z
-    .record(z.string().check(z.minLength(1)), objectSchema)
-    .check(z.refine((objects) => Object.keys(objects).length > 0, 'must declare at least one object type')),
-  batchSize: z.optional(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_BATCH_SIZE))),
-  concurrency: syncEngineOptionSchemas.concurrency,
-  cache: z._default(z.object({ ttlMs: cacheTtlMs, maxEntries: cacheMaxEntries }), {
-    ttlMs: 300_000,
-    maxEntries: 10_000,
-  }),
-  lease: syncEngineOptionSchemas.lease,
-  mode: z._default(z.string().check(z.minLength(1, 'must not be empty')), 'enabled'),
-  onProgress: syncEngineOptionSchemas.onProgress,
-  maxReportedFailures: syncEngineOptionSchemas.maxReportedFailures,
-  now: z._default(z.custom<() => number>(isFunction, 'must be a function'), () => Date.now),
-});
+    objects: z
+      .record(z.string().check(z.minLength(1)), objectSchema)
+      .check(z.refine((objects) => Object.keys(objects).length > 0, 'must declare at least one object type')),
+    batchSize: z.optional(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_BATCH_SIZE))),
+    concurrency: syncEngineOptionSchemas.concurrency,
+    cache: z._default(z.object({ ttlMs: cacheTtlMs, maxEntries: cacheMaxEntries }), {
+      ttlMs: 300_000,
+      maxEntries: 10_000,
+    }),
+    lease: syncEngineOptionSchemas.lease,
+    mode: z._default(z.string().check(z.minLength(1, 'must not be empty')), 'enabled'),
+    onProgress: syncEngineOptionSchemas.onProgress,
+    maxReportedFailures: syncEngineOptionSchemas.maxReportedFailures,
+    now: z._default(z.custom<() => number>(isFunction, 'must be a function'), () => Date.now),
+  }))();
 
 /**
  * Validates the engine's options and fills in defaults; throws `CONFIG_ERROR` naming every bad field (never a

@@ -48,15 +48,18 @@ export type TwentyAdminErrorCode = AdminErrorCode;
 /** The body of every admin API error. */
 export type TwentyAdminErrorBody = AdminErrorBody;
 
-const DEFAULT_BASE_PATH = `/api/admin/${twentyConnector.id}`;
+// Schemas are built in `/* @__PURE__ */` calls (a bundler keeps an unused top-level call unless told it has no
+// side effects): a bundle of this entry without the admin handler (a client) drops them (npm run check:edge).
+const DEFAULT_BASE_PATH = /* @__PURE__ */ (() => `/api/admin/${twentyConnector.id}`)();
 
 // Only what this front uses itself; the runtime's handler checks the rest under the same names.
-const optionsSchema = z.object({
-  store: z.custom<IntegrationStore>(
-    (value) => typeof (value as IntegrationStore | null)?.configs?.get === 'function',
-    'must be an IntegrationStore',
-  ),
-});
+const optionsSchema = /* @__PURE__ */ (() =>
+  z.object({
+    store: z.custom<IntegrationStore>(
+      (value) => typeof (value as IntegrationStore | null)?.configs?.get === 'function',
+      'must be an IntegrationStore',
+    ),
+  }))();
 
 /**
  * The admin API of the Twenty integration (seed 000's `/api/admin/twenty-crm/…`) as a fetch-style handler

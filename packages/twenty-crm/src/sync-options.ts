@@ -5,10 +5,13 @@ import { TWENTY_SYNC_MODES } from './connector.ts';
 import { batchSizeSchema } from './records.ts';
 import type { TwentySyncOptions } from './sync.ts';
 
-const syncModeSchema = z.enum(TWENTY_SYNC_MODES, {
-  error: (issue) =>
-    issue.input === undefined ? undefined : `must be one of ${TWENTY_SYNC_MODES.join(', ')}`,
-});
+// Schemas are built in `/* @__PURE__ */` calls (a bundler keeps an unused top-level call unless told it has no
+// side effects): a bundle of this entry without the sync (a client) drops them (npm run check:edge).
+const syncModeSchema = /* @__PURE__ */ (() =>
+  z.enum(TWENTY_SYNC_MODES, {
+    error: (issue) =>
+      issue.input === undefined ? undefined : `must be one of ${TWENTY_SYNC_MODES.join(', ')}`,
+  }))();
 
 const isClient = (value: unknown): boolean => {
   const client = value as { http?: { post?: unknown; get?: unknown }; metadata?: { ensureField?: unknown } };
@@ -19,26 +22,28 @@ const isClient = (value: unknown): boolean => {
   );
 };
 
-const { store, cacheTtlMs, cacheMaxEntries, concurrency, onProgress, maxReportedFailures, lease } =
-  syncEngineOptionSchemas;
+const syncOptionsSchema = /* @__PURE__ */ (() => {
+  const { store, cacheTtlMs, cacheMaxEntries, concurrency, onProgress, maxReportedFailures, lease } =
+    syncEngineOptionSchemas;
 
-const syncOptionsSchema = z.object({
-  store,
-  cacheTtlMs,
-  cacheMaxEntries,
-  batchSize: z._default(batchSizeSchema, 60),
-  concurrency,
-  onProgress,
-  mode: z._default(syncModeSchema, 'direct_crm'),
-  maxReportedFailures,
-  client: z.optional(
-    z.custom(isClient, 'must be a TwentyClient (from createTwentyClient): http and metadata calls'),
-  ),
-  lease,
-});
+  return z.object({
+    store,
+    cacheTtlMs,
+    cacheMaxEntries,
+    batchSize: z._default(batchSizeSchema, 60),
+    concurrency,
+    onProgress,
+    mode: z._default(syncModeSchema, 'direct_crm'),
+    maxReportedFailures,
+    client: z.optional(
+      z.custom(isClient, 'must be a TwentyClient (from createTwentyClient): http and metadata calls'),
+    ),
+    lease,
+  });
+})();
 
 // The options the sync reads itself; every other one is the client's.
-const SYNC_KEYS: readonly string[] = Object.keys(syncOptionsSchema.def.shape);
+const SYNC_KEYS: readonly string[] = /* @__PURE__ */ (() => Object.keys(syncOptionsSchema.def.shape))();
 
 /**
  * Validates the options only the sync reads and fills in their defaults (`CONFIG_ERROR` names the field);

@@ -159,48 +159,59 @@ const unknownFields = {
 
 const ENV_WORD_RULE = 'upper-case letters, digits and single _ between words, starting with a letter';
 
-const credentialSchema = z.strictObject(
-  {
-    secret: z.boolean({ error: 'must be true or false' }),
-    env: z.optional(
-      z.string({ error: 'must be a string' }).check(z.refine(isEnvWord, `must be ${ENV_WORD_RULE}`)),
-    ),
-    required: z.optional(z.boolean({ error: 'must be true or false' })),
-    description: z.optional(z.string({ error: 'must be a string' })),
-  },
-  unknownFields,
-);
+// Schemas are built in `/* @__PURE__ */` calls (a bundler keeps an unused top-level call unless told it has no
+// side effects): a bundle of this entry without defineConnector (an HTTP client) drops them (npm run check:edge).
+const credentialSchema = /* @__PURE__ */ (() =>
+  z.strictObject(
+    {
+      secret: z.boolean({ error: 'must be true or false' }),
+      env: z.optional(
+        z.string({ error: 'must be a string' }).check(z.refine(isEnvWord, `must be ${ENV_WORD_RULE}`)),
+      ),
+      required: z.optional(z.boolean({ error: 'must be true or false' })),
+      description: z.optional(z.string({ error: 'must be a string' })),
+    },
+    unknownFields,
+  ))();
 
-const definitionSchema = z.strictObject(
-  {
-    id: z
-      .string({ error: 'must be a string' })
-      .check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1 to 64 lower-case letters, digits, - or _')),
-    envPrefix: z.string({ error: 'must be a string' }).check(z.refine(isEnvWord, `must be ${ENV_WORD_RULE}`)),
-    displayName: z.optional(
-      z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty'), z.maxLength(100)),
-    ),
-    baseUrl: z.optional(
-      z.strictObject(
-        { required: z.optional(z.boolean({ error: 'must be true or false' })), default: z.optional(httpUrl) },
-        unknownFields,
+const definitionSchema = /* @__PURE__ */ (() =>
+  z.strictObject(
+    {
+      id: z
+        .string({ error: 'must be a string' })
+        .check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1 to 64 lower-case letters, digits, - or _')),
+      envPrefix: z
+        .string({ error: 'must be a string' })
+        .check(z.refine(isEnvWord, `must be ${ENV_WORD_RULE}`)),
+      displayName: z.optional(
+        z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty'), z.maxLength(100)),
       ),
-    ),
-    credentials: z.record(z.string(), credentialSchema, { error: 'must be an object of name → credential' }),
-    settings: z.optional(
-      z.custom<StandardSchemaV1>(isStandardSchema, 'must be a Standard Schema (zod, valibot, arktype…)'),
-    ),
-    modes: z.optional(z.array(syncModeName, { error: 'must be an array of mode names' })),
-    defaultMode: z.optional(syncModeName),
-    testConnection: z.optional(
-      z.custom<(config: unknown, options: unknown) => Promise<ConnectionTestResult>>(
-        (value) => typeof value === 'function',
-        'must be a function',
+      baseUrl: z.optional(
+        z.strictObject(
+          {
+            required: z.optional(z.boolean({ error: 'must be true or false' })),
+            default: z.optional(httpUrl),
+          },
+          unknownFields,
+        ),
       ),
-    ),
-  },
-  unknownFields,
-);
+      credentials: z.record(z.string(), credentialSchema, {
+        error: 'must be an object of name → credential',
+      }),
+      settings: z.optional(
+        z.custom<StandardSchemaV1>(isStandardSchema, 'must be a Standard Schema (zod, valibot, arktype…)'),
+      ),
+      modes: z.optional(z.array(syncModeName, { error: 'must be an array of mode names' })),
+      defaultMode: z.optional(syncModeName),
+      testConnection: z.optional(
+        z.custom<(config: unknown, options: unknown) => Promise<ConnectionTestResult>>(
+          (value) => typeof value === 'function',
+          'must be a function',
+        ),
+      ),
+    },
+    unknownFields,
+  ))();
 
 /**
  * Declares a connector: its id, variable prefix, credentials (each secret or not, required once enabled unless

@@ -34,9 +34,11 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
-const optionsSchema = z.object({
-  now: z.optional(z.custom<() => number>((value) => typeof value === 'function', 'must be a function')),
-});
+// Built in a `/* @__PURE__ */` call: a bundle that imports this entry without the memory store drops it.
+const optionsSchema = /* @__PURE__ */ (() =>
+  z.object({
+    now: z.optional(z.custom<() => number>((value) => typeof value === 'function', 'must be a function')),
+  }))();
 
 // The defaults documented on the contract (store.ts).
 const DEFAULT_PAGE_SIZE = 1_000;
