@@ -15,7 +15,11 @@ interface Entry {
 // followed by hand, redaction of every output, response-size caps), which took the entries, in order, from 33.7,
 // 39.7, 30.4 and 24.9 KB to 51.6, 58.4, 44.5 and 33.1 KB gzipped: a trade made on purpose, to be won back by a
 // size pass, not by raising these again. Raise one on purpose, with the reason in the commit, never to make the
-// check pass unread.
+// check pass unread. The Twenty whole entry was raised once more, from 63 to 70 KB, when the connector platform
+// split it (issue 14): it re-exports the server-side fronts (createTwentyAdminHandler, createTwentySyncFromEnv)
+// that now run on @patchbay/runtime's generic admin handler and store opening (+5.6 KB, measured at a86b1bd),
+// while the client entry an edge app imports fell from 47.7 to 43.6 KB in the size pass that followed. Only
+// moving those fronts to a server subpath (a breaking change) brings the whole entry back under 63 KB.
 const KB = 1024;
 const entries: Entry[] = [
   {
@@ -26,7 +30,7 @@ const entries: Entry[] = [
   {
     name: '@patchbay/twenty-crm (whole entry)',
     contents: "export * from '@patchbay/twenty-crm';",
-    budgetGz: 63 * KB,
+    budgetGz: 70 * KB,
   },
   {
     name: '@patchbay/twenty-crm client (createTwentyClient, testConnection, verifyTwentyWebhook)',
