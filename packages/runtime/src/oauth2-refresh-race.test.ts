@@ -14,6 +14,7 @@ import { type RunningOAuth2Emulator, startOAuth2Emulator } from '@patchbay/emula
 import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { workspaceExecArgv } from '../../../test-support/child-exec-argv.mjs';
 import {
   adminConnection,
   dropSchemas,
@@ -26,13 +27,7 @@ import type { RefresherReport, RefresherSpec } from '../test-support/oauth2-refr
 const PROCESSES = 8;
 const SECRET_KEY = 'oauth2-race-secret-key-0123456789';
 const here = import.meta.dirname;
-const execArgv = [
-  // Type stripping is on by default from Node 23.6; the flag keeps Node 22 working.
-  '--experimental-strip-types',
-  '--disable-warning=ExperimentalWarning',
-  '--import',
-  join(here, '..', '..', '..', 'test-support', 'register-workspace-sources.mjs'),
-];
+const execArgv = [...workspaceExecArgv];
 
 type StoreSpec = RefresherSpec['store'];
 

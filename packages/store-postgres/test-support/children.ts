@@ -1,15 +1,10 @@
 // Spawning test-support/child.ts as a separate Node process, and talking to it line by line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { workspaceExecArgv } from '../../../test-support/child-exec-argv.mjs';
 
 const script = fileURLToPath(new URL('./child.ts', import.meta.url));
-// Type stripping is on by default from Node 23.6; the flag keeps Node 22 working.
-const execArgv = [
-  '--experimental-strip-types',
-  '--disable-warning=ExperimentalWarning',
-  '--import',
-  fileURLToPath(new URL('../../../test-support/register-workspace-sources.mjs', import.meta.url)),
-];
+const execArgv = [...workspaceExecArgv];
 
 /** One running child: its JSON messages in order, a way to write a line, and its exit. */
 export interface Child {

@@ -1,15 +1,10 @@
 // Starts the TypeScript scripts of test-support/ in child Node processes, resolving @patchbay/* from source.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { workspaceExecArgv } from '../../../test-support/child-exec-argv.mjs';
 
 const here = import.meta.dirname;
-// Type stripping is on by default from Node 23.6; the flag keeps Node 22 working.
-const execArgv = [
-  '--experimental-strip-types',
-  '--disable-warning=ExperimentalWarning',
-  '--import',
-  join(here, '..', '..', '..', 'test-support', 'register-workspace-sources.mjs'),
-];
+const execArgv = [...workspaceExecArgv];
 
 /** Spawns `script` with piped stdout and stderr. */
 export const spawnScript = (script: string, args: string[]): ChildProcess =>

@@ -1,21 +1,12 @@
 // Starts a connector's sync worker script in a child Node process and follows its JSON-lines output: the
 // process half of @patchbay/sync/testing's crash and multi-worker scenarios, shared by every connector's tests.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type {
   SyncContractWorker,
   SyncContractWorkerEvent,
   SyncContractWorkerSpec,
 } from '@patchbay/sync/testing';
-
-const register = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'test-support',
-  'register-workspace-sources.mjs',
-);
+import { workspaceExecArgv } from '../../../test-support/child-exec-argv.mjs';
 
 /** What a worker is told, through its environment (read back by `runSyncWorker`). */
 export interface SyncWorkerSpec extends SyncContractWorkerSpec {
@@ -28,7 +19,7 @@ export function startSyncWorker(script: string, spec: SyncWorkerSpec): SyncContr
   const child = spawn(
     process.execPath,
     // Type stripping is on by default from Node 23.6; the flag keeps Node 22 working.
-    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', '--import', register, script],
+    [...workspaceExecArgv, script],
     {
       env: { ...process.env, ...spec.env, PATCHBAY_SYNC_WORKER: JSON.stringify({ ...spec, env: undefined }) },
       stdio: ['pipe', 'pipe', 'pipe'],
