@@ -122,7 +122,7 @@ const trimSlashes = (path: string) => path.replace(/\/+$/, '');
  * view field).
  * @example
  * const configs = createConfigStore({ rows: store.configs, secretKey: env.PATCHBAY_SECRET_KEY });
- * const handle = createAdminHandler({ connectors: [twentyConnector], configs, rows: store.configs, authorize: adminOf });
+ * const handle = createAdminHandler({ connectors: [acmeConnector], configs, rows: store.configs, authorize: adminOf });
  * export const GET = handle, PUT = handle, POST = handle; // Next.js app/api/admin/[...path]/route.ts
  */
 export function createAdminHandler(options: AdminHandlerOptions): (request: Request) => Promise<Response> {

@@ -5,7 +5,7 @@ const ENV_WORD = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 
 /**
  * True for an environment variable prefix or suffix: upper-case letters, digits and single `_` between words,
- * starting with a letter, at most 64 characters (`TWENTY_CRM`, `API_KEY`).
+ * starting with a letter, at most 64 characters (`ACME_CRM`, `API_KEY`).
  */
 export const isEnvWord = (value: unknown): value is string =>
   typeof value === 'string' && value.length <= 64 && ENV_WORD.test(value);

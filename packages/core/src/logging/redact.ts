@@ -3,7 +3,7 @@ import { Secret } from '../secrets/secret.ts';
 /** What replaces a redacted value. */
 export const REDACTED = '[REDACTED]';
 
-// Names that carry credentials in headers, query strings and objects (api_token is Pipedrive's query key).
+// Names that carry credentials in headers, query strings and objects (api_token is a common query key).
 const SENSITIVE_KEY =
   /(authori[sz]ation|api[-_]?key|apikey|api[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret|password|passwd|cookie|signature|token|credential|private[-_]?key|session)/i;
 

@@ -21,13 +21,13 @@ export type MemoryRemoteFault =
 
 /** Options of {@link createMemoryRemote}. */
 export interface MemoryRemoteOptions {
-  /** `upsert` matches on the external id (Twenty, HubSpot); `create-update` needs remote ids (Pipedrive). */
+  /** `upsert` matches on the external id (an API with a unique property); `create-update` needs remote ids. */
   capability?: 'upsert' | 'create-update';
   /** Default 50. */
   maxBatchSize?: number;
   /**
-   * Refuses an input: the whole call fails with this error (as Twenty answers a batch with one bad record),
-   * or, with `partialFailures`, only that record does (as HubSpot's 207).
+   * Refuses an input: the whole call fails with this error (as many APIs answer a batch with one bad record),
+   * or, with `partialFailures`, only that record does (a 207 multi-status).
    */
   reject?: (type: string, input: unknown) => IntegrationError | undefined;
   partialFailures?: boolean;
@@ -124,7 +124,7 @@ export function createMemoryRemote(options: MemoryRemoteOptions = {}): MemoryRem
             ? rows.get(externalId)
             : undefined;
       if (mode === 'create' && rows.has(externalId)) {
-        // No unique constraint on the external id: a second create makes a duplicate, as Pipedrive would.
+        // No unique constraint on the external id: a second create makes a duplicate, as an API without upsert would.
         const duplicate = { remoteId: `r${nextId++}`, externalId, input: item.input, writes: 1 };
         rows.set(`${externalId}\u0000${duplicate.remoteId}`, duplicate);
         out.set(item.externalId, { remoteId: duplicate.remoteId, created: true });

@@ -141,7 +141,7 @@ function reportOf(result: ApiResult<SyncReport>): SyncReport {
 }
 
 /**
- * Registers the sync contract for a connector: `describeSyncContract('twenty-crm', target)`.
+ * Registers the sync contract for a connector: `describeSyncContract('acme-crm', target)`.
  * @example describeSyncContract('acme-crm', { integration: 'acme-crm', types: ['company', 'person'], … });
  */
 export function describeSyncContract(name: string, target: SyncContractTarget): void {
