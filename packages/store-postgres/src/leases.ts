@@ -1,25 +1,12 @@
 import {
-  type Lease,
+  type LeaseRow,
+  leaseFromRow,
   type SyncStateStore,
   validateLease,
+  validateLeaseRenewal,
   validateLeaseRequest,
-  validateLimitOption,
 } from '@patchbay/core/store';
 import type { Database } from './database.ts';
-
-interface LeaseRow {
-  name: string;
-  owner: string;
-  token: string;
-  expires_at: Date;
-}
-
-const toLease = (row: LeaseRow): Lease => ({
-  name: row.name,
-  owner: row.owner,
-  token: row.token,
-  expiresAt: row.expires_at.getTime(),
-});
 
 /**
  * Leases on the database's clock, so processes on machines whose clocks disagree still agree on expiry.
@@ -48,24 +35,21 @@ export function createLeases(
             set owner = excluded.owner, token = excluded.token, expires_at = excluded.expires_at
             where ${leases}.expires_at <= clock_timestamp() or ${leases}.owner = excluded.owner
           returning *`;
-        return row ? toLease(row) : null;
+        return row ? leaseFromRow(row) : null;
       });
     },
 
     async renewLease(leaseValue, options) {
-      const checkedLease = validateLease(leaseValue);
-      if (!checkedLease.success) return checkedLease;
-      const lease = checkedLease.data;
-      const checked = validateLimitOption(options, 'ttlMs', Number.NaN);
+      const checked = validateLeaseRenewal(leaseValue, options);
       if (!checked.success) return checked;
-      const ttlMs = checked.data;
+      const { lease, ttlMs } = checked.data;
       return db.run('syncState.renewLease', async (sql) => {
         // Same token means nobody took it over, even if it lapsed meanwhile: extending it is still safe.
         const [row] = await sql<LeaseRow[]>`
           update ${leases} set expires_at = clock_timestamp() + ${ttlMs} * interval '1 millisecond'
           where name = ${lease.name} and token = ${lease.token}
           returning *`;
-        return row ? toLease(row) : null;
+        return row ? leaseFromRow(row) : null;
       });
     },
 

@@ -1,8 +1,10 @@
 import type { ApiResult } from '@patchbay/core';
 import {
   type Mapping,
+  type MappingRow,
   type MappingScope,
   type MappingStore,
+  mappingFromRow,
   validateExternalIds,
   validateLimitOption,
   validateMappingBatch,
@@ -10,20 +12,6 @@ import {
 } from '@patchbay/core/store';
 import { numberArrayLiteral, textArrayLiteral } from './array-literal.ts';
 import type { Database, Queryable, Tables } from './database.ts';
-
-interface MappingRow {
-  external_id: string;
-  remote_id: string;
-  content_hash: string | null;
-  synced_at: Date;
-}
-
-const toMapping = (row: MappingRow): Mapping => ({
-  externalId: row.external_id,
-  remoteId: row.remote_id,
-  contentHash: row.content_hash,
-  syncedAt: row.synced_at.getTime(),
-});
 
 /**
  * Upserts `entries` with ONE statement (so it is atomic without a transaction of its own): four arrays
@@ -75,7 +63,7 @@ export function createMappingStore(db: Database): MappingStore {
           select external_id, remote_id, content_hash, synced_at from ${tables.mappings}
           where integration = ${scope.integration} and object_type = ${scope.objectType}
             and external_id = any(${textArrayLiteral(ids.data)}::text[])`;
-        return new Map(rows.map((row) => [row.external_id, toMapping(row)]));
+        return new Map(rows.map((row) => [row.external_id, mappingFromRow(row)]));
       });
     },
 
@@ -141,7 +129,7 @@ export function createMappingStore(db: Database): MappingStore {
           return;
         }
         if (page.data.length === 0) return;
-        yield { success: true, data: page.data.map(toMapping) };
+        yield { success: true, data: page.data.map(mappingFromRow) };
         if (page.data.length < pageSize) return;
         after = page.data.at(-1)!.external_id;
       }

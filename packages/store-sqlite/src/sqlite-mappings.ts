@@ -1,8 +1,10 @@
 import { type ApiResult, ok } from '@patchbay/core';
 import {
   type Mapping,
+  type MappingRow,
   type MappingScope,
   type MappingStore,
+  mappingFromRow,
   validateExternalIds,
   validateLimitOption,
   validateMappingBatch,
@@ -23,20 +25,6 @@ const upsertSql = (rows: number) =>
 
 // Id lists travel as one JSON array parameter: any number of ids, one statement, no variable limit.
 const IN_IDS = 'external_id IN (SELECT value FROM json_each(?))';
-
-interface MappingRow {
-  external_id: string;
-  remote_id: string;
-  content_hash: string | null;
-  synced_at: number;
-}
-
-const toMapping = (row: MappingRow): Mapping => ({
-  externalId: row.external_id,
-  remoteId: row.remote_id,
-  contentHash: row.content_hash,
-  syncedAt: row.synced_at,
-});
 
 /** The mapping half of the SQLite store, plus the raw upsert `commitMappings` runs in its own transaction. */
 export interface SqliteMappings {
@@ -95,7 +83,7 @@ export function createSqliteMappings(ctx: SqliteContext): SqliteMappings {
         const rows = statement(
           `SELECT external_id, remote_id, content_hash, synced_at FROM mappings WHERE ${SCOPED} AND ${IN_IDS}`,
         ).all(scope.integration, scope.objectType, JSON.stringify(ids)) as unknown as MappingRow[];
-        for (const row of rows) found.set(row.external_id, toMapping(row));
+        for (const row of rows) found.set(row.external_id, mappingFromRow(row));
         return ok(found);
       });
     },
@@ -148,7 +136,7 @@ export function createSqliteMappings(ctx: SqliteContext): SqliteMappings {
             `SELECT external_id, remote_id, content_hash, synced_at FROM mappings
              WHERE ${SCOPED} AND external_id > ? ORDER BY external_id LIMIT ?`,
           ).all(scope.integration, scope.objectType, after, pageSize) as unknown as MappingRow[];
-          return ok(rows.map(toMapping));
+          return ok(rows.map(mappingFromRow));
         });
         if (!page.success) {
           yield page;

@@ -1,6 +1,7 @@
 import { err, IntegrationError, ok } from '@patchbay/core';
 import {
-  type Lease,
+  type LeaseRow,
+  leaseFromRow,
   type MappingScope,
   type OutboxEntry,
   type SyncRunRow,
@@ -9,6 +10,7 @@ import {
   validateCheckpoint,
   validateExternalIds,
   validateLease,
+  validateLeaseRenewal,
   validateLeaseRequest,
   validateLimitOption,
   validateName,
@@ -23,20 +25,6 @@ const DEFAULT_RUN_LIMIT = 20;
 const DEFAULT_OUTBOX_LIMIT = 1_000;
 /** Rows per multi-row outbox insert (6 parameters each). */
 const OUTBOX_CHUNK_ROWS = 128;
-
-interface LeaseRow {
-  name: string;
-  owner: string;
-  token: string;
-  expires_at: number;
-}
-
-const toLease = (row: LeaseRow): Lease => ({
-  name: row.name,
-  owner: row.owner,
-  token: row.token,
-  expiresAt: row.expires_at,
-});
 
 interface OutboxRow {
   external_id: string;
@@ -187,24 +175,21 @@ export function createSqliteSyncState(ctx: SqliteContext): SqliteSyncState {
              ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = excluded.token,
              expires_at = excluded.expires_at RETURNING name, owner, token, expires_at`,
           ).get(name, owner, crypto.randomUUID(), at + ttlMs) as unknown as LeaseRow;
-          return ok(toLease(row));
+          return ok(leaseFromRow(row));
         }),
       );
     },
 
     async renewLease(leaseValue, options) {
-      const checkedLease = validateLease(leaseValue);
-      if (!checkedLease.success) return checkedLease;
-      const lease = checkedLease.data;
-      const checked = validateLimitOption(options, 'ttlMs', Number.NaN);
+      const checked = validateLeaseRenewal(leaseValue, options);
       if (!checked.success) return checked;
-      const ttlMs = checked.data;
+      const { lease, ttlMs } = checked.data;
       return ctx.attempt('renewLease', () => {
         const row = statement(
           `UPDATE sync_leases SET expires_at = ? WHERE name = ? AND token = ?
            RETURNING name, owner, token, expires_at`,
         ).get(ctx.now() + ttlMs, lease.name, lease.token) as LeaseRow | undefined;
-        return ok(row ? toLease(row) : null);
+        return ok(row ? leaseFromRow(row) : null);
       });
     },
 

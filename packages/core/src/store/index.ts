@@ -2,6 +2,13 @@
 // checks every adapter shares, row conversions, guardStore and the in-memory stores. Apart from the main entry so
 // that a client user does not bundle them. `IntegrationStore`, `SyncMode`, `SeenIdStore` and the memory seen-id
 // store are exported by the main entry too (the same bindings): a connector's caller and a webhook verifier use them.
+export {
+  type LeaseRow,
+  leaseFromRow,
+  type MappingRow,
+  mappingFromRow,
+  validateLeaseRenewal,
+} from './adapter-rows.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export {
   createMemorySeenIdStore,
