@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './hostile-values.ts';
+import { cyclic, hostileClocks, hostileValues, throwingProxy, withThrowingGetter } from './hostile-values.ts';
 import { thrownBy } from './outcomes.ts';
 
 describe('hostile values', () => {
@@ -29,5 +29,16 @@ describe('hostile values', () => {
   it('cyclic contains itself', () => {
     const value = cyclic();
     expect(value.self).toBe(value);
+  });
+});
+
+describe('hostileClocks', () => {
+  it('gives no clock that answers a finite number', () => {
+    const clocks = hostileClocks();
+    expect(new Set(clocks.map(([label]) => label)).size).toBe(clocks.length);
+    for (const [, now] of clocks) {
+      if (typeof now !== 'function') continue;
+      expect(thrownBy(() => now()) !== undefined || !Number.isFinite(now())).toBe(true);
+    }
   });
 });

@@ -72,3 +72,18 @@ export function hostileValues(): [label: string, value: unknown][] {
     ['an array of nulls', [null, null]],
   ];
 }
+
+/**
+ * Labelled `now` options a clock-taking API must refuse: clocks answering NaN, Infinity or a string, one that
+ * throws, and a number where a function belongs.
+ * @example it.each(hostileClocks())('refuses %s', async (_, now) => { ... });
+ */
+export function hostileClocks(): [label: string, now: unknown][] {
+  return [
+    ['a clock returning NaN', () => Number.NaN],
+    ['a clock returning Infinity', () => Number.POSITIVE_INFINITY],
+    ['a clock returning a string', () => '1614265330000'],
+    ['a clock that throws', trap],
+    ['a clock that is not a function', 1_614_265_330_000],
+  ];
+}

@@ -1,6 +1,6 @@
 // Test helpers for adapter authors (`@patchbay/core/testing`); they import vitest, so keep them out of
 // production bundles: nothing in the main entry point imports this file.
-export { cyclic, hostileValues, throwingProxy, withThrowingGetter } from './hostile-values.ts';
+export { cyclic, hostileClocks, hostileValues, throwingProxy, withThrowingGetter } from './hostile-values.ts';
 export { createManualClock, type ManualClock } from './manual-clock.ts';
 export { outcome, thrownBy } from './outcomes.ts';
 export {
@@ -8,6 +8,7 @@ export {
   type ProcessFailureWatchOptions,
   watchProcessFailures,
 } from './process-failures.ts';
+export { type ExpectedRefusal, expectRefusal } from './refusals.ts';
 export {
   describeReleaseFixtureContract,
   type ReleaseFixtureConfigRow,
