@@ -5,8 +5,6 @@
 // the server accepts. Core's token manager does it with a lease on `store.syncState` and a re-read of the token set
 // under it. (It lives in runtime, the package that opens stores, whose tests may also import the emulators.)
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConfigStore, type IntegrationStore, Secret } from '@patchbay/core';
 import { createConfigOAuth2TokenStore, type OAuth2TokenSet } from '@patchbay/core/oauth';
@@ -15,13 +13,8 @@ import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workspaceExecArgv } from '../../../test-support/child-exec-argv.mjs';
-import {
-  adminConnection,
-  dropSchemas,
-  randomSchema,
-  TEST_URL,
-  unavailable,
-} from '../../store-postgres/test-support/postgres.ts';
+import { TEST_URL, unavailable } from '../../store-postgres/test-support/postgres.ts';
+import { createScratch } from '../../store-postgres/test-support/scratch.ts';
 import type { RefresherReport, RefresherSpec } from '../test-support/oauth2-refresher.ts';
 
 const PROCESSES = 8;
@@ -33,8 +26,7 @@ type StoreSpec = RefresherSpec['store'];
 
 let oauth: RunningOAuth2Emulator;
 const children: ChildProcess[] = [];
-const tempDirs: string[] = [];
-const schemas: string[] = [];
+const scratch = createScratch('patchbay-oauth2-race-');
 
 beforeEach(async () => {
   oauth = await startOAuth2Emulator({
@@ -54,17 +46,7 @@ afterEach(async () => {
   await oauth.close();
 });
 
-afterAll(async () => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  if (schemas.length > 0 && !unavailable) {
-    const admin = adminConnection();
-    try {
-      await dropSchemas(admin, schemas.splice(0));
-    } finally {
-      await admin.end({ timeout: 1 });
-    }
-  }
-});
+afterAll(scratch.cleanUp);
 
 function openStore(spec: StoreSpec): IntegrationStore {
   return spec.kind === 'sqlite'
@@ -188,9 +170,7 @@ async function race(storeSpec: StoreSpec) {
 
 describe('OAuth2 refresh race: 8 processes, one connection, single-use refresh tokens', () => {
   it('on one SQLite file: exactly one refresh, every process ends with a working token', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'patchbay-oauth2-race-'));
-    tempDirs.push(dir);
-    await race({ kind: 'sqlite', path: join(dir, 'store.db') });
+    await race({ kind: 'sqlite', path: join(scratch.dir(), 'store.db') });
   }, 120_000);
 
   const onPostgres = unavailable && process.env.CI !== 'true' ? it.skip : it;
@@ -199,9 +179,7 @@ describe('OAuth2 refresh race: 8 processes, one connection, single-use refresh t
     async () => {
       if (unavailable)
         throw new Error(`No PostgreSQL at ${TEST_URL}: ${unavailable}. Set PATCHBAY_TEST_POSTGRES_URL.`);
-      const schema = randomSchema();
-      schemas.push(schema);
-      await race({ kind: 'postgres', url: TEST_URL, schema });
+      await race({ kind: 'postgres', url: TEST_URL, schema: scratch.schema() });
     },
     120_000,
   );

@@ -1,7 +1,5 @@
 // Twenty as a target of @patchbay/sync/testing's sync contract: its emulator over HTTP with the contract's
 // faults, its engine (createTwentySync), the stores to run on, and its worker script for the process scenarios.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore } from '@patchbay/core/store';
 import { createTwentyEmulator, serveEmulator } from '@patchbay/emulators';
@@ -9,43 +7,20 @@ import { createPostgresStore } from '@patchbay/store-postgres';
 import { createSqliteStore } from '@patchbay/store-sqlite';
 import type { SyncContractFault, SyncContractRemote, SyncContractTarget } from '@patchbay/sync/testing';
 import { expect } from 'vitest';
-import {
-  adminConnection,
-  dropSchemas,
-  randomSchema,
-  TEST_URL,
-  unavailable,
-} from '../../store-postgres/test-support/postgres.ts';
+import { TEST_URL, unavailable } from '../../store-postgres/test-support/postgres.ts';
+import { createScratch } from '../../store-postgres/test-support/scratch.ts';
 import { startSyncWorker } from '../../sync/test-support/sync-worker-process.ts';
 import { createTwentySync } from '../src/sync.ts';
 import { twentyRecords } from './records.ts';
 
 const PLURAL: Record<string, 'people' | 'companies'> = { person: 'people', company: 'companies' };
 const API_KEY = 'twenty-contract-key';
-const tempDirs: string[] = [];
-const schemas: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'patchbay-twenty-contract-'));
-  tempDirs.push(dir);
-  return dir;
-};
-const newSchema = () => {
-  const schema = randomSchema();
-  schemas.push(schema);
-  return schema;
-};
+const scratch = createScratch('patchbay-twenty-contract-');
+const tempDir = scratch.dir;
+const newSchema = scratch.schema;
 
 /** Removes the SQLite files and PostgreSQL schemas the contract's runs made. */
-export async function cleanUpContractRuns(): Promise<void> {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  if (schemas.length === 0) return;
-  const admin = adminConnection();
-  try {
-    await dropSchemas(admin, schemas.splice(0));
-  } finally {
-    await admin.end({ timeout: 1 });
-  }
-}
+export const cleanUpContractRuns = (): Promise<void> => scratch.cleanUp();
 
 async function startRemote(options: { seed: number; latencyMs?: number }) {
   const twenty = createTwentyEmulator({
