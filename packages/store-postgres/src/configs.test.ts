@@ -1,37 +1,10 @@
+// PostgreSQL specifics of configuration rows; what every store shares (defaults, CONFLICT, updates) is in the
+// contract suite (store.contract.test.ts).
 import { expect, it } from 'vitest';
 import { describePostgres, useFreshStores } from '../test-support/postgres.ts';
 
 describePostgres('configs', () => {
   const { open, admin } = useFreshStores();
-
-  it('creates with defaults, one row per integration', async () => {
-    const store = open();
-    expect(await store.configs.exists('twenty-crm')).toEqual({ success: true, data: false });
-    const created = await store.configs.create('twenty-crm', {}, 'user-1');
-    expect(created).toMatchObject({
-      success: true,
-      data: {
-        integration: 'twenty-crm',
-        baseUrl: null,
-        secrets: {},
-        enabled: false,
-        syncMode: 'disabled',
-        settings: {},
-        createdBy: 'user-1',
-        updatedBy: 'user-1',
-      },
-    });
-    if (!created.success) return;
-    expect(created.data.settings).toEqual({});
-    expect(created.data.createdAt).toBe(created.data.updatedAt);
-    expect(Math.abs(created.data.createdAt - Date.now())).toBeLessThan(60_000);
-    expect(await store.configs.exists('twenty-crm')).toEqual({ success: true, data: true });
-    expect(await store.configs.get('twenty-crm')).toEqual(created);
-    expect(await store.configs.create('twenty-crm', {}, 'user-2')).toMatchObject({
-      success: false,
-      error: { code: 'CONFLICT', retryable: false },
-    });
-  });
 
   it('updates only the fields given; null clears one', async () => {
     const store = open();

@@ -15,7 +15,7 @@ const clock = createManualClock();
 describeIntegrationStoreContract(
   'sqlite file, manual clock',
   async () => createSqliteStore({ path: tempDbPath(), now: clock.now }),
-  { clock },
+  { clock, openWithClock: async (now) => createSqliteStore({ path: ':memory:', now }) },
 );
 
 const scope = { integration: 'twenty-crm', objectType: 'person' };

@@ -10,19 +10,6 @@ afterAll(removeTempDbs);
 const scope = { integration: 'crm', objectType: 'person' };
 
 describe('SQLite sync state', () => {
-  it('lists runs by start time first, then by order of starting (a clock set back does not reorder)', async () => {
-    let time = 10_000;
-    const store = createSqliteStore({ path: ':memory:', now: () => time });
-    const first = await store.syncState.startRun('sync');
-    time = 5_000;
-    const setBack = await store.syncState.startRun('sync');
-    const sameMs = await store.syncState.startRun('sync');
-    const listed = await store.syncState.listRuns('sync');
-    const ids = [first, setBack, sameMs].map((run) => (run.success ? run.data.id : ''));
-    expect(listed.success && listed.data.map((r) => r.id)).toEqual([ids[0], ids[2], ids[1]]);
-    await store.close();
-  });
-
   it('refuses a limit that is not a positive integer with VALIDATION_ERROR', async () => {
     const store = createSqliteStore({ path: ':memory:' });
     for (const result of [

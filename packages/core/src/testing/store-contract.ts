@@ -18,6 +18,11 @@ export interface StoreContractOptions {
   leaseTtlMs?: number;
   /** How far a store's timestamps may be from the test's clock (a database server's own clock). Default 5 000 ms. */
   clockToleranceMs?: number;
+  /**
+   * Opens a store (closed by the test) on a clock the test sets back, for the run log's order under a clock
+   * set back. Left out, that test is skipped: e.g. for a store that stamps runs on a database server's clock.
+   */
+  openWithClock?: (now: () => number) => Promise<IntegrationStore>;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -312,14 +317,15 @@ export function describeIntegrationStoreContract(
         expect(expectOk(await store.configs.get(name('crm')))?.secrets).toEqual({ apiKey: ciphertext });
       });
 
-      it('refuses a second create with CONFLICT and keeps the first row', async () => {
+      it('refuses a second create with CONFLICT (not retryable) and keeps the first row', async () => {
         const first = expectOk(
           await store.configs.create(name('crm'), { baseUrl: 'https://one.example' }, 'u1'),
         );
-        expectErr(
+        const conflict = expectErr(
           await store.configs.create(name('crm'), { baseUrl: 'https://two.example' }, 'u2'),
           'CONFLICT',
         );
+        expect(conflict.retryable).toBe(false);
         expect(expectOk(await store.configs.get(name('crm')))).toEqual(first);
       });
 
@@ -573,6 +579,24 @@ export function describeIntegrationStoreContract(
         expect(limited.map((run) => run.id)).toEqual([ids[4], ids[3]]);
         expect(expectOk(await store.syncState.listRuns(name('never')))).toEqual([]);
       });
+
+      it.skipIf(!options.openWithClock)(
+        'lists runs by start time first, then by order of starting (a clock set back does not reorder)',
+        async () => {
+          let time = 10_000;
+          const clocked = await options.openWithClock!(() => time);
+          try {
+            const first = expectOk(await clocked.syncState.startRun(name('sync')));
+            time = 5_000;
+            const setBack = expectOk(await clocked.syncState.startRun(name('sync')));
+            const sameMs = expectOk(await clocked.syncState.startRun(name('sync')));
+            const listed = expectOk(await clocked.syncState.listRuns(name('sync')));
+            expect(listed.map((run) => run.id)).toEqual([first.id, sameMs.id, setBack.id]);
+          } finally {
+            await clocked.close();
+          }
+        },
+      );
 
       it('lists 20 runs when no limit is given', async () => {
         for (let i = 0; i < 25; i++) expectOk(await store.syncState.startRun(name('sync')));
