@@ -60,3 +60,15 @@ export {
 export type { IssuedTokens, OAuth2Stats, ReuseAnswer } from './oauth2/grants.ts';
 export { OAUTH2_PATHS, oauth2RouteKey } from './oauth2/routes.ts';
 // --- End of the OAuth2 emulator. ---
+
+// --- PostHog emulator: the capture half (/batch/, /i/v0/e/, /e/, /capture/). ---
+export { type CapturedEvent, POSTHOG_CAPTURE_PATHS } from './posthog/capture.ts';
+export {
+  createPostHogEmulator,
+  POSTHOG_EMULATOR_PROJECT_KEY,
+  type PostHogEmulator,
+  type PostHogEmulatorOptions,
+  type RunningPostHogEmulator,
+  startPostHogEmulator,
+} from './posthog/emulator.ts';
+// --- End of the PostHog emulator. ---

@@ -50,4 +50,5 @@ function escapeRegExp(text: string): string {
 
 // --- Emulators through msw (alphabetical: the linter sorts these exports). ---
 export { oauth2MswHandlers } from './oauth2/msw.ts';
+export { posthogMswHandlers } from './posthog/msw.ts';
 export { twentyMswHandlers } from './twenty/msw.ts';
