@@ -39,6 +39,32 @@ export function toMswHandlers(baseUrl: string, handler: EmulatorHandler): HttpHa
   ];
 }
 
+/**
+ * msw handlers for an emulator, or for a fresh one made by `create` from options: what every emulator's
+ * `…MswHandlers(emulatorOrOptions)` does. Anything without a `handler` function is taken for options, which
+ * `create` checks (and refuses by name).
+ * @example export const acmeMswHandlers = (value = {}) => emulatorMswHandlers(value, createAcmeEmulator);
+ */
+export function emulatorMswHandlers<E extends { baseUrl: string; handler: EmulatorHandler }, O>(
+  value: E | O,
+  create: (options: O) => E,
+): HttpHandler[] {
+  const emulator = isEmulator<E>(value) ? value : create(value as O);
+  return toMswHandlers(emulator.baseUrl, emulator.handler);
+}
+
+function isEmulator<E>(value: unknown): value is E {
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { handler?: unknown }).handler === 'function'
+    );
+  } catch {
+    return false;
+  }
+}
+
 function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

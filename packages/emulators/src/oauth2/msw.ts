@@ -1,5 +1,5 @@
 import type { HttpHandler } from 'msw';
-import { toMswHandlers } from '../msw.ts';
+import { emulatorMswHandlers } from '../msw.ts';
 import { createOAuth2Emulator, type OAuth2Emulator, type OAuth2EmulatorOptions } from './emulator.ts';
 
 /**
@@ -12,19 +12,5 @@ import { createOAuth2Emulator, type OAuth2Emulator, type OAuth2EmulatorOptions }
  * const tokenUrl = `${oauth.baseUrl}${oauth.paths.token}`;
  */
 export function oauth2MswHandlers(emulator: OAuth2Emulator | OAuth2EmulatorOptions = {}): HttpHandler[] {
-  const oauth = isEmulator(emulator) ? emulator : createOAuth2Emulator(emulator as OAuth2EmulatorOptions);
-  return toMswHandlers(oauth.baseUrl, oauth.handler);
-}
-
-// An emulator has a handler; anything else is options, checked (and refused by name) by createOAuth2Emulator.
-function isEmulator(value: unknown): value is OAuth2Emulator {
-  try {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { handler?: unknown }).handler === 'function'
-    );
-  } catch {
-    return false;
-  }
+  return emulatorMswHandlers(emulator, createOAuth2Emulator);
 }

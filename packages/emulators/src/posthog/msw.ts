@@ -1,5 +1,5 @@
 import type { HttpHandler } from 'msw';
-import { toMswHandlers } from '../msw.ts';
+import { emulatorMswHandlers } from '../msw.ts';
 import { createPostHogEmulator, type PostHogEmulator, type PostHogEmulatorOptions } from './emulator.ts';
 
 /**
@@ -11,19 +11,5 @@ import { createPostHogEmulator, type PostHogEmulator, type PostHogEmulatorOption
  * server.listen(); // a client with host posthog.baseUrl now captures into posthog.events()
  */
 export function posthogMswHandlers(emulator: PostHogEmulator | PostHogEmulatorOptions = {}): HttpHandler[] {
-  const posthog = isEmulator(emulator) ? emulator : createPostHogEmulator(emulator as PostHogEmulatorOptions);
-  return toMswHandlers(posthog.baseUrl, posthog.handler);
-}
-
-// An emulator has a handler; anything else is options, checked (and refused by name) by createPostHogEmulator.
-function isEmulator(value: unknown): value is PostHogEmulator {
-  try {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { handler?: unknown }).handler === 'function'
-    );
-  } catch {
-    return false;
-  }
+  return emulatorMswHandlers(emulator, createPostHogEmulator);
 }

@@ -1,5 +1,5 @@
 import type { HttpHandler } from 'msw';
-import { toMswHandlers } from '../msw.ts';
+import { emulatorMswHandlers } from '../msw.ts';
 import { createTwentyEmulator, type TwentyEmulator, type TwentyEmulatorOptions } from './emulator.ts';
 
 /**
@@ -12,19 +12,5 @@ import { createTwentyEmulator, type TwentyEmulator, type TwentyEmulatorOptions }
  * await fetch(`${twenty.baseUrl}/rest/people`, { headers: { Authorization: `Bearer ${twenty.apiKey}` } });
  */
 export function twentyMswHandlers(emulator: TwentyEmulator | TwentyEmulatorOptions = {}): HttpHandler[] {
-  const twenty = isEmulator(emulator) ? emulator : createTwentyEmulator(emulator as TwentyEmulatorOptions);
-  return toMswHandlers(twenty.baseUrl, twenty.handler);
-}
-
-// An emulator has a handler; anything else is options, checked (and refused by name) by createTwentyEmulator.
-function isEmulator(value: unknown): value is TwentyEmulator {
-  try {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { handler?: unknown }).handler === 'function'
-    );
-  } catch {
-    return false;
-  }
+  return emulatorMswHandlers(emulator, createTwentyEmulator);
 }
