@@ -14,7 +14,10 @@ const field = (input: unknown) => {
 
 describe('prepareEvent', () => {
   it("renders PostHog's batch item with a v7 uuid, the capture time and the library properties", () => {
-    const result = prepareEvent({ event: 'signed_up', distinctId: 'user-1', properties: { plan: 'pro' } }, options);
+    const result = prepareEvent(
+      { event: 'signed_up', distinctId: 'user-1', properties: { plan: 'pro' } },
+      options,
+    );
     if (!result.success) throw result.error;
     expect(JSON.parse(result.data.payload)).toEqual({
       uuid: result.data.uuid,
@@ -55,14 +58,19 @@ describe('prepareEvent', () => {
   it('refuses an event over the size limit at capture, measured in UTF-8 bytes', () => {
     const big = { event: 'x', distinctId: 'd', properties: { blob: 'é'.repeat(600_000) } };
     expect(field(big)).toBe('properties');
-    const fits = prepareEvent({ event: 'x', distinctId: 'd', properties: { blob: 'a'.repeat(900_000) } }, options);
+    const fits = prepareEvent(
+      { event: 'x', distinctId: 'd', properties: { blob: 'a'.repeat(900_000) } },
+      options,
+    );
     expect(fits.success).toBe(true);
   });
 
   it('never throws on hostile input', () => {
     for (const value of hostileValues()) {
       expect(() => prepareEvent(value, options)).not.toThrow();
-      expect(() => prepareEvent({ event: value, distinctId: value, properties: value }, options)).not.toThrow();
+      expect(() =>
+        prepareEvent({ event: value, distinctId: value, properties: value }, options),
+      ).not.toThrow();
     }
   });
 });

@@ -64,15 +64,23 @@ export function prepareEvent(
   const fields = copied.data;
   if (!isJsonObject(fields)) return err(invalidInput('event', 'must be an object with event and distinctId'));
   for (const key of Object.keys(fields)) {
-    if (!FIELDS.has(key)) return err(invalidInput(key, 'is not a capture field (event, distinctId, properties, timestamp, uuid)'));
+    if (!FIELDS.has(key))
+      return err(
+        invalidInput(key, 'is not a capture field (event, distinctId, properties, timestamp, uuid)'),
+      );
   }
   const { event, distinctId, properties = {}, uuid } = fields;
   if (!isText(event) || event.length > MAX_EVENT_NAME_LENGTH) {
-    return err(invalidInput('event', `must be a non-empty string of at most ${MAX_EVENT_NAME_LENGTH} characters`));
+    return err(
+      invalidInput('event', `must be a non-empty string of at most ${MAX_EVENT_NAME_LENGTH} characters`),
+    );
   }
   if (!isText(distinctId) || distinctId.trim() === '' || distinctId.length > MAX_DISTINCT_ID_LENGTH) {
     return err(
-      invalidInput('distinctId', `must be a non-blank string of at most ${MAX_DISTINCT_ID_LENGTH} characters`),
+      invalidInput(
+        'distinctId',
+        `must be a non-blank string of at most ${MAX_DISTINCT_ID_LENGTH} characters`,
+      ),
     );
   }
   if (!isJsonObject(properties)) return err(invalidInput('properties', 'must be a JSON object'));
