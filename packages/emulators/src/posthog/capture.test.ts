@@ -98,4 +98,27 @@ describe('parseCapture', () => {
       message: expect.stringMatching(/^Event too big/),
     });
   });
+
+  it("names each refusal with the newest service's code", () => {
+    expect(parseCapture('{nope', '/batch/', limits, newUuid)).toMatchObject({
+      code: 'request_parsing_error',
+    });
+    expect(parse({ api_key: 'k', batch: [] })).toMatchObject({ code: 'empty_batch' });
+    expect(parse({ api_key: 'k', batch: [{ distinct_id: 'u' }] })).toMatchObject({
+      code: 'missing_event_name',
+    });
+    expect(parse({ api_key: 'k', batch: [{ event: 'x' }] })).toMatchObject({ code: 'missing_distinct_id' });
+    expect(parse({ batch: [{ event: 'x', distinct_id: 'u' }] })).toMatchObject({
+      code: 'ingest_key_required',
+    });
+    expect(
+      parse({ api_key: 'a', batch: [{ event: 'x', distinct_id: 'u', properties: { token: 'b' } }] }),
+    ).toMatchObject({ code: 'unroutable_events' });
+    expect(decodeCaptureBody(new Uint8Array(101), plain, 100)).toMatchObject({ code: 'payload_too_large' });
+    const junk = new TextEncoder().encode('not gzip');
+    expect(decodeCaptureBody(junk, { contentEncoding: 'gzip', compression: null }, 100)).toMatchObject({
+      code: 'request_decoding_error',
+      detail: 'invalid gzip data',
+    });
+  });
 });

@@ -1,6 +1,8 @@
 // Reading a capture request as PostHog's capture service does (wire notes, "PostHog": served by the Rust
 // service in PostHog/posthog `rust/capture/src/`; errors mapped in `api.rs`, `CaptureError::into_response`).
-// Current behaviour, not the docs': one bad event refuses the whole request with a plain-text 400, nothing kept.
+// Current behaviour, not the docs': one bad event refuses the whole request with a 400, nothing kept. Each refusal
+// carries both answers: the older service's plain text (`message`, `status`) and the newest service's JSON `code`
+// (`api.rs`, `CaptureError::code`), which ./capture-errors.ts turns into a response.
 import { gunzipSync } from 'node:zlib';
 
 /** One event as the emulator keeps it. */
@@ -13,14 +15,37 @@ export interface CapturedEvent {
   timestamp?: string;
   /** The project API key the request carried. */
   token: string;
-  /** The path it came in on: `/batch/`, `/i/v0/e/`, `/e/` or `/capture/`. */
+  /** The path it came in on: `/batch/`, `/i/v0/e/`, `/e/`, `/capture/` or `/i/v1/analytics/events`. */
   path: string;
+  /** When the emulator accepted it (ISO 8601), set by the emulator; what a query reads when `timestamp` is absent. */
+  receivedAt?: string;
 }
 
-/** Why a capture request was refused: the status and the plain-text body the service answers. */
+/**
+ * The newest capture service's error codes (`api.rs`, `CaptureError::code`) for what the emulator refuses: the
+ * JSON body is `{ status, code, error }`.
+ */
+export type CaptureErrorCode =
+  | 'request_decoding_error'
+  | 'request_parsing_error'
+  | 'empty_batch'
+  | 'missing_event_name'
+  | 'missing_distinct_id'
+  | 'ingest_key_required'
+  | 'ingest_key_unknown'
+  | 'unroutable_events'
+  | 'payload_too_large'
+  | 'rate_limited';
+
+/**
+ * Why a capture request was refused: the older service's status and plain-text body, the newest service's code, and
+ * a detail for the codes whose JSON `error` carries one (`failed to parse request: {detail}`).
+ */
 export interface CaptureRefusal {
-  status: 400 | 401 | 413;
+  status: 400 | 401 | 413 | 429;
   message: string;
+  code: CaptureErrorCode;
+  detail?: string;
 }
 
 /** Limits of {@link parseCapture}. */
@@ -34,7 +59,12 @@ export interface CaptureLimits {
 /** The capture paths (wire notes: `POST /batch/`; single events on `/i/v0/e/`, `/e/`, `/capture/`). */
 export const POSTHOG_CAPTURE_PATHS = ['/batch/', '/i/v0/e/', '/e/', '/capture/'] as const;
 
-const refuse = (status: CaptureRefusal['status'], message: string): CaptureRefusal => ({ status, message });
+const refuse = (
+  status: CaptureRefusal['status'],
+  message: string,
+  code: CaptureErrorCode,
+  detail?: string,
+): CaptureRefusal => (detail === undefined ? { status, message, code } : { status, message, code, detail });
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -48,7 +78,9 @@ export function decodeCaptureBody(
   request: { contentEncoding: string | null; compression: string | null },
   maxBodyBytes: number,
 ): string | CaptureRefusal {
-  if (bytes.byteLength > maxBodyBytes) return refuse(413, 'Event too big: request body is over the limit');
+  if (bytes.byteLength > maxBodyBytes) {
+    return refuse(413, 'Event too big: request body is over the limit', 'payload_too_large', 'request body');
+  }
   const gzip =
     /(^|,)\s*gzip\s*($|,)/i.test(request.contentEncoding ?? '') || request.compression === 'gzip-js';
   if (!gzip) return new TextDecoder().decode(bytes);
@@ -57,9 +89,20 @@ export function decodeCaptureBody(
     return new TextDecoder().decode(gunzipSync(bytes, { maxOutputLength: maxBodyBytes }));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE')
-      return refuse(413, 'Event too big: decompressed body is over the limit');
-    return refuse(400, 'Request decoding error: invalid gzip data');
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      return refuse(
+        413,
+        'Event too big: decompressed body is over the limit',
+        'payload_too_large',
+        'request body',
+      );
+    }
+    return refuse(
+      400,
+      'Request decoding error: invalid gzip data',
+      'request_decoding_error',
+      'invalid gzip data',
+    );
   }
 }
 
@@ -101,7 +144,12 @@ export function parseCapture(
   try {
     body = JSON.parse(text);
   } catch {
-    return refuse(400, 'Request decoding error: failed to decode request body as JSON');
+    return refuse(
+      400,
+      'Request decoding error: failed to decode request body as JSON',
+      'request_parsing_error',
+      'invalid JSON',
+    );
   }
   // `/batch/` takes `{ api_key, batch: [...] }`; the single-event paths take one event, or an array (posthog-js).
   let raw: unknown[];
@@ -111,26 +159,41 @@ export function parseCapture(
     raw = body.batch;
     outerToken = tokenOf(body);
   } else if (isObject(body)) raw = [body];
-  else return refuse(400, 'Request decoding error: body is not an event or a batch');
-  if (raw.length === 0) return refuse(400, 'No events in batch');
+  else {
+    return refuse(
+      400,
+      'Request decoding error: body is not an event or a batch',
+      'request_parsing_error',
+      'body is not an event or a batch',
+    );
+  }
+  if (raw.length === 0) return refuse(400, 'No events in batch', 'empty_batch');
 
   const tokens = new Set<string>();
   if (outerToken !== undefined) tokens.add(outerToken);
   const events: CapturedEvent[] = [];
   for (const [index, item] of raw.entries()) {
-    if (!isObject(item)) return refuse(400, `Request parsing error: event ${index} is not an object`);
+    if (!isObject(item)) {
+      return refuse(
+        400,
+        `Request parsing error: event ${index} is not an object`,
+        'request_parsing_error',
+        `event ${index} is not an object`,
+      );
+    }
     const own = tokenOf(item);
     if (own !== undefined) tokens.add(own);
     if (typeof item.event !== 'string' || item.event === '') {
-      return refuse(400, `Request parsing error: event ${index} has no event name`);
+      return refuse(400, `Request parsing error: event ${index} has no event name`, 'missing_event_name');
     }
     const distinctId = distinctIdOf(item);
     if (distinctId === undefined) {
-      return refuse(400, `Request parsing error: event ${index} has no distinct_id`);
+      return refuse(400, `Request parsing error: event ${index} has no distinct_id`, 'missing_distinct_id');
     }
     const size = new TextEncoder().encode(JSON.stringify(item)).byteLength;
     if (size > limits.maxEventBytes) {
-      return refuse(413, `Event too big: event ${index} is ${size} bytes, over ${limits.maxEventBytes}`);
+      const detail = `event ${index} is ${size} bytes, over ${limits.maxEventBytes}`;
+      return refuse(413, `Event too big: ${detail}`, 'payload_too_large', detail);
     }
     const properties = isObject(item.properties) ? { ...item.properties } : {};
     for (const key of ['$set', '$set_once'] as const) {
@@ -146,8 +209,8 @@ export function parseCapture(
       path,
     });
   }
-  if (tokens.size === 0) return refuse(401, 'No API key provided');
-  if (tokens.size > 1) return refuse(401, 'Multiple tokens in one request');
+  if (tokens.size === 0) return refuse(401, 'No API key provided', 'ingest_key_required');
+  if (tokens.size > 1) return refuse(401, 'Multiple tokens in one request', 'unroutable_events');
   const [token] = tokens as unknown as [string];
   for (const event of events) event.token = token;
   return events;

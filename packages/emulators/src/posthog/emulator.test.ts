@@ -42,8 +42,8 @@ describe('createPostHogEmulator', () => {
     expect(posthog.events()).toHaveLength(2);
   });
 
-  it('refuses the whole batch with a plain-text 400 when one event is invalid, keeping nothing', async () => {
-    const posthog = createPostHogEmulator();
+  it('refuses the whole batch with a plain-text 400 when one event is invalid, keeping nothing (older service)', async () => {
+    const posthog = createPostHogEmulator({ captureErrors: 'text' });
     const response = await post(posthog, '/batch/', batch({ event: 'a', distinct_id: 'u' }, { event: 'b' }));
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -51,8 +51,8 @@ describe('createPostHogEmulator', () => {
     expect(posthog.events()).toEqual([]);
   });
 
-  it('answers 401 for another project key, 413 for an oversized event, 404/405 off the capture routes', async () => {
-    const posthog = createPostHogEmulator({ maxEventBytes: 500 });
+  it('answers 401 for another project key (older service), 413 for an oversized event, 404/405 off the capture routes', async () => {
+    const posthog = createPostHogEmulator({ maxEventBytes: 500, captureErrors: 'text' });
     const other = await post(posthog, '/batch/', {
       api_key: 'phc_other',
       batch: [{ event: 'a', distinct_id: 'u' }],
@@ -102,7 +102,69 @@ describe('createPostHogEmulator', () => {
     expect(posthog.events()).toHaveLength(1);
   });
 
+  it('answers refusals as the newest service by default: JSON { status, code, error }, 403 for another key', async () => {
+    const posthog = createPostHogEmulator();
+    const invalid = await post(posthog, '/batch/', batch({ event: 'a' }));
+    expect([invalid.status, await invalid.json()]).toEqual([
+      400,
+      { status: 400, code: 'missing_distinct_id', error: 'event submitted without a distinct_id' },
+    ]);
+    const other = await post(posthog, '/batch/', {
+      api_key: 'phc_other',
+      batch: [{ event: 'a', distinct_id: 'u' }],
+    });
+    expect([other.status, (await other.json()).code]).toEqual([403, 'ingest_key_unknown']);
+    expect(posthog.counters.count({ route: 'POST /batch/', outcome: '4xx' })).toBe(2);
+  });
+
+  it('accepts capture v1 with per-event results, and drops silently over quota', async () => {
+    const posthog = createPostHogEmulator({ overQuota: true });
+    const uuid = '0190f1d2-3c4b-7a5e-8f60-000000000001';
+    const send = () =>
+      posthog.handler(
+        new Request(`${posthog.baseUrl}/i/v1/analytics/events`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${KEY}`,
+            'Content-Type': 'application/json',
+            'User-Agent': 'test/1',
+            'PostHog-Sdk-Info': 'posthog-node/5.74.0',
+            'PostHog-Attempt': '1',
+            'PostHog-Request-Id': '0190f1d2-3c4b-7a5e-8f60-0000000000ff',
+            'PostHog-Request-Timestamp': '2026-01-15T10:00:00Z',
+          },
+          body: JSON.stringify({
+            created_at: '2026-01-15T10:00:00Z',
+            batch: [{ event: 'e', uuid, distinct_id: 'u', timestamp: '2026-01-15T09:00:00Z' }],
+          }),
+        }),
+      ) as Promise<Response>;
+    expect(await (await send()).json()).toEqual({
+      results: { [uuid]: { result: 'drop', details: 'billing_limit_exceeded' } },
+    });
+    expect((await post(posthog, '/batch/', batch({ event: 'a', distinct_id: 'u' }))).status).toBe(200);
+    expect([posthog.events(), posthog.droppedOverQuota()]).toEqual([[], 2]);
+    posthog.setOverQuota(false);
+    expect(await (await send()).json()).toEqual({ results: { [uuid]: { result: 'ok' } } });
+    expect(posthog.events()).toMatchObject([{ uuid, path: '/i/v1/analytics/events' }]);
+    expect(posthog.v1Requests()).toHaveLength(2);
+    expect(() => posthog.setOverQuota('yes' as never)).toThrow(
+      expect.objectContaining({ field: 'overQuota' }),
+    );
+    posthog.reset();
+    expect([posthog.droppedOverQuota(), posthog.v1Requests()]).toEqual([0, []]);
+  });
+
+  it('stamps receivedAt from the now option', async () => {
+    const posthog = createPostHogEmulator({ now: () => Date.UTC(2026, 1, 2, 3, 4, 5) });
+    await post(posthog, '/batch/', batch({ event: 'a', distinct_id: 'u' }));
+    expect(posthog.events()[0]?.receivedAt).toBe('2026-02-02T03:04:05.000Z');
+  });
+
   it.each([
+    ['captureErrors', { captureErrors: 'xml' }],
+    ['overQuota', { overQuota: 1 }],
+    ['now', { now: 5 }],
     ['projectKey', { projectKey: '' }],
     ['maxEventBytes', { maxEventBytes: 0 }],
     ['rateLimit.limit', { rateLimit: { limit: 0, windowMs: 1 } }],

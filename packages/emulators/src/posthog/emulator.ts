@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { type Counters, createCounters } from '../kit/counters.ts';
 import { createFaults, type Faults } from '../kit/faults.ts';
-import { numberOption, readOptionsObject, stringOption } from '../kit/options.ts';
+import {
+  EmulatorConfigError,
+  functionOption,
+  numberOption,
+  readOptionsObject,
+  stringOption,
+} from '../kit/options.ts';
 import { createWindowRateLimiter, type WindowRateLimiter } from '../kit/rate-limiter.ts';
 import { serveEmulator } from '../kit/serve.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { withFaultsAndCounters } from '../kit/wrap.ts';
-import { type CapturedEvent, decodeCaptureBody, POSTHOG_CAPTURE_PATHS, parseCapture } from './capture.ts';
+import type { CapturedEvent } from './capture.ts';
+import type { CaptureErrorStyle } from './capture-errors.ts';
+import { type CaptureV1Request, createCaptureRoutes } from './capture-routes.ts';
 
 /** The project API key an emulator accepts unless given another. */
 export const POSTHOG_EMULATOR_PROJECT_KEY = 'phc_emulator_project_key';
@@ -24,13 +32,25 @@ export interface PostHogEmulatorOptions {
    * though the docs say capture is not rate-limited"). Default none.
    */
   rateLimit?: { limit: number; windowMs: number };
+  /**
+   * How capture v0 refuses: `'json'` (default) as the newest service, `{ status, code, error }` with 403 for a key
+   * naming no project and 400 for two keys in one request; `'text'` as the older one, plain text, 401 for both.
+   */
+  captureErrors?: CaptureErrorStyle;
+  /**
+   * The project is over its billing quota: capture still answers success (v1: each event `drop`,
+   * `billing_limit_exceeded`) and keeps nothing; see `droppedOverQuota()`. Default false.
+   */
+  overQuota?: boolean;
+  /** Clock in epoch ms, for `receivedAt`. Default `Date.now`. */
+  now?: () => number;
   /** Seed of the fault PRNG. */
   seed?: number;
   /** Where msw handlers intercept. Default `http://posthog.emulator.test`. */
   baseUrl?: string;
 }
 
-/** An emulated PostHog capture service: one handler (faults and counters included) plus the events it kept. */
+/** An emulated PostHog: one handler (faults and counters included) plus what it received. */
 export interface PostHogEmulator {
   handler: EmulatorHandler;
   projectKey: string;
@@ -43,20 +63,36 @@ export interface PostHogEmulator {
   eventsByUuid(uuid: string): CapturedEvent[];
   /** How many accepted events repeated a uuid already kept (a retried batch counts each of its events). */
   duplicateCount(): number;
-  /** Forgets every event, and empties counters, faults and the rate limiter. */
+  /** Events answered with success but dropped because the project is over quota. */
+  droppedOverQuota(): number;
+  /** Puts the project over its quota (or back under it) from now on. */
+  setOverQuota(overQuota: boolean): void;
+  /** Every capture v1 request that got past its headers: request id, attempt, event count, status. */
+  v1Requests(): CaptureV1Request[];
+  /** Forgets every event, and empties counters, faults and the rate limiter; `overQuota` goes back to its option. */
   reset(): void;
 }
 
-const OPTION_KEYS = ['projectKey', 'maxBodyBytes', 'maxEventBytes', 'rateLimit', 'seed', 'baseUrl'] as const;
-const PATHS: ReadonlySet<string> = new Set(POSTHOG_CAPTURE_PATHS);
+const OPTION_KEYS = [
+  'projectKey',
+  'maxBodyBytes',
+  'maxEventBytes',
+  'rateLimit',
+  'captureErrors',
+  'overQuota',
+  'now',
+  'seed',
+  'baseUrl',
+] as const;
 
-const text = (status: number, body: string, headers: Record<string, string> = {}) =>
-  new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers } });
+const text = (status: number, body: string) =>
+  new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 
 /**
- * Creates an emulated PostHog capture service (`/batch/`, `/i/v0/e/`, `/e/`, `/capture/`): gzip bodies, the
- * project key checked, a bad event refusing the whole request, 413 for an oversized event, an optional per-token
- * 429, and success as `200 {"status":"Ok"}`. Options of the wrong kind throw an EmulatorConfigError naming them.
+ * Creates an emulated PostHog. Capture v0 (`/batch/`, `/i/v0/e/`, `/e/`, `/capture/`): gzip bodies, the project key
+ * checked, a bad event refusing the whole request, 413 for an oversized event, an optional per-token 429, success as
+ * `200 {"status":"Ok"}`. Capture v1 (`/i/v1/analytics/events`): Bearer project key, per-event results. Options of
+ * the wrong kind throw an EmulatorConfigError naming them.
  * @example
  * const posthog = createPostHogEmulator();
  * await posthog.handler(new Request(`${posthog.baseUrl}/batch/`, { method: 'POST', body }));
@@ -86,6 +122,21 @@ export function createPostHogEmulator(options: PostHogEmulatorOptions = {}): Pos
       windowMs: numberOption(rate.windowMs, 'rateLimit.windowMs', { min: 1 }),
     });
   }
+  const captureErrors = read.captureErrors ?? 'json';
+  if (captureErrors !== 'json' && captureErrors !== 'text') {
+    throw new EmulatorConfigError('captureErrors', "must be 'json' or 'text'");
+  }
+  if (read.overQuota !== undefined && typeof read.overQuota !== 'boolean') {
+    throw new EmulatorConfigError('overQuota', 'must be a boolean');
+  }
+  const now = read.now === undefined ? () => Date.now() : functionOption<() => number>(read.now, 'now');
+  const clock = () => {
+    const at = now();
+    if (typeof at !== 'number' || !Number.isFinite(at)) {
+      throw new EmulatorConfigError('now', 'must return a finite number');
+    }
+    return at;
+  };
   const baseUrl = (
     read.baseUrl === undefined ? 'http://posthog.emulator.test' : stringOption(read.baseUrl, 'baseUrl')
   ).replace(/\/+$/, '');
@@ -93,63 +144,47 @@ export function createPostHogEmulator(options: PostHogEmulatorOptions = {}): Pos
     read.seed === undefined ? {} : { seed: numberOption(read.seed, 'seed', { min: -Number.MAX_VALUE }) },
   );
   const counters = createCounters();
-  let stored: CapturedEvent[] = [];
-  let duplicates = 0;
-  let seen = new Set<string>();
+  const capture = createCaptureRoutes({
+    projectKey,
+    limits,
+    limiter,
+    errors: captureErrors,
+    overQuota: read.overQuota ?? false,
+    clock,
+    newUuid: randomUUID,
+    onAccepted: () => {},
+  });
 
-  const capture: EmulatorHandler = async (request) => {
-    const url = new URL(request.url);
-    if (!PATHS.has(url.pathname)) return text(404, 'Not Found');
-    if (request.method !== 'POST') return text(405, 'Method Not Allowed');
-    const decoded = decodeCaptureBody(
-      new Uint8Array(await request.arrayBuffer()),
-      {
-        contentEncoding: request.headers.get('content-encoding'),
-        compression: url.searchParams.get('compression'),
-      },
-      limits.maxBodyBytes,
-    );
-    if (typeof decoded !== 'string') return text(decoded.status, decoded.message);
-    const parsed = parseCapture(decoded, url.pathname, limits, randomUUID);
-    if (!Array.isArray(parsed)) return text(parsed.status, parsed.message);
-    // api.rs: TokenValidationError ("API key is not valid") answers 401.
-    if (parsed[0]?.token !== projectKey) return text(401, 'API key is not valid');
-    if (limiter) {
-      const decision = limiter.take(projectKey);
-      if (!decision.allowed) {
-        return text(429, 'Rate limited', { 'Retry-After': String(decision.retryAfterSeconds) });
-      }
-    }
-    for (const event of parsed) {
-      if (seen.has(event.uuid)) duplicates += 1;
-      seen.add(event.uuid);
-      stored.push(event);
-    }
-    // Wire notes: success is `200 {"status":"Ok"}` (older servers `{"status":1}`).
-    return Response.json({ status: 'Ok' });
+  const service: EmulatorHandler = async (request) => {
+    const answer = await capture.handle(request);
+    if (answer) return answer;
+    return text(404, 'Not Found');
   };
 
   return {
-    handler: withFaultsAndCounters(capture, { faults, counters }),
+    handler: withFaultsAndCounters(service, { faults, counters }),
     projectKey,
     faults,
     counters,
     baseUrl,
-    events: () => stored.map((event) => structuredClone(event)),
-    eventsByUuid: (uuid) => stored.filter((event) => event.uuid === uuid).map((e) => structuredClone(e)),
-    duplicateCount: () => duplicates,
+    events: capture.events,
+    eventsByUuid: capture.eventsByUuid,
+    duplicateCount: capture.duplicateCount,
+    droppedOverQuota: capture.droppedOverQuota,
+    setOverQuota(value) {
+      if (typeof value !== 'boolean') throw new EmulatorConfigError('overQuota', 'must be a boolean');
+      capture.setOverQuota(value);
+    },
+    v1Requests: capture.v1Requests,
     reset() {
-      stored = [];
-      seen = new Set();
-      duplicates = 0;
+      capture.reset();
       counters.reset();
       faults.clear();
-      limiter?.reset();
     },
   };
 }
 
-/** A PostHog capture emulator served over HTTP on loopback. */
+/** A PostHog emulator served over HTTP on loopback. */
 export interface RunningPostHogEmulator {
   /** Base URL, e.g. `http://127.0.0.1:53211`: the client's `host`. */
   url: string;
@@ -158,7 +193,7 @@ export interface RunningPostHogEmulator {
 }
 
 /**
- * Starts a PostHog capture emulator on 127.0.0.1 (a free port unless `port` is given). Rejects with an
+ * Starts a PostHog emulator on 127.0.0.1 (a free port unless `port` is given). Rejects with an
  * EmulatorConfigError naming the option for options of the wrong kind, or a port in use.
  * @example
  * const posthog = await startPostHogEmulator({ port: 0 });
