@@ -1,5 +1,5 @@
 import { IntegrationError } from '@patchbay/core';
-import { createMemoryStore } from '@patchbay/core/store';
+import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import {
@@ -18,7 +18,7 @@ import { createSyncEngine } from './engine.ts';
 import type { SyncObject } from './sync-object.ts';
 import { createMemoryRemote } from './testing/memory-remote.ts';
 
-const runsOf = async (store: ReturnType<typeof createMemoryStore>, type: string) =>
+const runsOf = async (store: IntegrationStore, type: string) =>
   unwrap(await store.syncState.listRuns(`${INTEGRATION}:${type}`));
 
 describe('createSyncEngine: upsertMany on an upsert remote', () => {

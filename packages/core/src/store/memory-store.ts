@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { optionsObject, parseOptions } from '../input/options.ts';
 import { IntegrationError } from '../result/errors.ts';
 import { type ApiResult, err, ok } from '../result/result.ts';
+import { memoryQueue, type QueueStore } from './queue-store.ts';
 import type {
   ConfigRowStore,
   IntegrationStore,
@@ -27,6 +28,12 @@ import {
   validateRunFinish,
   validateScope,
 } from './store-validation.ts';
+
+/** The memory store: a complete IntegrationStore with its message queues. */
+export interface MemoryStore extends IntegrationStore {
+  /** Message queues in memory, answering like the other parts once the store is closed. */
+  readonly queue: QueueStore;
+}
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -77,7 +84,7 @@ function mergeSecrets(
  * process; every call is atomic because nothing in it awaits.
  * @example const store = createMemoryStore(); await store.mappings.putMany(scope, mappings);
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): IntegrationStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const label = 'memory store options';
   const { now = Date.now } = parseOptions(optionsSchema, optionsObject(options, { label, optional: true }), {
     label,
@@ -430,6 +437,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Integration
     mappings,
     configs: configRows,
     syncState,
+    queue: memoryQueue(now, () => closed),
     async commitMappings(scope, entries) {
       const written = putMappings(scope, entries);
       if (!written.success) return written;

@@ -1,4 +1,5 @@
 import type { ApiResult } from '../result/result.ts';
+import type { QueueStore } from './queue-store.ts';
 
 // The persistence contract every sync depends on. Adapters (@patchbay/store-sqlite, @patchbay/store-postgres)
 // implement it; the reusable contract suite (`@patchbay/core/testing`) proves each one behaves the same.
@@ -178,5 +179,10 @@ export interface IntegrationStore {
    * record both mapped and "in flight", or neither.
    */
   commitMappings(scope: MappingScope, entries: readonly Mapping[]): Promise<ApiResult<{ written: number }>>;
+  /**
+   * Durable message queues on the same database (an outbox of events to send, webhook queues). Optional, so a
+   * store written before it still is an IntegrationStore; every store Patchbay ships has one.
+   */
+  readonly queue?: QueueStore;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ export {
   type ProcessFailureWatchOptions,
   watchProcessFailures,
 } from './process-failures.ts';
+export { describeQueueStoreContract, type QueueStoreContractOptions } from './queue-store-contract.ts';
 export { type ExpectedRefusal, expectRefusal } from './refusals.ts';
 export {
   describeReleaseFixtureContract,

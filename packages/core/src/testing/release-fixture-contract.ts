@@ -46,7 +46,7 @@ export interface ReleaseFixtureExpected {
   seenIds: string[];
 }
 
-/** The store a fixture opens as: an IntegrationStore with its webhook seen-id store. */
+/** The store a fixture opens as: an IntegrationStore with its webhook seen-id store (and its queue, if it has one). */
 export type ReleaseFixtureStore = IntegrationStore & { seenIds: SeenIdStore };
 
 /** One fresh copy of the fixture database (the committed fixture itself is never opened). */
@@ -255,6 +255,31 @@ export function describeReleaseFixtureContract(options: ReleaseFixtureContractOp
           data: [...entries, entry],
         });
       }
+    });
+
+    it('takes queue messages on the upgraded database, when the store has a queue', async (context) => {
+      const store = await open(await load());
+      const queue = store.queue;
+      if (!queue) {
+        context.skip();
+        return;
+      }
+      const messages = [
+        { id: 'release-fixture-1', payload: '{"event":"upgraded"}' },
+        { id: 'release-fixture-2', payload: 'é' },
+      ];
+      expect(await queue.enqueue('release-fixture', messages)).toEqual({ success: true, data: { added: 2 } });
+      const claimed = expectOk(
+        await queue.claim('release-fixture', { owner: 'release-fixture', limit: 10, leaseMs: 60_000 }),
+        'claim',
+      );
+      expect(claimed.map(({ id, payload, attempts }) => ({ id, payload, attempts }))).toEqual(
+        messages.map((message) => ({ ...message, attempts: 1 })),
+      );
+      expect(await queue.ack('release-fixture', ['release-fixture-1', 'release-fixture-2'])).toEqual({
+        success: true,
+        data: { deleted: 2 },
+      });
     });
 
     it('opens a second time as a no-op: the schema and every row stay as the first open left them', async () => {
