@@ -6,6 +6,21 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
 
 let lastMs = -1;
 let sequence = 0;
+// Random bytes drawn in bulk: one getRandomValues call per id costs more than everything else capture() does.
+const POOL_BYTES = 16_384;
+const pool = new Uint8Array(POOL_BYTES);
+let poolOffset = POOL_BYTES;
+
+function randomBytes(target: Uint8Array, from: number): void {
+  if (poolOffset + target.length - from > POOL_BYTES) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  for (let index = from; index < target.length; index += 1) {
+    target[index] = pool[poolOffset] ?? 0;
+    poolOffset += 1;
+  }
+}
 
 /**
  * A UUID version 7: 48 bits of Unix milliseconds, then a 12-bit counter that keeps ids made within one
@@ -26,7 +41,7 @@ export function uuidV7(now: number = Date.now()): string {
     sequence = 0;
   }
   const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
+  randomBytes(bytes, 8);
   // 48-bit big-endian timestamp; division rather than shifts, which JavaScript limits to 32 bits.
   let rest = ms;
   for (let index = 5; index >= 0; index -= 1) {
