@@ -66,7 +66,7 @@ describe('prepareEvent', () => {
   });
 
   it('never throws on hostile input', () => {
-    for (const value of hostileValues()) {
+    for (const [, value] of hostileValues()) {
       expect(() => prepareEvent(value, options)).not.toThrow();
       expect(() =>
         prepareEvent({ event: value, distinctId: value, properties: value }, options),

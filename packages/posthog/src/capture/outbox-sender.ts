@@ -85,7 +85,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     return queue.release(
       queueName,
       messages.map((message) => message.id),
-      { delayMs },
+      { delayMs, owner: options.owner },
     );
   }
 
