@@ -1,1 +1,9 @@
 // The public API of @patchbay/posthog. Reading (personal API key), capture (project API key), export, reports.
+
+export {
+  createPostHogCapture,
+  type PostHogCapture,
+  type PostHogCaptureOptions,
+  type PostHogCaptureStats,
+} from './capture/capture.ts';
+export type { PostHogCaptureEvent } from './capture/capture-event.ts';
