@@ -237,6 +237,8 @@ describe('createQueryRoutes: the async flow', () => {
     expect(forced.body.query_status.id).toBe('generated1');
     const lazy = await call('POST', '/api/projects/1/query/', { query: hogql, refresh: 'lazy_async' });
     expect([lazy.status, Object.keys(lazy.body).sort()]).toEqual([202, ['cache_key', 'query_status']]);
+    const legacy = await call('POST', '/api/projects/1/query/', { query: hogql, async: true });
+    expect([legacy.status, Object.keys(legacy.body).sort()]).toEqual([202, ['cache_key', 'query_status']]);
   });
 
   it('makes every query async with asyncAll, and polls a failing one as 400 with error_message', async () => {

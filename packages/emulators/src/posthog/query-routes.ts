@@ -7,7 +7,7 @@
 //   (default), `force_blocking`, `force_cache` (calculated when missing, `_process_query_request`) and
 //   `async_except_on_cache_miss` compute now; `async` and `lazy_async` enqueue on a cache miss and answer a
 //   `CacheMissResponse { cache_key, query_status }`; `force_async` always enqueues and answers
-//   `QueryStatusResponse { query_status }`. The emulator keeps no cache: every call is a miss. The status id is
+//   `QueryStatusResponse { query_status }`; the legacy `async: true` flag is `async`. The emulator keeps no cache: every call is a miss. The status id is
 //   `client_query_id`, else a fresh uuid7 hex; `async` with an id already enqueued answers that status.
 // - 202 when `query_status.complete` is false, else 200 (`create`).
 // - `/api/environments/{id}/…` is the same view under the deprecated alias (`posthog/api/__init__.py`,
@@ -58,7 +58,7 @@ export interface QueryRequestRecord {
 
 /** Totals of the query endpoint, for tests. */
 export interface QueryStats {
-  /** Queries posted that reached the handler (past auth, project and throttles). */
+  /** Queries posted that were run or enqueued (past auth, project, throttles and validation). */
   queries: number;
   /** Of those, enqueued as async. */
   asyncQueries: number;
@@ -279,10 +279,12 @@ export function createQueryRoutes(config: QueryRoutesConfig): QueryRoutes {
       });
     };
 
+    // query.py: the legacy `async: true` flag means refresh 'async'.
     const wantsAsync =
       refresh === 'async' ||
       refresh === 'lazy_async' ||
       refresh === 'force_async' ||
+      body.async === true ||
       config.asyncAll !== undefined;
     if (wantsAsync) {
       stats.asyncQueries += 1;
