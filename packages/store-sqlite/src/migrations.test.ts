@@ -93,6 +93,37 @@ describe('migrate', () => {
     expect(tables(db)).not.toContain('integration_configs_v3');
   });
 
+  it('brings a version-3 database to the queue table, keeping its data', () => {
+    const db = new DatabaseSync(':memory:');
+    migrate(db, { migrations: MIGRATIONS.slice(0, 3) });
+    db.prepare(`INSERT INTO seen_ids (key, expires_at) VALUES ('k', 1)`).run();
+    expect(tables(db)).not.toContain('queue_messages');
+    expect(migrate(db, { now: () => 7 })).toEqual({ from: 3, to: SQLITE_SCHEMA_VERSION });
+    expect(
+      db.prepare('SELECT version, name, applied_at FROM schema_migrations WHERE version = 4').get(),
+    ).toEqual({
+      version: 4,
+      name: 'queue',
+      applied_at: 7,
+    });
+    expect(db.prepare('SELECT count(*) AS n FROM seen_ids').get()).toEqual({ n: 1 });
+    expect(
+      db
+        .prepare(
+          `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'queue_messages' AND sql IS NOT NULL`,
+        )
+        .all(),
+    ).toEqual([{ name: 'queue_messages_order' }]);
+    // STRICT: a payload that is not text, or a count that is not an integer, is refused.
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO queue_messages (queue, id, payload, bytes, enqueued_at, available_at) VALUES ('q', 'a', 'p', 1.5, 1, 1)`,
+        )
+        .run(),
+    ).toThrow(/cannot store REAL/);
+  });
+
   it('numbers migrations 1, 2, 3… without gaps, newest last', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     expect(SQLITE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -104,6 +135,7 @@ describe('migrate', () => {
     expect(tables(db)).toEqual([
       'integration_configs',
       'mappings',
+      'queue_messages',
       'schema_migrations',
       'seen_ids',
       'sync_checkpoints',
@@ -115,6 +147,7 @@ describe('migrate', () => {
       { version: 1, applied_at: 42 },
       { version: 2, applied_at: 42 },
       { version: 3, applied_at: 42 },
+      { version: 4, applied_at: 42 },
     ]);
   });
 

@@ -115,11 +115,31 @@ DROP TABLE integration_configs;
 ALTER TABLE integration_configs_v3 RENAME TO integration_configs;
 `;
 
+// Durable message queues (QueueStore): one row per message, `seq` (the rowid) its enqueue order. The unique key
+// makes enqueue idempotent per id; the order index lets a claim walk a queue oldest first and skip messages that
+// are not available (claimed or delayed) without reading their rows.
+const QUEUE = `
+CREATE TABLE queue_messages (
+  seq INTEGER PRIMARY KEY,
+  queue TEXT NOT NULL,
+  id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  enqueued_at INTEGER NOT NULL,
+  available_at INTEGER NOT NULL,
+  owner TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (queue, id)
+) STRICT;
+CREATE INDEX queue_messages_order ON queue_messages (queue, seq, available_at);
+`;
+
 /** Every migration this release knows, oldest first. Append only: never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'seen ids', sql: SEEN_IDS },
   { version: 3, name: 'config secrets', sql: CONFIG_SECRETS },
+  { version: 4, name: 'queue', sql: QUEUE },
 ];
 
 /** The schema version this release writes. */

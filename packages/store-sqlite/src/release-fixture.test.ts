@@ -55,7 +55,7 @@ describeReleaseFixtureContract({
   release: '0.1.0',
   expected,
   releaseVersion: 2,
-  latestVersion: 3,
+  latestVersion: 4,
   storeLatestVersion: SQLITE_SCHEMA_VERSION,
   // The fixture copied, so the committed file is never migrated.
   load: async () => {

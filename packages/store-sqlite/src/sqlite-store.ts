@@ -2,6 +2,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { type ApiResult, err, IntegrationError, ok, parseOptions, reviseError } from '@patchbay/core';
 import {
   type IntegrationStore,
+  type QueueStore,
   type SeenIdStore,
   validateMappingBatch,
   validateScope,
@@ -12,6 +13,7 @@ import { migrate } from './migrations.ts';
 import { createSqliteConfigs } from './sqlite-configs.ts';
 import { sqliteError } from './sqlite-errors.ts';
 import { createSqliteMappings } from './sqlite-mappings.ts';
+import { createSqliteQueue } from './sqlite-queue.ts';
 import { createSqliteSeenIds } from './sqlite-seen-ids.ts';
 import { createSqliteSyncState } from './sqlite-sync-state.ts';
 import { inTransaction } from './transaction.ts';
@@ -35,10 +37,12 @@ const optionsSchema = z.object({
   now: z.optional(z.custom<() => number>((value) => typeof value === 'function', 'must be a function')),
 });
 
-/** An IntegrationStore on SQLite, with webhook replay protection on the same file. */
+/** An IntegrationStore on SQLite, with webhook replay protection and message queues on the same file. */
 export interface SqliteStore extends IntegrationStore {
   /** Seen webhook ids (table `seen_ids`): pass as `replay: { store: sqliteStore.seenIds }` to a verifier. */
   readonly seenIds: SeenIdStore;
+  /** Durable message queues (table `queue_messages`), shared by every process that opens the file. */
+  readonly queue: QueueStore;
 }
 
 /**
@@ -115,6 +119,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     configs: createSqliteConfigs(ctx),
     syncState: syncState.store,
     seenIds: createSqliteSeenIds(ctx),
+    queue: createSqliteQueue(ctx),
 
     async commitMappings(scope, entries) {
       const checkedScope = validateScope(scope);
