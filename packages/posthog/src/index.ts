@@ -7,3 +7,4 @@ export {
   type PostHogCaptureStats,
 } from './capture/capture.ts';
 export type { PostHogCaptureEvent } from './capture/capture-event.ts';
+export { failedQueryError, mapPostHogError } from './posthog-errors.ts';
