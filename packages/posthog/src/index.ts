@@ -8,3 +8,4 @@ export {
 } from './capture/capture.ts';
 export type { PostHogCaptureEvent } from './capture/capture-event.ts';
 export { failedQueryError, mapPostHogError } from './posthog-errors.ts';
+export { POSTHOG_QUERY_LIMITS, type PostHogRateLimitOptions } from './query/limits.ts';
