@@ -9,3 +9,30 @@ export {
 export type { PostHogCaptureEvent } from './capture/capture-event.ts';
 export { failedQueryError, mapPostHogError } from './posthog-errors.ts';
 export { POSTHOG_QUERY_LIMITS, type PostHogRateLimitOptions } from './query/limits.ts';
+export { createPostHogClient, type PostHogClient } from './query/client.ts';
+export {
+  isPostHogConfigured,
+  type PostHogClientOptions,
+  type PostHogRetryOptions,
+} from './query/client-options.ts';
+export type { HogQLOptions, HogQLResult } from './query/hogql.ts';
+export { POSTHOG_US_HOST, postHogAppHost } from './query/host.ts';
+export { MAX_PAGE_VIEW_DAYS, type PageViewsOptions } from './query/page-views.ts';
+export {
+  type EventsQuery,
+  type HogQLQuery,
+  type PostHogQueryNode,
+  TRENDS_INTERVALS,
+  type TrendsQuery,
+} from './query/query-nodes.ts';
+export type { QueryOptions } from './query/query-options.ts';
+export type {
+  EventsQueryResponse,
+  HogQLQueryResponse,
+  PostHogQueryResponse,
+  QueryResponseOf,
+  TrendsQueryResponse,
+  TrendsSeries,
+} from './query/query-responses.ts';
+export { type PollOptions, REFRESH_MODES, type RefreshMode } from './query/run-query.ts';
+export type { TrendsOptions, TrendsSeriesInput } from './query/trends.ts';
