@@ -8,15 +8,16 @@ export {
 } from './capture/capture.ts';
 export type { PostHogCaptureEvent } from './capture/capture-event.ts';
 export { failedQueryError, mapPostHogError } from './posthog-errors.ts';
-export { POSTHOG_QUERY_LIMITS, type PostHogRateLimitOptions } from './query/limits.ts';
 export { createPostHogClient, type PostHogClient } from './query/client.ts';
 export {
   isPostHogConfigured,
   type PostHogClientOptions,
   type PostHogRetryOptions,
 } from './query/client-options.ts';
+export { DEFAULT_EVENTS_PAGE_SIZE, type EventsOptions, type PostHogEvent } from './query/events.ts';
 export type { HogQLOptions, HogQLResult } from './query/hogql.ts';
 export { POSTHOG_US_HOST, postHogAppHost } from './query/host.ts';
+export { POSTHOG_QUERY_LIMITS, type PostHogRateLimitOptions } from './query/limits.ts';
 export { MAX_PAGE_VIEW_DAYS, type PageViewsOptions } from './query/page-views.ts';
 export {
   type EventsQuery,

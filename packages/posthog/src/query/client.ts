@@ -1,6 +1,7 @@
 import { type ApiResult, createHttpClient, settle } from '@patchbay/core';
 import { mapPostHogError } from '../posthog-errors.ts';
 import { type PostHogClientOptions, parsePostHogOptions } from './client-options.ts';
+import { type EventsOptions, eventsWith, type PostHogEvent } from './events.ts';
 import { type HogQLOptions, type HogQLResult, hogqlWith } from './hogql.ts';
 import { createQueryLimits, type QueryLimits } from './limits.ts';
 import { type PageViewsOptions, pageViewsWith } from './page-views.ts';
@@ -32,6 +33,8 @@ export interface PostHogClient {
   trends(options: TrendsOptions): Promise<ApiResult<TrendsSeries[]>>;
   /** How many `$pageview` events the last `days` days (default 30) hold. */
   getTotalPageViews(options?: PageViewsOptions): Promise<ApiResult<number>>;
+  /** Every event matching the filters, oldest first, a page at a time (keyset pagination, bounded memory). */
+  events(options: EventsOptions): AsyncIterable<ApiResult<PostHogEvent[]>>;
   /** For metrics: tokens left in each window, queries running and waiting; undefined with `rateLimits: false`. */
   rateLimitState(): Promise<Awaited<ReturnType<QueryLimits['state']>> | undefined>;
 }
@@ -85,6 +88,7 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
     trends: (callOptions) => settle('posthog.trends', () => trendsWith(context, callOptions)),
     getTotalPageViews: (callOptions) =>
       settle('posthog.getTotalPageViews', () => pageViewsWith(context, callOptions)),
+    events: (callOptions) => eventsWith(context, callOptions),
     rateLimitState: async () => {
       try {
         return await limits?.state();
