@@ -7,6 +7,15 @@ export {
   type PostHogCaptureStats,
 } from './capture/capture.ts';
 export type { PostHogCaptureEvent } from './capture/capture-event.ts';
+export { posthogConnector } from './connector.ts';
+export {
+  createPostHogClientFromEnv,
+  type PostHogClientFromEnvOptions,
+  type PostHogConfig,
+  posthogEnvironment,
+  type ResolvePostHogConfigOptions,
+  resolvePostHogConfig,
+} from './env.ts';
 export { failedQueryError, mapPostHogError } from './posthog-errors.ts';
 export { createPostHogClient, type PostHogClient } from './query/client.ts';
 export {

@@ -1,0 +1,159 @@
+import {
+  type ApiResult,
+  type ConfigStore,
+  type Connector,
+  type ConnectorConfig,
+  type ConnectorConfigDefaults,
+  err,
+  IntegrationError,
+  isIntegrationError,
+  ok,
+  type ResolvedConfig,
+  readOptions,
+  resolveConnectorConfig,
+} from '@patchbay/core';
+import { posthogConnector } from './connector.ts';
+import { createPostHogClient, type PostHogClient } from './query/client.ts';
+import type { PostHogClientOptions } from './query/client-options.ts';
+import { postHogAppHost } from './query/host.ts';
+
+type PostHogCredentials = typeof posthogConnector extends Connector<infer C> ? C : never;
+
+/** The PostHog connector's configuration: host, credentials (`personalApiKey`, `projectId`, `projectApiKey`). */
+export type PostHogConfig = ConnectorConfig<PostHogCredentials>;
+
+// Where a deployment may name the host, in order of precedence: the connector's own variable, then seed 000's
+// server-side and browser-side names (the browser's often is posthog-js's `…/js` or an ingestion host).
+const HOST_VARIABLES = ['POSTHOG_BASE_URL', 'POSTHOG_HOST', 'NEXT_PUBLIC_POSTHOG_HOST'] as const;
+
+/**
+ * The environment as the PostHog connector reads it: `POSTHOG_BASE_URL` set from the first of `POSTHOG_BASE_URL`,
+ * `POSTHOG_HOST` and `NEXT_PUBLIC_POSTHOG_HOST` that is an absolute URL, read as an app host (`/js` dropped, a
+ * Cloud ingestion host such as `https://us.i.posthog.com` read as `https://us.posthog.com`, which serves the
+ * query API). A relative `NEXT_PUBLIC_POSTHOG_HOST` (a Next.js rewrite such as `/ingest`) is no host to read from
+ * and is skipped. The other variables are passed on as they are; `env` is not changed.
+ * @example const env = posthogEnvironment(process.env); // POSTHOG_HOST=https://eu.i.posthog.com → POSTHOG_BASE_URL=https://eu.posthog.com
+ */
+export function posthogEnvironment(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const read = readOptions(env, HOST_VARIABLES, 'env');
+  const copy: Record<string, string | undefined> = { ...env };
+  if (!read.success) return copy;
+  for (const name of HOST_VARIABLES) {
+    const value = read.data[name];
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    const host = postHogAppHost(value);
+    if (!/^https?:\/\//i.test(host)) continue;
+    copy.POSTHOG_BASE_URL = host;
+    return copy;
+  }
+  delete copy.POSTHOG_BASE_URL;
+  return copy;
+}
+
+/** Options of {@link resolvePostHogConfig}. */
+export interface ResolvePostHogConfigOptions {
+  /** The environment, e.g. `process.env`. */
+  env: Record<string, string | undefined>;
+  /** The database layer (`createConfigStore`); its row `posthog` wins over the environment field by field. */
+  store?: ConfigStore;
+  /** Used where neither the database nor the environment has a value. */
+  defaults?: ConnectorConfigDefaults<PostHogCredentials>;
+}
+
+/**
+ * PostHog's configuration from the database row `posthog` (secrets decrypted), then the environment (see
+ * {@link posthogEnvironment}), then defaults: core's `resolveConnectorConfig` for `posthogConnector`. Never throws.
+ * @example const config = await resolvePostHogConfig({ env: process.env, store: configs });
+ */
+export async function resolvePostHogConfig(
+  options: ResolvePostHogConfigOptions,
+): Promise<ApiResult<ResolvedConfig<PostHogConfig>>> {
+  const read = readOptions(options, ['env', 'store', 'defaults']);
+  if (!read.success) return err(asConfigError(read.error));
+  const { env, store, defaults } = read.data;
+  if (typeof env !== 'object' || env === null) {
+    return err(
+      new IntegrationError('CONFIG_ERROR', 'env: must be an object (e.g. process.env)', { field: 'env' }),
+    );
+  }
+  return resolveConnectorConfig({
+    connector: posthogConnector,
+    env: posthogEnvironment(env as Record<string, string | undefined>),
+    ...(store === undefined ? {} : { store: store as ConfigStore }),
+    ...(defaults === undefined ? {} : { defaults: defaults as ConnectorConfigDefaults }),
+  }) as Promise<ApiResult<ResolvedConfig<PostHogConfig>>>;
+}
+
+/** Options of {@link createPostHogClientFromEnv}: where the configuration is, and the client's other options. */
+export interface PostHogClientFromEnvOptions
+  extends Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'> {
+  env: Record<string, string | undefined>;
+  store?: ConfigStore;
+}
+
+/**
+ * A reading client from the configuration (the database row wins over the environment): its host, personal API
+ * key and project id. A key or project id configured nowhere is a `CONFIG_ERROR` naming it and where to set it,
+ * before any request. Never throws or rejects.
+ * @example
+ * const posthog = await createPostHogClientFromEnv({ env: process.env, store: configs });
+ * if (posthog.success) await posthog.data.getTotalPageViews();
+ */
+export async function createPostHogClientFromEnv(
+  options: PostHogClientFromEnvOptions,
+): Promise<ApiResult<PostHogClient>> {
+  let env: unknown;
+  let store: unknown;
+  let rest: Record<string, unknown>;
+  try {
+    ({ env, store, ...rest } = options as unknown as Record<string, unknown>);
+  } catch {
+    return err(new IntegrationError('CONFIG_ERROR', 'options could not be read', { field: 'options' }));
+  }
+  const resolved = await resolvePostHogConfig({
+    env: env as Record<string, string | undefined>,
+    ...(store === undefined ? {} : { store: store as ConfigStore }),
+  });
+  if (!resolved.success) return resolved;
+  const { baseUrl, credentials } = resolved.data.config;
+  const { personalApiKey, projectId } = credentials;
+  for (const [field, value, variable] of [
+    ['personalApiKey', personalApiKey, 'POSTHOG_PERSONAL_API_KEY'],
+    ['projectId', projectId, 'POSTHOG_PROJECT_ID'],
+  ] as const) {
+    if (value === undefined) {
+      return err(
+        new IntegrationError(
+          'CONFIG_ERROR',
+          `PostHog ${field} is not configured: set ${variable} or save it in the 'posthog' configuration`,
+          { field, retryable: false },
+        ),
+      );
+    }
+  }
+  try {
+    return ok(
+      createPostHogClient({
+        ...(rest as Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'>),
+        ...(baseUrl === undefined ? {} : { host: baseUrl }),
+        personalApiKey: personalApiKey!,
+        projectId: projectId!,
+      }),
+    );
+  } catch (error) {
+    return err(
+      isIntegrationError(error)
+        ? error
+        : new IntegrationError('CONFIG_ERROR', 'Invalid PostHog client options', { retryable: false }),
+    );
+  }
+}
+
+const asConfigError = (error: IntegrationError): IntegrationError =>
+  new IntegrationError('CONFIG_ERROR', error.message, {
+    retryable: false,
+    ...(error.field === undefined ? {} : { field: error.field }),
+    ...(error.issues === undefined ? {} : { issues: error.issues }),
+  });
