@@ -16,6 +16,19 @@ export {
   type ResolvePostHogConfigOptions,
   resolvePostHogConfig,
 } from './env.ts';
+export {
+  EXPORT_FORMAT_NAMES,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportFormatInfo,
+} from './export/export-format.ts';
+export {
+  DEFAULT_EXPORT_PAGE_SIZE,
+  type ExportQueryOptions,
+  MAX_EXPORT_PAGE_SIZE,
+} from './export/export-options.ts';
+export { exportQuery } from './export/export-query.ts';
+export type { PostHogQuerySource } from './export/query-source.ts';
 export { failedQueryError, mapPostHogError } from './posthog-errors.ts';
 export { createPostHogClient, type PostHogClient } from './query/client.ts';
 export {
