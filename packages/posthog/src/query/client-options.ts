@@ -1,5 +1,8 @@
 import {
+  type FieldIssue,
   type HttpClientOptions,
+  IntegrationError,
+  isIntegrationError,
   optionsObject,
   parseOptions,
   type RateLimitStore,
@@ -150,18 +153,14 @@ export function parsePostHogOptions(options: unknown): ResolvedPostHogOptions {
     idempotency,
     ...http
   } = optionsObject(options, { label: LABEL });
-  const parsed = parseOptions(
-    optionsSchema,
-    {
-      host: host === undefined ? POSTHOG_US_HOST : typeof host === 'string' ? postHogAppHost(host) : host,
-      personalApiKey: keyText(personalApiKey),
-      projectId,
-      retry: retry === false ? undefined : retry,
-      rateLimits: rateLimits === false ? undefined : rateLimits,
-      poll,
-    },
-    { label: LABEL },
-  );
+  const parsed = parseEachOption({
+    host: host === undefined ? POSTHOG_US_HOST : typeof host === 'string' ? postHogAppHost(host) : host,
+    personalApiKey: keyText(personalApiKey),
+    projectId,
+    retry: retry === false ? undefined : retry,
+    rateLimits: rateLimits === false ? undefined : rateLimits,
+    poll,
+  });
   const retryOptions = retry === false ? { retries: 0 } : (parsed.retry ?? {});
   const initialDelayMs = retryOptions.initialDelayMs ?? 1_000;
   const limits = rateLimits === false ? false : parsed.rateLimits;
@@ -197,6 +196,31 @@ export function parsePostHogOptions(options: unknown): ResolvedPostHogOptions {
   };
 }
 
+// Each option parsed apart (core's parseOptions, named under it): an option that is a Proxy whose traps throw is
+// then reported by its own name rather than as the whole options object, and every bad option is listed.
+function parseEachOption(raw: Record<string, unknown>): z.output<typeof optionsSchema> {
+  const issues: FieldIssue[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(optionsSchema.def.shape)) {
+    try {
+      out[key] = parseOptions(schema as z.ZodMiniType, raw[key], { label: LABEL, prefix: `${key}.` });
+    } catch (error) {
+      if (!isIntegrationError(error)) throw error;
+      issues.push(...(error.issues ?? [{ field: key, message: error.message }]));
+    }
+  }
+  if (issues.length > 0) {
+    const listed = issues.slice(0, 5).map((issue) => `${issue.field}: ${issue.message}`);
+    if (issues.length > 5) listed.push(`and ${issues.length - 5} more`);
+    throw new IntegrationError('CONFIG_ERROR', `Invalid ${LABEL}: ${listed.join('; ')}`, {
+      field: issues[0]?.field ?? '(root)',
+      issues,
+      retryable: false,
+    });
+  }
+  return out as z.output<typeof optionsSchema>;
+}
+
 /**
  * True when `options` name a personal API key and a project id a client can be created with (seed 000's
  * `isConfigured`): the check `createPostHogClient` makes of them, without throwing.
@@ -218,7 +242,9 @@ export function isPostHogConfigured(options: unknown): boolean {
 function keyText(key: unknown): unknown {
   if (typeof key === 'string') return key;
   try {
-    return revealSecret(key as Secret);
+    // revealSecret hands back what is not a Secret as it is: only text is a key.
+    const text: unknown = revealSecret(key as Secret);
+    return typeof text === 'string' ? text : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { type ApiResult, createHttpClient, settle } from '@patchbay/core';
+import { type ApiResult, createHttpClient, revealSecret, type Secret, settle } from '@patchbay/core';
 import { mapPostHogError } from '../posthog-errors.ts';
 import { type PostHogClientOptions, parsePostHogOptions } from './client-options.ts';
 import { type EventsOptions, eventsWith, type PostHogEvent } from './events.ts';
@@ -76,6 +76,7 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
     queryPath: `/api/projects/${projectId}/query/`,
     poll,
     cancelTimeoutMs: CANCEL_TIMEOUT_MS,
+    scrub: scrubberOf(personalApiKey),
   };
   return {
     host,
@@ -98,4 +99,11 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
       }
     },
   };
+}
+
+// The key's text and its URL-encoded form, replaced wherever PostHog echoed them.
+function scrubberOf(key: string | Secret): (text: string) => string {
+  const text = revealSecret(key);
+  const forms = [...new Set([text, encodeURIComponent(text)])].filter((form) => form.length > 0);
+  return (input) => forms.reduce((out, form) => out.split(form).join('[REDACTED]'), input);
 }

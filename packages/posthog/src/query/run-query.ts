@@ -53,6 +53,11 @@ export interface QueryContext {
   poll: PollOptions;
   /** Longest a cancel (the DELETE after an abort or a timeout) may take. */
   cancelTimeoutMs: number;
+  /**
+   * Removes the client's credentials from text a 2xx body carried (a failed query's `error_message`): core
+   * scrubs the error responses it reads, not the successful ones this file reads itself.
+   */
+  scrub: (text: string) => string;
 }
 
 /** Per-query options. */
@@ -128,7 +133,13 @@ async function postAndPoll<S extends z.ZodMiniType>(
   const { data: body, status } = posted.data;
   const queryStatus = body.query_status ?? undefined;
   if (queryStatus?.error) {
-    return err(failedQueryError(queryStatus.error_message, { status, method: 'POST', path: queryPath }));
+    return err(
+      failedQueryError(scrubbed(context, queryStatus.error_message), {
+        status,
+        method: 'POST',
+        path: queryPath,
+      }),
+    );
   }
   if (status === 202 || (queryStatus !== undefined && queryStatus.complete !== true)) {
     return poll(context, queryStatus?.id ?? clientQueryId, schema, signal);
@@ -175,7 +186,7 @@ async function poll<S extends z.ZodMiniType>(
     const status: QueryStatus = polled.data.data.query_status;
     if (status.error) {
       return err(
-        failedQueryError(status.error_message, {
+        failedQueryError(scrubbed(context, status.error_message), {
           status: polled.data.status,
           method: 'GET',
           path: path.data,
@@ -191,6 +202,9 @@ async function poll<S extends z.ZodMiniType>(
     }
   }
 }
+
+const scrubbed = (context: QueryContext, text: unknown): unknown =>
+  typeof text === 'string' ? context.scrub(text) : text;
 
 // `…/query/{id}/`, the id checked and encoded: it came from the server, and must not reach another route.
 function statusPath(context: QueryContext, queryId: string): ApiResult<string> {
