@@ -59,3 +59,16 @@ export type {
 } from './query/query-responses.ts';
 export { type PollOptions, REFRESH_MODES, type RefreshMode } from './query/run-query.ts';
 export type { TrendsOptions, TrendsSeriesInput } from './query/trends.ts';
+export { defineReport, type Report, type ReportDefinition } from './reports/define-report.ts';
+export {
+  type EmailAttachment,
+  type EmailDelivererOptions,
+  type EmailMessage,
+  type EmailTransport,
+  emailDeliverer,
+} from './reports/email-deliverer.ts';
+export { type FileDelivererOptions, fileDeliverer, type ReportFileSystem } from './reports/file-deliverer.ts';
+export type { ReportDeliverer, ReportDelivery } from './reports/report-delivery.ts';
+export type { ReportRange, ResolvedRange } from './reports/report-range.ts';
+export { type ReportRun, type RunReportOptions, runReport } from './reports/run-report.ts';
+export { type WebhookDelivererOptions, webhookDeliverer } from './reports/webhook-deliverer.ts';
