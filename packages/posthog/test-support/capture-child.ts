@@ -12,6 +12,7 @@ interface ChildSpec {
   concurrency: number;
   batchSize?: number;
   flushIntervalMs?: number;
+  leaseMs?: number;
 }
 
 const spec = JSON.parse(process.env.PATCHBAY_CAPTURE_CHILD ?? '{}') as ChildSpec;
@@ -23,6 +24,9 @@ const capture = createPostHogCapture({
   batchSize: spec.batchSize ?? 500,
   flushIntervalMs: spec.flushIntervalMs ?? 50,
   retryDelay: { initialDelayMs: 20, maxDelayMs: 200 },
+  // A killed process's claims lapse after the lease: short here, so the next process resends them soon.
+  leaseMs: spec.leaseMs ?? 3_000,
+  timeoutMs: 2_000,
 });
 
 let next = spec.from;
