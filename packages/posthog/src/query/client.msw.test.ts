@@ -11,7 +11,7 @@ const QUERY = `${HOST}/api/projects/:projectId/query/`;
 const STATUS = `${HOST}/api/projects/:projectId/query/:queryId/`;
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 

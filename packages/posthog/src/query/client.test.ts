@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ApiResult } from '@patchbay/core';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   hogqlAnswer,
   json,
@@ -11,6 +12,12 @@ import {
 } from '../../test-support/query-fetch.ts';
 import { createPostHogClient } from './client.ts';
 import { isPostHogConfigured } from './client-options.ts';
+import type {
+  EventsQueryResponse,
+  HogQLQueryResponse,
+  PostHogQueryResponse,
+  TrendsQueryResponse,
+} from './query-responses.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -260,6 +267,25 @@ describe('createPostHogClient: staying under the limits', () => {
       running: 0,
       queued: 0,
     });
+  });
+});
+
+describe('createPostHogClient: types', () => {
+  it("types query()'s answer by the node's kind", async () => {
+    const { client } = testClient(() => json({ results: [], columns: [] }));
+    const hogql = await client.query({ kind: 'HogQLQuery', query: 'select 1' });
+    expectTypeOf(hogql).toEqualTypeOf<ApiResult<HogQLQueryResponse>>();
+    const trends = await client.query({
+      kind: 'TrendsQuery',
+      series: [{ kind: 'EventsNode', event: '$pageview' }],
+    });
+    expectTypeOf(trends).toEqualTypeOf<ApiResult<TrendsQueryResponse>>();
+    const events = await client.query({ kind: 'EventsQuery', select: ['event'] });
+    expectTypeOf(events).toEqualTypeOf<ApiResult<EventsQueryResponse>>();
+    const funnel = await client.query({ kind: 'FunnelsQuery', series: [] });
+    expectTypeOf(funnel).toEqualTypeOf<ApiResult<PostHogQueryResponse>>();
+    const rows = await client.hogql<[string, number]>('select event, count() from events group by event');
+    if (rows.success) expectTypeOf(rows.data.rows).toEqualTypeOf<[string, number][]>();
   });
 });
 

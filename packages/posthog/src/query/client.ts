@@ -23,7 +23,10 @@ export interface PostHogClient {
    * `EventsQuery` checked and their answers typed, other kinds passed through with a loose answer. A 202 is
    * polled until complete; an abort cancels the query on PostHog.
    */
-  query<N extends PostHogQueryNode>(node: N, options?: QueryOptions): Promise<ApiResult<QueryResponseOf<N>>>;
+  query<const N extends PostHogQueryNode>(
+    node: N,
+    options?: QueryOptions,
+  ): Promise<ApiResult<QueryResponseOf<N>>>;
   /** A HogQL query with `{name}` placeholders filled from `values` by PostHog: rows (loosely typed) and columns. */
   hogql<Row extends readonly unknown[] = unknown[]>(
     sql: string,
