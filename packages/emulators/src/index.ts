@@ -61,14 +61,20 @@ export type { IssuedTokens, OAuth2Stats, ReuseAnswer } from './oauth2/grants.ts'
 export { OAUTH2_PATHS, oauth2RouteKey } from './oauth2/routes.ts';
 // --- End of the OAuth2 emulator. ---
 
-// --- PostHog emulator: the capture half (/batch/, /i/v0/e/, /e/, /capture/). ---
-export { type CapturedEvent, POSTHOG_CAPTURE_PATHS } from './posthog/capture.ts';
+// --- PostHog emulator: capture (/batch/, /i/v0/e/, /e/, /capture/, /i/v1/analytics/events) and the query API. ---
+export { type CapturedEvent, type CaptureErrorCode, POSTHOG_CAPTURE_PATHS } from './posthog/capture.ts';
+export type { CaptureErrorStyle } from './posthog/capture-errors.ts';
+export type { CaptureV1Request } from './posthog/capture-routes.ts';
+export { POSTHOG_CAPTURE_V1_PATH } from './posthog/capture-v1.ts';
 export {
   createPostHogEmulator,
+  POSTHOG_EMULATOR_PERSONAL_KEY,
   POSTHOG_EMULATOR_PROJECT_KEY,
   type PostHogEmulator,
   type PostHogEmulatorOptions,
   type RunningPostHogEmulator,
   startPostHogEmulator,
 } from './posthog/emulator.ts';
+export type { QueryRequestRecord, QueryStats } from './posthog/query-routes.ts';
+export type { AsyncCompletion, QueryStatusJson } from './posthog/query-status.ts';
 // --- End of the PostHog emulator. ---

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createPostHogEmulator,
   POSTHOG_EMULATOR_PROJECT_KEY as KEY,
+  POSTHOG_EMULATOR_PERSONAL_KEY as PERSONAL,
   type PostHogEmulator,
   startPostHogEmulator,
 } from './emulator.ts';
@@ -16,6 +17,30 @@ function post(posthog: PostHogEmulator, path: string, body: unknown, headers: Re
 }
 
 const batch = (...events: Record<string, unknown>[]) => ({ api_key: KEY, batch: events });
+
+async function query(posthog: PostHogEmulator, body: unknown, path = '/api/projects/1/query/') {
+  const response = (await posthog.handler(
+    new Request(`${posthog.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${PERSONAL}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  )) as Response;
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+async function poll(posthog: PostHogEmulator, id: string) {
+  const response = (await posthog.handler(
+    new Request(`${posthog.baseUrl}/api/projects/1/query/${id}/`, {
+      headers: { Authorization: `Bearer ${PERSONAL}` },
+    }),
+  )) as Response;
+  return { status: response.status, body: await response.json() };
+}
+
+const count = (event: string) => ({
+  query: { kind: 'HogQLQuery', query: `select count() from events where event = '${event}'` },
+});
 
 describe('createPostHogEmulator', () => {
   it('accepts a /batch/ with 200 {"status":"Ok"} and keeps its events', async () => {
@@ -161,7 +186,109 @@ describe('createPostHogEmulator', () => {
     expect(posthog.events()[0]?.receivedAt).toBe('2026-02-02T03:04:05.000Z');
   });
 
+  it('makes captured events (v0 and v1) queryable, and not those dropped over quota', async () => {
+    const posthog = createPostHogEmulator();
+    await post(
+      posthog,
+      '/batch/',
+      batch({ event: 'signed_up', distinct_id: 'u1' }, { event: 'signed_up', distinct_id: 'u2' }),
+    );
+    expect(await query(posthog, count('signed_up'))).toMatchObject({ status: 200, body: { results: [[2]] } });
+    posthog.setOverQuota(true);
+    await post(posthog, '/batch/', batch({ event: 'signed_up', distinct_id: 'u3' }));
+    expect((await query(posthog, count('signed_up'))).body.results).toEqual([[2]]);
+    expect(posthog.eventCount()).toBe(2);
+    expect(posthog.queryRequests()).toHaveLength(2);
+  });
+
+  it('reads seeded events too, and reset forgets them with every query status and count', async () => {
+    const posthog = createPostHogEmulator({ now: () => Date.UTC(2026, 0, 15, 12) });
+    posthog.seedEvents([
+      {
+        uuid: 's1',
+        event: 'seeded',
+        distinct_id: 'u',
+        properties: {},
+        timestamp: '2026-01-15T10:00:00Z',
+        token: KEY,
+        path: '/batch/',
+      },
+    ]);
+    expect(posthog.eventCount()).toBe(1);
+    expect(posthog.events()).toEqual([]);
+    expect((await query(posthog, count('seeded'))).body.results).toEqual([[1]]);
+    await query(posthog, { ...count('seeded'), refresh: 'async', client_query_id: 'kept' });
+    posthog.reset();
+    expect([
+      posthog.eventCount(),
+      posthog.queryStats().queries,
+      (await poll(posthog, 'kept')).status,
+    ]).toEqual([0, 0, 404]);
+    expect(() => posthog.seedEvents('no' as never)).toThrow(expect.objectContaining({ field: 'events' }));
+  });
+
+  it('makes every query async with asyncQueries, finishing by the now clock', async () => {
+    let now = Date.UTC(2026, 0, 15, 12);
+    const posthog = createPostHogEmulator({ asyncQueries: { completeAfterMs: 5_000 }, now: () => now });
+    const posted = await query(posthog, count('x'));
+    expect(posted.status).toBe(202);
+    expect(posted.body.query_status.id).toMatch(/^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+    expect((await poll(posthog, posted.body.query_status.id)).status).toBe(202);
+    now += 5_000;
+    const done = await poll(posthog, posted.body.query_status.id);
+    expect([done.status, done.body.query_status.results.results]).toEqual([200, [[0]]]);
+    expect(posthog.queryStats()).toMatchObject({ queries: 1, asyncQueries: 1, polls: 2, running: 0 });
+  });
+
+  it("throttles queries at the configured rate (PostHog's 240/min and 2 400/h by default), or not at all", async () => {
+    const limited = createPostHogEmulator({ queryRateLimits: { perHour: 2 } });
+    expect((await query(limited, count('x'))).status).toBe(200);
+    expect((await query(limited, count('x'))).status).toBe(200);
+    const refused = await query(limited, count('x'));
+    expect([refused.status, refused.body.code, refused.headers.get('retry-after')]).toEqual([
+      429,
+      'throttled',
+      '3600',
+    ]);
+    expect(limited.queryStats().throttled).toBe(1);
+    expect(limited.counters.count({ route: 'POST /api/projects/1/query/', outcome: 429 })).toBe(1);
+    const free = createPostHogEmulator({ queryRateLimits: false });
+    for (let i = 0; i < 250; i++) await query(free, count('x'));
+    expect(free.queryStats()).toMatchObject({ queries: 250, throttled: 0 });
+  });
+
+  it('serves the configured project and personal key only', async () => {
+    const posthog = createPostHogEmulator({ projectId: 7, personalApiKey: 'phx_mine' });
+    expect([posthog.projectId, posthog.personalApiKey]).toEqual([7, 'phx_mine']);
+    expect((await query(posthog, count('x'), '/api/projects/7/query/')).status).toBe(403);
+    const ok = (await posthog.handler(
+      new Request(`${posthog.baseUrl}/api/projects/7/query/`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer phx_mine' },
+        body: JSON.stringify(count('x')),
+      }),
+    )) as Response;
+    expect(ok.status).toBe(200);
+  });
+
+  it('marks the environments alias with the configured headers', async () => {
+    const posthog = createPostHogEmulator({ environmentsAlias: { sunset: 'Wed, 01 Sep 2027 00:00:00 GMT' } });
+    const answer = await query(posthog, count('x'), '/api/environments/1/query/');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('sunset')).toBe('Wed, 01 Sep 2027 00:00:00 GMT');
+    expect(answer.headers.get('deprecation')).toBe('@1779926400');
+  });
+
   it.each([
+    ['personalApiKey', { personalApiKey: '' }],
+    ['projectId', { projectId: 0 }],
+    ['asyncQueries', { asyncQueries: {} }],
+    ['asyncQueries.completeAfterPolls', { asyncQueries: { completeAfterPolls: 0 } }],
+    ['queryRateLimits.perMinute', { queryRateLimits: { perMinute: 0 } }],
+    ['maxConcurrentQueries', { maxConcurrentQueries: 0 }],
+    ['concurrencyWaitMs', { concurrencyWaitMs: -1 }],
+    ['queryLatencyMs', { queryLatencyMs: 1.5 }],
+    ['environmentsAlias.sunset', { environmentsAlias: { sunset: '' } }],
     ['captureErrors', { captureErrors: 'xml' }],
     ['overQuota', { overQuota: 1 }],
     ['now', { now: 5 }],
@@ -202,7 +329,25 @@ describe('startPostHogEmulator', () => {
     expect(running.emulator.events()).toHaveLength(1);
   });
 
+  it('serves the query API over HTTP', async () => {
+    const running = await startPostHogEmulator({ port: 0 });
+    close = running.close;
+    await fetch(`${running.url}/batch/`, {
+      method: 'POST',
+      body: JSON.stringify(batch({ event: 'a', distinct_id: 'u' })),
+    });
+    const response = await fetch(`${running.url}/api/projects/1/query/`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${PERSONAL}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(count('a')),
+    });
+    expect([response.status, (await response.json()).results]).toEqual([200, [[1]]]);
+  });
+
   it('rejects bad options by name', async () => {
     await expect(startPostHogEmulator({ port: -1 })).rejects.toMatchObject({ field: 'port' });
+    await expect(startPostHogEmulator({ projectId: 'one' as never })).rejects.toMatchObject({
+      field: 'projectId',
+    });
   });
 });
