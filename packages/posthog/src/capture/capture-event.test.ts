@@ -65,6 +65,42 @@ describe('prepareEvent', () => {
     expect(fits.success).toBe(true);
   });
 
+  it('renders the same JSON on its fast path as on its field-by-field path', () => {
+    const uuid = '0190e3f2-7a7b-7c00-8000-000000000009';
+    const at = Date.UTC(2026, 5, 1, 12, 0, 0, 5);
+    const shapes = [
+      {},
+      { plan: 'pro', n: 1.5, ok: true, none: null },
+      { nested: { list: [1, 'two', { three: [] }], 'é 🚀': 'ü\n"quoted"' } },
+      { $lib: 'mine', skipped: undefined },
+      { when: new Date(at) },
+    ];
+    for (const properties of shapes) {
+      // A Date timestamp takes the fast path, epoch milliseconds the checked one.
+      const fast = prepareEvent(
+        { event: 'e "x"', distinctId: 'd', properties, uuid, timestamp: new Date(at) },
+        options,
+      );
+      const checked = prepareEvent(
+        { event: 'e "x"', distinctId: 'd', properties, uuid, timestamp: at },
+        options,
+      );
+      if (!fast.success || !checked.success) throw new Error('both should pass');
+      expect(JSON.parse(fast.data.payload)).toEqual(JSON.parse(checked.data.payload));
+    }
+  });
+
+  it('names the field of a value JSON cannot carry, whichever path finds it', () => {
+    expect(field({ event: 'x', distinctId: 'd', properties: { f: () => 1 } })).toBe('properties.f');
+    expect(field({ event: 'x', distinctId: 'd', properties: { list: [1, undefined] } })).toBe(
+      'properties.list.1',
+    );
+    expect(field({ event: 'x', distinctId: 'd', properties: { n: Number.NaN } })).toBe('properties.n');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(field({ event: 'x', distinctId: 'd', properties: cyclic })).toMatch(/^properties/);
+  });
+
   it('never throws on hostile input', () => {
     for (const [, value] of hostileValues()) {
       expect(() => prepareEvent(value, options)).not.toThrow();
