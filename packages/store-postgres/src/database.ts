@@ -16,6 +16,9 @@ export interface Tables {
   leases: postgres.Helper<string>;
   outbox: postgres.Helper<string>;
   seenIds: postgres.Helper<string>;
+  queueMessages: postgres.Helper<string>;
+  /** The sequence of `queue_messages.seq`, as text for `::regclass`. */
+  queueSeq: string;
   leaseTokens: string;
 }
 
@@ -61,6 +64,8 @@ export function createDatabase(options: ResolvedPostgresStoreOptions): Database 
     leases: table('leases'),
     outbox: table('outbox'),
     seenIds: table('seen_ids'),
+    queueMessages: table('queue_messages'),
+    queueSeq: `${schema}.queue_messages_seq`,
     leaseTokens: `${schema}.lease_tokens`,
   };
 

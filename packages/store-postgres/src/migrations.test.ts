@@ -17,6 +17,7 @@ describePostgres('migrations', () => {
       'leases',
       'mappings',
       'outbox',
+      'queue_messages',
       'runs',
       'schema_migrations',
       'seen_ids',
@@ -100,6 +101,25 @@ describePostgres('migrations', () => {
       select pg_get_constraintdef(oid) as def from pg_constraint
       where conrelid = ${`"${schema}".configs`}::regclass and contype = 'c'`;
     expect(checks.map((c) => c.def)).toEqual(["CHECK ((jsonb_typeof(secrets) = 'object'::text))"]);
+  });
+
+  it('brings a schema at version 3 to the queue table, keeping its data', async () => {
+    const schema = randomSchema();
+    await migrate(admin(), schema, MIGRATIONS.slice(0, 3));
+    await admin().unsafe(
+      `insert into "${schema}".seen_ids (key, expires_at) values ('k', now() + interval '1 hour')`,
+    );
+    const store = open({ schema });
+    expect(await store.ready()).toEqual({ success: true, data: { schemaVersion: LATEST_VERSION } });
+    expect(await store.seenIds.markSeen('k', { ttlMs: 60_000 })).toEqual({ success: true, data: false });
+    expect(await store.queue.enqueue('events', [{ id: 'a', payload: '{}' }])).toEqual({
+      success: true,
+      data: { added: 1 },
+    });
+    const indexes = await admin()<{ indexname: string }[]>`
+      select indexname from pg_indexes where schemaname = ${schema} and tablename = 'queue_messages'
+      order by indexname`;
+    expect(indexes.map((i) => i.indexname)).toEqual(['queue_messages_order', 'queue_messages_pkey']);
   });
 
   it('refuses a schema migrated by a newer release, as CONFIG_ERROR', async () => {

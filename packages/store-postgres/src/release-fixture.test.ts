@@ -58,7 +58,7 @@ describePostgres('release fixtures', () => {
     release: '0.1.0',
     expected,
     releaseVersion: 2,
-    latestVersion: 3,
+    latestVersion: 4,
     storeLatestVersion: LATEST_VERSION,
     load: async () => {
       const schema = await loadDump();

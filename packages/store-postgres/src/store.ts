@@ -1,6 +1,7 @@
 import type { ApiResult } from '@patchbay/core';
 import {
   type IntegrationStore,
+  type QueueStore,
   type SeenIdStore,
   type SyncStateStore,
   validateMappingBatch,
@@ -13,6 +14,7 @@ import { createLeases } from './leases.ts';
 import { createMappingStore, upsertMappings } from './mappings.ts';
 import { type PostgresStoreOptions, resolveStoreOptions } from './options.ts';
 import { createOutbox, deleteOutbox } from './outbox.ts';
+import { createQueue } from './queue.ts';
 import { createRuns } from './runs.ts';
 import { createSeenIds } from './seen-ids.ts';
 
@@ -27,6 +29,8 @@ export interface PostgresStore extends IntegrationStore {
   close(): Promise<void>;
   /** Seen webhook ids (table `seen_ids`): pass as `replay: { store: postgresStore.seenIds }` to a verifier. */
   readonly seenIds: SeenIdStore;
+  /** Durable message queues (table `queue_messages`), shared by every process on the schema. */
+  readonly queue: QueueStore;
 }
 
 /**
@@ -66,6 +70,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       });
     },
     seenIds: createSeenIds(db),
+    queue: createQueue(db),
     ready: db.ready,
     close: db.close,
   };

@@ -13,6 +13,9 @@ const args = JSON.parse(json) as {
   rows?: number;
   owner?: string;
   ttlMs?: number;
+  queue?: string;
+  limit?: number;
+  loops?: number;
 };
 const store = createPostgresStore({ connectionString: args.url, schema: args.schema, poolSize: 2 });
 const say = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -80,6 +83,28 @@ if (command === 'put-many' || command === 'commit') {
       }
     }
   }
+} else if (command === 'queue-claim') {
+  // `loops` claim loops at once on the pool, each claiming `limit` at a time until a claim comes back empty.
+  say({ event: 'ready' });
+  await nextLine();
+  const queue = args.queue ?? 'race';
+  const owner = args.owner ?? 'child';
+  const loops = await Promise.all(
+    Array.from({ length: args.loops ?? 2 }, async (_, loop) => {
+      const ids: string[] = [];
+      for (;;) {
+        const claimed = await store.queue.claim(queue, {
+          owner: `${owner}-${loop}`,
+          limit: args.limit ?? 20,
+          leaseMs: 600_000,
+        });
+        if (!claimed.success) return { error: `${claimed.error.code}: ${claimed.error.message}`, ids };
+        if (claimed.data.length === 0) return { ids };
+        for (const message of claimed.data) ids.push(message.id);
+      }
+    }),
+  );
+  say({ event: 'claimed', loops });
 } else {
   say({ event: 'error', message: `unknown command ${command}` });
 }
