@@ -67,7 +67,8 @@ export interface FakeEventsOptions {
 
 /**
  * A client answering `EventsQuery` (the keyset condition the exporter writes, `limit`, `offset`, `select`) and
- * `HogQLQuery` (`… LIMIT n OFFSET m` over the same events, columns `event`, `distinct_id`, `timestamp`) from
+ * `HogQLQuery` (`… LIMIT n`, keyset values `after_timestamp` and `after_uuid`, OFFSET refused as PostHog does;
+ * columns `event`, `distinct_id`, `timestamp`, `uuid`) from
  * {@link fakeEvent}s, ordered by (timestamp, uuid) as PostHog orders them.
  */
 export function fakeEventsClient(options: FakeEventsOptions) {
@@ -94,7 +95,19 @@ export function fakeEventsClient(options: FakeEventsOptions) {
       const early = await options.before?.(calls.nodes.length, node, callOptions?.signal);
       if (early) return early;
       if (node.kind === 'EventsQuery') return ok(eventsAnswer(node));
-      if (node.kind === 'HogQLQuery') return ok(hogqlAnswer(node));
+      if (node.kind === 'HogQLQuery') {
+        const answer = hogqlAnswer(node);
+        // posthog/hogql/user_query_validator.py: no OFFSET from a personal API key.
+        if (!answer)
+          return err(
+            new IntegrationError(
+              'VALIDATION_ERROR',
+              'OFFSET is not supported on queries made with a personal API key.',
+              { status: 400, retryable: false },
+            ),
+          );
+        return ok(answer);
+      }
       return err(new IntegrationError('VALIDATION_ERROR', `fake: no ${node.kind}`, { retryable: false }));
     },
   };
@@ -124,16 +137,31 @@ export function fakeEventsClient(options: FakeEventsOptions) {
     };
   }
 
+  // `… LIMIT n` over the events; with the keyset values (`after_timestamp`, `after_uuid`) bound, the events after them.
   function hogqlAnswer(node: Node) {
-    const match = /\nLIMIT (\d+) OFFSET (\d+)$/.exec(node.query as string);
-    const limit = match ? Number(match[1]) : 100;
-    const offset = match ? Number(match[2]) : 0;
-    const results: unknown[][] = [];
-    for (let index = offset; index < Math.min(total, offset + limit); index++) {
-      const event = fakeEvent(index, tie);
-      results.push([event.event, event.distinct_id, event.timestamp]);
+    const query = node.query as string;
+    if (/\boffset\b/i.test(query)) {
+      return undefined;
     }
-    return { results, columns: ['event', 'distinct_id', 'timestamp'], hasMore: false };
+    const match = /\nLIMIT (\d+)$/.exec(query);
+    const limit = match ? Number(match[1]) : 100;
+    const values = (node.values ?? {}) as Record<string, unknown>;
+    const start =
+      typeof values.after_timestamp === 'string' && typeof values.after_uuid === 'string'
+        ? firstAfter(values.after_timestamp, values.after_uuid)
+        : 0;
+    const end = Math.min(total, start + limit);
+    const results: unknown[][] = [];
+    for (let index = start; index < end; index++) {
+      const event = fakeEvent(index, tie);
+      results.push([event.event, event.distinct_id, event.timestamp, event.uuid]);
+    }
+    return {
+      results,
+      columns: ['event', 'distinct_id', 'timestamp', 'uuid'],
+      // As PostHog: hasMore only when it added the LIMIT itself.
+      hasMore: match ? null : end < total,
+    };
   }
 
   return client;

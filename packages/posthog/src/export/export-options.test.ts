@@ -65,6 +65,6 @@ describe('checkExportOptions', () => {
     query.query = 'select 2';
     if (!checked.success) throw checked.error;
     await checked.data.source.next(new AbortController().signal);
-    expect(client.calls.nodes.at(-1)?.query).toBe('select 1\nLIMIT 10000 OFFSET 0');
+    expect(client.calls.nodes.at(-1)?.query).toBe('select 1\nLIMIT 50000');
   });
 });

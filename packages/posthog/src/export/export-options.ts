@@ -26,11 +26,14 @@ export const DEFAULT_EXPORT_PAGE_SIZE = 10_000;
 export interface ExportQueryOptions {
   /** A PostHog client (`createPostHogClient`), or anything with its `query(node, { signal })`. */
   client: PostHogQuerySource;
-  /** The query: `EventsQuery` and `HogQLQuery` are paged, `TrendsQuery` and other kinds run as one page. */
+  /**
+   * The query: `EventsQuery` is paged by keyset, `HogQLQuery` by keyset when its SQL names `{after_timestamp}`
+   * and `{after_uuid}` (see `exportQuery`); `TrendsQuery` and other kinds run as one page.
+   */
   query: { kind: string; [key: string]: unknown };
   /** `csv`, `json` or `ndjson`. */
   format: ExportFormat;
-  /** Rows per query, 1 to 50 000 (PostHog's cap). Default 10 000. */
+  /** Rows per query of a paged export, 1 to 50 000 (PostHog's cap). Default 10 000. */
   pageSize?: number;
   /**
    * CSV only: prefix text cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) with

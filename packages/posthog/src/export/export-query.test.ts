@@ -47,24 +47,20 @@ describe('exportQuery', () => {
     expect(await readText(exportQuery({ client, query: eventsQuery, format: 'ndjson' }))).toBe('');
   });
 
-  it('NDJSON: one valid object a line, HogQL paged by LIMIT/OFFSET', async () => {
+  it('NDJSON: one valid object a line, HogQL paged by keyset', async () => {
     const client = fakeEventsClient({ total: 11 });
-    const text = await readText(
-      exportQuery({
-        client,
-        query: {
-          kind: 'HogQLQuery',
-          query: 'select event, distinct_id, timestamp from events order by timestamp, uuid',
-        },
-        format: 'ndjson',
-        pageSize: 4,
-      }),
-    );
+    const query = {
+      kind: 'HogQLQuery',
+      query:
+        'select event, distinct_id, timestamp, uuid from events where timestamp > toDateTime({after_timestamp}) or (timestamp = toDateTime({after_timestamp}) and uuid > toUUID({after_uuid})) order by timestamp, uuid',
+    };
+    const text = await readText(exportQuery({ client, query, format: 'ndjson', pageSize: 4 }));
     const lines = text.split('\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines.slice(0, -1).map((line) => JSON.parse(line).timestamp)).toEqual(
-      Array.from({ length: 11 }, (_, i) => fakeEvent(i).timestamp),
+    expect(lines.slice(0, -1).map((line) => JSON.parse(line).uuid)).toEqual(
+      Array.from({ length: 11 }, (_, i) => fakeEvent(i).uuid),
     );
+    expect(client.calls.nodes).toHaveLength(3);
   });
 
   it('a trend as CSV', async () => {

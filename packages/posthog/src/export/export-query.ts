@@ -9,8 +9,13 @@ import { createExportStream, type ExportProgress } from './export-stream.ts';
  * - `EventsQuery`: keyset pages on (timestamp, uuid), ordered `timestamp ASC, uuid ASC` (its `orderBy` is
  *   replaced; `timestamp` and `uuid` are selected when absent and left out of the output; set `after`, as
  *   PostHog covers only the last 24 h without it). Rows sharing a timestamp are neither skipped nor repeated.
- * - `HogQLQuery`: `LIMIT/OFFSET` pages when its SQL has no LIMIT (or UNION) of its own, else one page of at
- *   most 50 000 rows; order it completely (`ORDER BY timestamp, uuid`) for stable pages.
+ * - `HogQLQuery`: PostHog refuses OFFSET from a personal API key, so SQL is paged by keyset when it names the
+ *   placeholders `{after_timestamp}` and `{after_uuid}` and selects `timestamp` and `uuid` (each page binds them
+ *   to the last row's values and appends `LIMIT pageSize`): `WHERE timestamp > toDateTime({after_timestamp}) OR
+ *   (timestamp = toDateTime({after_timestamp}) AND uuid > toUUID({after_uuid})) ORDER BY timestamp, uuid`.
+ *   Other SQL runs as one query: `LIMIT 50000` (PostHog's most) appended when it has no LIMIT of its own, and a
+ *   `VALIDATION_ERROR` when the answer fills that cap or PostHog says it has more; with its own LIMIT (or a UNION)
+ *   as written.
  * - `TrendsQuery`: one page, a row per series and interval (`series, breakdown_value, date, label, value`);
  *   other kinds one page of their `results`.
  *
