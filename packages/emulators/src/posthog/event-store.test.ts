@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedEvent } from './capture.ts';
-import { createPostHogEventStore, personIdFor } from './event-store.ts';
+import { createPostHogEventStore, personIdFor, propertiesJsonOf } from './event-store.ts';
 
 const event = (
   uuid: string,
@@ -60,7 +60,7 @@ describe('createPostHogEventStore', () => {
     const row = store.get('a')!;
     expect(row.elementsChain).toBe('button:text="Go"');
     expect(row.properties).toEqual({ $session_id: 's1', x: 1 });
-    expect(row.propertiesJson).toBe('{"$session_id":"s1","x":1}');
+    expect(propertiesJsonOf(row)).toBe('{"$session_id":"s1","x":1}');
     expect(row.sessionId).toBe('s1');
     expect(row.windowId).toBe('');
   });

@@ -17,8 +17,6 @@ export interface EventRow {
   /** When the emulator received the event (ClickHouse's `created_at`, the ingestion time). */
   readonly createdAt: DateTimeValue;
   readonly properties: Record<string, unknown>;
-  /** `properties` as the JSON text the `properties` column holds. */
-  readonly propertiesJson: string;
   readonly elementsChain: string;
   /** The materialised `$session_id` and `$window_id` columns ('' when absent, as they are not nullable). */
   readonly sessionId: string;
@@ -29,7 +27,8 @@ export interface EventRow {
 export interface PostHogEventStore {
   /**
    * Stores captured events. An event whose uuid is already stored replaces it (ClickHouse's ReplacingMergeTree,
-   * once merged). `receivedAt` stamps `created_at` and stands in for a missing or unreadable `timestamp`.
+   * once merged). `receivedAt` stamps `created_at` and stands in for a missing or unreadable `timestamp`. The
+   * events' property objects are kept, not copied: do not change them after inserting.
    */
   insert(events: readonly CapturedEvent[], options?: { receivedAt?: Date }): void;
   /** How many events are stored. */
@@ -53,6 +52,20 @@ export function personIdFor(distinctId: string): string {
   return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
 }
 
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+const jsonCache = new WeakMap<EventRow, string>();
+
+/** The row's `properties` column: the properties as JSON text, serialised on first read and kept. */
+export function propertiesJsonOf(row: EventRow): string {
+  let json = jsonCache.get(row);
+  if (json === undefined) {
+    json = JSON.stringify(row.properties);
+    jsonCache.set(row, json);
+  }
+  return json;
+}
+
 const compareRows = (a: EventRow, b: EventRow): number =>
   a.timestamp.us - b.timestamp.us || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0);
 
@@ -71,23 +84,24 @@ export function createPostHogEventStore(): PostHogEventStore {
     return id;
   };
 
-  const toRow = (event: CapturedEvent, receivedUs: number): EventRow => {
-    const properties: Record<string, unknown> = { ...event.properties };
-    // Ingestion moves the autocapture chain out of the properties into its own column.
+  const toRow = (event: CapturedEvent, createdAt: DateTimeValue): EventRow => {
+    // Ingestion moves the autocapture chain out of the properties into its own column. The properties object is
+    // kept as captured, copied only when a key has to go.
+    let properties = event.properties;
     const chain = properties.$elements_chain;
-    delete properties.$elements_chain;
-    delete properties.$elements;
+    if (chain !== undefined || properties.$elements !== undefined) {
+      const { $elements_chain: _chain, $elements: _elements, ...rest } = properties;
+      properties = rest;
+    }
     const parsed = event.timestamp === undefined ? null : parseDateTimeText(event.timestamp);
-    const text = (value: unknown) => (typeof value === 'string' ? value : '');
     return {
       uuid: event.uuid.toLowerCase(),
       event: event.event,
       distinctId: event.distinct_id,
       personId: personId(event.distinct_id),
-      timestamp: dateTimeValue(parsed ?? receivedUs),
-      createdAt: dateTimeValue(receivedUs),
+      timestamp: parsed === null ? createdAt : dateTimeValue(parsed),
+      createdAt,
       properties,
-      propertiesJson: JSON.stringify(properties),
       elementsChain: text(chain),
       sessionId: text(properties.$session_id),
       windowId: text(properties.$window_id),
@@ -109,11 +123,11 @@ export function createPostHogEventStore(): PostHogEventStore {
   return {
     insert(events, options) {
       if (events.length === 0) return;
-      const receivedUs = (options?.receivedAt ?? new Date()).getTime() * 1000;
+      const createdAt = dateTimeValue((options?.receivedAt ?? new Date()).getTime() * 1000);
       const batch = new Map<string, EventRow>();
       let replaces = false;
       for (const event of events) {
-        const row = toRow(event, receivedUs);
+        const row = toRow(event, createdAt);
         if (byUuid.has(row.uuid) || batch.has(row.uuid)) replaces = true;
         batch.set(row.uuid, row);
       }

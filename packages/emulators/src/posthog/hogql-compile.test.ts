@@ -26,7 +26,6 @@ const row: EventRow = {
   timestamp: dateTimeValue(Date.parse('2026-01-31T10:00:00Z') * 1000),
   createdAt: dateTimeValue(0),
   properties: { n: 4, s: 'x', b: false },
-  propertiesJson: '{"n":4,"s":"x","b":false}',
   elementsChain: '',
   sessionId: '',
   windowId: '',

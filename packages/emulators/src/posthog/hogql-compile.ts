@@ -4,7 +4,7 @@
 // comparisons: `=` and `!=` treat NULL as a value, `<` and LIKE with a NULL are false, NOT LIKE and NOT IN with a
 // NULL are true; `posthog/hogql/printer/clickhouse.py` visit_compare_operation).
 
-import type { EventRow } from './event-store.ts';
+import { type EventRow, propertiesJsonOf } from './event-store.ts';
 import {
   type ArithmeticOp,
   type CompareOp,
@@ -84,7 +84,7 @@ const EMPTY: readonly Value[] = [];
 export const EVENT_COLUMNS: Record<string, Column> = {
   uuid: { type: 'UUID', read: (row) => row.uuid },
   event: { type: 'String', read: (row) => row.event },
-  properties: { type: 'String', read: (row) => row.propertiesJson },
+  properties: { type: 'String', read: (row) => propertiesJsonOf(row) },
   timestamp: { type: DATETIME64, read: (row) => row.timestamp },
   team_id: { type: 'Int64', read: (_, teamId) => teamId },
   distinct_id: { type: 'String', read: (row) => row.distinctId },
