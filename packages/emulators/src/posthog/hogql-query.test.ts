@@ -109,6 +109,29 @@ describe('runHogQLQuery', () => {
     ]);
   });
 
+  it('pages by the (timestamp, uuid) keyset the PostHog connector sends, each page read from its cursor on', () => {
+    const events = store(3000);
+    const sql =
+      'select timestamp, uuid from events where timestamp > toDateTime({after_timestamp}) or (timestamp = toDateTime({after_timestamp}) and uuid > toUUID({after_uuid})) order by timestamp, uuid limit 500';
+    let cursor = {
+      after_timestamp: '1970-01-01T00:00:00Z',
+      after_uuid: '00000000-0000-0000-0000-000000000000',
+    };
+    const seen: string[] = [];
+    for (;;) {
+      const started = performance.now();
+      const page = runHogQLQuery(events, { kind: 'HogQLQuery', query: sql, values: cursor }, context);
+      expect(performance.now() - started).toBeLessThan(200);
+      const results = page.results as [string, string][];
+      seen.push(...results.map(([, uuid]) => uuid));
+      if (results.length < 500) break;
+      const [timestamp, uuid] = results[results.length - 1]!;
+      cursor = { after_timestamp: timestamp, after_uuid: uuid };
+    }
+    expect(seen).toHaveLength(3000);
+    expect(new Set(seen).size).toBe(3000);
+  });
+
   it('reads {filters}: date range and properties', () => {
     const body = run({
       query: 'select count() from events where {filters}',

@@ -391,5 +391,16 @@ describe('runSelect: keyset pagination and scale', () => {
     const pageMs = performance.now() - started;
     expect(page.rows).toHaveLength(10_000);
     expect(pageMs).toBeLessThan(250);
+
+    // The keyset with its tie-breaker is an OR: the scan still starts at the cursor.
+    const tail = page.rows[page.rows.length - 1]!;
+    started = performance.now();
+    const nextPage = run(
+      store,
+      `select uuid from events where timestamp > toDateTime('${tail[1]}') or (timestamp = toDateTime('${tail[1]}') and uuid > '${tail[0]}') order by timestamp, uuid limit 10000`,
+    );
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(nextPage.rows[0]![0]).not.toBe(tail[0]);
+    expect(nextPage.rows).toHaveLength(10_000);
   });
 });

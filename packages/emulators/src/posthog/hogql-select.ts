@@ -120,57 +120,78 @@ function expandAliases(expr: Expr, aliases: ReadonlyMap<string, Expr>, expanding
   });
 }
 
-function conjuncts(expr: Expr | null): Expr[] {
-  if (expr === null) return [];
-  if (expr.kind === 'and') return expr.exprs.flatMap(conjuncts);
-  if (expr.kind === 'call' && expr.name === 'and') return expr.args.flatMap(conjuncts);
-  return [expr];
-}
-
 const hasFieldOrAggregate = (expr: Expr): boolean =>
   [...walkExpr(expr)].some((node) => node.kind === 'field' || node.kind === 'asterisk') ||
   hasAggregation(expr);
 
 const FLIP: Record<string, string> = { lt: 'gt', ltEq: 'gtEq', gt: 'lt', gtEq: 'ltEq', eq: 'eq' };
 
-/** The slice [lo, hi) of the sorted store that top-level `timestamp` conditions leave. */
+/**
+ * The slice [lo, hi) of the sorted store a WHERE can match, from its `timestamp` comparisons with constants: AND
+ * narrows to the intersection, OR widens to the hull of its branches, anything else leaves the whole table. So
+ * the keyset form `timestamp > {t} OR (timestamp = {t} AND uuid > {u})` reads from {t} on.
+ */
 function planRange(
   store: PostHogEventStore,
   where: Expr | null,
   evaluate: (expr: Expr) => Value,
 ): [number, number] {
-  let lo = 0;
-  let hi = store.count();
-  const bound = (op: string, value: Value) => {
-    if (!(isDateTime(value) || isDate(value) || typeof value === 'string')) return;
+  const all: [number, number] = [0, store.count()];
+  const bound = (op: string, value: Value): [number, number] => {
+    if (!(isDateTime(value) || isDate(value) || typeof value === 'string')) return all;
     const us = toMicros(value)!;
-    if (op === 'gt') lo = Math.max(lo, store.upperBound(us));
-    else if (op === 'gtEq') lo = Math.max(lo, store.lowerBound(us));
-    else if (op === 'lt') hi = Math.min(hi, store.lowerBound(us));
-    else if (op === 'ltEq') hi = Math.min(hi, store.upperBound(us));
-    else if (op === 'eq') {
-      lo = Math.max(lo, store.lowerBound(us));
-      hi = Math.min(hi, store.upperBound(us));
+    switch (op) {
+      case 'gt':
+        return [store.upperBound(us), all[1]];
+      case 'gtEq':
+        return [store.lowerBound(us), all[1]];
+      case 'lt':
+        return [0, store.lowerBound(us)];
+      case 'ltEq':
+        return [0, store.upperBound(us)];
+      case 'eq':
+        return [store.lowerBound(us), store.upperBound(us)];
+      default:
+        return all;
     }
   };
-  for (const condition of conjuncts(where)) {
-    if (condition.kind === 'compare' && FLIP[condition.op] !== undefined) {
-      if (isTimestampField(condition.left) && !hasFieldOrAggregate(condition.right)) {
-        bound(condition.op, evaluate(condition.right));
-      } else if (isTimestampField(condition.right) && !hasFieldOrAggregate(condition.left)) {
-        bound(FLIP[condition.op]!, evaluate(condition.left));
+  const rangeOf = (expr: Expr): [number, number] => {
+    const isAnd = expr.kind === 'and' || (expr.kind === 'call' && expr.name === 'and');
+    const isOr = expr.kind === 'or' || (expr.kind === 'call' && expr.name === 'or');
+    if (isAnd || isOr) {
+      const parts = (
+        expr.kind === 'and' || expr.kind === 'or' ? expr.exprs : (expr as { args: Expr[] }).args
+      ).map(rangeOf);
+      if (isAnd) {
+        return parts.reduce<[number, number]>((a, b) => [Math.max(a[0], b[0]), Math.min(a[1], b[1])], all);
       }
-    } else if (
-      condition.kind === 'between' &&
-      !condition.negated &&
-      isTimestampField(condition.expr) &&
-      !hasFieldOrAggregate(condition.low) &&
-      !hasFieldOrAggregate(condition.high)
-    ) {
-      bound('gtEq', evaluate(condition.low));
-      bound('ltEq', evaluate(condition.high));
+      return parts.reduce<[number, number]>(
+        (a, b) => [Math.min(a[0], b[0]), Math.max(a[1], b[1])],
+        [all[1], 0],
+      );
     }
-  }
+    if (expr.kind === 'compare' && FLIP[expr.op] !== undefined) {
+      if (isTimestampField(expr.left) && !hasFieldOrAggregate(expr.right))
+        return bound(expr.op, evaluate(expr.right));
+      if (isTimestampField(expr.right) && !hasFieldOrAggregate(expr.left)) {
+        return bound(FLIP[expr.op]!, evaluate(expr.left));
+      }
+    }
+    if (
+      expr.kind === 'between' &&
+      !expr.negated &&
+      isTimestampField(expr.expr) &&
+      !hasFieldOrAggregate(expr.low) &&
+      !hasFieldOrAggregate(expr.high)
+    ) {
+      const [lo] = bound('gtEq', evaluate(expr.low));
+      const [, hi] = bound('ltEq', evaluate(expr.high));
+      return [lo, hi];
+    }
+    return all;
+  };
+  if (where === null) return all;
+  const [lo, hi] = rangeOf(where);
   return [lo, Math.max(lo, hi)];
 }
 
