@@ -278,6 +278,10 @@ describe('runSelect: GROUP BY, HAVING, ORDER BY, LIMIT', () => {
     ).toEqual([null, 5.5]);
   });
 
+  it('filters rows with HAVING when nothing aggregates', () => {
+    expect(rows("select uuid from events having event = 'purchase' order by uuid")).toEqual([['e3'], ['e4']]);
+  });
+
   it('answers DISTINCT rows once', () => {
     expect(rows('select distinct distinct_id from events order by distinct_id')).toEqual([
       ['u1'],

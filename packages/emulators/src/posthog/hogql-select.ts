@@ -346,12 +346,18 @@ export function runSelect(
   const allRows = store.rows();
   const [lo, hi] = hasTable ? planRange(store, where, evaluateConstant) : [0, 1];
   const source: readonly EventRow[] = hasTable ? allRows : [undefined as unknown as EventRow];
-  const matches = (row: EventRow) => whereFn === null || truthy(whereFn(row));
+  let matches = (row: EventRow) => whereFn === null || truthy(whereFn(row));
 
   let rows: Value[][];
   let types: string[];
 
   if (!aggregated) {
+    // HAVING over a query that aggregates nothing filters rows, as WHERE does.
+    if (query.having !== null) {
+      const havingFn = compileExpr(expand(query.having), rowEnv('HAVING'), context).fn;
+      const whereOnly = matches;
+      matches = (row) => whereOnly(row) && truthy(havingFn(row));
+    }
     const env = rowEnv('SELECT');
     const selectFns = selectExprs.map((expr) => compileExpr(expr, env, context));
     const order: OrderKey<EventRow>[] = orderItems.map((item) => ({

@@ -61,6 +61,12 @@ describe('comparisons', () => {
     expect(valuesEqual(dateTimeValue(us('2026-12-01T00:00:00Z')), '2026-12-01')).toBe(true);
   });
 
+  it('compare DateTimes with numbers as epoch seconds, Dates with numbers as days', () => {
+    expect(compareValues(dateTimeValue(us('1970-01-01T00:00:10Z')), 5)).toBeGreaterThan(0);
+    expect(compareValues(dateTimeValue(us('1970-01-01T00:00:10Z')), 10)).toBe(0);
+    expect(compareValues(3, dateValue(2))).toBeGreaterThan(0);
+  });
+
   it('sort NULLs last and arrays element by element', () => {
     expect([3, null, 1].sort(compareValues)).toEqual([1, 3, null]);
     expect(compareValues([1, 'b'], [1, 'a'])).toBeGreaterThan(0);

@@ -194,6 +194,11 @@ export function compareNonNull(a: Value, b: Value): number {
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   const aTime = isDateTime(a) || isDate(a);
   const bTime = isDateTime(b) || isDate(b);
+  // A DateTime against a number compares with epoch seconds (a Date with days), as ClickHouse converts it.
+  if (aTime && typeof b === 'number')
+    return compareNonNull(toMicros(a)!, b * (isDate(a) ? US_PER_DAY : US_PER_SECOND));
+  if (bTime && typeof a === 'number')
+    return compareNonNull(a * (isDate(b) ? US_PER_DAY : US_PER_SECOND), toMicros(b)!);
   if (aTime || bTime) {
     if ((aTime || typeof a === 'string') && (bTime || typeof b === 'string')) {
       const x = toMicros(a)!;
