@@ -11,7 +11,6 @@ import { type EmailMessage, emailDeliverer } from './email-deliverer.ts';
 import { fileDeliverer } from './file-deliverer.ts';
 import { runReport } from './run-report.ts';
 
-const DAY = 86_400_000;
 const NOW = new Date('2026-03-31T09:15:00Z');
 // One signup an hour for the 20 days before now: the 7 whole days before 31 March hold 7 × 24 of them.
 const signups = Array.from({ length: 20 * 24 }, (_, i) => ({
