@@ -7,6 +7,10 @@ export {
   type PostHogCaptureStats,
 } from './capture/capture.ts';
 export type { PostHogCaptureEvent } from './capture/capture-event.ts';
+export {
+  createPostHogCaptureFromEnv,
+  type PostHogCaptureFromEnvOptions,
+} from './capture/capture-from-env.ts';
 export { posthogConnector } from './connector.ts';
 export {
   createPostHogClientFromEnv,

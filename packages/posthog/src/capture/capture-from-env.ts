@@ -1,0 +1,69 @@
+// Capture configured like the rest of the connector: the project API key and host from the database row
+// `posthog` when there is one, else the environment (`POSTHOG_KEY`, `POSTHOG_HOST`, `NEXT_PUBLIC_POSTHOG_HOST`).
+
+import type { ConfigStore } from '@patchbay/core';
+import { type ApiResult, err, IntegrationError, isIntegrationError, ok } from '@patchbay/core';
+import { resolvePostHogConfig } from '../env.ts';
+import { createPostHogCapture, type PostHogCapture, type PostHogCaptureOptions } from './capture.ts';
+import { postHogIngestionHost } from './ingestion-host.ts';
+
+/** Options of {@link createPostHogCaptureFromEnv}: where the configuration is, and capture's other options. */
+export interface PostHogCaptureFromEnvOptions extends Omit<PostHogCaptureOptions, 'projectApiKey' | 'host'> {
+  /** The environment, e.g. `process.env`. */
+  env: Record<string, string | undefined>;
+  /** The configuration rows (`createConfigStore`); the row `posthog` wins over the environment. */
+  config?: ConfigStore;
+}
+
+/**
+ * A durable capture client from the configuration: the project API key (`POSTHOG_KEY`) and the host, a Cloud app
+ * host read as its ingestion host. A key configured nowhere is a `CONFIG_ERROR` saying where to set it. Never
+ * throws or rejects.
+ * @example
+ * const capture = await createPostHogCaptureFromEnv({ env: process.env, store: 'postgres://…' });
+ * if (capture.success) await capture.data.capture({ event: 'signed_up', distinctId: user.id });
+ */
+export async function createPostHogCaptureFromEnv(
+  options: PostHogCaptureFromEnvOptions,
+): Promise<ApiResult<PostHogCapture>> {
+  let env: unknown;
+  let config: unknown;
+  let rest: Record<string, unknown>;
+  try {
+    ({ env, config, ...rest } = options as unknown as Record<string, unknown>);
+  } catch {
+    return err(new IntegrationError('CONFIG_ERROR', 'options could not be read', { field: 'options' }));
+  }
+  const resolved = await resolvePostHogConfig({
+    env: env as Record<string, string | undefined>,
+    ...(config === undefined ? {} : { store: config as ConfigStore }),
+  });
+  if (!resolved.success) return resolved;
+  const { baseUrl, credentials } = resolved.data.config;
+  if (credentials.projectApiKey === undefined) {
+    return err(
+      new IntegrationError(
+        'CONFIG_ERROR',
+        "PostHog projectApiKey is not configured: set POSTHOG_KEY or save it in the 'posthog' configuration",
+        { field: 'projectApiKey', retryable: false },
+      ),
+    );
+  }
+  try {
+    return ok(
+      createPostHogCapture({
+        ...(rest as Omit<PostHogCaptureOptions, 'projectApiKey' | 'host'>),
+        projectApiKey: credentials.projectApiKey,
+        ...(baseUrl === undefined ? {} : { host: postHogIngestionHost(baseUrl) }),
+      }),
+    );
+  } catch (error) {
+    return err(
+      isIntegrationError(error)
+        ? error
+        : new IntegrationError('CONFIG_ERROR', 'PostHog capture options could not be read', {
+            field: 'options',
+          }),
+    );
+  }
+}
