@@ -75,6 +75,7 @@ export {
   type RunningPostHogEmulator,
   startPostHogEmulator,
 } from './posthog/emulator.ts';
+export { type GenerateEventsOptions, generatePostHogEvents } from './posthog/event-generator.ts';
 export type { QueryRequestRecord, QueryStats } from './posthog/query-routes.ts';
 export type { AsyncCompletion, QueryStatusJson } from './posthog/query-status.ts';
 // --- End of the PostHog emulator. ---
