@@ -19,7 +19,9 @@ interface Entry {
 // split it (issue 14): it re-exports the server-side fronts (createTwentyAdminHandler, createTwentySyncFromEnv)
 // that now run on @patchbay/runtime's generic admin handler and store opening (+5.6 KB, measured at a86b1bd),
 // while the client entry an edge app imports fell from 47.7 to 43.6 KB in the size pass that followed. Only
-// moving those fronts to a server subpath (a breaking change) brings the whole entry back under 63 KB.
+// moving those fronts to a server subpath (a breaking change) brings the whole entry back under 63 KB. It was
+// raised from 70 to 72 KB with issue 15: core's memory store gained its message queue (QueueStore, the outbox of
+// PostHog's durable capture), which runtime's openStore brings in for `memory:` URLs (69.1 → 70.8 KB).
 const KB = 1024;
 const entries: Entry[] = [
   {
@@ -30,7 +32,7 @@ const entries: Entry[] = [
   {
     name: '@patchbay/twenty-crm (whole entry)',
     contents: "export * from '@patchbay/twenty-crm';",
-    budgetGz: 70 * KB,
+    budgetGz: 72 * KB,
   },
   {
     name: '@patchbay/twenty-crm client (createTwentyClient, testConnection, verifyTwentyWebhook)',
