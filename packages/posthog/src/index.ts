@@ -33,7 +33,6 @@ export {
 } from './export/export-options.ts';
 export { exportQuery } from './export/export-query.ts';
 export type { PostHogQuerySource } from './export/query-source.ts';
-export { failedQueryError, mapPostHogError } from './posthog-errors.ts';
 export { createPostHogClient, type PostHogClient } from './query/client.ts';
 export {
   isPostHogConfigured,
