@@ -72,3 +72,27 @@ describe('createGroupCommit', () => {
     expect(group.pending).toBe(0);
   });
 });
+
+describe('createGroupCommit under a synchronous store', () => {
+  it('gives the event loop a turn during a burst of callers that add again as soon as they are answered', async () => {
+    const group = createGroupCommit<number>({ maxGroupSize: 100, commit: async () => ok(undefined) });
+    let timerRan = false;
+    setTimeout(() => {
+      timerRan = true;
+    }, 0);
+    let timerSeenAt = -1;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        for (let round = 0; round < 50; round += 1) {
+          await group.add(round);
+          done += 1;
+          if (timerRan && timerSeenAt < 0) timerSeenAt = done;
+        }
+      }),
+    );
+    // Without the turn the timer would run only after all 5 000 adds.
+    expect(timerSeenAt).toBeGreaterThan(0);
+    expect(timerSeenAt).toBeLessThan(5_000);
+  });
+});

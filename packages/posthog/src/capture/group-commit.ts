@@ -12,6 +12,8 @@ export interface GroupCommit<T> {
   idle(): Promise<void>;
 }
 
+const YIELD_EVERY = 4;
+
 interface Waiting<T> {
   item: T;
   resolve: (result: ApiResult<void>) => void;
@@ -25,11 +27,20 @@ export function createGroupCommit<T>(options: {
   let waiting: Waiting<T>[] = [];
   let running: Promise<void> | undefined;
   let inFlight = 0;
+  let groupsSinceTurn = 0;
 
   async function drain(): Promise<void> {
     // Let the callers of this tick join before the first commit.
     await Promise.resolve();
     while (waiting.length > 0) {
+      // A synchronous store (node:sqlite) resolves each commit at once, and callers that capture again on
+      // resolution keep the microtask queue full: every few groups, a turn of the event loop, so timers and the
+      // sender's I/O are not starved by a burst. Counted across drains: each burst of callers starts a new one.
+      groupsSinceTurn += 1;
+      if (groupsSinceTurn >= YIELD_EVERY) {
+        groupsSinceTurn = 0;
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      }
       const group = waiting.slice(0, options.maxGroupSize);
       waiting = waiting.slice(group.length);
       inFlight = group.length;
