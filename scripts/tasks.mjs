@@ -26,6 +26,7 @@ export const tasks = {
   'bench:stores': [build, bench('bench:stores')],
   'bench:sync': [build, bench('bench:sync')],
   'bench:memory': [build, bench('bench:memory')],
+  'bench:posthog': [build, bench('bench:posthog')],
   changeset: [['changeset']],
   install: [['pnpm', 'install', '--frozen-lockfile']],
 };
