@@ -35,6 +35,9 @@ describe('resolveCaptureOptions', () => {
       /^serverless/,
     );
     expect(failure({ projectApiKey: 'phc_secret_value', store: 5 }).field).toBe('store');
+    expect(failure({ projectApiKey: 'phc_secret_value', leaseMs: 5_000, timeoutMs: 5_000 }).field).toBe(
+      'leaseMs',
+    );
     expect(failure({ projectApiKey: 'phc_secret_value', host: 'nope' }).message).not.toContain(
       'phc_secret_value',
     );

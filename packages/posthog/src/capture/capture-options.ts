@@ -1,5 +1,5 @@
 // The options of createPostHogCapture, checked once: a wrong one is a CONFIG_ERROR naming it, never its value.
-import { httpUrl, optionsObject, parseOptions, secretString } from '@patchbay/core';
+import { httpUrl, IntegrationError, optionsObject, parseOptions, secretString } from '@patchbay/core';
 import * as z from 'zod/mini';
 
 /** PostHog Cloud US's ingestion host; EU is `https://eu.i.posthog.com`. */
@@ -36,7 +36,9 @@ const schema = z.object({
   maxWaitMs: z._default(ms(0), 30_000),
   concurrency: z._default(count(1, 16), 2),
   maxGroupSize: z._default(count(1, 10_000), 2_000),
-  leaseMs: z._default(ms(1_000), 60_000),
+  // Three times the request timeout: a send (one attempt, gzip included) ends well within it, and a crashed
+  // process's claims are sent again by the next one within half a minute.
+  leaseMs: z._default(ms(1_000), 30_000),
   timeoutMs: z._default(ms(1), 10_000),
   gzip: z._default(z.boolean(), true),
   retryDelay: z._default(z.object({ initialDelayMs: ms(0), maxDelayMs: ms(0) }), {
@@ -70,5 +72,13 @@ export type ResolvedCaptureOptions = z.output<typeof schema>;
 /** Reads and checks the options; throws a `CONFIG_ERROR` naming the first wrong field. */
 export function resolveCaptureOptions(options: unknown): ResolvedCaptureOptions {
   const label = 'PostHog capture options';
-  return parseOptions(schema, optionsObject(options, { label }), { label });
+  const resolved = parseOptions(schema, optionsObject(options, { label }), { label });
+  // A claim that lapses while its request is still out lets another process send the same events.
+  if (resolved.leaseMs <= resolved.timeoutMs) {
+    throw new IntegrationError('CONFIG_ERROR', `${label}: leaseMs must be longer than timeoutMs`, {
+      field: 'leaseMs',
+      retryable: false,
+    });
+  }
+  return resolved;
 }

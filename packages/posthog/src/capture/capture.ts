@@ -55,7 +55,7 @@ export interface PostHogCaptureOptions {
   concurrency?: number;
   /** Most events in one outbox transaction. Default 2 000. */
   maxGroupSize?: number;
-  /** How long a claimed batch is this process's alone; longer than a send takes. Default 60 000 ms. */
+  /** How long a claimed batch is this process's alone; longer than a send takes. Default 30 000 ms. */
   leaseMs?: number;
   /** Per-request timeout. Default 10 000 ms. */
   timeoutMs?: number;
@@ -226,8 +226,10 @@ export function createPostHogCapture(options: PostHogCaptureOptions): PostHogCap
       do {
         pumpAgain = false;
         while (sender && now() >= pausedUntil) {
+          const batches = wantAll ? Math.ceil(unsent / batchSize) : Math.floor(unsent / batchSize);
+          const width = Math.max(1, Math.min(settings.concurrency, batches));
           const rounds = await Promise.all(
-            Array.from({ length: settings.concurrency }, () =>
+            Array.from({ length: width }, () =>
               settle('a capture send', () => sender?.round() ?? ok({ claimed: 0, sent: 0 })),
             ),
           );
@@ -247,6 +249,8 @@ export function createPostHogCapture(options: PostHogCaptureOptions): PostHogCap
           }
           lastError = null;
           if (claimed === 0) break;
+          // A partial claim drained what was due: events that came in during the send wait for a full batch or their age.
+          if (claimed < width * batchSize) break;
           if (!wantAll && unsent < batchSize) break;
         }
         wantAll = pumpAgain;
@@ -262,8 +266,12 @@ export function createPostHogCapture(options: PostHogCaptureOptions): PostHogCap
   let timer: ReturnType<typeof setInterval> | undefined;
   if (serverless === false) {
     timer = setInterval(() => {
-      void refreshOutbox();
-      void pump(true);
+      void (async () => {
+        const oldest = await refreshOutbox();
+        // A partial batch goes only once its oldest event has waited flushIntervalMs.
+        if (oldest !== null && now() - oldest >= settings.flushIntervalMs) void pump(true);
+        else if (unsent >= batchSize) void pump(false);
+      })();
     }, settings.flushIntervalMs);
     (timer as { unref?: () => void }).unref?.();
   }
@@ -272,10 +280,12 @@ export function createPostHogCapture(options: PostHogCaptureOptions): PostHogCap
     else lastError = store.error;
   });
 
-  async function refreshOutbox(): Promise<void> {
-    if (!queue) return;
+  async function refreshOutbox(): Promise<number | null> {
+    if (!queue) return null;
     const stats = await queue.stats(queueName);
-    if (stats.success) outbox = stats.data.count;
+    if (!stats.success) return null;
+    outbox = stats.data.count;
+    return stats.data.oldestEnqueuedAt;
   }
 
   async function waitForRoom(): Promise<ApiResult<void>> {
