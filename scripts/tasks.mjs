@@ -8,6 +8,7 @@ const bench = (script) => ['pnpm', '--filter', '@patchbay/bench', 'run', script]
 export const tasks = {
   demo: [build, examples('demo')],
   'demo:core': [build, examples('demo:core')],
+  'demo:posthog': [build, examples('demo:posthog')],
   'demo:ts-node': [build, examples('demo:ts-node')],
   'admin-server': [build, examples('admin-server')],
   test: [['node', 'scripts/test.mjs']],
