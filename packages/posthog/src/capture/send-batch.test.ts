@@ -87,6 +87,15 @@ describe('sendBatch', () => {
     expect(limited).toMatchObject({ kind: 'retry', delayMs: 7_000 });
   });
 
+  it('keeps the key out of the error when the server echoes it', async () => {
+    const outcome = await send(client(() => new Response('API key phc_key is not valid', { status: 401 })));
+    if (outcome.kind === 'sent') throw new Error('expected a refusal');
+    expect(outcome.kind).toBe('auth');
+    expect(`${outcome.error.message} ${outcome.error.stack} ${JSON.stringify(outcome.error)}`).not.toContain(
+      'phc_key',
+    );
+  });
+
   it('treats a network failure as retryable', async () => {
     const outcome = await send(
       client(() => {

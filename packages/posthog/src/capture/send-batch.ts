@@ -1,6 +1,6 @@
 // One POST /batch/ and what its answer means for the events in it. The stored payloads are joined as they are
 // (each already the JSON of one batch item), so a send never parses or re-serialises an event.
-import type { HttpClient, IntegrationError } from '@patchbay/core';
+import { type HttpClient, IntegrationError } from '@patchbay/core';
 import { gzipText } from './gzip.ts';
 
 /** What to do with a batch after one send. */
@@ -37,7 +37,7 @@ export async function sendBatch(
     signal: options.signal,
   });
   if (answer.success) return { kind: 'sent' };
-  const error = answer.error;
+  const error = withoutKey(answer.error, options.projectApiKey);
   if (error.status === 401 || error.status === 403) return { kind: 'auth', error };
   if (error.status === 400 || error.status === 413) return { kind: 'refused', error };
   if (error.code === 'ABORTED' || error.retryable || error.status === undefined || error.status >= 500) {
@@ -45,4 +45,18 @@ export async function sendBatch(
   }
   // Any other 4xx (404 from a wrong host, 405 …) will not pass by itself: keep the events, retry slowly.
   return { kind: 'retry', error, delayMs: undefined };
+}
+
+// The key travels in the body, where core's HTTP client does not know it for a credential: a server that echoes
+// it in an error ("API key phc_… is not valid") must not carry it into errors, logs or stats.
+function withoutKey(error: IntegrationError, key: string): IntegrationError {
+  if (key === '' || !`${error.message}${String(error.stack)}`.includes(key)) return error;
+  return new IntegrationError(error.code, error.message.replaceAll(key, '[REDACTED]'), {
+    status: error.status,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    requestId: error.requestId,
+    method: error.method,
+    path: error.path,
+  });
 }
