@@ -1,9 +1,9 @@
 // The process the SIGKILL measurement kills: it captures N events with one client, prints one JSON line the
 // moment the last capture() has returned, and then lives on (as a server would) until it is killed. With
 // `flush`, it is the next process on the same outbox: it only flushes what its predecessor left, and exits.
-// Patchbay runs with its defaults but `leaseMs` (see kill.ts: LEASE_MS).
-// Usage: kill-child.ts capture <patchbay|posthog-node> <count> <url> <projectKey> <store> <leaseMs>
-//        kill-child.ts flush patchbay 0 <url> <projectKey> <store> <leaseMs>
+// Patchbay runs with its defaults but the options in <changed>, a JSON object (see kill.ts: CHANGED).
+// Usage: kill-child.ts capture <patchbay|posthog-node> <count> <url> <projectKey> <store> <changed>
+//        kill-child.ts flush patchbay 0 <url> <projectKey> <store> <changed>
 import { createPostHogCapture } from '@patchbay/posthog';
 import { openPatchbay, openPostHogNode } from './clients.ts';
 import { burst } from './traffic.ts';
@@ -14,12 +14,12 @@ export interface KillChildLine {
   elapsedMs: number;
 }
 
-const [mode, name, count, url, projectKey, store, leaseMs] = process.argv.slice(2);
-if (!mode || !name || !count || !url || !projectKey || !store || !leaseMs)
+const [mode, name, count, url, projectKey, store, changed] = process.argv.slice(2);
+if (!mode || !name || !count || !url || !projectKey || !store || !changed)
   throw new Error('usage: see kill-child.ts');
 const target = { url, projectKey, store };
-const patchbay = () =>
-  createPostHogCapture({ projectApiKey: projectKey, host: url, store, leaseMs: Number(leaseMs) });
+const options = JSON.parse(changed) as { leaseMs?: number; timeoutMs?: number };
+const patchbay = () => createPostHogCapture({ projectApiKey: projectKey, host: url, store, ...options });
 
 if (mode === 'flush') {
   const capture = patchbay();

@@ -11,11 +11,15 @@ import { fmt, met, type Phase, type PhaseContext } from './phase.ts';
 const EVENTS = Number(process.env.BENCH_POSTHOG_KILL_EVENTS ?? 5_000);
 const RUNS = Number(process.env.BENCH_POSTHOG_KILL_RUNS ?? 3);
 const KILL_AFTER_MS = 50;
-// Patchbay's one non-default here. A batch the killed process had claimed stays its own until the lease lapses
-// (default 60 s), so with the default the next process waits a minute before it can resend it, and three runs
-// would take three minutes. 5 s is still far above a loopback request's time; no figure but the recovery time
-// depends on it.
-const LEASE_MS = 5_000;
+// Patchbay's non-defaults here. A batch the killed process had claimed stays its own until the lease lapses
+// (default 30 s), so with the default the next process waits half a minute before it can resend it: measured on
+// 2026-12-07 (BENCH_POSTHOG_KILL_DEFAULTS=1), 29.8 s in each run and 94 s for the phase instead of 18 s. A lease
+// must outlast a request's timeout (default 10 s), so the timeout is shortened with it; 4 s and 5 s are still far
+// above a loopback request's time, and no figure but the recovery time depends on them.
+// BENCH_POSTHOG_KILL_DEFAULTS=1 runs with the defaults.
+const CHANGED: { leaseMs?: number; timeoutMs?: number } = process.env.BENCH_POSTHOG_KILL_DEFAULTS
+  ? {}
+  : { leaseMs: 5_000, timeoutMs: 4_000 };
 const SCRIPT = join(import.meta.dirname, 'kill-child.ts');
 
 interface KillRun {
@@ -46,7 +50,15 @@ async function killRun(context: PhaseContext, name: ClientName, run: number): Pr
   const store =
     context.store === 'sqlite' ? `sqlite:${join(context.dir, `kill-${name}-${run}.db`)}` : 'memory:';
   const { url, projectKey } = context.emulator;
-  const child = spawnChild(['capture', name, String(EVENTS), url, projectKey, store, String(LEASE_MS)]);
+  const child = spawnChild([
+    'capture',
+    name,
+    String(EVENTS),
+    url,
+    projectKey,
+    store,
+    JSON.stringify(CHANGED),
+  ]);
   const done = exited(child);
   const line = await new Promise<{ line: KillChildLine; at: number }>((resolve, reject) => {
     let text = '';
@@ -68,7 +80,7 @@ async function killRun(context: PhaseContext, name: ClientName, run: number): Pr
   let recoveryMs: number | null = null;
   if (name === 'patchbay' && context.store === 'sqlite') {
     const begun = performance.now();
-    const next = spawnChild(['flush', name, '0', url, projectKey, store, String(LEASE_MS)]);
+    const next = spawnChild(['flush', name, '0', url, projectKey, store, JSON.stringify(CHANGED)]);
     const { code } = await exited(next);
     if (code !== 0) throw new Error(`the flushing process exited (${code})`);
     recoveryMs = performance.now() - begun;
@@ -112,10 +124,17 @@ export const killPhase: Phase = {
 A child process per client captures ${fmt(EVENTS)} events (${RUNS} runs each, interleaved), the burst pattern above,
 and prints a line when the last capture() has returned (Patchbay: durable in the outbox; posthog-node: capture()
 returned), then keeps running, sending in the background; the parent SIGKILLs it ${KILL_AFTER_MS} ms after reading the
-line. For Patchbay a second process then opens the same SQLite file and only flushes (\`shutdown()\`); both run with
-\`leaseMs: ${fmt(LEASE_MS)}\` instead of the default 60 000, the one option changed: a batch the killed process had
-claimed (sent, or being sent) is resent only once its lease lapses, so with the default the next process would wait up
-to a minute (the "next process ran" column is that wait, plus start-up and sending). Received and lost
+line. For Patchbay a second process then opens the same SQLite file and only flushes (\`shutdown()\`); ${
+      CHANGED.leaseMs === undefined
+        ? `both run with
+the defaults (\`leaseMs\` 30 000): a batch the killed process had claimed (sent, or being sent) is resent only once its
+lease lapses`
+        : `both run with
+\`leaseMs: ${fmt(CHANGED.leaseMs)}\` and \`timeoutMs: ${fmt(CHANGED.timeoutMs ?? 10_000)}\` instead of the defaults 30 000 and 10 000 (a lease must outlast a request's timeout),
+the only options changed: a batch the killed process had claimed (sent, or being sent) is resent only once its lease
+lapses, so with the defaults the next process waits about 30 s (29.8 s in each run, 94 s for this measurement instead
+of 18 s, when measured on 2026-12-07 to choose)`
+    } (the "next process ran" column is that wait, plus start-up and sending). Received and lost
 count distinct uuids at the emulator; duplicates are events that arrived twice (a batch sent but not yet deleted
 from the outbox when the process died is sent again by the next one; PostHog deduplicates by uuid).
 

@@ -1,6 +1,5 @@
 // What every part of the PostHog benchmark gives run.ts: rows for the summary table and its own section of
-// text. A new measurement (the export of a million rows, the reading client's bundle) is one more phase in
-// run.ts's list; a measurement not built yet is a pending phase, whose row says so.
+// text. A new measurement is one more phase in run.ts's list.
 import type { EmulatorProcess } from './emulator-process.ts';
 
 /** What a phase runs with. */
@@ -40,21 +39,6 @@ export interface Phase {
 
 /** `met` / `not met`. */
 export const met = (ok: boolean) => (ok ? 'met' : 'not met');
-
-/** A measurement that another part of the work will add: its rows say so until then. */
-export function pendingPhase(
-  name: string,
-  rows: Omit<SummaryRow, 'patchbay' | 'posthogNode' | 'verdict'>[],
-): Phase {
-  return {
-    name,
-    run: async () => ({
-      rows: rows.map((row) => ({ ...row, patchbay: 'not measured yet', posthogNode: '—', verdict: '—' })),
-      markdown: '',
-      reading: '',
-    }),
-  };
-}
 
 /** Numbers as the tables print them. */
 export const fmt = (value: number, digits = 0) =>

@@ -92,8 +92,12 @@ export const requestsPhase: Phase = {
     const steadyOurs = get('steady', 'patchbay').seen.batchSizes;
     const burstOurs = get('burst', 'patchbay').seen.batchSizes;
     const reading = `In a burst Patchbay's requests carried a median of ${fmt(burstOurs?.median ?? 0)} events: ${fmt(ours.burst, 2)} requests per 1 000 events against posthog-node's ${fmt(theirs.burst, 2)} (its batches hold 100 at most). At a steady ${fmt(STEADY.perSecond)} events/s it made ${fmt(ours.steady, 2)} per 1 000${
-      steadyOurs && ours.steady > TARGET_PER_1000
-        ? `, over its target: its requests carried a median of ${fmt(steadyOurs.median)} events (smallest ${fmt(steadyOurs.min)}), so partial batches went out while full ones were filling`
+      steadyOurs
+        ? ` (its requests carried a median of ${fmt(steadyOurs.median)} events, smallest ${fmt(steadyOurs.min)})`
+        : ''
+    }${
+      ours.steady > TARGET_PER_1000
+        ? ', over its target: partial batches went out while full ones were filling'
         : ''
     }; posthog-node made ${fmt(theirs.steady, 2)}.`;
     const markdown = `### Requests per 1 000 events
