@@ -93,6 +93,17 @@ export {
   type CircuitState,
   createCircuitBreaker,
 } from './resilience/circuit-breaker.ts';
+export {
+  applyCircuitRecord,
+  type CircuitPolicy,
+  type CircuitSnapshot,
+  type CircuitStateStore,
+  circuitStateAt,
+  createMemoryCircuitStateStore,
+  MAX_CIRCUIT_KEY_LENGTH,
+  validateCircuitKey,
+  validateCircuitRecord,
+} from './resilience/circuit-state-store.ts';
 export { createIdempotencyKey, type IdempotencyOptions } from './resilience/idempotency.ts';
 export {
   createMemoryRateLimitStore,

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { parseOptions } from '../input/options.ts';
 import { IntegrationError, isIntegrationError } from '../result/errors.ts';
 import { type ApiResult, err } from '../result/result.ts';
+import type { CircuitSnapshot, CircuitStateStore } from './circuit-state-store.ts';
 
 /** Where a circuit breaker stands: `closed` lets calls through, `open` refuses them, `half-open` admits one probe. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -16,6 +17,16 @@ export interface CircuitBreakerOptions {
   now?: () => number;
   /** Called after every transition. Whatever it throws is ignored. */
   onStateChange?: (change: { from: CircuitState; to: CircuitState }) => void;
+  /**
+   * Shares the breaker's state with every process using the same store and `key` (e.g. `@patchbay/store-redis`'s
+   * `createRedisCircuitStateStore`): failures anywhere count toward the threshold, an open breaker refuses calls
+   * everywhere. Decisions stay synchronous on the state last read, refreshed at most once a second; `execute`
+   * reads a stale state before deciding and waits for its outcome to be recorded. A failing store leaves the
+   * breaker deciding on what it last knew. Default: none, the state lives in this breaker only.
+   */
+  store?: CircuitStateStore;
+  /** The breaker's name in `store`; share it to share the state. Default `'default'`. */
+  key?: string;
 }
 
 /**
@@ -79,7 +90,32 @@ const circuitBreakerOptionsSchema = z.object({
       error: 'must be a function',
     }),
   ),
+  store: z.optional(
+    z.custom<CircuitStateStore>(
+      (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        ['recordFailure', 'recordSuccess', 'read', 'reset'].every((name) =>
+          isFunction((value as Record<string, unknown>)[name]),
+        ),
+      { error: 'must be a CircuitStateStore (recordFailure, recordSuccess, read and reset functions)' },
+    ),
+  ),
+  key: z.optional(z.string({ error: 'must be a string' })),
 });
+
+// How stale the state read from a shared store may get before the next decision refreshes it.
+const STORE_SYNC_MS = 1_000;
+
+const isSnapshot = (value: unknown): value is CircuitSnapshot => {
+  if (typeof value !== 'object' || value === null) return false;
+  const { failures, openedAt } = value as Record<string, unknown>;
+  return (
+    typeof failures === 'number' &&
+    Number.isFinite(failures) &&
+    (openedAt === undefined || (typeof openedAt === 'number' && Number.isFinite(openedAt)))
+  );
+};
 
 // `probe` numbers the probe this permit is, so only that caller can hand the slot back.
 type Permit = { allowed: true; probe?: number } | { allowed: false; retryAfterMs: number };
@@ -95,7 +131,9 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
   const failureThreshold = parsed.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
   const cooldownMs = parsed.cooldownMs ?? DEFAULT_COOLDOWN_MS;
   const now = parsed.now ?? (() => Date.now());
-  const { onStateChange } = parsed;
+  const { onStateChange, store } = parsed;
+  const key = parsed.key ?? 'default';
+  const policy = { failureThreshold, cooldownMs };
 
   // `phase` is the stored state; `state` derives half-open from it once the cooldown has passed.
   let phase: CircuitState = 'closed';
@@ -146,35 +184,100 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
     return { allowed: true, probe: ++probeCount };
   };
 
-  const recordSuccess = (): void => {
+  // --- Shared state (only with a store). Every record and read goes to the store in order, numbered; its answer
+  // is the fleet's state and replaces what this breaker decided on its own, with two exceptions: an answer
+  // overtaken by a newer request only ever opens (a stale "closed" would undo what this breaker just did), and a
+  // half-open breaker with its probe out stays so unless the store opened again after it. ---
+  let sent = 0;
+  let adopted = 0;
+  let syncedAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | undefined;
+
+  const adopt = (snapshot: CircuitSnapshot, seq: number): void => {
+    if (seq <= adopted) return;
+    adopted = seq;
+    const latest = seq === sent;
+    if (snapshot.openedAt !== undefined) {
+      const newer = snapshot.openedAt > openedAt;
+      if (phase === 'closed' || newer || (phase === 'open' && latest && snapshot.openedAt !== openedAt)) {
+        failures = snapshot.failures;
+        openedAt = snapshot.openedAt;
+        probeSince = undefined;
+        transition('open');
+      }
+    } else if (latest) {
+      failures = snapshot.failures;
+      if (phase !== 'closed') {
+        probeSince = undefined;
+        transition('closed');
+      }
+    }
+  };
+
+  const share = (call: (shared: CircuitStateStore) => Promise<ApiResult<CircuitSnapshot>>): Promise<void> => {
+    if (!store) return Promise.resolve();
+    const seq = ++sent;
+    syncedAt = now();
+    // A store that throws, rejects or answers nonsense leaves the breaker on its own counts.
+    return Promise.resolve()
+      .then(() => call(store))
+      .then(
+        (result: unknown) => {
+          const answer = result as ApiResult<unknown> | null | undefined;
+          if (answer?.success === true && isSnapshot(answer.data)) adopt(answer.data, seq);
+        },
+        () => {},
+      );
+  };
+
+  const refresh = (): Promise<void> | undefined => {
+    if (!store) return undefined;
+    if (reading) return reading;
+    if (now() - syncedAt < STORE_SYNC_MS) return undefined;
+    const read = share((shared) => shared.read(key)).finally(() => {
+      reading = undefined;
+    });
+    reading = read;
+    return read;
+  };
+
+  const recordSuccess = (): Promise<void> => {
+    const at = now();
+    const shared = share((s) => s.recordSuccess(key, policy, at));
     // A late success while open came from a call sent before the breaker opened: the cooldown still holds.
-    if (phase === 'open') return;
+    if (phase === 'open') return shared;
     failures = 0;
     probeSince = undefined;
     transition('closed');
+    return shared;
   };
 
-  const recordFailure = (): void => {
-    if (phase === 'open') return;
+  const recordFailure = (): Promise<void> => {
+    const at = now();
+    const shared = share((s) => s.recordFailure(key, policy, at));
+    if (phase === 'open') return shared;
     if (phase === 'half-open') {
       open();
-      return;
+      return shared;
     }
     failures += 1;
     if (failures >= failureThreshold) open();
+    return shared;
   };
 
   const breaker: CircuitBreaker = {
     get state(): CircuitState {
+      void refresh();
       if (phase === 'open' && now() - openedAt >= cooldownMs) return 'half-open';
       return phase;
     },
     tryAcquire() {
+      void refresh();
       const permit = acquire();
       return permit.allowed ? { allowed: true } : permit;
     },
-    recordSuccess,
-    recordFailure,
+    recordSuccess: () => void recordSuccess(),
+    recordFailure: () => void recordFailure(),
     release() {
       if (phase === 'half-open') probeSince = undefined;
     },
@@ -187,6 +290,9 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
           }),
         );
       }
+      // Without a store nothing is awaited, so the timing of a breaker of its own is what it always was.
+      const stale = refresh();
+      if (stale) await stale;
       const permit = acquire();
       if (!permit.allowed) {
         return err(
@@ -223,12 +329,15 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
           ),
         );
       }
-      if (result.success) recordSuccess();
-      else if (result.error.retryable) recordFailure();
+      let recorded: Promise<void> | undefined;
+      if (result.success) recorded = recordSuccess();
+      else if (result.error.retryable) recorded = recordFailure();
       else releaseProbe();
+      if (store && recorded) await recorded;
       return result;
     },
     reset() {
+      void share((shared) => shared.reset(key));
       failures = 0;
       probeSince = undefined;
       transition('closed');

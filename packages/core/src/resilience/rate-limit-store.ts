@@ -1,4 +1,5 @@
 import { IntegrationError } from '../result/errors.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
 
 /** A token bucket's shape: it holds up to `capacity` tokens and refills at `refillPerMs` (limit / intervalMs). */
 export interface RateLimitBucket {
@@ -74,20 +75,10 @@ export function createMemoryRateLimitStore(): RateLimitStore {
   };
 
   return {
-    take(key, bucket, now, cost = 1) {
-      checkKey(key);
-      const checked = checkBucket(bucket);
-      checkNow(now);
-      if (typeof cost !== 'number' || !(cost > 0) || cost > checked.capacity) {
-        throw new IntegrationError(
-          'CONFIG_ERROR',
-          `cost must be > 0 and ≤ the capacity (${checked.capacity})`,
-          {
-            field: 'cost',
-          },
-        );
-      }
-      bucket = checked;
+    take(key, raw, now, cost = 1) {
+      const checked = validateRateLimitTake(key, raw, now, cost);
+      if (!checked.success) throw checked.error;
+      const bucket = checked.data.bucket;
       const entry = entryFor(key, bucket, now);
       const blockWait = entry.blockedUntil === undefined ? 0 : entry.blockedUntil - now;
       const missing = cost - entry.tokens;
@@ -101,9 +92,9 @@ export function createMemoryRateLimitStore(): RateLimitStore {
     },
 
     update(key, raw, now) {
-      checkKey(key);
-      const feedback = checkFeedback(raw);
-      checkNow(now);
+      const checked = validateRateLimitUpdate(key, raw, now);
+      if (!checked.success) throw checked.error;
+      const { feedback } = checked.data;
       let entry = entries.get(key);
       if (!entry) {
         if (feedback.remaining === undefined && feedback.blockedUntil === undefined) return;
@@ -123,9 +114,9 @@ export function createMemoryRateLimitStore(): RateLimitStore {
     },
 
     peek(key, raw, now) {
-      checkKey(key);
-      const bucket = checkBucket(raw);
-      checkNow(now);
+      const checked = validateRateLimitPeek(key, raw, now);
+      if (!checked.success) throw checked.error;
+      const { bucket } = checked.data;
       const entry = entries.get(key);
       if (!entry) return { tokens: bucket.capacity };
       refill(entry, bucket, now);
@@ -134,6 +125,75 @@ export function createMemoryRateLimitStore(): RateLimitStore {
         : { tokens: entry.tokens, blockedUntil: entry.blockedUntil };
     },
   };
+}
+
+/**
+ * Checks `take`'s arguments as the memory store does, for adapters to share: `VALIDATION_ERROR` naming `key`,
+ * `bucket.capacity`, `bucket.refillPerMs` or `now`, and `CONFIG_ERROR` naming `cost` (outside 0 < cost ≤ capacity).
+ * Returns plain copies, read once.
+ * @example const checked = validateRateLimitTake(key, bucket, now, cost); if (!checked.success) throw checked.error;
+ */
+export function validateRateLimitTake(
+  key: unknown,
+  bucket: unknown,
+  now: unknown,
+  cost: unknown = 1,
+): ApiResult<{ key: string; bucket: RateLimitBucket; now: number; cost: number }> {
+  return asResult(() => {
+    checkKey(key);
+    const copy = checkBucket(bucket);
+    checkNow(now);
+    if (typeof cost !== 'number' || !(cost > 0) || cost > copy.capacity) {
+      throw new IntegrationError('CONFIG_ERROR', `cost must be > 0 and ≤ the capacity (${copy.capacity})`, {
+        field: 'cost',
+      });
+    }
+    return { key, bucket: copy, now, cost };
+  });
+}
+
+/**
+ * Checks `update`'s arguments as the memory store does: `VALIDATION_ERROR` naming `key`, `feedback…` or `now`.
+ * @example const checked = validateRateLimitUpdate(key, feedback, now); if (!checked.success) throw checked.error;
+ */
+export function validateRateLimitUpdate(
+  key: unknown,
+  feedback: unknown,
+  now: unknown,
+): ApiResult<{ key: string; feedback: { remaining?: number; blockedUntil?: number }; now: number }> {
+  return asResult(() => {
+    checkKey(key);
+    const copy = checkFeedback(feedback);
+    checkNow(now);
+    return { key, feedback: copy, now };
+  });
+}
+
+/**
+ * Checks `peek`'s arguments as the memory store does: `VALIDATION_ERROR` naming `key`, `bucket…` or `now`.
+ * @example const checked = validateRateLimitPeek(key, bucket, now); if (!checked.success) throw checked.error;
+ */
+export function validateRateLimitPeek(
+  key: unknown,
+  bucket: unknown,
+  now: unknown,
+): ApiResult<{ key: string; bucket: RateLimitBucket; now: number }> {
+  return asResult(() => {
+    checkKey(key);
+    const copy = checkBucket(bucket);
+    checkNow(now);
+    return { key, bucket: copy, now };
+  });
+}
+
+// The checks below throw (the memory store's methods throw); adapters get them as results.
+function asResult<T>(run: () => T): ApiResult<T> {
+  try {
+    return ok(run());
+  } catch (error) {
+    if (error instanceof IntegrationError) return err(error);
+    throw error;
+  }
 }
 
 const invalid = (field: string, message: string): IntegrationError =>

@@ -2,6 +2,12 @@
 // checks every adapter shares, row conversions, guardStore, the message queue and the in-memory stores. Apart
 // from the main entry so that a client user does not bundle them. `IntegrationStore`, `SyncMode`, `SeenIdStore` and the memory seen-id
 // store are exported by the main entry too (the same bindings): a connector's caller and a webhook verifier use them.
+
+export {
+  validateRateLimitPeek,
+  validateRateLimitTake,
+  validateRateLimitUpdate,
+} from '../resilience/rate-limit-store.ts';
 export {
   type LeaseRow,
   leaseFromRow,

@@ -1,5 +1,9 @@
 // Test helpers for adapter authors (`@patchbay/core/testing`); they import vitest, so keep them out of
 // production bundles: nothing in the main entry point imports this file.
+export {
+  type CircuitStateStoreContractOptions,
+  describeCircuitStateStoreContract,
+} from './circuit-state-store-contract.ts';
 export { cyclic, hostileClocks, hostileValues, throwingProxy, withThrowingGetter } from './hostile-values.ts';
 export { createManualClock, type ManualClock } from './manual-clock.ts';
 export { outcome, thrownBy } from './outcomes.ts';
@@ -9,6 +13,10 @@ export {
   watchProcessFailures,
 } from './process-failures.ts';
 export { describeQueueStoreContract, type QueueStoreContractOptions } from './queue-store-contract.ts';
+export {
+  describeRateLimitStoreContract,
+  type RateLimitStoreContractOptions,
+} from './rate-limit-store-contract.ts';
 export { type ExpectedRefusal, expectRefusal } from './refusals.ts';
 export {
   describeReleaseFixtureContract,
