@@ -110,9 +110,9 @@ ${version} on disk with its dependencies (${installed.packages.slice(1).join(', 
 (every file of the packages as installed: both module formats, source maps, type declarations).
 
 **Target not met: ${kb(own)} gzipped against ≤ 20 KB.** Why: the client is built on @patchbay/core's HTTP client,
-which is ${kb(http.gz)} gzipped on its own (ky, zod/mini's core reached through core's schemas, core's redaction,
-retry, limiter and error classification, shared by every connector); PostHog's own code, its zod/mini schemas and
-core's limiter add the other ${kb(own - http.gz)}. A 20 KB client would have to leave core's transport, which every
+which is ${kb(http.gz)} gzipped on its own (ky, zod/mini's core reached through core's schemas, core's validation,
+redaction, retry and error classification, shared by every connector); PostHog's own code and zod/mini schemas, and
+the parts of core the HTTP client alone leaves out (its rate limiter among them), add the other ${kb(own - http.gz)}. A 20 KB client would have to leave core's transport, which every
 connector shares on purpose (one retry, limit and error story). **Proposed target: ≤ ${kb(EDGE_BUDGET)} gzipped**, the
 budget \`npm run check:edge\` already holds this entry to (${own <= EDGE_BUDGET ? 'met' : 'not met'} at ${kb(own)}), so it cannot grow unnoticed; anything
 lower is won by a size pass on core's HTTP client, for every connector at once, not by a PostHog-only transport.

@@ -132,9 +132,9 @@ lease lapses`
         : `both run with
 \`leaseMs: ${fmt(CHANGED.leaseMs)}\` and \`timeoutMs: ${fmt(CHANGED.timeoutMs ?? 10_000)}\` instead of the defaults 30 000 and 10 000 (a lease must outlast a request's timeout),
 the only options changed: a batch the killed process had claimed (sent, or being sent) is resent only once its lease
-lapses, so with the defaults the next process waits about 30 s (29.8 s in each run, 94 s for this measurement instead
-of 18 s, when measured on 2026-12-07 to choose)`
-    } (the "next process ran" column is that wait, plus start-up and sending). Received and lost
+lapses, so with the defaults the next process waits about 30 s: 29.8 s in each run, 94 s for this measurement instead
+of 18 s, when measured on 2026-12-07 to choose`
+    }. The "next process ran" column is that wait, plus start-up and sending. Received and lost
 count distinct uuids at the emulator; duplicates are events that arrived twice (a batch sent but not yet deleted
 from the outbox when the process died is sent again by the next one; PostHog deduplicates by uuid).
 

@@ -81,7 +81,7 @@ ${rows.map((row) => `| ${row.measure} | ${row.patchbay} | ${row.posthogNode} | $
 Reading: ${reports
   .map((report) => report.reading)
   .filter(Boolean)
-  .join(' ')}
+  .join('\n\n')}
 
 ${reports
   .map((report) => report.markdown.trim())
