@@ -1,0 +1,98 @@
+// Where the tests' Redis comes from, and per-test key prefixes on it, deleted afterwards.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, it } from 'vitest';
+
+/** The server the tests use: `PATCHBAY_TEST_REDIS_URL` (set by .ci/services), else the local default. */
+export const TEST_URL = process.env.PATCHBAY_TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+
+async function probe(url: string): Promise<string | undefined> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message || error.name : String(error);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Why no server answered, or undefined when one did. Probed once per test file. */
+export const unavailable = await probe(TEST_URL);
+
+/**
+ * `describe` for tests that need the server. Without one: skipped locally (saying so), but FAILED in CI, where a
+ * missing server is a broken setup, not a reason to pass.
+ */
+export function describeRedis(name: string, body: () => void): void {
+  if (!unavailable) {
+    describe(name, body);
+    return;
+  }
+  const where = TEST_URL.replace(/:[^/@:]*@/, ':***@');
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('has a Redis server to test against', () => {
+        throw new Error(`No Redis at ${where}: ${unavailable}. Set PATCHBAY_TEST_REDIS_URL.`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`[store-redis] skipping "${name}": no Redis at ${where} (${unavailable})\n`);
+  describe.skip(name, body);
+}
+
+/** A fresh, unused key prefix. */
+export const randomPrefix = (): string => `pb-test:${randomBytes(6).toString('hex')}:`;
+
+/** A client of the tests' own, for inspecting and interfering with what a store wrote. */
+export function adminClient(): Redis {
+  const client = new Redis(TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => {});
+  return client;
+}
+
+/** Every key under `prefix` (a text prefix: SCAN's pattern with its special characters escaped). */
+export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
+}
+
+/**
+ * Registers a hook deleting every key under the prefixes handed out; returns `prefix`, which hands out a fresh
+ * one, and `admin`, the tests' own client.
+ */
+export function usePrefixes(): { prefix: () => string; admin: () => Redis } {
+  const prefixes: string[] = [];
+  let admin: Redis | undefined;
+  afterAll(async () => {
+    if (unavailable) return;
+    admin ??= adminClient();
+    for (const prefix of prefixes.splice(0)) {
+      const keys = await keysUnder(admin, prefix);
+      if (keys.length > 0) await admin.del(...keys);
+    }
+    await admin.quit();
+  });
+  return {
+    prefix() {
+      const prefix = randomPrefix();
+      prefixes.push(prefix);
+      return prefix;
+    },
+    admin: () => {
+      admin ??= adminClient();
+      return admin;
+    },
+  };
+}
