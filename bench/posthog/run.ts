@@ -40,7 +40,7 @@ const version = (pkg: string) =>
     ) as { version: string }
   ).version;
 
-// The machine is shared: the load when the run began tells how quiet it was.
+// The machine is shared: the load when the run began and ended tells how quiet it was.
 const load = loadavg()[0] ?? 0;
 const started = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-posthog-'));
@@ -60,6 +60,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const totalS = (performance.now() - started) / 1000;
+const loadAtEnd = loadavg()[0] ?? 0;
 
 const rows = reports.flatMap((report) => report.rows);
 const markdown = `## PostHog: @patchbay/posthog vs posthog-node
@@ -72,7 +73,7 @@ a partial batch once its oldest event has waited 1 s, 2 sends in flight; the SIG
 **${store === 'sqlite' ? 'SQLite outbox (synchronous=FULL)' : 'MEMORY store (development run: not the figures)'}**;
 posthog-node ${version('posthog-node')} with its defaults (flushAt 20, maxBatchSize 100, flushInterval 5 s, maxQueueSize
 10 000, gzip). The export reads a million events from an emulator of its own, and the bundle sizes come from esbuild; their
-sections say how. Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start.
+sections say how. Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, 1-minute load average ${load.toFixed(2)} at the start and ${loadAtEnd.toFixed(2)} at the end (the run itself keeps one or two cores busy; the machine is shared).
 
 | | @patchbay/posthog | posthog-node | target (ours) | verdict |
 |---|---|---|---|---|
