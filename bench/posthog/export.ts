@@ -190,7 +190,7 @@ ClickHouse for limit + 1 rows, and its printer caps a query's top LIMIT at 50 00
 | **peak RSS** | ${cells((run) => `**${mb(run.line.peakRss)}**`)} |
 | RSS at the start | ${cells((run) => mb(run.line.startRss))} |
 | RSS by quarter of the rows | ${cells(quarters)} |
-| second half against first half | ${cells((run) => `${fmt(100 * (growth(run) - 1))} % (${isFlat(run.line.quarterRss) ? 'flat' : 'grows'})`)} |
+| second half against first half | ${cells((run) => `${fmt(Math.round(100 * (growth(run) - 1)) || 0)} % (${isFlat(run.line.quarterRss) ? 'flat' : 'grows'})`)} |
 | V8 heap in use at the end | ${cells((run) => mb(run.line.heapUsedEnd))} |
 | **rows/s** | ${cells((run) => `**${fmt(rowsPerSecond(run.line))}**`)} |
 | time | ${cells((run) => `${(run.line.elapsedMs / 1000).toFixed(1)} s`)} |
