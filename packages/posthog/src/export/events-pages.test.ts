@@ -195,3 +195,32 @@ describe('eventsPages: what the server answers is checked', () => {
     expect(await pages.data.next(signal)).toEqual({ success: false, error: failure });
   });
 });
+
+describe('eventsPages at PostHog’s 50 000-row cap', () => {
+  it('asks for the next page after a full page of 50 000 even when hasMore says false', async () => {
+    const nodes: Record<string, unknown>[] = [];
+    const rowsOf = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => [
+        `2026-01-01T00:00:${String(Math.floor((from + index) / 1_000) % 60).padStart(2, '0')}.${String((from + index) % 1_000).padStart(3, '0')}000Z`,
+        `0190e3f2-7a7b-7c00-8000-${String(from + index).padStart(12, '0')}`,
+      ]);
+    let served = 0;
+    const client = {
+      async query(node: Record<string, unknown>) {
+        nodes.push(node);
+        const count = served === 0 ? 50_000 : 7;
+        const results = rowsOf(served, count);
+        served += count;
+        return { success: true as const, data: { results, columns: ['timestamp', 'uuid'], hasMore: false } };
+      },
+    };
+    const pages = eventsPages(client, { kind: 'EventsQuery', select: ['timestamp', 'uuid'] }, 50_000);
+    if (!pages.success) throw pages.error;
+    const first = await pages.data.next();
+    const second = await pages.data.next();
+    if (!first.success || !second.success) throw new Error('pages failed');
+    expect([first.data.rows.length, first.data.last]).toEqual([50_000, false]);
+    expect([second.data.rows.length, second.data.last]).toEqual([7, true]);
+    expect(nodes).toHaveLength(2);
+  });
+});

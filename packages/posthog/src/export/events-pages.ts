@@ -5,6 +5,9 @@ import { afterKeyCondition, type EventKey, readEventKey } from './keyset.ts';
 import type { ExportPage, PageSource } from './page-source.ts';
 import { type PostHogQuerySource, runPageQuery } from './query-source.ts';
 
+// The most rows one PostHog query returns (MAX_SELECT_RETURNED_ROWS), whatever its LIMIT says.
+const POSTHOG_MAX_ROWS = 50_000;
+
 // An events export pages by keyset on (timestamp, uuid) rather than by offset: PostHog's own `nextCursor` pages
 // on the timestamp alone and may skip events sharing the boundary's timestamp (`EventsQueryRunner.
 // apply_pagination_cursor`), and offsets grow slower with every page. The order is forced to `timestamp ASC,
@@ -90,7 +93,10 @@ export function eventsPages(
         rows.push(row.length === width ? row : row.slice(0, width));
       }
       emitted += rows.length;
-      const more = hasMore ?? results.length >= limit;
+      // PostHog caps a query's LIMIT at 50 000 (printer.py): at that page size its limit + 1 probe cannot see past
+      // the page, and `hasMore` says false though rows remain. A full page at the cap asks for the next.
+      const full = results.length >= limit;
+      const more = hasMore === true || (full && (hasMore == null || limit >= POSTHOG_MAX_ROWS));
       const last = rows.length === 0 || emitted >= total || !more;
       if (!last) {
         const lastRow = results[count - 1] as unknown[];
