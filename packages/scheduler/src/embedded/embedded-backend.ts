@@ -64,7 +64,7 @@ interface RunsDoc {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-// Runs are saved this soon after they change: many runs, one write.
+// Finished runs are saved this soon after they end: many runs, one write (a start is saved before its run).
 const RUN_LOG_SAVE_MS = 100;
 // Delayed one-offs promoted per claim.
 const PROMOTE_BATCH = 100;
@@ -272,7 +272,8 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions): Schedule
       error: null,
       result: null,
     };
-    recordStart(opened, record);
+    // Saved before the handler runs: a process that dies in it leaves the run to show as interrupted.
+    await recordStart(opened, record);
     const outcome = await runHandler(kind.handler, {
       id: message.id,
       name: kind.name,
@@ -352,9 +353,10 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions): Schedule
 
   const runKey = (run: JobRun) => `${run.name}:${run.jobId}`;
 
-  function recordStart(opened: Opened, run: JobRun): void {
+  async function recordStart(opened: Opened, run: JobRun): Promise<void> {
     opened.runs.value.running[runKey(run)] = run;
-    opened.runs.saveSoon(RUN_LOG_SAVE_MS);
+    const saved = await opened.runs.save();
+    if (!saved.success) logger.warn('Scheduler: the run log could not be saved', { code: saved.error.code });
   }
 
   function recordFinish(opened: Opened, run: JobRun): void {

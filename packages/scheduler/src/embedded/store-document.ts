@@ -9,7 +9,7 @@ export interface StoreDocument<T> {
   load(): Promise<ApiResult<T>>;
   /** The copy in memory (after `load`). */
   readonly value: T;
-  /** Writes the copy now (after any save already under way). */
+  /** Writes the copy (after any save already under way; saves asked for meanwhile share one write). */
   save(): Promise<ApiResult<void>>;
   /** Writes the copy within `delayMs`, many changes in one write. */
   saveSoon(delayMs: number): void;
@@ -28,19 +28,26 @@ export function storeDocument<T>(
   let chain: Promise<ApiResult<void>> = Promise.resolve(ok(undefined));
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  // A write not yet started, shared by every save() asked for before it starts: it writes the copy as it is
+  // when it starts, so it carries all of their changes (many runs starting at once make one write).
+  let queued: Promise<ApiResult<void>> | undefined;
   const save = (): Promise<ApiResult<void>> => {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    chain = chain.then(async () => {
+    if (queued) return queued;
+    const write = chain.then(async () => {
+      queued = undefined;
       try {
         return await state.setCheckpoint(name, JSON.stringify(value));
       } catch (error) {
         return err(new IntegrationError('OPERATION_FAILED', `Could not save ${name}`, { cause: error }));
       }
     });
-    return chain;
+    queued = write;
+    chain = write;
+    return write;
   };
 
   return {
