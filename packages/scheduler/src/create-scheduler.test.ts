@@ -2,6 +2,7 @@ import type { Logger } from '@patchbay/core';
 import { createMemoryStore } from '@patchbay/core/store';
 import { hostileValues, throwingProxy } from '@patchbay/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '../test-support/redis.ts';
 import { createScheduler } from './create-scheduler.ts';
 import type { Scheduler } from './scheduler.ts';
 

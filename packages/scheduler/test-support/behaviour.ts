@@ -7,7 +7,8 @@ import type { JobContext, JobRun, Scheduler } from '../src/index.ts';
 /** Makes a scheduler for one test, and removes what it left. */
 export interface BehaviourTarget {
   backend: 'bullmq' | 'embedded';
-  make(): Promise<{ scheduler: Scheduler; cleanup?: () => Promise<void> }>;
+  /** A scheduler on fresh storage; with `shared`, on the storage of the last one made with the same key. */
+  make(shared?: string): Promise<{ scheduler: Scheduler; cleanup?: () => Promise<void> }>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,8 +36,8 @@ async function runsOf(scheduler: Scheduler, name?: string): Promise<JobRun[]> {
 export function describeSchedulerBehaviour(label: string, target: BehaviourTarget): void {
   describe(`scheduler behaviour: ${label}`, () => {
     const open: { scheduler: Scheduler; cleanup?: () => Promise<void> }[] = [];
-    const make = async () => {
-      const made = await target.make();
+    const make = async (shared?: string) => {
+      const made = await target.make(shared);
       open.push(made);
       return made.scheduler;
     };
@@ -294,6 +295,34 @@ export function describeSchedulerBehaviour(label: string, target: BehaviourTarge
       expect(next - Date.now()).toBeLessThanOrEqual(24 * 60 * 60 * 1_000);
       // 03:00 in Amsterdam is 01:00 or 02:00 UTC.
       expect([1, 2]).toContain(new Date(next).getUTCHours());
+    });
+
+    it('close() stops a running job, which the next scheduler runs again', async () => {
+      const key = `close-${Math.random()}`;
+      const first = await make(key);
+      let started = false;
+      first.define('long', async (job) => {
+        started = true;
+        await new Promise((resolve) => job.signal.addEventListener('abort', resolve, { once: true }));
+        throw new Error('stopped');
+      });
+      await first.enqueue('long', { n: 1 }, { jobId: 'long-1' });
+      await until(() => started, 5_000, 'the first run');
+      expect((await first.close()).success).toBe(true);
+
+      const second = await make(key);
+      let rerun: JobContext<JsonValue> | undefined;
+      second.define('long', (job) => {
+        rerun = job;
+      });
+      await until(() => rerun !== undefined, 5_000, 'the run after close');
+      expect(rerun).toMatchObject({ id: 'long-1', data: { n: 1 }, attempt: 2 });
+      await until(async () => (await runsOf(second, 'long')).length === 2, 2_000, 'both runs recorded');
+      const runs = await runsOf(second, 'long');
+      expect(runs.map((run) => [run.attempt, run.outcome])).toEqual([
+        [2, 'succeeded'],
+        [1, 'interrupted'],
+      ]);
     });
 
     it('refuses wrong arguments with a typed error naming the field, and wrong define options with a throw', async () => {

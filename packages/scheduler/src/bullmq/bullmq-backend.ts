@@ -70,7 +70,7 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
   const knownKinds = () => client.smembers(kindsKey).then((names) => names.sort());
   const remember = (name: string) => client.sadd(kindsKey, name);
 
-  async function process(
+  async function runJob(
     name: string,
     kind: { handler: JobHandler<unknown>; options: KindOptions },
     job: Job,
@@ -182,7 +182,7 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
 
     define(name, handler, options) {
       const kind = { handler, options };
-      const worker = new Worker(name, (job, token) => process(name, kind, job, token), {
+      const worker = new Worker(name, (job, token) => runJob(name, kind, job, token), {
         connection: client,
         prefix,
         concurrency: options.concurrency,

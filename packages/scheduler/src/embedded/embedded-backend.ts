@@ -295,6 +295,12 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions): Schedule
         });
       return;
     }
+    if (aborter.signal.aborted) {
+      // Stopped by close(): back to the queue now, without a backoff.
+      recordFinish(opened, { ...record, finishedAt, outcome: 'interrupted', error: outcome.error });
+      await opened.queue.release(queue, [message.id], { owner });
+      return;
+    }
     if (outcome.retryable && message.attempts < attempts) {
       const delayMs = backoffDelay(kind.options.backoff, message.attempts);
       recordFinish(opened, { ...record, finishedAt, outcome: 'failed', error: outcome.error });
