@@ -83,7 +83,7 @@ describe('createScheduler backends', () => {
   it('is BullMQ with a connection, and says so', async () => {
     const logger = capture();
     const scheduler = createScheduler({
-      connection: 'redis://127.0.0.1:6379',
+      connection: TEST_REDIS_URL,
       prefix: 'pbtest-backend',
       logger,
     });
