@@ -83,7 +83,8 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     if (!trend.success) throw trend.error;
     const [series] = trend.data;
     print('page views per day, last 7 days:');
-    for (const [index, day] of (series?.days ?? []).entries()) print(`  ${day}  ${series?.data?.[index] ?? 0}`);
+    for (const [index, day] of (series?.days ?? []).entries())
+      print(`  ${day}  ${series?.data?.[index] ?? 0}`);
 
     // Export: a stream that fetches a page when the file is ready for it.
     const csvPath = join(dir, 'pageviews.csv');

@@ -216,8 +216,8 @@ describe('eventsPages at PostHog’s 50 000-row cap', () => {
     };
     const pages = eventsPages(client, { kind: 'EventsQuery', select: ['timestamp', 'uuid'] }, 50_000);
     if (!pages.success) throw pages.error;
-    const first = await pages.data.next();
-    const second = await pages.data.next();
+    const first = await pages.data.next(signal);
+    const second = await pages.data.next(signal);
     if (!first.success || !second.success) throw new Error('pages failed');
     expect([first.data.rows.length, first.data.last]).toEqual([50_000, false]);
     expect([second.data.rows.length, second.data.last]).toEqual([7, true]);
