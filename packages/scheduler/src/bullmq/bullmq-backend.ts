@@ -188,7 +188,9 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
         concurrency: options.concurrency,
         lockDuration: settings.leaseMs,
         stalledInterval: settings.leaseMs,
-        maxStalledCount: 1,
+        // A run whose process died counts as one of the kind's attempts (as on the embedded store): the runner's
+        // own check ends the job after `attempts` runs started, so BullMQ's stall limit must not end it sooner.
+        maxStalledCount: options.attempts,
         settings: {
           // attemptsStarted counts a stalled run too, as the embedded backend's claims do.
           backoffStrategy: (attemptsMade: number, _type?: string, _error?: Error, job?: object) =>
