@@ -262,14 +262,22 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
 
     runs(query) {
       return call('runs', async () => {
-        const finished = await runLog.finished(query.name, query.limit);
+        // Running first: a run that ends between the two reads is then in both (kept once, as finished), never in
+        // neither.
         const running = await runLog.running(query.name);
-        // A run left `running` by a process that died shows as interrupted once its job is no longer active.
+        const finished = await runLog.finished(query.name, query.limit);
+        const key = (run: JobRun) => `${run.name}:${run.jobId}:${run.attempt}`;
+        const done = new Set(finished.map(key));
+        // A run left `running` by a process that died is interrupted once its job is no longer active: it moves to
+        // the finished runs (so the hash holds only runs under way).
         const current = await Promise.all(
-          running.map(async (run) => {
-            const state = await queueFor(run.name).getJobState(run.jobId);
-            return state === 'active' ? run : { ...run, outcome: 'interrupted' as const };
-          }),
+          running
+            .filter(({ run }) => !done.has(key(run)))
+            .map(async ({ run, stored }) => {
+              if ((await queueFor(run.name).getJobState(run.jobId)) === 'active') return run;
+              await runLog.settle(run, stored);
+              return { ...run, outcome: 'interrupted' as const };
+            }),
         );
         return [...current, ...finished].sort((a, b) => b.startedAt - a.startedAt).slice(0, query.limit);
       });
