@@ -29,6 +29,7 @@ describe('createScheduler options', () => {
     ['connection', { connection: 'http://127.0.0.1:6379' }],
     ['connection', { connection: 42 }],
     ['connection', { connection: new Date() }],
+    ['connection', { connection: { isCluster: true, duplicate() {}, sendCommand() {} } }],
     ['store', { store: 42 }],
     ['store', { store: {} }],
     ['store', { store: '' }],

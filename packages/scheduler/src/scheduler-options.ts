@@ -122,6 +122,17 @@ export interface ResolvedSchedulerOptions extends Omit<z.output<typeof schema>, 
 export function resolveSchedulerOptions(options: unknown): ResolvedSchedulerOptions {
   const label = 'scheduler options';
   const read = parseOptions(schema, optionsObject(options, { label, optional: true }), { label });
+  if (isRedisClient(read.connection) && (read.connection as { isCluster?: unknown }).isCluster === true) {
+    // A Cluster duplicates differently and BullMQ needs hash-tagged prefixes on it: not supported yet.
+    throw new IntegrationError(
+      'CONFIG_ERROR',
+      `Invalid ${label}: connection: Redis Cluster is not supported yet`,
+      {
+        field: 'connection',
+        retryable: false,
+      },
+    );
+  }
   if (
     read.connection !== undefined &&
     typeof read.connection !== 'string' &&
