@@ -86,6 +86,16 @@ export function describeSchedulerBehaviour(label: string, target: BehaviourTarge
         error: null,
       });
       expect(run?.finishedAt).toBeGreaterThanOrEqual(run?.startedAt ?? Number.POSITIVE_INFINITY);
+      // Once finished, its id is free again (finished jobs are not kept: the run log has them).
+      await until(
+        async () => {
+          const again = await scheduler.enqueue('greet', { who: 'Grace' }, { jobId: 'greet-1' });
+          return again.success && again.data.added;
+        },
+        2_000,
+        'the id to be free',
+      );
+      await until(() => seen.length === 2, 5_000, 'the second run');
     });
 
     it('adds a job id once while it waits (added: false), and gives every job an id', async () => {
