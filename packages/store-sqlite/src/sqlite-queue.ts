@@ -16,26 +16,28 @@ import { inTransaction } from './transaction.ts';
 // the lease while `owner` is set. The payload's UTF-8 length is kept in `bytes` (SQLite measures it), so a claim
 // bounds its bytes and `stats` sums them without reading a payload.
 
-// Each message is one run of this prepared statement: measured as fast as multi-row INSERTs here, and without
-// a variable limit. A conflicting id changes nothing and counts 0.
+// Parameters are anonymous `?` in order of appearance, a value repeated where it is used twice: Node 22.13's
+// node:sqlite takes numbered ones (`?1`) for named and binds positional arguments past them ("column index out
+// of range"); Node 23.4+ binds them. Each message is one run of this prepared statement: measured as fast as
+// multi-row INSERTs here, and without a variable limit. A conflicting id changes nothing and counts 0.
 const INSERT = `INSERT INTO queue_messages (queue, id, payload, bytes, enqueued_at, available_at)
-  VALUES (?1, ?2, ?3, length(CAST(?3 AS BLOB)), ?4, ?4) ON CONFLICT (queue, id) DO NOTHING`;
+  VALUES (?, ?, ?, length(CAST(? AS BLOB)), ?, ?) ON CONFLICT (queue, id) DO NOTHING`;
 
 // The oldest available messages up to the limit, then the prefix of them within `maxBytes` (the first always),
 // claimed in the same statement. The inner LIMIT reads `limit` rows at most, in `seq` order through the
 // `queue_messages_order` index, skipping claimed and delayed ones without reading their rows.
-const CLAIM = `UPDATE queue_messages SET owner = ?1, available_at = ?2 + ?3, attempts = attempts + 1
+const CLAIM = `UPDATE queue_messages SET owner = ?, available_at = ? + ?, attempts = attempts + 1
   WHERE seq IN (
     SELECT seq FROM (
       SELECT seq, row_number() OVER w AS n, sum(bytes) OVER w AS running
       FROM (SELECT seq, bytes FROM queue_messages
-            WHERE queue = ?4 AND available_at <= ?2 ORDER BY seq LIMIT ?5)
+            WHERE queue = ? AND available_at <= ? ORDER BY seq LIMIT ?)
       WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING))
-    WHERE n = 1 OR ?6 IS NULL OR running <= ?6)
+    WHERE n = 1 OR ? IS NULL OR running <= ?)
   RETURNING seq, id, payload, enqueued_at, attempts`;
 
 // Id lists travel as one JSON array parameter: any number of ids, one statement, no variable limit.
-const IN_IDS = 'id IN (SELECT value FROM json_each(?2))';
+const IN_IDS = 'id IN (SELECT value FROM json_each(?))';
 
 interface ClaimedRow {
   seq: number;
@@ -71,7 +73,7 @@ export function createSqliteQueue(ctx: SqliteContext): QueueStore {
           const now = ctx.now();
           let count = 0;
           for (const message of batch)
-            count += Number(insert.run(name, message.id, message.payload, now).changes);
+            count += Number(insert.run(name, message.id, message.payload, message.payload, now, now).changes);
           return count;
         });
         return ok({ added });
@@ -83,11 +85,19 @@ export function createSqliteQueue(ctx: SqliteContext): QueueStore {
       if (!checked.success) return checked;
       const { queue: name, owner, limit, leaseMs, maxBytes } = checked.data;
       return ctx.attempt('queue.claim', () => {
-        const rows = inTransaction(
-          db,
-          () =>
-            statement(CLAIM).all(owner, ctx.now(), leaseMs, name, limit, maxBytes) as unknown as ClaimedRow[],
-        );
+        const rows = inTransaction(db, () => {
+          const now = ctx.now();
+          return statement(CLAIM).all(
+            owner,
+            now,
+            leaseMs,
+            name,
+            now,
+            limit,
+            maxBytes,
+            maxBytes,
+          ) as unknown as ClaimedRow[];
+        });
         // RETURNING gives rows in no promised order: back to enqueue order.
         rows.sort((a, b) => a.seq - b.seq);
         return ok(
@@ -109,7 +119,7 @@ export function createSqliteQueue(ctx: SqliteContext): QueueStore {
       const { queue: name, ids: list } = checked.data;
       return ctx.attempt('queue.ack', () => {
         if (list.length === 0) return ok({ deleted: 0 });
-        const { changes } = statement(`DELETE FROM queue_messages WHERE queue = ?1 AND ${IN_IDS}`).run(
+        const { changes } = statement(`DELETE FROM queue_messages WHERE queue = ? AND ${IN_IDS}`).run(
           name,
           JSON.stringify(list),
         );
@@ -125,9 +135,9 @@ export function createSqliteQueue(ctx: SqliteContext): QueueStore {
         if (list.length === 0) return ok(undefined);
         // Only messages under a claim (live or lapsed), and with `owner` only that owner's.
         statement(
-          `UPDATE queue_messages SET owner = NULL, available_at = ?3
-           WHERE queue = ?1 AND ${IN_IDS} AND owner IS NOT NULL AND (?4 IS NULL OR owner = ?4)`,
-        ).run(name, JSON.stringify(list), ctx.now() + delayMs, owner);
+          `UPDATE queue_messages SET owner = NULL, available_at = ?
+           WHERE queue = ? AND ${IN_IDS} AND owner IS NOT NULL AND (? IS NULL OR owner = ?)`,
+        ).run(ctx.now() + delayMs, name, JSON.stringify(list), owner, owner);
         return ok(undefined);
       });
     },
@@ -138,9 +148,9 @@ export function createSqliteQueue(ctx: SqliteContext): QueueStore {
       return ctx.attempt('queue.stats', () => {
         const row = statement(
           `SELECT count(*) AS count, total(bytes) AS bytes,
-             sum(owner IS NOT NULL AND available_at > ?2) AS claimed, min(enqueued_at) AS oldest
-           FROM queue_messages WHERE queue = ?1`,
-        ).get(name.data, ctx.now()) as unknown as StatsRow;
+             sum(owner IS NOT NULL AND available_at > ?) AS claimed, min(enqueued_at) AS oldest
+           FROM queue_messages WHERE queue = ?`,
+        ).get(ctx.now(), name.data) as unknown as StatsRow;
         return ok({
           count: Number(row.count),
           bytes: Number(row.bytes),
