@@ -1,5 +1,13 @@
 // @patchbay/scheduler: scheduled and one-off background jobs, on BullMQ (Redis) or the embedded Patchbay store.
 export { createScheduler } from './create-scheduler.ts';
+export {
+  type PushSyncEngine,
+  type PushSyncEngineReport,
+  type PushSyncJobOptions,
+  type PushSyncResult,
+  pushSyncJob,
+  type RecordStream,
+} from './jobs/push-sync-job.ts';
 export type {
   BackoffOptions,
   DeadLetter,
