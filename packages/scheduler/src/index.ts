@@ -1,5 +1,38 @@
 // @patchbay/scheduler: scheduled and one-off background jobs, on BullMQ (Redis) or the embedded Patchbay store.
 export { createScheduler } from './create-scheduler.ts';
+// Health: per-integration breaker, last success, error rate, rate-limit usage, runs; the per-tenant switch.
+export {
+  type BreakerHealth,
+  createHealth,
+  type Health,
+  type HealthBucket,
+  type HealthIntegration,
+  type HealthOptions,
+  type HealthSnapshot,
+  type IntegrationHealth,
+  type RateLimitHealth,
+} from './health/create-health.ts';
+export {
+  DEFAULT_BREAKER_POLICY,
+  type GuardBreaker,
+  type IntegrationGuardOptions,
+  withIntegrationGuard,
+} from './health/integration-guard.ts';
+export {
+  type RunCounts,
+  type RunStats,
+  recordsOf,
+  runStats,
+  type SkipReason,
+  skipReasonOf,
+} from './health/run-stats.ts';
+export {
+  type PullPage,
+  type PullPages,
+  type PullSyncJobOptions,
+  type PullSyncResult,
+  pullSyncJob,
+} from './jobs/pull-sync-job.ts';
 export {
   type PushSyncEngine,
   type PushSyncEngineReport,
