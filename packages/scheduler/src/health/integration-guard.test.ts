@@ -1,0 +1,99 @@
+import { createMemoryCircuitStateStore, err, IntegrationError, unwrap } from '@patchbay/core';
+import { describe, expect, it, vi } from 'vitest';
+import type { JobContext } from '../scheduler.ts';
+import { withIntegrationGuard } from './integration-guard.ts';
+
+const job = (data: unknown = { tenant: 'acme' }): JobContext<never> =>
+  ({
+    id: 'j1',
+    name: 'sync',
+    data,
+    attempt: 1,
+    attempts: 3,
+    scheduleId: null,
+    scheduledAt: null,
+    signal: new AbortController().signal,
+  }) as JobContext<never>;
+
+describe('withIntegrationGuard', () => {
+  it('skips a disabled tenant without calling the handler', async () => {
+    const handler = vi.fn(() => ({ synced: 1 }));
+    const isEnabled = vi.fn((tenant: string | null) => tenant !== 'acme');
+    const guarded = withIntegrationGuard(handler, { integration: 'twenty', isEnabled });
+    expect(await guarded(job())).toEqual({ skipped: 'disabled', integration: 'twenty' });
+    expect(handler).not.toHaveBeenCalled();
+    expect(isEnabled).toHaveBeenCalledWith('acme', expect.anything());
+    expect(await guarded(job({ tenant: 'other' }))).toEqual({ synced: 1 });
+  });
+
+  it('treats a switch that throws or rejects as off', async () => {
+    const handler = vi.fn();
+    const throwing = withIntegrationGuard(handler, {
+      integration: 'x',
+      isEnabled: () => {
+        throw new Error('db down');
+      },
+    });
+    const rejecting = withIntegrationGuard(handler, {
+      integration: 'x',
+      isEnabled: () => Promise.reject(new Error('db down')),
+    });
+    expect(await throwing(job())).toMatchObject({ skipped: 'disabled' });
+    expect(await rejecting(job())).toMatchObject({ skipped: 'disabled' });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('opens after 5 consecutive failures, skips for 5 minutes, then probes and closes', async () => {
+    const store = createMemoryCircuitStateStore();
+    let clock = 1_000_000;
+    let fail = true;
+    const handler = vi.fn(async () => {
+      if (fail) throw new Error('boom');
+      return { synced: 3 };
+    });
+    const guarded = withIntegrationGuard(handler, {
+      integration: 'twenty',
+      breaker: { store },
+      now: () => clock,
+    });
+    for (let i = 0; i < 5; i += 1) await expect(guarded(job())).rejects.toThrow('boom');
+    expect(unwrap(await store.read('twenty'))).toMatchObject({ failures: 5, openedAt: clock });
+    expect(await guarded(job())).toEqual({ skipped: 'circuit-open', integration: 'twenty' });
+    expect(handler).toHaveBeenCalledTimes(5);
+    clock += 299_999;
+    expect(await guarded(job())).toMatchObject({ skipped: 'circuit-open' });
+    clock += 1;
+    fail = false;
+    expect(await guarded(job())).toEqual({ synced: 3 });
+    expect(unwrap(await store.read('twenty'))).toEqual({ failures: 0 });
+  });
+
+  it('counts a failed ApiResult as a failure and passes it on unchanged', async () => {
+    const store = createMemoryCircuitStateStore();
+    const failed = err(new IntegrationError('SERVER_ERROR', 'upstream 500'));
+    const guarded = withIntegrationGuard(() => failed, { integration: 'i', breaker: { store, key: 'k' } });
+    expect(await guarded(job())).toBe(failed);
+    expect(unwrap(await store.read('k'))).toEqual({ failures: 1 });
+  });
+
+  it('a success resets the count; a run stopped by close() is not counted', async () => {
+    const store = createMemoryCircuitStateStore();
+    let outcome: 'ok' | 'fail' = 'fail';
+    const guarded = withIntegrationGuard(
+      () => {
+        if (outcome === 'fail') throw new Error('x');
+        return 1;
+      },
+      { integration: 'i', breaker: { store } },
+    );
+    await expect(guarded(job())).rejects.toThrow();
+    outcome = 'ok';
+    await guarded(job());
+    expect(unwrap(await store.read('i'))).toEqual({ failures: 0 });
+    outcome = 'fail';
+    const controller = new AbortController();
+    controller.abort();
+    await expect(guarded({ ...job(), signal: controller.signal })).rejects.toThrow();
+    expect(unwrap(await store.read('i'))).toEqual({ failures: 0 });
+  });
+});
