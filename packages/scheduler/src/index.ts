@@ -41,6 +41,12 @@ export {
   pushSyncJob,
   type RecordStream,
 } from './jobs/push-sync-job.ts';
+export {
+  type ReconcileJobOptions,
+  type ReconcilePolicy,
+  type ReconcileResult,
+  reconcileJob,
+} from './jobs/reconcile-job.ts';
 export type {
   BackoffOptions,
   DeadLetter,
