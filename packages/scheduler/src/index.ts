@@ -13,6 +13,20 @@ export {
   type RateLimitHealth,
 } from './health/create-health.ts';
 export {
+  type EmailAlertOptions,
+  type EmailMessage,
+  type EmailTransport,
+  emailAlertDeliverer,
+} from './health/email-alert-deliverer.ts';
+export {
+  type AlertDeliverer,
+  alertOnFailures,
+  type FailureAlert,
+  type FailureAlertOptions,
+  type FailureAlerts,
+  type FailureEvent,
+} from './health/failure-alerts.ts';
+export {
   DEFAULT_BREAKER_POLICY,
   type GuardBreaker,
   type IntegrationGuardOptions,
@@ -26,6 +40,11 @@ export {
   type SkipReason,
   skipReasonOf,
 } from './health/run-stats.ts';
+export {
+  alertText,
+  type WebhookAlertOptions,
+  webhookAlertDeliverer,
+} from './health/webhook-alert-deliverer.ts';
 export {
   type PullPage,
   type PullPages,
