@@ -81,3 +81,20 @@ export type {
   SchedulerBackend,
 } from './scheduler.ts';
 export { DEFAULT_SCHEDULER_STORE, type SchedulerOptions, type SchedulerStore } from './scheduler-options.ts';
+export {
+  defaultWebhookEvents,
+  type WebhookEvent,
+  type WebhookJobData,
+  webhookJobId,
+} from './webhooks/webhook-event.ts';
+export {
+  type WebhookEventJobOptions,
+  type WebhookEventResult,
+  webhookEventJob,
+} from './webhooks/webhook-event-job.ts';
+export { createWebhookIngestion, type WebhookIngestionOptions } from './webhooks/webhook-ingestion.ts';
+export {
+  type WebhookEventPage,
+  type WebhookReconcileJobOptions,
+  webhookReconcileJob,
+} from './webhooks/webhook-reconcile-job.ts';
