@@ -81,6 +81,9 @@ export type {
   SchedulerBackend,
 } from './scheduler.ts';
 export { DEFAULT_SCHEDULER_STORE, type SchedulerOptions, type SchedulerStore } from './scheduler-options.ts';
+export { createStatusPageHandler, type StatusPageOptions } from './status-page/create-status-page-handler.ts';
+export { CSRF_COOKIE } from './status-page/csrf.ts';
+export { escapeHtml } from './status-page/escape-html.ts';
 export {
   defaultWebhookEvents,
   type WebhookEvent,
