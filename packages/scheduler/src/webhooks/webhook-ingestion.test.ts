@@ -220,6 +220,25 @@ describe('webhook ingestion: failures', () => {
     expect((await badEvents(delivery(personEvent('a')))).status).toBe(400);
   });
 
+  it('can take the event id from a header', async () => {
+    const enqueued: (string | undefined)[] = [];
+    const ingest = createWebhookIngestion({
+      scheduler: {
+        enqueue: async (_name, _data, options) => {
+          enqueued.push(options?.jobId);
+          return { success: true as const, data: { id: options?.jobId ?? '', added: true } };
+        },
+      },
+      jobName: 'e',
+      verify,
+      eventsOf: (payload, request) => [{ id: request.headers.get('x-delivery-id') ?? '', data: payload }],
+    });
+    const request = delivery(personEvent('a'));
+    request.headers.set('x-delivery-id', 'msg_2a');
+    expect((await ingest(request)).status).toBe(202);
+    expect(enqueued).toEqual(['evt_msg_2a']);
+  });
+
   it('maps an event id to a job id the queue accepts, the same each time', () => {
     expect(webhookJobId('person.updated.a.2026')).toBe('evt_person.updated.a.2026');
     const odd = webhookJobId('delivery:123/456');

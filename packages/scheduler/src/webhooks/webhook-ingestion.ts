@@ -18,8 +18,11 @@ export interface WebhookIngestionOptions<Payload> {
    * `(request) => verifyTwentyWebhook({ secret, headers: request.headers, body: await request.text() })`.
    */
   verify: (request: Request) => Promise<ApiResult<Payload>>;
-  /** The events of a payload, each with its id. Default: the payload is one event (see `defaultWebhookEvents`). */
-  eventsOf?: (payload: Payload) => readonly WebhookEvent[];
+  /**
+   * The events of a payload, each with its id; the request's headers are there for a delivery id sent as a header
+   * (Standard Webhooks' `webhook-id`). Default: the payload is one event (see `defaultWebhookEvents`).
+   */
+  eventsOf?: (payload: Payload, request: Request) => readonly WebhookEvent[];
   logger?: Logger;
 }
 
@@ -69,7 +72,7 @@ export function createWebhookIngestion<Payload>(
       }
       let events: readonly WebhookEvent[];
       try {
-        events = eventsOf(verified.data);
+        events = eventsOf(verified.data, request);
       } catch {
         return json(400, { error: 'VALIDATION_ERROR' });
       }
