@@ -109,6 +109,8 @@ describe('createStatusPageHandler: authorization (deny by default)', () => {
     });
     expect((await handler(new Request(`${ORIGIN}/status`))).status).toBe(500);
     expect((await handler(new Request(`${ORIGIN}/other`))).status).toBe(404);
+    // Under its path, even a 404 waits for authorization.
+    expect((await handler(new Request(`${ORIGIN}/status/unknown`))).status).toBe(500);
   });
 });
 

@@ -139,8 +139,9 @@ export function createStatusPageHandler(options: StatusPageOptions): (request: R
     try {
       const url = new URL(request.url);
       const path = url.pathname.replace(/\/+$/, '') || '/';
-      if (path !== pagePath && path !== replayPath) return text(404, 'Not found');
-      // Deny by default: nothing is answered before authorization, a 405 included.
+      const within = path === pagePath || base === '' || path.startsWith(`${base}/`);
+      if (!within) return text(404, 'Not found');
+      // Deny by default: nothing under basePath is answered before authorization, its 404s and 405s included.
       let allowed: boolean;
       try {
         allowed = (await authorize(request)) === true;
@@ -149,6 +150,7 @@ export function createStatusPageHandler(options: StatusPageOptions): (request: R
       }
       if (!allowed)
         return text(401, 'Authentication required', { 'www-authenticate': 'Bearer realm="patchbay-status"' });
+      if (path !== pagePath && path !== replayPath) return text(404, 'Not found');
       if (path === replayPath) {
         return request.method === 'POST' ? await replay(request) : text(405, 'Use POST', { allow: 'POST' });
       }
