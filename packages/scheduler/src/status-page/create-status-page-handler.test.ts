@@ -198,7 +198,7 @@ describe('createStatusPageHandler: replay and CSRF', () => {
     ['no token in the form', (t: string) => post(t, { id: 'sync:1' })],
     [
       "a token that is not the cookie's",
-      (t: string) => post(t, { csrf: `${t.slice(0, -1)}A`, id: 'sync:1' }),
+      (t: string) => post(t, { csrf: `${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`, id: 'sync:1' }),
     ],
     ['no cookie', (t: string) => post('', { csrf: t, id: 'sync:1' })],
   ])('refuses a replay with %s (403) and replays nothing', async (_, build) => {
