@@ -1,6 +1,9 @@
 import { err, IntegrationError } from '@patchbay/core';
 import { createMemoryStore } from '@patchbay/core/store';
+import { createSqliteStore } from '@patchbay/store-sqlite';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../test-support/behaviour.ts';
+import { createScheduler } from '../create-scheduler.ts';
 import type { JobContext } from '../scheduler.ts';
 import { type PullPage, pullSyncJob } from './pull-sync-job.ts';
 
@@ -87,5 +90,50 @@ describe('pullSyncJob', () => {
     };
     const saved = await pullSyncJob({ name: 'r', store: failing, pull, handle: () => undefined })(context());
     expect(!saved.success && saved.error.message).toContain('disk full');
+  });
+});
+
+describe('pullSyncJob on the scheduler', () => {
+  it('is retried with backoff after a failed page and resumes from the checkpoint (SQLite)', async () => {
+    const store = createSqliteStore({ path: ':memory:' });
+    const scheduler = createScheduler({
+      store: createMemoryStore(),
+      pollIntervalMs: 10,
+      closeTimeoutMs: 500,
+    });
+    try {
+      const delivered: string[] = [];
+      let failures = 1;
+      scheduler.define(
+        'crm-pull',
+        pullSyncJob({
+          name: 'crm-pull',
+          store,
+          pull,
+          handle: (page: readonly string[]) => {
+            if (page.includes('c') && failures-- > 0) throw new Error('app database down');
+            delivered.push(...page);
+          },
+        }),
+        { attempts: 3, backoff: { type: 'fixed', delayMs: 10 } },
+      );
+      pulls.length = 0;
+      expect((await scheduler.enqueue('crm-pull', null, { jobId: 'pull-1' })).success).toBe(true);
+      await until(async () => {
+        const runs = await scheduler.runs({ name: 'crm-pull' });
+        return runs.success && runs.data.some((run) => run.outcome === 'succeeded');
+      });
+      const runs = await scheduler.runs({ name: 'crm-pull' });
+      expect(runs.success && runs.data.map((run) => [run.attempt, run.outcome])).toEqual([
+        [2, 'succeeded'],
+        [1, 'failed'],
+      ]);
+      expect(delivered).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(pulls).toEqual([null, '2']);
+      expect(await store.syncState.getCheckpoint('crm-pull')).toEqual({ success: true, data: '5' });
+    } finally {
+      await scheduler.close();
+      await store.close();
+    }
   });
 });
