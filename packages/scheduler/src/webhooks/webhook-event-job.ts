@@ -3,7 +3,7 @@
 // job remembers the events it finished, in the store's checkpoints, and skips one it has done.
 import { type ApiResult, ok } from '@patchbay/core';
 import type { SyncStateStore } from '@patchbay/core/store';
-import { retryableFailure } from '../jobs/job-failure.ts';
+import { permanentFailure, retryableFailure } from '../jobs/job-failure.ts';
 import type { JobContext } from '../scheduler.ts';
 import { type WebhookJobData, webhookJobId } from './webhook-event.ts';
 
@@ -11,7 +11,10 @@ import { type WebhookJobData, webhookJobId } from './webhook-event.ts';
 export interface WebhookEventJobOptions {
   /** Namespace of the done-markers, e.g. `'twenty-webhooks'`. */
   name: string;
-  /** Where finished events are remembered: any Patchbay store (`store.syncState`). */
+  /**
+   * Where finished events are remembered: any Patchbay store (`store.syncState`), one checkpoint per event
+   * (`webhook-done:<name>:<job id>`). They are kept: a store's checkpoints grow by one per event.
+   */
   store: { readonly syncState: Pick<SyncStateStore, 'getCheckpoint' | 'setCheckpoint'> };
   /**
    * The app's handler of one event. A crash between its success and the done-marker runs it again, so it must
@@ -39,7 +42,10 @@ export function webhookEventJob(
   const { name, store, handle } = options;
   return async (job) => {
     const eventId = job.data?.eventId;
-    if (typeof eventId !== 'string') return retryableFailure('The webhook job has no eventId');
+    if (typeof eventId !== 'string' || eventId === '') {
+      // Data no run can fix: a dead letter at once, for an admin to look at.
+      return permanentFailure('VALIDATION_ERROR', 'The webhook job has no eventId');
+    }
     const marker = `webhook-done:${name}:${webhookJobId(eventId)}`;
     const done = await call(() => store.syncState.getCheckpoint(marker));
     if (!done.success) return retryableFailure('Reading the webhook done-marker failed', done.error);

@@ -220,6 +220,24 @@ describe('webhook ingestion: failures', () => {
     expect((await badEvents(delivery(personEvent('a')))).status).toBe(400);
   });
 
+  it('a processing job without an event id is a dead letter at once', async () => {
+    const job = webhookEventJob({ name: 'n', store: createMemoryStore(), handle: () => undefined });
+    const result = await job({
+      id: 'j',
+      name: 'e',
+      data: {} as WebhookJobData,
+      attempt: 1,
+      attempts: 3,
+      scheduleId: null,
+      scheduledAt: null,
+      signal: new AbortController().signal,
+    });
+    expect(!result.success && [result.error.code, result.error.retryable]).toEqual([
+      'VALIDATION_ERROR',
+      false,
+    ]);
+  });
+
   it('can take the event id from a header', async () => {
     const enqueued: (string | undefined)[] = [];
     const ingest = createWebhookIngestion({
