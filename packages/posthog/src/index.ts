@@ -72,6 +72,7 @@ export {
 } from './reports/email-deliverer.ts';
 export { type FileDelivererOptions, fileDeliverer, type ReportFileSystem } from './reports/file-deliverer.ts';
 export type { ReportDeliverer, ReportDelivery } from './reports/report-delivery.ts';
+export { postHogReportJob, type ReportJobContext } from './reports/report-job.ts';
 export type { ReportRange, ResolvedRange } from './reports/report-range.ts';
 export { type ReportRun, type RunReportOptions, runReport } from './reports/run-report.ts';
 export { type WebhookDelivererOptions, webhookDeliverer } from './reports/webhook-deliverer.ts';
