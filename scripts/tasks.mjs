@@ -9,6 +9,7 @@ export const tasks = {
   demo: [build, examples('demo')],
   'demo:core': [build, examples('demo:core')],
   'demo:posthog': [build, examples('demo:posthog')],
+  'demo:scheduler': [build, examples('demo:scheduler')],
   'demo:ts-node': [build, examples('demo:ts-node')],
   'admin-server': [build, examples('admin-server')],
   test: [['node', 'scripts/test.mjs']],
