@@ -33,7 +33,7 @@ describe('the scheduled sync example, --once', () => {
       const lines: string[] = [];
       const ok = await runOnce({
         redisUrl,
-        prefix: `pb-example-${process.pid}-${Date.now().toString(36)}`,
+        prefix: 'pb-example-test', // fixed, so repeated runs reuse (and bound) the same keys
         people: 200,
         token: TOKEN,
         print: (line) => lines.push(line),
@@ -74,5 +74,6 @@ describe('the status page of the running example', () => {
     );
     expect(authorize(new Request(`http://x/status?token=${TOKEN}x`))).toBe(false);
     expect(authorize(new Request('http://x/status?token='))).toBe(false);
+    expect(() => tokenAuthorize('short')).toThrow(/at least 16/);
   });
 });

@@ -74,6 +74,7 @@ const TOKEN_COOKIE = 'patchbay_status_token';
  * carry no query, stay authorized). Your app would check its own admin session here.
  */
 export function tokenAuthorize(token: string): (request: Request) => boolean {
+  if (token.length < 16) throw new Error('The status page token must be at least 16 characters');
   const expected = createHash('sha256').update(token).digest();
   // Comparing digests keeps the comparison constant-time whatever the length of what was sent.
   const matches = (given: string | null | undefined) =>
@@ -219,7 +220,8 @@ export async function startScheduledSync(options: ScheduledSyncOptions = {}): Pr
         const response = await page(request);
         // A browser that came with ?token= keeps it as a cookie, for the Refresh link and the Replay form.
         const queryToken = new URL(request.url).searchParams.get('token');
-        if (response.status === 200 && queryToken !== null) {
+        // (Only the right token: the request may have been let in by its header, with a wrong query.)
+        if (response.status === 200 && queryToken === token) {
           response.headers.append(
             'set-cookie',
             `${TOKEN_COOKIE}=${encodeURIComponent(queryToken)}; Path=/status; HttpOnly; SameSite=Strict`,
