@@ -20,6 +20,14 @@ export { TWENTY_SYNC_MODES, twentyConnector } from './connector.ts';
 export { type Comparator, type FieldCondition, serializeFilter, type TwentyFilter } from './filter.ts';
 export type { FieldMetadata, FieldSpec, MetadataResource, ObjectMetadata } from './metadata.ts';
 export { type Person, type PersonInput, personSchema } from './person.ts';
+export {
+  type TwentyChangeRecord,
+  type TwentyChangesObject,
+  type TwentyChangesOptions,
+  type TwentyChangesPage,
+  type TwentyPull,
+  twentyChanges,
+} from './pull-changes.ts';
 export type { BatchOptions, ListOptions, RecordResource, WriteOptions } from './records.ts';
 export { type CompanyRecord, EXTERNAL_ID_FIELD, type PersonRecord } from './sync/records.ts';
 export {

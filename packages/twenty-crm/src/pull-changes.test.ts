@@ -11,7 +11,7 @@ const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 let clock = T0;
 const twenty = createTwentyEmulator({ rateLimit: false, now: () => clock });
 const server = setupServer(...twentyMswHandlers(twenty));
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterAll(() => server.close());
 
 const client = createTwentyClient({
