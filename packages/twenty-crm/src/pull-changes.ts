@@ -48,7 +48,10 @@ const KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-][\d:]+))\|[\da-f-]{36}$/i;
  * leave soft-deleted records out). Its options are checked at once; the pull's failures follow pullSyncJob's
  * contract: iterating throws the typed `IntegrationError` (a malformed checkpoint is `VALIDATION_ERROR`, field
  * `checkpoint`; Twenty's failures keep their codes), and an aborted `signal` simply ends the pages.
- * @example scheduler.define('twenty-people', pullSyncJob({ name: 'twenty-people', store, pull: twentyChanges({ client, object: 'people' }), handle }));
+ * @example
+ * // Bound first: inline in pullSyncJob's options, TypeScript infers the change type as unknown.
+ * const pull = twentyChanges({ client, object: 'people' });
+ * scheduler.define('twenty-people', pullSyncJob({ name: 'twenty-people', store, pull, handle }));
  * @throws IntegrationError `CONFIG_ERROR` for a `pageSize` outside 1 to 200, when called.
  */
 export function twentyChanges<O extends TwentyChangesObject>(
