@@ -11,6 +11,9 @@ const spec = JSON.parse(process.env.PATCHBAY_UPSERT_CHILD ?? '{}') as {
   startAt: number;
   runFor: number;
   runsKey: string;
+  /** Keep working past runFor until the runs list holds this many, up to maxRunFor: a loaded machine runs late. */
+  minRuns?: number;
+  maxRunFor?: number;
 };
 
 const redis = new Redis(spec.url);
@@ -37,6 +40,13 @@ for (let again = 0; again < 2; again += 1) {
   await upsert();
 }
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, spec.startAt + spec.runFor - Date.now())));
+while (
+  spec.minRuns !== undefined &&
+  Date.now() < spec.startAt + (spec.maxRunFor ?? spec.runFor) &&
+  (await redis.llen(spec.runsKey)) < spec.minRuns
+) {
+  await new Promise((resolve) => setTimeout(resolve, spec.every));
+}
 const closed = await scheduler.close();
 redis.disconnect();
 process.exit(closed.success ? 0 : 1);

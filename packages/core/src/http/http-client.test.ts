@@ -203,8 +203,10 @@ describe('createHttpClient: retries', () => {
       expect(upper[i]).toBeGreaterThanOrEqual(ceiling * 0.9);
       expect(upper[i]).toBeLessThan(ceiling + 80);
     });
+    // A draw of 0 waits nothing: what remains is the round trip, under 40 ms on an idle machine; the bound is loose
+    // because CI runs this beside other suites' processes on 2 cores (41.6 ms seen there).
     const lower = await gapsFor(0);
-    for (const gap of lower) expect(gap).toBeLessThan(40);
+    for (const gap of lower) expect(gap).toBeLessThan(60);
   });
 
   it('caps backoff at maxDelayMs', async () => {
