@@ -1,5 +1,6 @@
-// A worker process of the push-sync crash test: a scheduler on a SQLite file working on `push-people` jobs, each
-// streaming `count` people into Twenty (the emulator at `url`) through createTwentySync on its own SQLite store.
+// A worker process of the push-sync crash test: a scheduler (on the SQLite file `schedulerStore`, or BullMQ on the
+// Redis at `connection` under `prefix`) working on `push-people` jobs, each streaming `count` people into Twenty
+// (the emulator at `url`) through createTwentySync on its own SQLite store.
 // It says on stdout when a run starts (`started <attempt>`), when a batch write leaves (`sending`), and when a
 // run ends (`done <attempt> <result JSON>`). With `enqueue`, it first enqueues the job the test follows.
 import { createSqliteStore } from '@patchbay/store-sqlite';
@@ -7,7 +8,9 @@ import { createTwentySync } from '@patchbay/twenty-crm';
 import { createScheduler, pushSyncJob } from '../src/index.ts';
 
 const spec = JSON.parse(process.env.PATCHBAY_PUSH_CHILD ?? '{}') as {
-  schedulerStore: string;
+  schedulerStore?: string;
+  connection?: string;
+  prefix?: string;
   syncStorePath: string;
   url: string;
   apiKey: string;
@@ -18,7 +21,8 @@ const spec = JSON.parse(process.env.PATCHBAY_PUSH_CHILD ?? '{}') as {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const scheduler = createScheduler({
-  store: spec.schedulerStore,
+  ...(spec.connection ? { connection: spec.connection } : { store: spec.schedulerStore }),
+  ...(spec.prefix && { prefix: spec.prefix }),
   leaseMs: spec.leaseMs,
   pollIntervalMs: 50,
   closeTimeoutMs: 1_000,

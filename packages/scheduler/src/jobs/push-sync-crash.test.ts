@@ -1,5 +1,7 @@
 // A worker SIGKILLed mid push-sync: the scheduler runs the job again in the next worker and the sync engine's
-// outbox resolves the writes the dead one left in flight, so Twenty ends with every record exactly once.
+// outbox resolves the writes the dead one left in flight, so Twenty ends with every record exactly once. On both
+// backends: the embedded one (SQLite) retakes the job when its lease lapses, BullMQ on Redis through its
+// stalled-job check (lock duration and stalled interval both follow leaseMs, 1 s here).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +9,9 @@ import { join } from 'node:path';
 import { createMemoryStore } from '@patchbay/core/store';
 import { startTwentyEmulator } from '@patchbay/emulators';
 import { createTwentySync } from '@patchbay/twenty-crm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workspaceExecArgv } from '../../../../test-support/child-exec-argv.mjs';
+import { removePrefix, requireRedis, TEST_REDIS_URL, testPrefix } from '../../test-support/redis.ts';
 
 const CHILD = join(import.meta.dirname, '../../test-support/push-sync-child.ts');
 const COUNT = 300;
@@ -17,7 +20,8 @@ type Emulator = Awaited<ReturnType<typeof startTwentyEmulator>>;
 let emulator: Emulator;
 let dir: string;
 
-beforeAll(async () => {
+// A fresh emulator per backend, so each run starts from an empty Twenty.
+beforeEach(async () => {
   emulator = await startTwentyEmulator({ port: 0, rateLimit: false });
   const setup = await createTwentySync({
     baseUrl: emulator.url,
@@ -28,15 +32,18 @@ beforeAll(async () => {
   expect(setup.success).toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'pb-push-crash-'));
 });
-afterAll(async () => {
+afterEach(async () => {
   await emulator?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Where the workers' scheduler keeps its jobs: the child spec's fields for it. */
+type SchedulerAt = { schedulerStore: string } | { connection: string; prefix: string };
+
 // A worker process and its stdout lines.
-function startWorker(enqueue?: string) {
+function startWorker(schedulerAt: SchedulerAt, enqueue?: string) {
   const spec = {
-    schedulerStore: `sqlite:${join(dir, 'scheduler.db')}`,
+    ...schedulerAt,
     syncStorePath: join(dir, 'sync.db'),
     url: emulator.url,
     apiKey: emulator.apiKey,
@@ -77,34 +84,63 @@ function startWorker(enqueue?: string) {
   };
 }
 
-describe('pushSyncJob: a worker SIGKILLed mid-job', () => {
+const backends: { backend: string; open: () => Promise<{ at: SchedulerAt; close: () => Promise<void> }> }[] =
+  [
+    {
+      backend: 'embedded SQLite',
+      open: async () => ({
+        at: { schedulerStore: `sqlite:${join(dir, 'scheduler.db')}` },
+        close: async () => undefined,
+      }),
+    },
+    {
+      backend: 'BullMQ on Redis',
+      open: async () => {
+        await requireRedis();
+        const prefix = testPrefix('push-crash');
+        return { at: { connection: TEST_REDIS_URL, prefix }, close: () => removePrefix(prefix) };
+      },
+    },
+  ];
+
+describe.each(backends)('pushSyncJob: a worker SIGKILLed mid-job ($backend)', ({ open }) => {
   it('is retried by the next worker and leaves every record in Twenty exactly once', async () => {
-    const first = startWorker('push-1');
-    await first.until((lines) => lines.filter((line) => line === 'sending').length >= 3, '3 batch writes');
-    await first.kill('SIGKILL');
-    expect(first.lines.some((line) => line.startsWith('done'))).toBe(false);
-
-    const second = startWorker();
+    const { at, close } = await open();
     try {
-      await second.until((lines) => lines.some((line) => line.startsWith('done')), 'a finished run', 20_000);
-      const done = second.lines.find((line) => line.startsWith('done')) ?? '';
-      const [, attempt, json] = /^done (\d+) (.*)$/.exec(done) ?? [];
-      // The killed run counts as the first attempt.
-      expect(Number(attempt)).toBe(2);
-      const result = JSON.parse(json ?? 'null');
-      expect(result.success).toBe(true);
-      expect(result.data.failed).toBe(0);
-      // The killed run had written some: the retry found them there (unchanged), not created again.
-      expect(result.data.created).toBeLessThan(COUNT);
-      expect(result.data.created + result.data.updated + result.data.unchanged).toBe(COUNT);
+      await crashAndRetry(at);
     } finally {
-      await second.kill('SIGTERM');
+      await close();
     }
-
-    const people = emulator.store.list('people');
-    expect(people).toHaveLength(COUNT);
-    const ids = people.map((person) => (person as { externalId?: unknown }).externalId);
-    expect(new Set(ids)).toEqual(new Set(Array.from({ length: COUNT }, (_, n) => `user_${n}`)));
-    expect(emulator.store.duplicates('people', 'externalId')).toEqual([]);
   });
 });
+
+// Kills the first worker after 3 batch writes, lets a second one finish the job, and checks Twenty.
+async function crashAndRetry(at: SchedulerAt) {
+  const first = startWorker(at, 'push-1');
+  await first.until((lines) => lines.filter((line) => line === 'sending').length >= 3, '3 batch writes');
+  await first.kill('SIGKILL');
+  expect(first.lines.some((line) => line.startsWith('done'))).toBe(false);
+
+  const second = startWorker(at);
+  try {
+    await second.until((lines) => lines.some((line) => line.startsWith('done')), 'a finished run', 20_000);
+    const done = second.lines.find((line) => line.startsWith('done')) ?? '';
+    const [, attempt, json] = /^done (\d+) (.*)$/.exec(done) ?? [];
+    // The killed run counts as the first attempt.
+    expect(Number(attempt)).toBe(2);
+    const result = JSON.parse(json ?? 'null');
+    expect(result.success).toBe(true);
+    expect(result.data.failed).toBe(0);
+    // The killed run had written some: the retry found them there (unchanged), not created again.
+    expect(result.data.created).toBeLessThan(COUNT);
+    expect(result.data.created + result.data.updated + result.data.unchanged).toBe(COUNT);
+  } finally {
+    await second.kill('SIGTERM');
+  }
+
+  const people = emulator.store.list('people');
+  expect(people).toHaveLength(COUNT);
+  const ids = people.map((person) => (person as { externalId?: unknown }).externalId);
+  expect(new Set(ids)).toEqual(new Set(Array.from({ length: COUNT }, (_, n) => `user_${n}`)));
+  expect(emulator.store.duplicates('people', 'externalId')).toEqual([]);
+}
