@@ -52,7 +52,7 @@ export const MAX_CIRCUIT_KEY_LENGTH = 1_024;
 /**
  * What a snapshot means at `now` under `cooldownMs`: `closed`, `open`, or `half-open` once the cooldown has
  * passed (for a status page reading the store directly).
- * @example circuitStateAt((await store.read('twenty')).data, 300_000, Date.now()); // 'open'
+ * @example circuitStateAt((await store.read('crm')).data, 300_000, Date.now()); // 'open'
  */
 export function circuitStateAt(snapshot: CircuitSnapshot, cooldownMs: number, now: number): CircuitState {
   if (snapshot.openedAt === undefined) return 'closed';
@@ -140,7 +140,7 @@ export function validateCircuitRecord(
 /**
  * A circuit state store in this process's memory: for tests and for one process (a breaker without a store
  * keeps the same state itself). Share `@patchbay/store-redis`'s between processes.
- * @example const breaker = createCircuitBreaker({ store: createMemoryCircuitStateStore(), key: 'twenty' });
+ * @example const breaker = createCircuitBreaker({ store: createMemoryCircuitStateStore(), key: 'crm' });
  */
 export function createMemoryCircuitStateStore(): CircuitStateStore {
   const states = new Map<string, CircuitSnapshot>();

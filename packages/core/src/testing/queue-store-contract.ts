@@ -553,55 +553,55 @@ export function describeQueueStoreContract(
           'an object whose getters throw',
           'a cyclic object',
         ];
-        const any = (value: unknown) => value as never;
+        const unchecked = (value: unknown) => value as never;
         const calls: {
           call: string;
           run: (value: unknown) => Promise<ApiResult<unknown>>;
           accepts?: string[];
         }[] = [
-          { call: 'enqueue(queue)', run: (v) => store.enqueue(any(v), messagesFor(1)) },
-          { call: 'enqueue(messages)', run: (v) => store.enqueue(queue(), any(v)) },
-          { call: 'enqueue([message])', run: (v) => store.enqueue(queue(), any([v])) },
-          { call: 'claim(queue)', run: (v) => store.claim(any(v), good) },
-          { call: 'claim(options)', run: (v) => store.claim(queue(), any(v)) },
-          { call: 'claim({ owner })', run: (v) => store.claim(queue(), { ...good, owner: any(v) }) },
+          { call: 'enqueue(queue)', run: (v) => store.enqueue(unchecked(v), messagesFor(1)) },
+          { call: 'enqueue(messages)', run: (v) => store.enqueue(queue(), unchecked(v)) },
+          { call: 'enqueue([message])', run: (v) => store.enqueue(queue(), unchecked([v])) },
+          { call: 'claim(queue)', run: (v) => store.claim(unchecked(v), good) },
+          { call: 'claim(options)', run: (v) => store.claim(queue(), unchecked(v)) },
+          { call: 'claim({ owner })', run: (v) => store.claim(queue(), { ...good, owner: unchecked(v) }) },
           {
             call: 'claim({ limit })',
-            run: (v) => store.claim(queue(), { ...good, limit: any(v) }),
+            run: (v) => store.claim(queue(), { ...good, limit: unchecked(v) }),
             accepts: ['a number'],
           },
           {
             call: 'claim({ leaseMs })',
-            run: (v) => store.claim(queue(), { ...good, leaseMs: any(v) }),
+            run: (v) => store.claim(queue(), { ...good, leaseMs: unchecked(v) }),
             accepts: ['a number'],
           },
           {
             call: 'claim({ maxBytes })',
-            run: (v) => store.claim(queue(), { ...good, maxBytes: any(v) }),
+            run: (v) => store.claim(queue(), { ...good, maxBytes: unchecked(v) }),
             accepts: ['undefined', 'a number'],
           },
-          { call: 'ack(queue)', run: (v) => store.ack(any(v), ['a']) },
-          { call: 'ack(ids)', run: (v) => store.ack(queue(), any(v)) },
-          { call: 'ack([id])', run: (v) => store.ack(queue(), any([v])) },
-          { call: 'release(queue)', run: (v) => store.release(any(v), ['a']) },
-          { call: 'release(ids)', run: (v) => store.release(queue(), any(v)) },
-          { call: 'release([id])', run: (v) => store.release(queue(), any([v])) },
+          { call: 'ack(queue)', run: (v) => store.ack(unchecked(v), ['a']) },
+          { call: 'ack(ids)', run: (v) => store.ack(queue(), unchecked(v)) },
+          { call: 'ack([id])', run: (v) => store.ack(queue(), unchecked([v])) },
+          { call: 'release(queue)', run: (v) => store.release(unchecked(v), ['a']) },
+          { call: 'release(ids)', run: (v) => store.release(queue(), unchecked(v)) },
+          { call: 'release([id])', run: (v) => store.release(queue(), unchecked([v])) },
           {
             call: 'release(options)',
-            run: (v) => store.release(queue(), ['a'], any(v)),
+            run: (v) => store.release(queue(), ['a'], unchecked(v)),
             accepts: OPTIONS_ACCEPT,
           },
           {
             call: 'release({ delayMs })',
-            run: (v) => store.release(queue(), ['a'], { delayMs: any(v) }),
+            run: (v) => store.release(queue(), ['a'], { delayMs: unchecked(v) }),
             accepts: ['undefined', 'a number'],
           },
           {
             call: 'release({ owner })',
-            run: (v) => store.release(queue(), ['a'], { owner: any(v) }),
+            run: (v) => store.release(queue(), ['a'], { owner: unchecked(v) }),
             accepts: ['undefined'],
           },
-          { call: 'stats(queue)', run: (v) => store.stats(any(v)) },
+          { call: 'stats(queue)', run: (v) => store.stats(unchecked(v)) },
         ];
         const watch = watchProcessFailures();
         const wrong: string[] = [];
