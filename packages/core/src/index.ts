@@ -104,6 +104,14 @@ export {
   validateCircuitKey,
   validateCircuitRecord,
 } from './resilience/circuit-state-store.ts';
+export {
+  createMemoryFailureWindowStore,
+  type FailureWindowCount,
+  type FailureWindowPolicy,
+  type FailureWindowRecord,
+  type FailureWindowStore,
+  validateFailureWindowRecord,
+} from './resilience/failure-window-store.ts';
 export { createIdempotencyKey, type IdempotencyOptions } from './resilience/idempotency.ts';
 export {
   createMemoryRateLimitStore,

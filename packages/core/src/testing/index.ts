@@ -4,6 +4,10 @@ export {
   type CircuitStateStoreContractOptions,
   describeCircuitStateStoreContract,
 } from './circuit-state-store-contract.ts';
+export {
+  describeFailureWindowStoreContract,
+  type FailureWindowStoreContractOptions,
+} from './failure-window-store-contract.ts';
 export { cyclic, hostileClocks, hostileValues, throwingProxy, withThrowingGetter } from './hostile-values.ts';
 export { createManualClock, type ManualClock } from './manual-clock.ts';
 export { outcome, thrownBy } from './outcomes.ts';
