@@ -108,6 +108,20 @@ export function describeSchedulerBehaviour(label: string, target: BehaviourTarge
       expect(generated.success && generated.data.id).toMatch(/^[0-9a-f-]{36}$/);
     });
 
+    it('adds an id enqueued at once by many callers on two schedulers exactly once (one added: true)', async () => {
+      const schedulers = [await make('enqueue-race'), await make('enqueue-race')];
+      for (const delayMs of [0, 60_000]) {
+        const jobId = `race-${delayMs}`;
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, n) =>
+            (schedulers[n % 2] as Scheduler).enqueue('race', { n }, { jobId, delayMs }),
+          ),
+        );
+        expect(results.every((result) => result.success && result.data.id === jobId)).toBe(true);
+        expect(results.filter((result) => result.success && result.data.added)).toHaveLength(1);
+      }
+    });
+
     it('retries a failing job with exponential backoff, then succeeds', async () => {
       const scheduler = await make();
       const starts: number[] = [];

@@ -13,7 +13,7 @@
 //   EventEmitter's unheard 'error' ends the process).
 import { randomUUID } from 'node:crypto';
 import { type ApiResult, ERROR_CODES, err, IntegrationError, type JsonValue, ok } from '@patchbay/core';
-import { DelayedError, type Job, type JobSchedulerJson, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, type JobSchedulerJson, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { backoffDelay } from '../backoff.ts';
 import { readTickJobId, type SchedulerEngine } from '../engine.ts';
 import type { KindOptions } from '../job-input.ts';
@@ -253,10 +253,27 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
         const id = spec.jobId ?? randomUUID();
         await remember(spec.name);
         const queue = queueFor(spec.name);
-        // BullMQ keeps one job per id (adding it again is a no-op); asking first tells the caller which it was.
-        if ((await queue.getJobState(id)) !== 'unknown') return { id, added: false };
-        await queue.add(spec.name, spec.data, { ...jobOptions, jobId: id, delay: spec.delayMs });
-        return { id, added: true };
+        // BullMQ keeps one job per id (adding it again is a no-op, and its add returns the id either way). Whether
+        // the job was there is asked in the same MULTI as the add: nothing runs between the two, so of any number
+        // of concurrent adds of an id (from any process) exactly one sees it absent.
+        const job = new Job(
+          queue,
+          spec.name,
+          spec.data,
+          { ...jobOptions, jobId: id, delay: spec.delayMs },
+          id,
+        );
+        const transaction = (await queue.getBackend().client).multi();
+        transaction.runCommand('exists', [queue.toKey(id)]);
+        await job.addJob(transaction);
+        const replies = await transaction.exec();
+        const [existed, add] = replies ?? [];
+        if (!existed || !add) throw new Error('Redis discarded the enqueue transaction');
+        if (existed[0]) throw existed[0];
+        if (add[0]) throw add[0];
+        if (typeof add[1] === 'number' && add[1] < 0)
+          throw new Error(`BullMQ refused the job (code ${add[1]})`);
+        return { id, added: existed[1] === 0 };
       });
     },
 
