@@ -3,6 +3,10 @@ export {
   createRedisCircuitStateStore,
   type RedisCircuitStateStore,
 } from './circuit-state-store.ts';
+export {
+  createRedisFailureWindowStore,
+  type RedisFailureWindowStore,
+} from './failure-window-store.ts';
 export type { RedisStoreOptions } from './options.ts';
 export {
   createRedisRateLimitStore,
