@@ -4,6 +4,7 @@
 import {
   type ApiResult,
   createHttpClient,
+  err,
   type HttpClient,
   type HttpClientOptions,
   IntegrationError,
@@ -63,6 +64,19 @@ export function webhookAlertDeliverer(options: WebhookAlertOptions): AlertDelive
       responseType: 'text',
       ...(searchParams ? { searchParams } : {}),
     });
-    return sent.success ? ok(undefined) : sent;
+    if (sent.success) return ok(undefined);
+    // The client's error names the path (and its cause may quote the URL): on an incoming hook the path is the
+    // secret, so the error is rebuilt from what carries none.
+    const { code, status, retryable, retryAfterMs, attempts } = sent.error;
+    const outcome = status === undefined ? `failed (${code})` : `answered ${status}`;
+    return err(
+      new IntegrationError(code, `The alert webhook ${outcome}`, {
+        retryable,
+        ...(status === undefined ? {} : { status }),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        ...(attempts === undefined ? {} : { attempts }),
+        method: 'POST',
+      }),
+    );
   };
 }
