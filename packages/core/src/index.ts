@@ -94,8 +94,11 @@ export {
   createCircuitBreaker,
 } from './resilience/circuit-breaker.ts';
 export {
+  applyCircuitProbeClaim,
+  applyCircuitProbeRelease,
   applyCircuitRecord,
   type CircuitPolicy,
+  type CircuitProbeClaim,
   type CircuitSnapshot,
   type CircuitStateStore,
   circuitStateAt,
@@ -103,6 +106,7 @@ export {
   MAX_CIRCUIT_KEY_LENGTH,
   validateCircuitKey,
   validateCircuitRecord,
+  validateCircuitRelease,
 } from './resilience/circuit-state-store.ts';
 export {
   createMemoryFailureWindowStore,

@@ -1,37 +1,64 @@
 import {
   type ApiResult,
+  type CircuitProbeClaim,
   type CircuitSnapshot,
   type CircuitStateStore,
   validateCircuitKey,
   validateCircuitRecord,
+  validateCircuitRelease,
 } from '@patchbay/core';
 import { type Connection, luaScript, openConnection } from './connection.ts';
 import { type RedisStoreOptions, resolveRedisStoreOptions } from './options.ts';
 
-// core's applyCircuitRecord in Lua, so that reading the state, applying a record and writing it back is one atomic
-// step for every process. KEYS[1]: a hash, f = failures, o = opened at (absent while closed); no hash: closed with
-// no failures. ARGV: 'failure' | 'success' | 'read' | 'reset', the threshold, the cooldown (ms), the caller's now.
-// Replies { failures, opened at } or { failures }, as text: Redis truncates Lua numbers to integers.
+// core's applyCircuitRecord, applyCircuitProbeClaim and applyCircuitProbeRelease in Lua, so that reading the state,
+// applying a change and writing it back is one atomic step for every process. KEYS[1]: a hash, f = failures,
+// o = opened at, p = when the half-open probe was claimed (o and p absent when not so); no hash: closed with no
+// failures. ARGV: 'failure' | 'success' | 'claim' | 'release' | 'read' | 'reset', then the threshold, the cooldown
+// (ms) and the caller's now ('release': the probe's claim time). Replies { failures, opened at, probe at,
+// granted } as text ('' for absent): Redis truncates Lua numbers to integers.
 const CIRCUIT_SCRIPT = luaScript(`
 local key = KEYS[1]
 local op = ARGV[1]
-local h = redis.call('HMGET', key, 'f', 'o')
+local h = redis.call('HMGET', key, 'f', 'o', 'p')
 local failures = tonumber(h[1]) or 0
-local openedAt = nil
-if h[2] then openedAt = tonumber(h[2]) end
-local function reply()
-  if openedAt then return { string.format('%.17g', failures), string.format('%.17g', openedAt) } end
-  return { string.format('%.17g', failures) }
+local openedAt = tonumber(h[2])
+local probeAt = tonumber(h[3])
+local granted = ''
+local function num(n)
+  if n then return string.format('%.17g', n) end
+  return ''
 end
+local function reply() return { num(failures), num(openedAt), num(probeAt), granted } end
 if op == 'read' then return reply() end
 if op == 'reset' then
   redis.call('DEL', key)
-  return { '0' }
+  failures, openedAt, probeAt = 0, nil, nil
+  return reply()
+end
+if op == 'release' then
+  if openedAt and probeAt and probeAt == tonumber(ARGV[2]) then
+    probeAt = nil
+    redis.call('HDEL', key, 'p')
+  end
+  return reply()
 end
 local threshold, cooldown, now = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if op == 'claim' then
+  if not openedAt then
+    granted = '1'
+  elseif now - openedAt < cooldown or (probeAt and now - probeAt < cooldown) then
+    granted = '0'
+  else
+    granted = '1'
+    probeAt = now
+    redis.call('HSET', key, 'p', num(now))
+  end
+  return reply()
+end
 if openedAt then
   -- Within the cooldown, answers to calls sent before it opened change nothing.
   if now - openedAt < cooldown then return reply() end
+  probeAt = nil
   if op == 'failure' then openedAt = now else failures = 0; openedAt = nil end
 elseif op == 'success' then
   failures = 0
@@ -41,9 +68,9 @@ else
 end
 redis.call('DEL', key)
 if openedAt then
-  redis.call('HSET', key, 'f', string.format('%.17g', failures), 'o', string.format('%.17g', openedAt))
+  redis.call('HSET', key, 'f', num(failures), 'o', num(openedAt))
 elseif failures > 0 then
-  redis.call('HSET', key, 'f', string.format('%.17g', failures))
+  redis.call('HSET', key, 'f', num(failures))
 end
 return reply()
 `);
@@ -59,16 +86,21 @@ async function runScript(
   operation: string,
   key: string,
   args: readonly string[],
-): Promise<ApiResult<CircuitSnapshot>> {
+): Promise<ApiResult<CircuitProbeClaim>> {
   return connection.run(`circuit.${operation}`, async (client) => {
     const reply = (await connection.script(client, CIRCUIT_SCRIPT, connection.key('circuit', key), [
       operation,
       ...args,
     ])) as string[];
-    const failures = Number(reply[0]);
-    return reply.length > 1 ? { failures, openedAt: Number(reply[1]) } : { failures };
+    const snapshot: CircuitSnapshot = { failures: Number(reply[0]) };
+    if (reply[1]) snapshot.openedAt = Number(reply[1]);
+    if (reply[2]) snapshot.probeAt = Number(reply[2]);
+    return { granted: reply[3] === '1', snapshot };
   });
 }
+
+const snapshotOf = (result: ApiResult<CircuitProbeClaim>): ApiResult<CircuitSnapshot> =>
+  result.success ? { success: true, data: result.data.snapshot } : result;
 
 /**
  * Core's `CircuitStateStore` in Redis, for `createCircuitBreaker({ store, key })`: every process using the same
@@ -83,7 +115,12 @@ async function runScript(
  */
 export function createRedisCircuitStateStore(options: RedisStoreOptions): RedisCircuitStateStore {
   const connection = openConnection(resolveRedisStoreOptions(options, 'Redis circuit state store options'));
-  const record = async (operation: 'failure' | 'success', key: unknown, policy: unknown, now: unknown) => {
+  const apply = async (
+    operation: 'failure' | 'success' | 'claim',
+    key: unknown,
+    policy: unknown,
+    now: unknown,
+  ) => {
     const checked = validateCircuitRecord(key, policy, now);
     if (!checked.success) return checked;
     const { failureThreshold, cooldownMs } = checked.data.policy;
@@ -93,19 +130,23 @@ export function createRedisCircuitStateStore(options: RedisStoreOptions): RedisC
       String(checked.data.now),
     ]);
   };
+  const keyed = async (operation: 'read' | 'reset', key: unknown) => {
+    const checked = validateCircuitKey(key);
+    if (!checked.success) return checked;
+    return snapshotOf(await runScript(connection, operation, checked.data, []));
+  };
   return {
-    recordFailure: (key, policy, now) => record('failure', key, policy, now),
-    recordSuccess: (key, policy, now) => record('success', key, policy, now),
-    async read(key) {
-      const checked = validateCircuitKey(key);
+    recordFailure: async (key, policy, now) => snapshotOf(await apply('failure', key, policy, now)),
+    recordSuccess: async (key, policy, now) => snapshotOf(await apply('success', key, policy, now)),
+    claimProbe: (key, policy, now) => apply('claim', key, policy, now),
+    async releaseProbe(key, probeAt) {
+      const checked = validateCircuitRelease(key, probeAt);
       if (!checked.success) return checked;
-      return runScript(connection, 'read', checked.data, []);
+      const { key: name, probeAt: at } = checked.data;
+      return snapshotOf(await runScript(connection, 'release', name, [String(at)]));
     },
-    async reset(key) {
-      const checked = validateCircuitKey(key);
-      if (!checked.success) return checked;
-      return runScript(connection, 'reset', checked.data, []);
-    },
+    read: (key) => keyed('read', key),
+    reset: (key) => keyed('reset', key),
     close: () => connection.close(),
   };
 }

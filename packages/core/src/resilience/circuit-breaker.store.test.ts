@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IntegrationError } from '../result/errors.ts';
-import { err, ok } from '../result/result.ts';
+import { type ApiResult, err, ok } from '../result/result.ts';
 import { createCircuitBreaker } from './circuit-breaker.ts';
 import { type CircuitStateStore, createMemoryCircuitStateStore } from './circuit-state-store.ts';
 
@@ -151,6 +151,8 @@ describe('createCircuitBreaker with a shared store', () => {
       {
         recordFailure: async () => err(new IntegrationError('NETWORK_ERROR', 'Redis down')),
         recordSuccess: async () => err(new IntegrationError('NETWORK_ERROR', 'Redis down')),
+        claimProbe: async () => err(new IntegrationError('NETWORK_ERROR', 'Redis down')),
+        releaseProbe: async () => err(new IntegrationError('NETWORK_ERROR', 'Redis down')),
         read: async () => err(new IntegrationError('NETWORK_ERROR', 'Redis down')),
         reset: async () => err(new IntegrationError('NETWORK_ERROR', 'Redis down')),
       },
@@ -159,6 +161,10 @@ describe('createCircuitBreaker with a shared store', () => {
           throw new Error('boom');
         },
         recordSuccess: () => Promise.reject(new Error('boom')),
+        claimProbe: () => {
+          throw new Error('boom');
+        },
+        releaseProbe: () => Promise.reject(new Error('boom')),
         read: () => {
           throw new Error('boom');
         },
@@ -167,19 +173,79 @@ describe('createCircuitBreaker with a shared store', () => {
       {
         recordFailure: async () => ({ success: true, data: { failures: 'many' } }) as never,
         recordSuccess: async () => null as never,
+        claimProbe: async () => ({ success: true, data: { granted: 'yes', snapshot: {} } }) as never,
+        releaseProbe: async () => undefined as never,
         read: async () => ({ success: true, data: { failures: 0, openedAt: Number.NaN } }) as never,
         reset: async () => 42 as never,
       },
     ];
     for (const store of broken) {
-      const a = createCircuitBreaker({ failureThreshold: 2, store, key: 'twenty', now: () => T0 });
+      const clock = { at: T0 };
+      const a = createCircuitBreaker({
+        failureThreshold: 2,
+        cooldownMs: 1_000,
+        store,
+        key: 'crm',
+        now: () => clock.at,
+      });
       expect(await a.execute(failing)).toMatchObject({ error: { code: 'SERVER_ERROR' } });
       expect(await a.execute(failing)).toMatchObject({ error: { code: 'SERVER_ERROR' } });
       expect(a.state).toBe('open');
+      // Past the cooldown the probe goes on this breaker's own word, and a non-retryable answer frees it.
+      clock.at += 1_000;
+      const notFound = async () => err(new IntegrationError('NOT_FOUND', 'gone', { retryable: false }));
+      expect(await a.execute(notFound)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect(await a.execute(async () => ok(1))).toEqual(ok(1));
+      expect(a.state).toBe('closed');
+      await a.execute(failing);
+      await a.execute(failing);
       a.reset();
       await settle();
       expect(a.state).toBe('closed');
     }
+  });
+
+  it('sends one probe for the fleet after the cooldown; the others wait for its answer', async () => {
+    const { breaker, store, clock } = fleet({ cooldownMs: 1_000 });
+    const a = breaker('a');
+    const b = breaker('b');
+    for (let i = 0; i < 3; i++) await a.execute(failing);
+    clock.at += 1_000;
+    let answer: (value: ApiResult<string>) => void = () => {};
+    const probe = a.execute(
+      () =>
+        new Promise<ApiResult<string>>((resolve) => {
+          answer = resolve;
+        }),
+    );
+    await settle();
+    expect(await store.read('twenty')).toMatchObject({ data: { probeAt: T0 + 1_000 } });
+    let called = false;
+    const refused = await b.execute(async () => {
+      called = true;
+      return ok('b');
+    });
+    expect(called).toBe(false);
+    expect(refused).toMatchObject({ success: false, error: { code: 'CIRCUIT_OPEN', retryAfterMs: 1_000 } });
+    answer(ok('a'));
+    expect(await probe).toEqual(ok('a'));
+    expect(await store.read('twenty')).toEqual(ok({ failures: 0 }));
+    clock.at += 1_000;
+    expect(await b.execute(succeeding)).toEqual(ok('up'));
+  });
+
+  it('hands the fleet’s probe back when it ends without a verdict, so another process probes at once', async () => {
+    const { breaker, store, clock } = fleet({ cooldownMs: 1_000 });
+    const a = breaker('a');
+    const b = breaker('b');
+    for (let i = 0; i < 3; i++) await a.execute(failing);
+    clock.at += 1_000;
+    const gone = async () => err(new IntegrationError('NOT_FOUND', 'gone', { retryable: false }));
+    expect(await a.execute(gone)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    await settle();
+    expect(await store.read('twenty')).toEqual(ok({ failures: 3, openedAt: T0 }));
+    expect(await b.execute(succeeding)).toEqual(ok('up'));
+    expect(await store.read('twenty')).toEqual(ok({ failures: 0 }));
   });
 
   it('resets the shared state', async () => {

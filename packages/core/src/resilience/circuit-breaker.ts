@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { parseOptions } from '../input/options.ts';
 import { IntegrationError, isIntegrationError } from '../result/errors.ts';
 import { type ApiResult, err } from '../result/result.ts';
-import type { CircuitSnapshot, CircuitStateStore } from './circuit-state-store.ts';
+import type { CircuitProbeClaim, CircuitSnapshot, CircuitStateStore } from './circuit-state-store.ts';
 
 /** Where a circuit breaker stands: `closed` lets calls through, `open` refuses them, `half-open` admits one probe. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -21,8 +21,10 @@ export interface CircuitBreakerOptions {
    * Shares the breaker's state with every process using the same store and `key` (e.g. `@patchbay/store-redis`'s
    * `createRedisCircuitStateStore`): failures anywhere count toward the threshold, an open breaker refuses calls
    * everywhere. Decisions stay synchronous on the state last read, refreshed at most once a second; `execute`
-   * reads a stale state before deciding and waits for its outcome to be recorded. A failing store leaves the
-   * breaker deciding on what it last knew. Default: none, the state lives in this breaker only.
+   * reads a stale state before deciding, claims the fleet's one half-open probe from the store (so after a
+   * cooldown one process probes, not every one), and waits for its outcome to be recorded; `tryAcquire`, being
+   * synchronous, decides on this process's state. A failing store leaves the breaker deciding on what it last
+   * knew. Default: none, the state lives in this breaker only.
    */
   store?: CircuitStateStore;
   /** The breaker's name in `store`; share it to share the state. Default `'default'`. */
@@ -95,10 +97,13 @@ const circuitBreakerOptionsSchema = z.object({
       (value: unknown) =>
         typeof value === 'object' &&
         value !== null &&
-        ['recordFailure', 'recordSuccess', 'read', 'reset'].every((name) =>
+        ['recordFailure', 'recordSuccess', 'claimProbe', 'releaseProbe', 'read', 'reset'].every((name) =>
           isFunction((value as Record<string, unknown>)[name]),
         ),
-      { error: 'must be a CircuitStateStore (recordFailure, recordSuccess, read and reset functions)' },
+      {
+        error:
+          'must be a CircuitStateStore (recordFailure, recordSuccess, claimProbe, releaseProbe, read and reset functions)',
+      },
     ),
   ),
   key: z.optional(z.string({ error: 'must be a string' })),
@@ -109,12 +114,9 @@ const STORE_SYNC_MS = 1_000;
 
 const isSnapshot = (value: unknown): value is CircuitSnapshot => {
   if (typeof value !== 'object' || value === null) return false;
-  const { failures, openedAt } = value as Record<string, unknown>;
-  return (
-    typeof failures === 'number' &&
-    Number.isFinite(failures) &&
-    (openedAt === undefined || (typeof openedAt === 'number' && Number.isFinite(openedAt)))
-  );
+  const { failures, openedAt, probeAt } = value as Record<string, unknown>;
+  const time = (at: unknown) => at === undefined || (typeof at === 'number' && Number.isFinite(at));
+  return typeof failures === 'number' && Number.isFinite(failures) && time(openedAt) && time(probeAt);
 };
 
 // `probe` numbers the probe this permit is, so only that caller can hand the slot back.
@@ -241,6 +243,28 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
     return read;
   };
 
+  // The shared probe: a store that fails or answers nonsense leaves the decision to this breaker (undefined).
+  const claimShared = async (at: number): Promise<CircuitProbeClaim | undefined> => {
+    if (!store) return undefined;
+    try {
+      const answer = (await store.claimProbe(key, policy, at)) as ApiResult<unknown> | null | undefined;
+      if (answer?.success !== true) return undefined;
+      const claim = answer.data as { granted?: unknown; snapshot?: unknown } | null;
+      if (typeof claim?.granted !== 'boolean' || !isSnapshot(claim.snapshot)) return undefined;
+      return { granted: claim.granted, snapshot: claim.snapshot };
+    } catch {
+      return undefined;
+    }
+  };
+
+  const releaseShared = async (probeAt: number): Promise<void> => {
+    try {
+      await store?.releaseProbe(key, probeAt);
+    } catch {
+      // The claim lapses after one cooldown anyway.
+    }
+  };
+
   const recordSuccess = (): Promise<void> => {
     const at = now();
     const shared = share((s) => s.recordSuccess(key, policy, at));
@@ -306,10 +330,34 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
           ),
         );
       }
+      // With a store, the probe this process would send must also be the fleet's one probe.
+      let claimedAt: number | undefined;
+      if (store && permit.probe !== undefined) {
+        const at = now();
+        const claim = await claimShared(at);
+        if (claim && !claim.granted) {
+          // Someone else's probe is out: wait for its answer as if it were ours (same lease), and adopt the state.
+          if (permit.probe === probeCount && phase === 'half-open') probeSince = claim.snapshot.probeAt ?? at;
+          const leaseLeft = (claim.snapshot.probeAt ?? at) + cooldownMs - at;
+          const openLeft = (claim.snapshot.openedAt ?? at) + cooldownMs - at;
+          const retryAfterMs = Math.max(
+            1,
+            Math.ceil(openLeft > 0 ? openLeft : Math.min(PROBE_BUSY_RETRY_MS, leaseLeft)),
+          );
+          return err(
+            new IntegrationError('CIRCUIT_OPEN', `Circuit breaker is open; retry in ${retryAfterMs} ms`, {
+              retryAfterMs,
+              retryable: true,
+            }),
+          );
+        }
+        if (claim?.granted) claimedAt = claim.snapshot.probeAt;
+      }
       // A non-retryable failure or a throw says nothing about the service's health: it is not counted,
       // but a probe that ends that way must hand its slot back so the next caller can probe.
       const releaseProbe = (): void => {
         if (permit.probe === probeCount && phase === 'half-open') probeSince = undefined;
+        if (store && claimedAt !== undefined) void releaseShared(claimedAt);
       };
       let result: ApiResult<T>;
       try {

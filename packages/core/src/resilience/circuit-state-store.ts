@@ -12,6 +12,18 @@ export interface CircuitSnapshot {
   failures: number;
   /** Epoch ms. Open until `openedAt + cooldownMs`, half-open (a probe may go) after. */
   openedAt?: number;
+  /**
+   * Epoch ms at which the one probe of the half-open breaker was claimed ({@link CircuitStateStore.claimProbe});
+   * absent when none is out. A claim lapses after one cooldown, so a prober that died frees the slot.
+   */
+  probeAt?: number;
+}
+
+/** The answer to {@link CircuitStateStore.claimProbe}: whether the caller may call, and the state after. */
+export interface CircuitProbeClaim {
+  /** True when closed (no probe needed) or when this caller now holds the half-open breaker's one probe. */
+  granted: boolean;
+  snapshot: CircuitSnapshot;
 }
 
 /** The breaker's policy, sent with every record so the store applies it atomically. */
@@ -40,6 +52,17 @@ export interface CircuitStateStore {
    * Open within the cooldown: nothing (a late answer).
    */
   recordSuccess(key: string, policy: CircuitPolicy, now: number): Promise<ApiResult<CircuitSnapshot>>;
+  /**
+   * Asks to call at `now`. Closed: granted, nothing written. Open within the cooldown: refused. Open past it: the
+   * first caller is granted the one probe (`probeAt = now`) and every other is refused until that probe's outcome
+   * is recorded, it is released, or one cooldown passes, so a fleet sends one probe, not one per process.
+   */
+  claimProbe(key: string, policy: CircuitPolicy, now: number): Promise<ApiResult<CircuitProbeClaim>>;
+  /**
+   * Hands back the probe claimed at `probeAt` when it ended without telling anything about the service (the
+   * caller aborted, the error was not the service's); a claim made since by someone else is left alone.
+   */
+  releaseProbe(key: string, probeAt: number): Promise<ApiResult<CircuitSnapshot>>;
   /** The state as stored: `{ failures: 0 }` for a breaker never recorded. */
   read(key: string): Promise<ApiResult<CircuitSnapshot>>;
   /** Back to closed with no failures. */
@@ -73,11 +96,41 @@ export function applyCircuitRecord(
   if (snapshot.openedAt !== undefined) {
     // Within the cooldown, answers to calls sent before the breaker opened change nothing.
     if (now - snapshot.openedAt < policy.cooldownMs) return snapshot;
+    // Past it, any answer is the probe's (or as good as one): it settles the breaker and frees the probe slot.
     return outcome === 'failure' ? { failures: snapshot.failures, openedAt: now } : { failures: 0 };
   }
   if (outcome === 'success') return { failures: 0 };
   const failures = snapshot.failures + 1;
   return failures >= policy.failureThreshold ? { failures, openedAt: now } : { failures };
+}
+
+/**
+ * The probe claim every store applies, as a pure function (see {@link CircuitStateStore.claimProbe}).
+ * @example const { granted, snapshot: next } = applyCircuitProbeClaim(current, policy, now);
+ */
+export function applyCircuitProbeClaim(
+  snapshot: CircuitSnapshot,
+  policy: CircuitPolicy,
+  now: number,
+): CircuitProbeClaim {
+  if (snapshot.openedAt === undefined) return { granted: true, snapshot };
+  if (now - snapshot.openedAt < policy.cooldownMs) return { granted: false, snapshot };
+  if (snapshot.probeAt !== undefined && now - snapshot.probeAt < policy.cooldownMs) {
+    return { granted: false, snapshot };
+  }
+  return {
+    granted: true,
+    snapshot: { failures: snapshot.failures, openedAt: snapshot.openedAt, probeAt: now },
+  };
+}
+
+/**
+ * Frees the probe claimed at `probeAt`, as every store does (see {@link CircuitStateStore.releaseProbe}).
+ * @example const next = applyCircuitProbeRelease(current, probeAt);
+ */
+export function applyCircuitProbeRelease(snapshot: CircuitSnapshot, probeAt: number): CircuitSnapshot {
+  if (snapshot.probeAt !== probeAt || snapshot.openedAt === undefined) return snapshot;
+  return { failures: snapshot.failures, openedAt: snapshot.openedAt };
 }
 
 const invalid = (field: string, message: string): IntegrationError =>
@@ -138,6 +191,22 @@ export function validateCircuitRecord(
 }
 
 /**
+ * Checks a probe release's arguments: the key, and a finite `probeAt` (`VALIDATION_ERROR` naming it).
+ * @example const checked = validateCircuitRelease(key, probeAt); if (!checked.success) return checked;
+ */
+export function validateCircuitRelease(
+  key: unknown,
+  probeAt: unknown,
+): ApiResult<{ key: string; probeAt: number }> {
+  const checkedKey = validateCircuitKey(key);
+  if (!checkedKey.success) return checkedKey;
+  if (typeof probeAt !== 'number' || !Number.isFinite(probeAt)) {
+    return err(invalid('probeAt', 'must be a finite number (epoch ms)'));
+  }
+  return ok({ key: checkedKey.data, probeAt });
+}
+
+/**
  * A circuit state store in this process's memory: for tests and for one process (a breaker without a store
  * keeps the same state itself). Share `@patchbay/store-redis`'s between processes.
  * @example const breaker = createCircuitBreaker({ store: createMemoryCircuitStateStore(), key: 'crm' });
@@ -156,6 +225,22 @@ export function createMemoryCircuitStateStore(): CircuitStateStore {
   return {
     recordFailure: (key, policy, now) => record(key, policy, now, 'failure'),
     recordSuccess: (key, policy, now) => record(key, policy, now, 'success'),
+    async claimProbe(key, policy, now) {
+      const checked = validateCircuitRecord(key, policy, now);
+      if (!checked.success) return checked;
+      const current = states.get(checked.data.key) ?? { failures: 0 };
+      const claim = applyCircuitProbeClaim(current, checked.data.policy, checked.data.now);
+      if (claim.snapshot !== current) states.set(checked.data.key, claim.snapshot);
+      return ok({ granted: claim.granted, snapshot: { ...claim.snapshot } });
+    },
+    async releaseProbe(key, probeAt) {
+      const checked = validateCircuitRelease(key, probeAt);
+      if (!checked.success) return checked;
+      const current = states.get(checked.data.key) ?? { failures: 0 };
+      const next = applyCircuitProbeRelease(current, checked.data.probeAt);
+      if (next !== current) states.set(checked.data.key, next);
+      return ok({ ...next });
+    },
     async read(key) {
       const checked = validateCircuitKey(key);
       if (!checked.success) return checked;

@@ -4,6 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCircuitBreaker } from '../resilience/circuit-breaker.ts';
 import {
+  applyCircuitProbeClaim,
+  applyCircuitProbeRelease,
   applyCircuitRecord,
   type CircuitPolicy,
   type CircuitSnapshot,
@@ -192,6 +194,131 @@ export function describeCircuitStateStoreContract(
       expect(first.state).toBe('closed');
     });
 
+    const claim = async (at: number, k = key(), on = store) => expectOk(await on.claimProbe(k, policy, at));
+    const openAt = async (at: number, k = key()) => {
+      for (let i = 0; i < policy.failureThreshold; i++) await fail(at, k);
+    };
+
+    it('grants a call on a closed breaker without writing anything', async () => {
+      expect(await claim(T0)).toEqual({ granted: true, snapshot: { failures: 0 } });
+      await fail(T0);
+      expect(await claim(T0)).toEqual({ granted: true, snapshot: { failures: 1 } });
+      expect(await read()).toEqual({ failures: 1 });
+    });
+
+    it('refuses a probe within the cooldown and grants one past it, at the claim’s time', async () => {
+      await openAt(T0);
+      expect(await claim(T0 + 999)).toEqual({ granted: false, snapshot: { failures: 3, openedAt: T0 } });
+      expect(await claim(T0 + 1_000)).toEqual({
+        granted: true,
+        snapshot: { failures: 3, openedAt: T0, probeAt: T0 + 1_000 },
+      });
+      expect(await read()).toEqual({ failures: 3, openedAt: T0, probeAt: T0 + 1_000 });
+    });
+
+    it('grants one probe at a time; it lapses after one cooldown', async () => {
+      await openAt(T0);
+      expect((await claim(T0 + 1_000)).granted).toBe(true);
+      expect((await claim(T0 + 1_001)).granted).toBe(false);
+      expect((await claim(T0 + 1_999)).granted).toBe(false);
+      expect(await claim(T0 + 2_000)).toEqual({
+        granted: true,
+        snapshot: { failures: 3, openedAt: T0, probeAt: T0 + 2_000 },
+      });
+    });
+
+    it('settles the probe with its outcome: a success closes, a failure re-opens with no probe out', async () => {
+      await openAt(T0, key('ok'));
+      await claim(T0 + 1_000, key('ok'));
+      expect(await succeed(T0 + 1_100, key('ok'))).toEqual({ failures: 0 });
+      expect(await read(key('ok'))).toEqual({ failures: 0 });
+      await openAt(T0, key('ko'));
+      await claim(T0 + 1_000, key('ko'));
+      expect(await fail(T0 + 1_100, key('ko'))).toEqual({ failures: 3, openedAt: T0 + 1_100 });
+      expect((await claim(T0 + 2_099, key('ko'))).granted).toBe(false);
+      expect((await claim(T0 + 2_100, key('ko'))).granted).toBe(true);
+    });
+
+    it('releases only the probe claimed at the time given', async () => {
+      await openAt(T0);
+      await claim(T0 + 1_000);
+      expect(expectOk(await store.releaseProbe(key(), T0 + 999))).toEqual({
+        failures: 3,
+        openedAt: T0,
+        probeAt: T0 + 1_000,
+      });
+      expect((await claim(T0 + 1_001)).granted).toBe(false);
+      expect(expectOk(await store.releaseProbe(key(), T0 + 1_000))).toEqual({ failures: 3, openedAt: T0 });
+      expect((await claim(T0 + 1_002)).granted).toBe(true);
+      expect(expectOk(await store.releaseProbe(key('never'), T0))).toEqual({ failures: 0 });
+    });
+
+    it('grants exactly one of many concurrent probe claims through two stores', async () => {
+      const other = await open();
+      await openAt(T0);
+      const claims = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 === 0 ? store : other).claimProbe(key(), policy, T0 + 1_000 + i),
+        ),
+      );
+      const granted = claims.map(expectOk).filter((c) => c.granted);
+      expect(granted).toHaveLength(1);
+      expect(await read()).toEqual({ failures: 3, openedAt: T0, probeAt: granted[0]?.snapshot.probeAt });
+    });
+
+    it('applies the same rules as applyCircuitRecord, applyCircuitProbeClaim and applyCircuitProbeRelease', async () => {
+      let expected: CircuitSnapshot = { failures: 0 };
+      let at = T0;
+      let seed = 11;
+      for (let i = 0; i < 80; i++) {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        at += seed % 700;
+        const step = seed % 5;
+        if (step === 0) {
+          expected = applyCircuitRecord(expected, 'success', policy, at);
+          expect(await succeed(at)).toEqual(expected);
+        } else if (step === 1 || step === 2) {
+          const next = applyCircuitProbeClaim(expected, policy, at);
+          expected = next.snapshot;
+          expect(await claim(at)).toEqual(next);
+        } else if (step === 3 && expected.probeAt !== undefined) {
+          const probeAt = expected.probeAt;
+          expected = applyCircuitProbeRelease(expected, probeAt);
+          expect(expectOk(await store.releaseProbe(key(), probeAt))).toEqual(expected);
+        } else {
+          expected = applyCircuitRecord(expected, 'failure', policy, at);
+          expect(await fail(at)).toEqual(expected);
+        }
+      }
+    });
+
+    it('sends one probe for the fleet: of two breakers past the cooldown only one calls', async () => {
+      const clock = { at: T0 };
+      const now = () => clock.at;
+      const other = await open();
+      const breakers = [store, other].map((shared) =>
+        createCircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000, now, store: shared, key: key() }),
+      );
+      await openAt(T0);
+      clock.at += 1_000;
+      let calls = 0;
+      let answer: () => void = () => {};
+      const slow = () =>
+        new Promise<ApiResult<number>>((resolve) => {
+          calls += 1;
+          answer = () => resolve({ success: true, data: calls });
+        });
+      const first = breakers[0]?.execute(slow);
+      // Let the first breaker's read and claim reach the store before the second asks.
+      for (let i = 0; i < 50 && calls === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = await breakers[1]?.execute(slow);
+      expect(second).toMatchObject({ success: false, error: { code: 'CIRCUIT_OPEN' } });
+      expect(calls).toBe(1);
+      answer();
+      expect(await first).toEqual({ success: true, data: 1 });
+      expect(await read()).toEqual({ failures: 0 });
+    });
+
     describe('refusals: VALIDATION_ERROR naming the argument, never a throw, nothing recorded', () => {
       it.each([
         ...hostileValues().filter(([, value]) => typeof value !== 'string'),
@@ -203,6 +330,8 @@ export function describeCircuitStateStoreContract(
         for (const run of [
           () => store.recordFailure(bad as string, policy, T0),
           () => store.recordSuccess(bad as string, policy, T0),
+          () => store.claimProbe(bad as string, policy, T0),
+          () => store.releaseProbe(bad as string, T0),
           () => store.read(bad as string),
           () => store.reset(bad as string),
         ]) {
@@ -224,9 +353,14 @@ export function describeCircuitStateStoreContract(
         ],
         ['a throwing getter', withThrowingGetter({ cooldownMs: 1 }, 'failureThreshold'), /^policy/],
       ])('a policy that is %s', async (_, bad, field) => {
-        const settled = await outcome(() => store.recordFailure(key(), bad as CircuitPolicy, T0));
-        expect(settled.resolved).toBe(true);
-        if (settled.resolved) expectErr(settled.value, 'VALIDATION_ERROR', field);
+        for (const run of [
+          () => store.recordFailure(key(), bad as CircuitPolicy, T0),
+          () => store.claimProbe(key(), bad as CircuitPolicy, T0),
+        ]) {
+          const settled = await outcome(run);
+          expect(settled.resolved).toBe(true);
+          if (settled.resolved) expectErr(settled.value, 'VALIDATION_ERROR', field);
+        }
         expect(await read()).toEqual({ failures: 0 });
       });
 
@@ -234,9 +368,15 @@ export function describeCircuitStateStoreContract(
         ...hostileValues().filter(([, value]) => typeof value !== 'number' || Number.isNaN(value)),
         ['Infinity', Number.POSITIVE_INFINITY],
       ])('a clock reading that is %s', async (_, bad) => {
-        const settled = await outcome(() => store.recordSuccess(key(), policy, bad as number));
-        expect(settled.resolved).toBe(true);
-        if (settled.resolved) expectErr(settled.value, 'VALIDATION_ERROR', /^now$/);
+        for (const [run, field] of [
+          [() => store.recordSuccess(key(), policy, bad as number), /^now$/],
+          [() => store.claimProbe(key(), policy, bad as number), /^now$/],
+          [() => store.releaseProbe(key(), bad as number), /^probeAt$/],
+        ] as const) {
+          const settled = await outcome(run);
+          expect(settled.resolved).toBe(true);
+          if (settled.resolved) expectErr(settled.value, 'VALIDATION_ERROR', field);
+        }
       });
     });
   });

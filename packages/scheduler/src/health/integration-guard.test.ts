@@ -96,4 +96,68 @@ describe('withIntegrationGuard', () => {
     await expect(guarded({ ...job(), signal: controller.signal })).rejects.toThrow();
     expect(unwrap(await store.read('i'))).toEqual({ failures: 0 });
   });
+
+  it('after the cooldown lets one run probe across processes; the others skip until it answers', async () => {
+    const store = createMemoryCircuitStateStore();
+    let clock = 1_000_000;
+    let finish: (value: { synced: number }) => void = () => {};
+    const handler = vi.fn(
+      () =>
+        new Promise<{ synced: number }>((resolve) => {
+          finish = resolve;
+        }),
+    );
+    // Two processes: two guards over one shared store.
+    const guards = [1, 2].map(() =>
+      withIntegrationGuard(handler, { integration: 'crm', breaker: { store }, now: () => clock }),
+    );
+    for (let i = 0; i < 5; i += 1)
+      await store.recordFailure('crm', { failureThreshold: 5, cooldownMs: 300_000 }, clock);
+    clock += 300_000;
+    const probe = guards[0]?.(job());
+    await vi.waitFor(() => expect(handler).toHaveBeenCalledTimes(1));
+    expect(await guards[1]?.(job())).toEqual({ skipped: 'circuit-open', integration: 'crm' });
+    expect(await guards[0]?.(job())).toEqual({ skipped: 'circuit-open', integration: 'crm' });
+    finish({ synced: 2 });
+    expect(await probe).toEqual({ synced: 2 });
+    expect(unwrap(await store.read('crm'))).toEqual({ failures: 0 });
+    const next = guards[1]?.(job());
+    await vi.waitFor(() => expect(handler).toHaveBeenCalledTimes(2));
+    finish({ synced: 4 });
+    expect(await next).toEqual({ synced: 4 });
+  });
+
+  it('hands the probe back when the probing run is stopped by close()', async () => {
+    const store = createMemoryCircuitStateStore();
+    const policy = { failureThreshold: 5, cooldownMs: 300_000 };
+    let clock = 1_000_000;
+    const guarded = withIntegrationGuard(() => Promise.reject(new Error('closed')), {
+      integration: 'crm',
+      breaker: { store },
+      now: () => clock,
+    });
+    for (let i = 0; i < 5; i += 1) await store.recordFailure('crm', policy, clock);
+    clock += 300_000;
+    const controller = new AbortController();
+    controller.abort();
+    await expect(guarded({ ...job(), signal: controller.signal })).rejects.toThrow('closed');
+    expect(unwrap(await store.read('crm'))).toEqual({ failures: 5, openedAt: 1_000_000 });
+    expect(unwrap(await store.claimProbe('crm', policy, clock)).granted).toBe(true);
+  });
+
+  it('runs as a closed breaker would when the store throws or fails', async () => {
+    const failing = createMemoryCircuitStateStore();
+    const broken = {
+      ...failing,
+      claimProbe: () => {
+        throw new Error('redis down');
+      },
+      recordSuccess: () => Promise.reject(new Error('redis down')),
+    };
+    const guarded = withIntegrationGuard(() => ({ synced: 1 }), {
+      integration: 'crm',
+      breaker: { store: broken },
+    });
+    expect(await guarded(job())).toEqual({ synced: 1 });
+  });
 });

@@ -3,8 +3,8 @@
 // saying so (`{ skipped: 'disabled' | 'circuit-open' }`): the queue sees a success, so a switched-off tenant
 // neither fills the dead letters nor counts towards alerts, and the next tick tries again. The breaker's state
 // lives in a CircuitStateStore so every process sees the same one (seed 003: 5 consecutive failures open it,
-// a run may probe again after 5 minutes).
-import { type CircuitPolicy, type CircuitStateStore, circuitStateAt, type JsonValue } from '@patchbay/core';
+// after 5 minutes one run, in whichever process claims it first, probes again while the others keep skipping).
+import type { CircuitPolicy, CircuitStateStore, JsonValue } from '@patchbay/core';
 import type { JobContext, JobHandler } from '../scheduler.ts';
 
 /** Seed 003's breaker: 5 consecutive failures disable the integration, which is retried after 5 minutes. */
@@ -84,24 +84,40 @@ export function withIntegrationGuard<Data = JsonValue>(
     }
   };
 
+  const release = async (probeAt: number): Promise<void> => {
+    try {
+      await breaker?.store.releaseProbe(key, probeAt);
+    } catch {
+      // The claim lapses after one cooldown anyway.
+    }
+  };
+
+  // Open: skip. Past the cooldown: only the run that claims the fleet's one probe goes, the others skip until its
+  // outcome is recorded. `probeAt` is the claim to hand back when the run ends without a verdict.
+  const admit = async (): Promise<{ admitted: boolean; probeAt?: number }> => {
+    if (!breaker) return { admitted: true };
+    try {
+      const claim = await breaker.store.claimProbe(key, policy, now());
+      if (!claim.success) return { admitted: true };
+      if (!claim.data.granted) return { admitted: false };
+      return { admitted: true, probeAt: claim.data.snapshot.probeAt };
+    } catch {
+      // Unreadable state: run, as a closed breaker would.
+      return { admitted: true };
+    }
+  };
+
   return async (job) => {
     if (!(await enabled(job))) return { skipped: 'disabled', integration };
-    if (breaker) {
-      try {
-        const read = await breaker.store.read(key);
-        if (read.success && circuitStateAt(read.data, policy.cooldownMs, now()) === 'open') {
-          return { skipped: 'circuit-open', integration };
-        }
-      } catch {
-        // Unreadable state: run, as a closed breaker would.
-      }
-    }
+    const admission = await admit();
+    if (!admission.admitted) return { skipped: 'circuit-open', integration };
     let value: unknown;
     try {
       value = await handler(job);
     } catch (thrown) {
-      // A run stopped by close() says nothing about the integration.
+      // A run stopped by close() says nothing about the integration; its probe, if it held one, goes back.
       if (!job.signal.aborted) await record('failure');
+      else if (admission.probeAt !== undefined) await release(admission.probeAt);
       throw thrown;
     }
     await record(isFailedResult(value) ? 'failure' : 'success');
