@@ -21,7 +21,10 @@ interface Entry {
 // while the client entry an edge app imports fell from 47.7 to 43.6 KB in the size pass that followed. Only
 // moving those fronts to a server subpath (a breaking change) brings the whole entry back under 63 KB. It was
 // raised from 70 to 72 KB with issue 15: core's memory store gained its message queue (QueueStore, the outbox of
-// PostHog's durable capture), which runtime's openStore brings in for `memory:` URLs (69.1 → 70.8 KB).
+// PostHog's durable capture), which runtime's openStore brings in for `memory:` URLs (69.1 → 70.8 KB). And from
+// 72 to 76 KB with issue 16: the entry gained twentyChanges, the scheduler's pull source (its checkpoint and record
+// checks cost 0.6 KB; a version trimmed to fit 72 KB dropped them and spent one more request per pull), and core's
+// shared breaker probe (72.6 KB measured at the change). The client entry, what an edge app imports, is unchanged.
 const KB = 1024;
 const entries: Entry[] = [
   {
@@ -32,7 +35,7 @@ const entries: Entry[] = [
   {
     name: '@patchbay/twenty-crm (whole entry)',
     contents: "export * from '@patchbay/twenty-crm';",
-    budgetGz: 72 * KB,
+    budgetGz: 76 * KB,
   },
   {
     name: '@patchbay/twenty-crm client (createTwentyClient, testConnection, verifyTwentyWebhook)',

@@ -52,6 +52,17 @@ async function drain<R>(pages: AsyncIterable<TwentyChangesPage<R>>) {
 const ids = (pages: TwentyChangesPage<{ id: string }>[]) => pages.flatMap((p) => p.changes.map((r) => r.id));
 
 describe('twentyChanges', () => {
+  it('ends on a short page without asking again, and on an empty page only after a full one', async () => {
+    await seed([1, 2, 3, 4, 5], T0 + 1000);
+    const reads = () => twenty.counters.count({ route: 'GET /rest/people' });
+    let before = reads();
+    expect(ids(await drain(twentyChanges({ client, object: 'people', pageSize: 2 })(null)))).toHaveLength(5);
+    expect(reads() - before).toBe(3);
+    before = reads();
+    expect(ids(await drain(twentyChanges({ client, object: 'people', pageSize: 5 })(null)))).toHaveLength(5);
+    expect(reads() - before).toBe(2);
+  });
+
   it('a first run (null) reads everything from the start, in (updatedAt, id) order, then stops', async () => {
     await seed([3, 1], T0 + 2000);
     await seed([2], T0 + 1000);
@@ -159,12 +170,15 @@ describe('twentyChanges failures', () => {
     expect(await drain(twentyChanges({ client, object: 'people' })(null, controller.signal))).toEqual([]);
   });
 
-  it('a pageSize outside 1 to 200 is a CONFIG_ERROR naming it, at once', () => {
+  it('bad options are a CONFIG_ERROR naming the field, at once', () => {
     expect(() => twentyChanges({ client, object: 'people', pageSize: 0 })).toThrow(
       expect.objectContaining({ code: 'CONFIG_ERROR', field: 'pageSize' }),
     );
     expect(() => twentyChanges({ client, object: 'people', pageSize: 500 })).toThrow(
       expect.objectContaining({ code: 'CONFIG_ERROR', field: 'pageSize' }),
+    );
+    expect(() => twentyChanges({ client, object: 'notes' as 'people' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_ERROR', field: 'object' }),
     );
   });
 

@@ -3,8 +3,8 @@
 // then neither skipped nor repeated at a page boundary, and a record updated after the checkpoint sorts after it
 // and comes again. Twenty's own cursor is not used: the checkpoint must outlive the process that read the page.
 // A server keeping finer timestamps than it answers with (microseconds shown as milliseconds) makes records within
-// one millisecond come again, never skipped; a page of nothing but such repeats is INVALID_RESPONSE, not a loop.
-import { type ErrorCode, IntegrationError } from '@patchbay/core';
+// one millisecond come again, never skipped; a page that does not move past the checkpoint is INVALID_RESPONSE.
+import { IntegrationError } from '@patchbay/core';
 import type { TwentyClient } from './client.ts';
 import type { Company } from './company.ts';
 import type { Person } from './person.ts';
@@ -25,7 +25,7 @@ export interface TwentyChangesOptions<O extends TwentyChangesObject> {
   client: Pick<TwentyClient, O>;
   /** Which records to pull. */
   object: O;
-  /** Records per query, 1 to 200 (Twenty's largest limit). Default 60. */
+  /** Records per page, 1 to 200 (Twenty clamps larger limits, which would end the walk early). Default 60. */
   pageSize?: number;
 }
 
@@ -38,9 +38,15 @@ export type TwentyPull<R> = (
   signal?: AbortSignal,
 ) => AsyncIterable<TwentyChangesPage<R>>;
 
-// `<updatedAt>|<id>`: an ISO 8601 instant, and a record id (Twenty's are UUIDs; an id filter with anything else
-// is a 400), loosely matched: Date.parse then rejects an impossible instant, and Twenty a malformed id.
-const KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-][\d:]+))\|[\da-f-]{36}$/i;
+// Twenty record ids are UUIDs (an id filter with anything else is a 400); the timestamp is an ISO 8601 instant.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_PAGE_SIZE = 200;
+
+interface Key {
+  updatedAt: string;
+  id: string;
+}
 
 /**
  * Twenty's changed people or companies as pages for the scheduler's `pullSyncJob`: ascending by (updatedAt, id),
@@ -52,61 +58,113 @@ const KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-][\d:]+))\|[\da-f-]{36}$/i;
  * // Bound first: inline in pullSyncJob's options, TypeScript infers the change type as unknown.
  * const pull = twentyChanges({ client, object: 'people' });
  * scheduler.define('twenty-people', pullSyncJob({ name: 'twenty-people', store, pull, handle }));
- * @throws IntegrationError `CONFIG_ERROR` for a `pageSize` outside 1 to 200, when called.
+ * @throws IntegrationError `CONFIG_ERROR` for a bad `object` or `pageSize`, when called.
  */
 export function twentyChanges<O extends TwentyChangesObject>(
   options: TwentyChangesOptions<O>,
 ): TwentyPull<TwentyChangeRecord<O>> {
   const { client, object, pageSize = 60 } = options;
-  // Twenty clamps a limit above 200. A short page is not taken for the end either: the pull ends on an empty page.
-  if (!(pageSize >= 1 && pageSize <= 200) || pageSize % 1) {
-    throw new IntegrationError('CONFIG_ERROR', 'pageSize must be 1 to 200', {
-      field: 'pageSize',
+  if (object !== 'people' && object !== 'companies') {
+    throw new IntegrationError('CONFIG_ERROR', "twentyChanges: object must be 'people' or 'companies'", {
+      field: 'object',
     });
+  }
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw new IntegrationError(
+      'CONFIG_ERROR',
+      `twentyChanges: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`,
+      {
+        field: 'pageSize',
+      },
+    );
   }
   const resource = (client as Pick<TwentyClient, TwentyChangesObject>)[object];
 
   return async function* pull(checkpoint, signal) {
-    if (checkpoint != null && !isKey(checkpoint)) {
-      throw invalid('VALIDATION_ERROR', checkpoint);
-    }
-    let after = checkpoint;
-    // Ends by returning: an aborted signal makes the list fail, which ends the pages below.
-    for (;;) {
-      // One page per query (the list is left after its first page): the next starts from this page's last key.
-      // `updatedAt > t OR (updatedAt = t AND id > i)`: the keyset's strict "after".
-      const [at, id] = after?.split('|') ?? [];
-      const filter = { or: [{ updatedAt: { gt: at } }, { updatedAt: { eq: at }, id: { gt: id } }] };
-      const { value: result } = await resource
-        .list({ ...(after && { filter }), orderBy: 'updatedAt,id', pageSize, signal })
-        [Symbol.asyncIterator]()
-        .next();
-      // A stop asked for is the end of the pages (pullSyncJob reports the abort itself); other failures throw.
-      if (result && !result.success) {
-        if (!signal?.aborted) throw result.error;
-        return;
+    let after = checkpoint === null || checkpoint === undefined ? undefined : parseCheckpoint(checkpoint);
+    while (!signal?.aborted) {
+      let page: TwentyChangeRecord<O>[] | undefined;
+      for await (const result of resource.list({
+        ...(after ? { filter: afterKey(after) } : {}),
+        orderBy: 'updatedAt[AscNullsFirst],id[AscNullsFirst]',
+        pageSize,
+        signal,
+      })) {
+        if (!result.success) {
+          // A stop asked for is the end of the pages; pullSyncJob reports the abort itself.
+          if (signal?.aborted) return;
+          throw result.error;
+        }
+        page = result.data as TwentyChangeRecord<O>[];
+        break; // one page per query: the next one starts from this page's last key
       }
-      const page = result?.data as TwentyChangeRecord<O>[] | undefined;
-      if (!page?.length) return;
-      const record = page.at(-1) as { id?: unknown; updatedAt?: unknown };
-      const last = `${record.updatedAt}|${record.id}`;
-      // A record with no usable key, or a server ignoring the filter (the same page forever), ends the pull.
-      if (!isKey(last) || last === after) {
-        throw invalid('INVALID_RESPONSE', last);
+      if (!page || page.length === 0) return;
+      const last = keyOf(page[page.length - 1], object);
+      if (after && compareKeys(last, after) <= 0) {
+        // A server ignoring the filter or the order would otherwise hand out the same page forever.
+        throw new IntegrationError(
+          'INVALID_RESPONSE',
+          `Twenty's ${object} page did not move past the checkpoint ${formatKey(after)}; stopping instead of looping`,
+          { field: 'checkpoint', retryable: false },
+        );
       }
-      yield { changes: page, checkpoint: last };
+      yield { changes: page, checkpoint: formatKey(last) };
+      // Fewer than asked: nothing follows yet (the pageSize bound keeps Twenty from clamping a full page short).
+      if (page.length < pageSize) return;
       after = last;
     }
   };
 }
 
-// A bad checkpoint: the caller's (VALIDATION_ERROR) or one Twenty's answer leads to (INVALID_RESPONSE).
-const invalid = (code: ErrorCode, checkpoint: string) =>
-  new IntegrationError(code, `Invalid Twenty checkpoint ${JSON.stringify(checkpoint)}`, {
-    field: 'checkpoint',
-  });
+// `updatedAt > t OR (updatedAt = t AND id > i)`: the keyset's strict "after".
+function afterKey(key: Key) {
+  return {
+    or: [{ updatedAt: { gt: key.updatedAt } }, { updatedAt: { eq: key.updatedAt }, id: { gt: key.id } }],
+  };
+}
 
-function isKey(key: string): boolean {
-  const match = KEY.exec(key);
-  return !!match && !Number.isNaN(Date.parse(match[1] as string));
+function parseCheckpoint(checkpoint: unknown): Key {
+  const text = typeof checkpoint === 'string' ? checkpoint : '';
+  const bar = text.indexOf('|');
+  const updatedAt = text.slice(0, bar);
+  const id = text.slice(bar + 1);
+  if (bar < 0 || !ISO_INSTANT.test(updatedAt) || Number.isNaN(Date.parse(updatedAt)) || !UUID.test(id)) {
+    const shown =
+      typeof checkpoint === 'string' ? JSON.stringify(checkpoint.slice(0, 120)) : typeof checkpoint;
+    throw new IntegrationError(
+      'VALIDATION_ERROR',
+      `Invalid Twenty checkpoint ${shown}: expected "<updatedAt ISO 8601>|<record id>"`,
+      { field: 'checkpoint', retryable: false },
+    );
+  }
+  return { updatedAt, id };
+}
+
+function keyOf(record: { id?: unknown; updatedAt?: unknown } | undefined, object: string): Key {
+  const id = record?.id;
+  const updatedAt = record?.updatedAt;
+  if (
+    typeof id !== 'string' ||
+    !UUID.test(id) ||
+    typeof updatedAt !== 'string' ||
+    !ISO_INSTANT.test(updatedAt)
+  ) {
+    throw new IntegrationError(
+      'INVALID_RESPONSE',
+      `A Twenty ${object} record has no usable updatedAt and id, so no checkpoint can follow it`,
+      { field: 'updatedAt', retryable: false },
+    );
+  }
+  return { updatedAt, id };
+}
+
+const formatKey = (key: Key) => `${key.updatedAt}|${key.id}`;
+
+// The order Twenty sorts in: the instant first (compared as a time: offsets may differ), then the id.
+function compareKeys(a: Key, b: Key): number {
+  const time = Date.parse(a.updatedAt) - Date.parse(b.updatedAt);
+  if (time !== 0) return time;
+  const left = a.id.toLowerCase();
+  const right = b.id.toLowerCase();
+  return left < right ? -1 : left > right ? 1 : 0;
 }
