@@ -1,7 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { err, IntegrationError, ok } from '@patchbay/core';
-import { describe, expect, it, vi } from 'vitest';
+import {
+  createMemoryFailureWindowStore,
+  err,
+  type FailureWindowStore,
+  IntegrationError,
+  ok,
+} from '@patchbay/core';
+import { createRedisFailureWindowStore } from '@patchbay/store-redis';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { removePrefix, requireRedis, TEST_REDIS_URL, testPrefix } from '../../test-support/redis.ts';
 import type { JobContext } from '../scheduler.ts';
 import { type EmailMessage, emailAlertDeliverer } from './email-alert-deliverer.ts';
 import { alertOnFailures, type FailureAlert } from './failure-alerts.ts';
@@ -86,11 +94,130 @@ describe('alertOnFailures', () => {
     expect(good).toHaveBeenCalledOnce();
   });
 
+  it('counts the failures of every instance sharing a store, and only the one that crosses alerts', async () => {
+    const store = createMemoryFailureWindowStore();
+    const sent: FailureAlert[] = [];
+    const deliver = async (alert: FailureAlert) => {
+      sent.push(alert);
+      return ok(undefined);
+    };
+    const [a, b] = [alertOnFailures({ deliver, store }), alertOnFailures({ deliver, store })];
+    const answers = [];
+    for (let i = 0; i < 10; i += 1)
+      answers.push(await (i % 2 === 0 ? a : b).record({ integration: 'twenty' }));
+    expect(answers.filter((answer) => answer.success && answer.data.alerted)).toHaveLength(1);
+    expect(answers[9]).toEqual(ok({ alerted: true }));
+    expect(sent).toEqual([expect.objectContaining({ integration: 'twenty', failures: 10, threshold: 10 })]);
+  });
+
+  it('counts under the key option’s name, and sends the policy with each record', async () => {
+    const store = createMemoryFailureWindowStore();
+    const alerts = alertOnFailures({
+      threshold: 2,
+      windowMs: 1_000,
+      deliver: async () => ok(undefined),
+      store,
+      key: (integration) => `app-1:${integration}`,
+      now: () => 5_000,
+    });
+    await alerts.record({ integration: 'twenty' });
+    expect(await store.read('app-1:twenty', { threshold: 2, windowMs: 1_000 }, 5_000)).toEqual(
+      ok({ failures: 1 }),
+    );
+    expect(await store.read('twenty', { threshold: 2, windowMs: 1_000 }, 5_000)).toEqual(ok({ failures: 0 }));
+  });
+
+  it('answers a store’s error, or a throw of the store, key option or clock, as an err result, sending nothing', async () => {
+    const deliver = vi.fn(async () => ok(undefined));
+    const down: FailureWindowStore = {
+      ...createMemoryFailureWindowStore(),
+      record: async () => err(new IntegrationError('NETWORK_ERROR', 'Redis failureWindow.record failed')),
+    };
+    expect(
+      await alertOnFailures({ threshold: 1, deliver, store: down }).record({ integration: 'x' }),
+    ).toMatchObject({ success: false, error: { code: 'NETWORK_ERROR' } });
+    const throwing: FailureWindowStore = {
+      ...createMemoryFailureWindowStore(),
+      record: () => Promise.reject(new Error('broken store')),
+    };
+    for (const options of [
+      { store: throwing },
+      {
+        key: () => {
+          throw new Error('broken key');
+        },
+      },
+      {
+        now: () => {
+          throw new Error('broken clock');
+        },
+      },
+    ]) {
+      const answer = await alertOnFailures({ threshold: 1, deliver, ...options }).record({
+        integration: 'x',
+      });
+      expect(answer).toMatchObject({ success: false, error: { code: 'OPERATION_FAILED' } });
+    }
+    // What the store refuses (here an empty key) comes back as its VALIDATION_ERROR.
+    expect(await alertOnFailures({ threshold: 1, deliver }).record({ integration: '' })).toMatchObject({
+      success: false,
+      error: { code: 'VALIDATION_ERROR', field: 'key' },
+    });
+    expect(deliver).not.toHaveBeenCalled();
+  });
+
   it('refuses wrong options', () => {
     expect(() => alertOnFailures({ threshold: 0, deliver: async () => ok(undefined) })).toThrow(
       expect.objectContaining({ code: 'CONFIG_ERROR', field: 'threshold' }),
     );
     expect(() => alertOnFailures({ deliver: [] })).toThrow(expect.objectContaining({ field: 'deliver' }));
+    expect(() => alertOnFailures({ deliver: async () => ok(undefined), store: {} as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_ERROR', field: 'store' }),
+    );
+    expect(() => alertOnFailures({ deliver: async () => ok(undefined), key: 'twenty' as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_ERROR', field: 'key' }),
+    );
+  });
+});
+
+describe('alertOnFailures over one Redis store', () => {
+  const prefix = testPrefix('alerts');
+  afterAll(() => removePrefix(prefix));
+
+  it('two processes, 5 failures each within the hour: exactly one alert, from the one whose failure crossed', async () => {
+    await requireRedis();
+    // Two connections, as two worker processes would have.
+    const stores = [0, 1].map(() =>
+      createRedisFailureWindowStore({ url: TEST_REDIS_URL, prefix: `${prefix}:` }),
+    );
+    try {
+      const sent: { process: number; alert: FailureAlert }[] = [];
+      const processes = stores.map((store, process) =>
+        alertOnFailures({
+          threshold: 10,
+          windowMs: 3_600_000,
+          store,
+          deliver: async (alert) => {
+            sent.push({ process, alert });
+            return ok(undefined);
+          },
+        }),
+      );
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          processes[i % 2]?.record({ integration: 'twenty', error: { code: 'SERVER_ERROR', message: 'x' } }),
+        ),
+      );
+      expect(answers.filter((answer) => answer?.success && answer.data.alerted)).toHaveLength(1);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.alert).toMatchObject({ integration: 'twenty', failures: 10, threshold: 10 });
+      // Further failures, in either process, send nothing more.
+      await processes[0]?.record({ integration: 'twenty' });
+      await processes[1]?.record({ integration: 'twenty' });
+      expect(sent).toHaveLength(1);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
   });
 });
 

@@ -1,8 +1,18 @@
 // An alert when an integration's failures within a window reach a threshold (seed 003: 10 failures an hour).
 // One alert per crossing: once sent, none again until the count has dropped below the threshold (failures aged
-// out of the window) and crossed it anew, so a broken integration pages once, not once per failure. The count
-// lives in this process: run it where the jobs of an integration run, or give each process its own threshold.
-import { type ApiResult, IntegrationError, ok } from '@patchbay/core';
+// out of the window) and crossed it anew, so a broken integration pages once, not once per failure. The count is
+// a FailureWindowStore's: in memory by default, or shared (Redis) when an integration's jobs run in several
+// processes, where each process alone would see a share of the failures and alert late or never. The store's
+// record answers `crossed` to exactly one caller per crossing, and only that process sends the alert.
+import {
+  type ApiResult,
+  createMemoryFailureWindowStore,
+  err,
+  type FailureWindowRecord,
+  type FailureWindowStore,
+  IntegrationError,
+  ok,
+} from '@patchbay/core';
 import type { JobHandler } from '../scheduler.ts';
 
 /** What an alert says. */
@@ -39,6 +49,14 @@ export interface FailureAlertOptions {
   deliver: AlertDeliverer | readonly AlertDeliverer[];
   /** The clock (epoch ms). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Where failures are counted. Default: a memory store, counting this process's failures only. Pass a shared
+   * one (`createRedisFailureWindowStore` of `@patchbay/store-redis`) when an integration's jobs run in several
+   * processes: they then count together, and only the process whose failure crosses the threshold alerts.
+   */
+  store?: FailureWindowStore;
+  /** The store key of an integration's count. Default: the integration's name. */
+  key?: (integration: string) => string;
 }
 
 /** Counts failures and alerts on each crossing of the threshold. */
@@ -66,8 +84,13 @@ export function alertOnFailures(options: FailureAlertOptions): FailureAlerts {
   const deliverers = typeof options.deliver === 'function' ? [options.deliver] : [...(options.deliver ?? [])];
   if (deliverers.length === 0 || deliverers.some((d) => typeof d !== 'function'))
     throw config('deliver', 'must be a deliverer or a non-empty array of them');
+  const store = options.store ?? createMemoryFailureWindowStore();
+  if (typeof store !== 'object' || store === null || typeof store.record !== 'function')
+    throw config('store', 'must be a FailureWindowStore (an object with record)');
+  const key = options.key ?? ((integration: string) => integration);
+  if (typeof key !== 'function') throw config('key', 'must be a function of the integration');
   const now = options.now ?? Date.now;
-  const state = new Map<string, { times: number[]; alerted: boolean }>();
+  const policy = { threshold, windowMs };
 
   const send = async (alert: FailureAlert): Promise<ApiResult<void>> => {
     const failures: IntegrationError[] = [];
@@ -87,19 +110,35 @@ export function alertOnFailures(options: FailureAlertOptions): FailureAlerts {
     return first ? { success: false, error: first } : ok(undefined);
   };
 
+  // Counts the failure at the clock's time; the clock and the key option are the caller's code, and the store may
+  // be too, so a throw from any of them is an err result here rather than a rejection.
+  const count = async (integration: string): Promise<ApiResult<FailureWindowRecord & { at: number }>> => {
+    try {
+      const at = now();
+      const counted = await store.record(key(integration), policy, at);
+      return counted.success ? ok({ ...counted.data, at }) : counted;
+    } catch (thrown) {
+      return err(
+        new IntegrationError(
+          'OPERATION_FAILED',
+          'Counting a failure threw (the clock, key option or store)',
+          {
+            cause: thrown,
+          },
+        ),
+      );
+    }
+  };
+
   const record: FailureAlerts['record'] = async (event) => {
-    const at = now();
-    const entry = state.get(event.integration) ?? { times: [], alerted: false };
-    state.set(event.integration, entry);
-    entry.times = entry.times.filter((time) => time > at - windowMs);
-    // Aged below the threshold: the next crossing is a new one.
-    if (entry.times.length < threshold) entry.alerted = false;
-    entry.times.push(at);
-    if (entry.times.length < threshold || entry.alerted) return ok({ alerted: false });
-    entry.alerted = true;
+    const counted = await count(event.integration);
+    if (!counted.success) return counted;
+    // Only the record that crossed the threshold sends: in every other process sharing the store it is false.
+    if (!counted.data.crossed) return ok({ alerted: false });
+    const { failures, at } = counted.data;
     const sent = await send({
       integration: event.integration,
-      failures: entry.times.length,
+      failures,
       threshold,
       windowMs,
       at,
