@@ -39,6 +39,23 @@ describeRedis('createRedisFailureWindowStore', () => {
     expect(await admin().exists(key)).toBe(0);
   });
 
+  it('keeps a window of any length, expiring it at the latest in 31 000 years', async () => {
+    const own = prefix();
+    const store = open(own);
+    const forever = { threshold: 1, windowMs: 1e300 };
+    expect(await store.record('k', forever, 0)).toEqual({
+      success: true,
+      data: { failures: 1, crossed: true },
+    });
+    expect(await store.record('k', forever, 1e20)).toEqual({
+      success: true,
+      data: { failures: 2, crossed: false },
+    });
+    expect(await admin().pttl(`${own}failures:k`)).toBeGreaterThan(1e14);
+    await store.record('hour', { threshold: 1, windowMs: 3_599_999.5 }, 0);
+    expect(await admin().pttl(`${own}failures:hour`)).toBeGreaterThan(3_599_000);
+  });
+
   it('starts afresh once Redis has expired an idle window', async () => {
     const own = prefix();
     const store = open(own);

@@ -9,12 +9,17 @@ import {
 import { type Connection, luaScript, openConnection } from './connection.ts';
 import { type RedisStoreOptions, resolveRedisStoreOptions } from './options.ts';
 
+// Redis refuses an expiry past the year 292 million, and a script failing after its ZADD would keep the failure
+// but lose the answer; 31 000 years is "for good" all the same.
+const MAX_TTL_MS = 1e15;
+
 // Core's FailureWindowStore rule in Lua, so that dropping aged failures, counting, adding one and taking the latch
 // are one atomic step for every process. KEYS[1]: a sorted set of failures, scored by the caller's epoch ms, each
 // a random member (failures in the same millisecond count apart); while a crossing has been answered, also the
 // latch member '!' at score +inf, where no failure time can be and ZREMRANGEBYSCORE up to a finite cutoff never
 // reaches. One key holds both, so the script stays a one-key script (Redis Cluster routes it whole).
-// ARGV: 'record' | 'read' | 'reset', the threshold, the window (ms), the caller's now, the new failure's member.
+// ARGV: 'record' | 'read' | 'reset', the threshold, the window (ms), the caller's now, the key's expiry (whole ms),
+// the new failure's member.
 // Times cross as `%.17g` text, exact for a double, so the cutoff is the one JavaScript computes.
 // Replies { failures, crossed (0 | 1) }.
 const FAILURE_WINDOW_SCRIPT = luaScript(`
@@ -39,7 +44,7 @@ if latched and failures < threshold then
   redis.call('ZREM', key, '!')
   latched = false
 end
-redis.call('ZADD', key, string.format('%.17g', now), ARGV[5])
+redis.call('ZADD', key, string.format('%.17g', now), ARGV[6])
 failures = failures + 1
 local crossed = 0
 if failures >= threshold and not latched then
@@ -48,7 +53,7 @@ if failures >= threshold and not latched then
 end
 -- Every failure in it ages out within a window of this record (callers' clocks agree to milliseconds), and a key
 -- with none left is the same as no key: Redis drops idle keys on its own.
-redis.call('PEXPIRE', key, math.ceil(windowMs))
+redis.call('PEXPIRE', key, ARGV[5])
 return { failures, crossed }
 `);
 
@@ -85,12 +90,17 @@ async function runScript(
  */
 export function createRedisFailureWindowStore(options: RedisStoreOptions): RedisFailureWindowStore {
   const connection = openConnection(resolveRedisStoreOptions(options, 'Redis failure window store options'));
-  // The script's arguments after core's checks: the key, then threshold, window and now as exact text.
+  // The script's arguments after core's checks: the key, then threshold, window and now as exact text, and the
+  // key's expiry as whole ms, capped (PEXPIRE refuses a window of 1e300 ms, after the script's writes).
   const scriptArgs = (key: unknown, policy: unknown, now: unknown): ApiResult<[string, string[]]> => {
     const checked = validateFailureWindowRecord(key, policy, now);
     if (!checked.success) return checked;
     const { threshold, windowMs } = checked.data.policy;
-    return ok([checked.data.key, [String(threshold), String(windowMs), String(checked.data.now)]]);
+    const ttlMs = Math.min(Math.ceil(windowMs), MAX_TTL_MS);
+    return ok([
+      checked.data.key,
+      [String(threshold), String(windowMs), String(checked.data.now), String(ttlMs)],
+    ]);
   };
   return {
     async record(key, policy, now) {

@@ -139,6 +139,10 @@ export function describeFailureWindowStoreContract(
         failures: 1,
         crossed: false,
       });
+      // A window far longer than any expiry a store may set counts everything.
+      const forever = { threshold: 2, windowMs: 1e300 };
+      expect(await fail(0, key('long'), forever)).toEqual({ failures: 1, crossed: false });
+      expect(await fail(T0 * 1e6, key('long'), forever)).toEqual({ failures: 2, crossed: true });
     });
 
     it('resets the failures and the latch', async () => {
