@@ -1,9 +1,9 @@
 // The Redis the tests use, and a fresh key prefix per test, removed afterwards.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteKeysUnder, probeRedis, TEST_REDIS_URL } from '../../../test-support/redis.mjs';
 
-/** `PATCHBAY_TEST_REDIS_URL` (exported by .ci/services), else the local default. */
-export const TEST_REDIS_URL = process.env.PATCHBAY_TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+export { TEST_REDIS_URL };
 
 /** A prefix no other test uses. */
 export const testPrefix = (label: string): string => `pbtest-${label}-${randomUUID().slice(0, 8)}`;
@@ -15,14 +15,10 @@ export async function requireRedis(): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-  } catch (error) {
-    throw new Error(`No Redis at ${TEST_REDIS_URL}: ${String(error)}. Set PATCHBAY_TEST_REDIS_URL.`);
-  } finally {
-    client.disconnect();
+  const unavailable = await probeRedis(client);
+  if (unavailable !== undefined) {
+    const where = TEST_REDIS_URL.replace(/:[^/@:]*@/, ':***@');
+    throw new Error(`No Redis at ${where}: ${unavailable}. Set PATCHBAY_TEST_REDIS_URL.`);
   }
 }
 
@@ -31,12 +27,7 @@ export async function removePrefix(prefix: string): Promise<void> {
   const client = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   client.on('error', () => undefined);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1_000);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysUnder(client, `${prefix}:`);
   } finally {
     client.disconnect();
   }

@@ -2,26 +2,17 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, it } from 'vitest';
+import { deleteKeysUnder, keysUnder, probeRedis, TEST_REDIS_URL } from '../../../test-support/redis.mjs';
+
+export { keysUnder };
 
 /** The server the tests use: `PATCHBAY_TEST_REDIS_URL` (set by .ci/services), else the local default. */
-export const TEST_URL = process.env.PATCHBAY_TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-
-async function probe(url: string): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    client.disconnect();
-  }
-}
+export const TEST_URL = TEST_REDIS_URL;
 
 /** Why no server answered, or undefined when one did. Probed once per test file. */
-export const unavailable = await probe(TEST_URL);
+export const unavailable = await probeRedis(
+  new Redis(TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 }),
+);
 
 /**
  * `describe` for tests that need the server. Without one: skipped locally (saying so), but FAILED in CI, where a
@@ -55,19 +46,6 @@ export function adminClient(): Redis {
   return client;
 }
 
-/** Every key under `prefix` (a text prefix: SCAN's pattern with its special characters escaped). */
-export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
-
 /**
  * Registers a hook deleting every key under the prefixes handed out; returns `prefix`, which hands out a fresh
  * one, and `admin`, the tests' own client.
@@ -78,10 +56,7 @@ export function usePrefixes(): { prefix: () => string; admin: () => Redis } {
   afterAll(async () => {
     if (unavailable) return;
     admin ??= adminClient();
-    for (const prefix of prefixes.splice(0)) {
-      const keys = await keysUnder(admin, prefix);
-      if (keys.length > 0) await admin.del(...keys);
-    }
+    for (const prefix of prefixes.splice(0)) await deleteKeysUnder(admin, prefix);
     await admin.quit();
   });
   return {

@@ -1,3 +1,4 @@
+import type { JsonValue } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import type { JobRun } from '../scheduler.ts';
 import { recordsOf, runStats, skipReasonOf } from './run-stats.ts';
@@ -24,7 +25,8 @@ describe('skipReasonOf', () => {
   it('reads the reasons the guard writes, and nothing else', () => {
     expect(skipReasonOf({ skipped: 'disabled' })).toBe('disabled');
     expect(skipReasonOf({ skipped: 'circuit-open' })).toBe('circuit-open');
-    for (const other of [null, 3, 'disabled', ['disabled'], { skipped: 'maybe' }, { skipped: true }]) {
+    const others: JsonValue[] = [null, 3, 'disabled', ['disabled'], { skipped: 'maybe' }, { skipped: true }];
+    for (const other of others) {
       expect(skipReasonOf(other)).toBeNull();
     }
   });
@@ -39,8 +41,8 @@ describe('recordsOf', () => {
   });
 
   it('is null for anything else', () => {
-    for (const other of [-1, null, 'seven', [1], { other: 1 }, { synced: -2 }])
-      expect(recordsOf(other)).toBeNull();
+    const others: JsonValue[] = [-1, null, 'seven', [1], { other: 1 }, { synced: -2 }];
+    for (const other of others) expect(recordsOf(other)).toBeNull();
   });
 });
 
