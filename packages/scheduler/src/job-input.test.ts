@@ -1,3 +1,4 @@
+import { thrownBy } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   checkDeadLetterId,
@@ -122,13 +123,9 @@ describe('resolveDefine', () => {
 
   it('throws a CONFIG_ERROR naming name, handler or the option', () => {
     const fieldOf = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        expect((error as { code?: string }).code).toBe('CONFIG_ERROR');
-        return (error as { field?: string }).field;
-      }
-      return undefined;
+      const thrown = thrownBy(run) as { code?: string; field?: string } | undefined;
+      expect(thrown?.code).toBe('CONFIG_ERROR');
+      return thrown?.field;
     };
     expect(fieldOf(() => resolveDefine('a b', () => undefined, {}))).toBe('name');
     expect(fieldOf(() => resolveDefine('sync', 'nope', {}))).toBe('handler');

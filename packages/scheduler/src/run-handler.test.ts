@@ -1,18 +1,10 @@
 import { err, IntegrationError, ok } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
+import { jobContext } from '../test-support/job-context.ts';
 import { describeFailure, MAX_RESULT_LENGTH, runHandler } from './run-handler.ts';
 import type { JobContext } from './scheduler.ts';
 
-const context: JobContext<unknown> = {
-  id: 'j-1',
-  name: 'sync',
-  data: null,
-  attempt: 1,
-  attempts: 3,
-  scheduleId: null,
-  scheduledAt: null,
-  signal: new AbortController().signal,
-};
+const context = jobContext({ name: 'sync' });
 
 describe('runHandler', () => {
   it('keeps a returned value, an ApiResult’s data, and null for undefined', async () => {

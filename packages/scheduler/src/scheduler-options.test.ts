@@ -1,18 +1,13 @@
 import { noopLogger } from '@patchbay/core';
 import { createMemoryStore } from '@patchbay/core/store';
+import { thrownBy } from '@patchbay/core/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { isRedisClient, resolveSchedulerOptions } from './scheduler-options.ts';
 
-// The CONFIG_ERROR `run` throws, or a failure when it does not throw.
-function configError(run: () => unknown): { code: string; field?: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    return error as { code: string; field?: string; message: string };
-  }
-  throw new Error('expected a CONFIG_ERROR');
-}
+// What `run` threw: the tests expect a CONFIG_ERROR.
+const configError = (run: () => unknown) =>
+  thrownBy(run) as { code: string; field?: string; message: string };
 
 describe('resolveSchedulerOptions', () => {
   it('applies the defaults (embedded: no connection)', () => {

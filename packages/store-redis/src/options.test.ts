@@ -1,18 +1,13 @@
+import { thrownBy } from '@patchbay/core/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { resolveRedisStoreOptions, urlSecrets } from './options.ts';
 
 const LABEL = 'Redis test store options';
 
-// The CONFIG_ERROR `run` throws.
-function configError(run: () => unknown): { code: string; field?: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    return error as { code: string; field?: string; message: string };
-  }
-  throw new Error('expected a CONFIG_ERROR');
-}
+// What `run` threw: the tests expect a CONFIG_ERROR.
+const configError = (run: () => unknown) =>
+  thrownBy(run) as { code: string; field?: string; message: string };
 
 describe('resolveRedisStoreOptions', () => {
   it('takes a URL or a client, and defaults the prefix', () => {

@@ -1,6 +1,7 @@
 import { err, IntegrationError, ok } from '@patchbay/core';
+import { thrownBy } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
-import { type EmailMessage, emailAlertDeliverer } from './email-alert-deliverer.ts';
+import { type EmailAlertOptions, type EmailMessage, emailAlertDeliverer } from './email-alert-deliverer.ts';
 import type { FailureAlert } from './failure-alerts.ts';
 
 const alert: FailureAlert = {
@@ -80,13 +81,11 @@ describe('emailAlertDeliverer', () => {
   it('throws a CONFIG_ERROR naming transport, from or to', () => {
     const send = () => undefined;
     const fieldOf = (options: unknown) => {
-      try {
-        emailAlertDeliverer(options as Parameters<typeof emailAlertDeliverer>[0]);
-      } catch (error) {
-        expect((error as { code?: string }).code).toBe('CONFIG_ERROR');
-        return (error as { field?: string }).field;
-      }
-      return undefined;
+      const thrown = thrownBy(() => emailAlertDeliverer(options as EmailAlertOptions)) as
+        | { code?: string; field?: string }
+        | undefined;
+      expect(thrown?.code).toBe('CONFIG_ERROR');
+      return thrown?.field;
     };
     expect(fieldOf({ transport: {}, from: 'a@x', to: 'b@x' })).toBe('transport');
     expect(fieldOf(undefined)).toBe('transport');

@@ -1,20 +1,11 @@
 import { err, IntegrationError, ok } from '@patchbay/core';
 import { createMemoryStore } from '@patchbay/core/store';
 import { describe, expect, it } from 'vitest';
-import type { JobContext } from '../scheduler.ts';
+import { jobContext } from '../../test-support/job-context.ts';
 import type { WebhookJobData } from './webhook-event.ts';
 import { webhookEventJob } from './webhook-event-job.ts';
 
-const jobOf = (data: WebhookJobData): JobContext<WebhookJobData> => ({
-  id: 'evt_e1',
-  name: 'crm-event',
-  data,
-  attempt: 1,
-  attempts: 3,
-  scheduleId: null,
-  scheduledAt: null,
-  signal: new AbortController().signal,
-});
+const jobOf = (data: WebhookJobData) => jobContext({ id: 'evt_e1', name: 'crm-event', data });
 const event: WebhookJobData = { eventId: 'e1', event: { id: 'e1', person: 42 } };
 
 describe('webhookEventJob', () => {

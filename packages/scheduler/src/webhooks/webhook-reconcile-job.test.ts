@@ -1,20 +1,17 @@
 import { err, IntegrationError, ok } from '@patchbay/core';
 import { createMemoryStore } from '@patchbay/core/store';
 import { describe, expect, it } from 'vitest';
-import type { JobContext, Scheduler } from '../scheduler.ts';
+import { jobContext } from '../../test-support/job-context.ts';
+import type { Scheduler } from '../scheduler.ts';
 import { webhookJobId } from './webhook-event.ts';
 import { type WebhookEventPage, webhookReconcileJob } from './webhook-reconcile-job.ts';
 
-const job: JobContext<unknown> = {
+const job = jobContext({
   id: 'repeat:reconcile:1',
   name: 'crm-reconcile',
-  data: null,
-  attempt: 1,
-  attempts: 3,
   scheduleId: 'reconcile',
   scheduledAt: 1,
-  signal: new AbortController().signal,
-};
+});
 
 type Enqueued = { name: string; data: unknown; jobId: string | undefined };
 function recordingScheduler(failOn?: string) {
