@@ -12,8 +12,9 @@ import {
   type CircuitStateStore,
   MAX_CIRCUIT_KEY_LENGTH,
 } from '../resilience/circuit-state-store.ts';
-import { type ErrorCode, IntegrationError } from '../result/errors.ts';
+import { IntegrationError } from '../result/errors.ts';
 import { type ApiResult, err } from '../result/result.ts';
+import { expectErr, expectOk } from './expect-result.ts';
 import { hostileValues, withThrowingGetter } from './hostile-values.ts';
 import { outcome } from './outcomes.ts';
 
@@ -25,23 +26,6 @@ export interface CircuitStateStoreContractOptions {
 
 const policy: CircuitPolicy = { failureThreshold: 3, cooldownMs: 1_000 };
 const T0 = 1_700_000_000_000;
-
-function expectOk<T>(result: ApiResult<T>): T {
-  if (!result.success)
-    expect.unreachable(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
-
-function expectErr(result: unknown, code: ErrorCode, field: RegExp): void {
-  const failed = result as ApiResult<unknown>;
-  if (failed.success) {
-    expect.unreachable(`expected ${code}, got success`);
-    return;
-  }
-  expect(failed.error.name).toBe('IntegrationError');
-  expect(failed.error.code).toBe(code);
-  expect(failed.error.field).toMatch(field);
-}
 
 /**
  * Declares vitest suites proving that a `CircuitStateStore` meets the contract of `@patchbay/core`: failures are

@@ -7,8 +7,7 @@ import type {
   FailureWindowRecord,
   FailureWindowStore,
 } from '../resilience/failure-window-store.ts';
-import type { ErrorCode } from '../result/errors.ts';
-import type { ApiResult } from '../result/result.ts';
+import { expectErr, expectOk } from './expect-result.ts';
 import { hostileValues, withThrowingGetter } from './hostile-values.ts';
 import { outcome } from './outcomes.ts';
 
@@ -22,23 +21,6 @@ export interface FailureWindowStoreContractOptions {
 // no test takes that long.
 const policy: FailureWindowPolicy = { threshold: 3, windowMs: 60_000 };
 const T0 = 1_700_000_000_000;
-
-function expectOk<T>(result: ApiResult<T>): T {
-  if (!result.success)
-    expect.unreachable(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
-
-function expectErr(result: unknown, code: ErrorCode, field: RegExp): void {
-  const failed = result as ApiResult<unknown>;
-  if (failed.success) {
-    expect.unreachable(`expected ${code}, got success`);
-    return;
-  }
-  expect(failed.error.name).toBe('IntegrationError');
-  expect(failed.error.code).toBe(code);
-  expect(failed.error.field).toMatch(field);
-}
 
 /**
  * Declares vitest suites proving that a `FailureWindowStore` meets the contract of `@patchbay/core`: failures

@@ -11,6 +11,7 @@ import {
   type QueueMessageInput,
   type QueueStore,
 } from '../store/queue-store.ts';
+import { expectOk } from './expect-result.ts';
 import { hostileValues } from './hostile-values.ts';
 import { watchProcessFailures } from './process-failures.ts';
 
@@ -30,13 +31,6 @@ export interface QueueStoreContractOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function expectOk<T>(result: ApiResult<T>): T {
-  if (!result.success) {
-    expect.unreachable(`expected success, got ${result.error.code}: ${result.error.message}`);
-  }
-  return result.data;
-}
 
 function expectInvalid(result: ApiResult<unknown>, field: string): void {
   if (result.success) {

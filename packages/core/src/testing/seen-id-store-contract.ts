@@ -1,10 +1,9 @@
 // The behaviour every SeenIdStore shares, as vitest tests: the memory store, SQLite and PostgreSQL (and a later
 // Redis store) each run it against themselves, so "refuses a replay" means the same thing everywhere.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../result/errors.ts';
-import type { ApiResult } from '../result/result.ts';
 import { MAX_SEEN_ID_KEY_LENGTH, type SeenIdStore } from '../store/seen-id-store.ts';
 import { signStandardWebhook, verifyStandardWebhook } from '../webhooks/standard-webhooks.ts';
+import { expectErr, expectOk } from './expect-result.ts';
 
 /** Options of {@link describeSeenIdStoreContract}. */
 export interface SeenIdStoreContractOptions {
@@ -25,21 +24,6 @@ export interface SeenIdStoreContractOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function expectOk<T>(result: ApiResult<T>): T {
-  if (!result.success)
-    expect.unreachable(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
-
-function expectErr<T>(result: ApiResult<T>, code: ErrorCode, field: string): void {
-  if (result.success) {
-    expect.unreachable(`expected ${code}, got success`);
-    return;
-  }
-  expect(result.error.name).toBe('IntegrationError');
-  expect(result.error).toMatchObject({ code, field });
-}
 
 /**
  * Declares vitest suites proving that a `SeenIdStore` meets the contract of `@patchbay/core`: a key is new
