@@ -177,6 +177,38 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
     };
   }
 
+  // Adds `job`, true when this call added it. BullMQ keeps one job per id (adding it again is a no-op, and its
+  // add answers the id either way), so whether the job was there is asked in the same MULTI as the add: nothing
+  // runs between the two, and of any number of concurrent adds of an id (from any process) exactly one sees it
+  // absent.
+  async function addOnce(queue: Queue, job: Job, reloaded = false): Promise<boolean> {
+    const transaction = (await queue.getBackend().client).multi();
+    transaction.runCommand('exists', [queue.toKey(job.id ?? '')]);
+    await job.addJob(transaction);
+    const [existed, add] = (await transaction.exec()) ?? [];
+    if (!existed || !add) throw new Error('Redis discarded the enqueue transaction');
+    if (existed[0]) throw existed[0];
+    if (add[0] && !reloaded && /^NOSCRIPT/.test(errorText(add[0]))) {
+      // Redis lost the script this connection had sent (SCRIPT FLUSH, a failover behind a proxy): ioredis
+      // sends it again for a lone command but not within a MULTI, so it is loaded here and the add tried again.
+      await reloadAddScripts();
+      return addOnce(queue, job, true);
+    }
+    if (add[0]) throw add[0];
+    if (typeof add[1] === 'number' && add[1] < 0) throw new Error(`BullMQ refused the job (code ${add[1]})`);
+    return existed[1] === 0;
+  }
+
+  // BullMQ's add scripts, as BullMQ defined them on the connection (`<name>:<version>` → ioredis Script).
+  async function reloadAddScripts(): Promise<void> {
+    const scripts = Object.entries(client.scriptsSet as Record<string, { lua?: unknown }>);
+    await Promise.all(
+      scripts.map(([name, script]) =>
+        name.startsWith('add') && typeof script.lua === 'string' ? client.script('LOAD', script.lua) : null,
+      ),
+    );
+  }
+
   return {
     backend: 'bullmq',
 
@@ -253,9 +285,6 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
         const id = spec.jobId ?? randomUUID();
         await remember(spec.name);
         const queue = queueFor(spec.name);
-        // BullMQ keeps one job per id (adding it again is a no-op, and its add returns the id either way). Whether
-        // the job was there is asked in the same MULTI as the add: nothing runs between the two, so of any number
-        // of concurrent adds of an id (from any process) exactly one sees it absent.
         const job = new Job(
           queue,
           spec.name,
@@ -263,17 +292,7 @@ export function createBullmqBackend(settings: ResolvedSchedulerOptions): Schedul
           { ...jobOptions, jobId: id, delay: spec.delayMs },
           id,
         );
-        const transaction = (await queue.getBackend().client).multi();
-        transaction.runCommand('exists', [queue.toKey(id)]);
-        await job.addJob(transaction);
-        const replies = await transaction.exec();
-        const [existed, add] = replies ?? [];
-        if (!existed || !add) throw new Error('Redis discarded the enqueue transaction');
-        if (existed[0]) throw existed[0];
-        if (add[0]) throw add[0];
-        if (typeof add[1] === 'number' && add[1] < 0)
-          throw new Error(`BullMQ refused the job (code ${add[1]})`);
-        return { id, added: existed[1] === 0 };
+        return { id, added: await addOnce(queue, job) };
       });
     },
 
@@ -383,3 +402,6 @@ function readReason(reason: string | undefined): { code: string; message: string
   }
   return { code: 'OPERATION_FAILED', message: text };
 }
+
+// An error's message, or '' for what is not an Error.
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : '');
