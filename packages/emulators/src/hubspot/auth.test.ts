@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { bearerToken, scopesFor } from './auth.ts';
+import { createHubSpotSchema } from './schema.ts';
+import { emulatorWithCaller } from './test-helpers.ts';
+
+describe('authentication', () => {
+  it('answers 401 INVALID_AUTHENTICATION without a token or with a wrong one, using no budget', async () => {
+    const { call, hubspot } = emulatorWithCaller({ rateLimit: { max: 1 } });
+    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: 'Basic abc' }]) {
+      const answer = await call('GET', '/crm/v3/objects/contacts', undefined, headers);
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
+      expect(answer.body.message).toMatch(/^Authentication credentials not found/);
+      expect(answer.headers.get('x-hubspot-ratelimit-max')).toBeNull();
+    }
+    expect(hubspot.rateLimiter.dailyRemaining(hubspot.token)).toBe(250_000);
+  });
+
+  it('answers 403 MISSING_SCOPES when the token lacks the scope', async () => {
+    const { call } = emulatorWithCaller({ scopes: ['crm.objects.contacts.read'] });
+    expect((await call('GET', '/crm/v3/objects/contacts')).status).toBe(200);
+    const write = await call('POST', '/crm/v3/objects/contacts', { properties: {} });
+    expect(write.status).toBe(403);
+    expect(write.body).toMatchObject({
+      category: 'MISSING_SCOPES',
+      errors: [{ context: { requiredGranularScopes: ['crm.objects.contacts.write'] } }],
+    });
+    // A search only reads.
+    expect((await call('POST', '/crm/v3/objects/contacts/search', {})).status).toBe(200);
+  });
+
+  it('reads the Bearer token and names scopes per type', () => {
+    expect(bearerToken(new Request('http://h', { headers: { Authorization: 'bearer  abc ' } }))).toBe('abc');
+    expect(bearerToken(new Request('http://h'))).toBe('');
+    const schema = createHubSpotSchema();
+    schema.defineObjectType({ objectTypeId: '2-1', name: 'cars' });
+    expect(scopesFor(schema.resolve('tickets'), 'read')).toEqual(['tickets']);
+    expect(scopesFor(schema.resolve('cars'), 'write')).toEqual(['crm.objects.custom.write']);
+    expect(scopesFor(schema.resolve('deals'), 'read')).toEqual(['crm.objects.deals.read']);
+  });
+});
