@@ -23,6 +23,14 @@ export {
   type HubSpotClient,
   type HubSpotClientOptions,
 } from './client.ts';
+export { HUBSPOT_SYNC_MODES, hubspotConnector } from './connector.ts';
+export {
+  createHubSpotClientFromEnv,
+  type HubSpotClientFromEnvOptions,
+  type HubSpotConfig,
+  type ResolveHubSpotConfigOptions,
+  resolveHubSpotConfig,
+} from './env.ts';
 export {
   createHubSpotErrorMapper,
   type HubSpotErrorMapperOptions,
@@ -72,3 +80,4 @@ export {
   type HubSpotFilter,
   type HubSpotSearchRequest,
 } from './search-limits.ts';
+export { type HubSpotWebhook, type VerifyHubSpotWebhookOptions, verifyHubSpotWebhook } from './webhook.ts';

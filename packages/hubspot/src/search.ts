@@ -68,7 +68,7 @@ export async function* searchRecords<R extends HubSpotRecord>(
       ...(after === undefined ? {} : { after }),
     };
     // A search is a read: safe to send again after a 429 or a timeout.
-    const result = await http.post(path.data, {
+    const result = await http.post(`${path.data}/search`, {
       json: body,
       schema: pageSchema,
       idempotent: true,
