@@ -79,3 +79,28 @@ export { type GenerateEventsOptions, generatePostHogEvents } from './posthog/eve
 export type { QueryRequestRecord, QueryStats } from './posthog/query-routes.ts';
 export type { AsyncCompletion, QueryStatusJson } from './posthog/query-status.ts';
 // --- End of the PostHog emulator. ---
+
+// --- HubSpot CRM emulator: objects (dated and v3 paths), batches, search, associations, limits. ---
+export type { HubSpotAccount } from './hubspot/account.ts';
+export type {
+  AssociationSpec,
+  AssociationTypeWithLabel,
+  HubSpotAssociations,
+} from './hubspot/associations.ts';
+export {
+  createHubSpotEmulator,
+  HUBSPOT_EMULATOR_TOKEN,
+  type HubSpotEmulator,
+  type HubSpotEmulatorOptions,
+  type RunningHubSpotEmulator,
+  startHubSpotEmulator,
+} from './hubspot/emulator.ts';
+export { type GenerateHubSpotRecordsOptions, generateHubSpotRecords } from './hubspot/generator.ts';
+export { HUBSPOT_DATE_VERSIONS } from './hubspot/paths.ts';
+export { HUBSPOT_PLAN_LIMITS, type HubSpotLimits, type HubSpotPlan } from './hubspot/rate-limit.ts';
+export { hubspotRouteKey } from './hubspot/routes.ts';
+export type { CustomObjectInput, HubSpotSchema, ObjectTypeDef } from './hubspot/schema.ts';
+export { SEARCH_LIMITS } from './hubspot/search.ts';
+export { FILTER_LIMITS, SEARCH_OPERATORS, type SearchOperator } from './hubspot/search-filters.ts';
+export type { HubSpotRecord, HubSpotStore } from './hubspot/store.ts';
+// --- End of the HubSpot CRM emulator. ---

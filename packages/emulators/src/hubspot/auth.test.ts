@@ -6,7 +6,12 @@ import { emulatorWithCaller } from './test-helpers.ts';
 describe('authentication', () => {
   it('answers 401 INVALID_AUTHENTICATION without a token or with a wrong one, using no budget', async () => {
     const { call, hubspot } = emulatorWithCaller({ rateLimit: { max: 1 } });
-    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: 'Basic abc' }]) {
+    const variants: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer wrong' },
+      { Authorization: 'Basic abc' },
+    ];
+    for (const headers of variants) {
       const answer = await call('GET', '/crm/v3/objects/contacts', undefined, headers);
       expect(answer.status).toBe(401);
       expect(answer.body).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
