@@ -91,9 +91,9 @@ export function tokenAuthorize(token: string): (request: Request) => boolean {
 
 // The guarded push job answers an ApiResult (or `{ skipped }` when the switch or the breaker held it back).
 function describeResult(result: unknown): string {
-  const settled = result as { success?: boolean; data?: unknown; error?: { code: string } };
+  const settled = result as { success?: boolean; data?: unknown; error?: { code: string; message?: string } };
   if (settled?.success === true) return JSON.stringify(settled.data);
-  if (settled?.success === false) return `failed: ${settled.error?.code}`;
+  if (settled?.success === false) return `failed: ${settled.error?.code}: ${settled.error?.message}`;
   return JSON.stringify(result);
 }
 
