@@ -135,7 +135,11 @@ const readSchema = z.pipe(
 const pair = (from: string, to: string) => `${from}\u0000${to}`;
 
 /** The association calls on a client's HTTP client and API version. */
-export function createAssociations(http: HttpClient, paths: HubSpotPaths): HubSpotAssociations {
+export function createAssociations(
+  http: HttpClient,
+  paths: HubSpotPaths,
+  scrub: (text: string) => string = (text) => text,
+): HubSpotAssociations {
   const signalOf = (options: unknown) => {
     try {
       const signal = (options as { signal?: unknown } | undefined)?.signal;
@@ -161,6 +165,7 @@ export function createAssociations(http: HttpClient, paths: HubSpotPaths): HubSp
             resultKeys: (record) => [pair(record.fromObjectId, record.toObjectId)],
             // Creating an association that exists leaves it as it is.
             idempotent: true,
+            scrub,
             ...signalOf(options),
           },
           createdSchema,
@@ -182,6 +187,7 @@ export function createAssociations(http: HttpClient, paths: HubSpotPaths): HubSp
             inputKeys: (input) => [pair(input.from.id, input.to.id), input.from.id],
             resultKeys: (record) => [pair(record.fromObjectId, record.toObjectId)],
             idempotent: true,
+            scrub,
             ...signalOf(options),
           },
           defaultSchema,
@@ -203,6 +209,7 @@ export function createAssociations(http: HttpClient, paths: HubSpotPaths): HubSp
             inputKeys: (value) => [value],
             resultKeys: (record) => [record.from.id],
             idempotent: true,
+            scrub,
             ...signalOf(options),
           },
           readSchema,

@@ -40,6 +40,11 @@ export interface BatchChunkSpec<I, R> {
   /** Safe to send again as it is (a read, an update, an upsert); a create is resent only after a 429. */
   idempotent: boolean;
   signal?: AbortSignal;
+  /**
+   * Removes credentials from the messages HubSpot put in a 2xx body (core scrubs error bodies only): a server that
+   * echoes the token must not put it in an outcome.
+   */
+  scrub?: (text: string) => string;
 }
 
 const errorItemSchema = z.looseObject({
@@ -179,8 +184,8 @@ function readAnswers<I, R>(
     const parsed = errorItemSchema.safeParse(item);
     if (!parsed.success) continue;
     const category = typeof parsed.data.category === 'string' ? parsed.data.category : 'UNKNOWN';
-    const message =
-      typeof parsed.data.message === 'string' ? parsed.data.message : 'HubSpot reported an error';
+    const raw = typeof parsed.data.message === 'string' ? parsed.data.message : 'HubSpot reported an error';
+    const message = spec.scrub ? spec.scrub(raw) : raw;
     const error: HubSpotBatchError = {
       category,
       message,

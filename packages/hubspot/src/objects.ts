@@ -7,6 +7,7 @@ import {
   IntegrationError,
   ok,
   paginate,
+  readArray,
   readSignal,
   settle,
 } from '@patchbay/core';
@@ -140,6 +141,8 @@ export interface ObjectResourceContext {
   paths: HubSpotPaths;
   /** A fresh objectWriteTraceId. */
   traceId: () => string;
+  /** Removes the client's credentials from text HubSpot sent back in a 2xx body. */
+  scrub: (text: string) => string;
 }
 
 const id = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1_000));
@@ -193,7 +196,9 @@ export function createObjectResource<
   type: string,
   propertiesSchema: HubSpotPropertiesSchema,
 ): HubSpotObjectResource<R, P> {
-  const { http, paths, traceId } = context;
+  const { http, paths, traceId, scrub } = context;
+  // Operation names for errors: a type that is no string is refused by the path check, never stringified.
+  const label = typeof type === 'string' ? type : 'objects';
   const recordSchema = hubspotRecordSchema(propertiesSchema) as unknown as z.ZodMiniType<R>;
   const base = () => paths.objects(type);
   const signalOf = (options: unknown): ApiResult<AbortSignal | undefined> => {
@@ -232,13 +237,10 @@ export function createObjectResource<
       ? ok({ ...(read.data as object), signal: signal.data } as z.output<S> & { signal?: AbortSignal })
       : read;
   };
+  // Read once through core's array reader (a Proxy or a throwing element is refused by field), then checked.
   const listOf = <S extends z.ZodMiniType>(value: unknown, field: string, schema: S) => {
-    if (!Array.isArray(value)) return readInput(value, field, schema);
-    if (value.length > MAX_INPUTS)
-      return err(
-        new IntegrationError('VALIDATION_ERROR', `${field}: too many inputs`, { field, retryable: false }),
-      );
-    return readInput(value, field, schema);
+    const copy = readArray(value, field, { maxLength: MAX_INPUTS });
+    return copy.success ? readInput(copy.data, field, schema) : copy;
   };
   const propertiesParam = (names: readonly string[] | undefined) =>
     names && names.length > 0 ? names.join(',') : undefined;
@@ -246,7 +248,7 @@ export function createObjectResource<
   return {
     type,
     get: (recordId, options) =>
-      settle(`${type}.get`, async () => {
+      settle(`${label}.get`, async () => {
         const path = base();
         if (!path.success) return path;
         const segment = encodePathSegment(recordId, { field: 'id' });
@@ -268,7 +270,7 @@ export function createObjectResource<
 
     list: (options) => listRecords(options),
     batchRead: (input, options) =>
-      settle(`${type}.batchRead`, async () => {
+      settle(`${label}.batchRead`, async () => {
         const path = base();
         if (!path.success) return path;
         const read = listOf(input, 'ids', ids);
@@ -292,6 +294,7 @@ export function createObjectResource<
             inputKeys: (value) => [idProperty ? normalise(value) : value],
             resultKeys: (record) => [idProperty ? normalise(record.properties[idProperty] ?? '') : record.id],
             idempotent: true,
+            scrub,
             ...(signal ? { signal } : {}),
           },
           recordSchema,
@@ -299,7 +302,7 @@ export function createObjectResource<
       }),
 
     batchCreate: (inputs, options) =>
-      settle(`${type}.batchCreate`, async () => {
+      settle(`${label}.batchCreate`, async () => {
         const path = base();
         if (!path.success) return path;
         const read = listOf(inputs, 'inputs', createInputs);
@@ -320,6 +323,7 @@ export function createObjectResource<
             inputKeys: (input) => [input.objectWriteTraceId],
             resultKeys: (record) => (record.objectWriteTraceId ? [record.objectWriteTraceId] : []),
             idempotent: false,
+            scrub,
             ...(opts.data.signal ? { signal: opts.data.signal } : {}),
           },
           recordSchema,
@@ -327,7 +331,7 @@ export function createObjectResource<
       }),
 
     batchUpdate: (inputs, options) =>
-      settle(`${type}.batchUpdate`, async () => {
+      settle(`${label}.batchUpdate`, async () => {
         const path = base();
         if (!path.success) return path;
         const read = listOf(inputs, 'inputs', updateInputs);
@@ -355,6 +359,7 @@ export function createObjectResource<
               idProperty ? normalise(record.properties[idProperty] ?? '') : record.id,
             ],
             idempotent: true,
+            scrub,
             ...(signal ? { signal } : {}),
           },
           recordSchema,
@@ -362,7 +367,7 @@ export function createObjectResource<
       }),
 
     batchUpsert: (inputs, options) =>
-      settle(`${type}.batchUpsert`, async () => {
+      settle(`${label}.batchUpsert`, async () => {
         const path = base();
         if (!path.success) return path;
         const read = listOf(inputs, 'inputs', updateInputs);
@@ -392,6 +397,7 @@ export function createObjectResource<
             ],
             createdOf: (record) => record.new,
             idempotent: true,
+            scrub,
             ...(signal ? { signal } : {}),
           },
           recordSchema,
@@ -399,7 +405,7 @@ export function createObjectResource<
       }),
 
     archive: (recordId, options) =>
-      settle(`${type}.archive`, async () => {
+      settle(`${label}.archive`, async () => {
         const path = base();
         if (!path.success) return path;
         const segment = encodePathSegment(recordId, { field: 'id' });
@@ -414,7 +420,7 @@ export function createObjectResource<
       }),
 
     batchArchive: (input, options) =>
-      settle(`${type}.batchArchive`, async () => {
+      settle(`${label}.batchArchive`, async () => {
         const path = base();
         if (!path.success) return path;
         const read = listOf(input, 'ids', ids);
