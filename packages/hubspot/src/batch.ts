@@ -9,6 +9,8 @@ export interface HubSpotBatchError {
   /** HubSpot's category (`OBJECT_NOT_FOUND`, `VALIDATION_ERROR`, `CONFLICT`…), or core's error code when the whole request failed, or `NOT_SENT`. */
   category: string;
   message: string;
+  /** HubSpot's finer reason, e.g. `crm.associations.NO_ASSOCIATIONS_FOUND` (a record with no associations). */
+  subCategory?: string;
   /** The HTTP status the category stands for (404, 400, 409…) or the failed request's status, when known. */
   status?: number;
   /** Whether sending this input again may succeed (a rate limit, a server error, a batch never sent). */
@@ -49,6 +51,7 @@ export interface BatchChunkSpec<I, R> {
 
 const errorItemSchema = z.looseObject({
   category: z.optional(z.unknown()),
+  subCategory: z.optional(z.unknown()),
   message: z.optional(z.unknown()),
   context: z.optional(z.unknown()),
 });
@@ -186,9 +189,11 @@ function readAnswers<I, R>(
     const category = typeof parsed.data.category === 'string' ? parsed.data.category : 'UNKNOWN';
     const raw = typeof parsed.data.message === 'string' ? parsed.data.message : 'HubSpot reported an error';
     const message = spec.scrub ? spec.scrub(raw) : raw;
+    const { subCategory } = parsed.data;
     const error: HubSpotBatchError = {
       category,
       message,
+      ...(typeof subCategory === 'string' ? { subCategory } : {}),
       ...(CATEGORY_STATUS[category] === undefined ? {} : { status: CATEGORY_STATUS[category] }),
       retryable: RETRYABLE_CATEGORIES.has(category),
     };
