@@ -1,10 +1,10 @@
 // Authentication and scopes. A missing or unknown Bearer token is a 401 `INVALID_AUTHENTICATION` reading
 // "Authentication credentials not found. …" (body quoted in hubspot-api-nodejs #148 and #432, with the
 // `X-HubSpot-Auth-Failure` header of hubspot-api-ruby #181). A token without the scope a call needs is a 403
-// `MISSING_SCOPES` whose `errors[0].context.requiredGranularScopes` lists what would do; scope names per object are
-// those of the objects specs' `security` (`crm.objects.contacts.read`, `…write`; tickets use `tickets`; custom
-// objects `crm.objects.custom.read` / `…write`). The exact 403 wording is from HubSpot's answers as commonly quoted;
-// the live contract test checks the category only.
+// `MISSING_SCOPES` with the message, `errors: [{ message: 'One or more of the following scopes are required.',
+// context: { requiredScopes } }]` and `links.scopes` of the body quoted in hubspot-api-nodejs #268 (granular scopes
+// come as `requiredGranularScopes`, the name used here). Scope names per object are those of the objects specs'
+// `security` (`crm.objects.contacts.read`, `…write`; tickets use `tickets`; custom objects `crm.objects.custom.*`).
 
 import { HubSpotError } from './errors.ts';
 import type { ObjectTypeDef } from './schema.ts';

@@ -95,3 +95,10 @@ describe('checkFilterGroups', () => {
     );
   });
 });
+
+describe('inherited names', () => {
+  it('never reads a property a record does not own', () => {
+    expect(matchesFilter({}, { propertyName: '__proto__', operator: 'HAS_PROPERTY' })).toBe(false);
+    expect(matchesFilter({}, { propertyName: 'constructor', operator: 'EQ', value: 'x' })).toBe(false);
+  });
+});

@@ -145,9 +145,14 @@ function containsToken(held: string, token: string): boolean {
   return pattern.test(text) || text.split(/[\s,;]+/).some((word) => pattern.test(word));
 }
 
+/** A property's value, own properties only (a filter on `__proto__` or `constructor` names nothing). */
+export function ownValue(properties: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(properties, name) ? properties[name] : undefined;
+}
+
 /** Whether a record's properties satisfy one filter. */
 export function matchesFilter(properties: Record<string, string>, filter: SearchFilter): boolean {
-  const held = properties[filter.propertyName];
+  const held = ownValue(properties, filter.propertyName);
   const has = held !== undefined && held !== '';
   const cmp = (other: string) => compareValues(filter.propertyName, held ?? '', other);
   switch (filter.operator) {

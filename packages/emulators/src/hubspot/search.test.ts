@@ -113,3 +113,15 @@ describe('search', () => {
     expect((await call('POST', search, {})).status).toBe(200);
   });
 });
+
+describe('search with hostile names', () => {
+  it('sorts and filters on inherited names without failing', async () => {
+    const { call } = seeded();
+    const answer = await call('POST', search, {
+      sorts: [{ propertyName: '__proto__', direction: 'ASCENDING' }],
+      filterGroups: [{ filters: [{ propertyName: 'constructor', operator: 'NOT_HAS_PROPERTY' }] }],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.total).toBe(3);
+  });
+});

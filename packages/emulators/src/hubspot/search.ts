@@ -11,7 +11,7 @@ import type { HubSpotAccount } from './account.ts';
 import { validationError } from './errors.ts';
 import { presentRecord } from './present.ts';
 import type { ObjectTypeDef } from './schema.ts';
-import { checkFilterGroups, compareValues, matchesGroups } from './search-filters.ts';
+import { checkFilterGroups, compareValues, matchesGroups, ownValue } from './search-filters.ts';
 import type { HubSpotRecord } from './store.ts';
 
 /** The search limits. */
@@ -92,13 +92,15 @@ export function searchRecords(account: HubSpotAccount, def: ObjectTypeDef, body:
   const matches = account.store.list(def).filter((record) => {
     if (!matchesGroups(record.properties, groups)) return false;
     if (needle === '') return true;
-    return def.searchableProperties.some((name) => record.properties[name]?.toLowerCase().includes(needle));
+    return def.searchableProperties.some((name) =>
+      ownValue(record.properties, name)?.toLowerCase().includes(needle),
+    );
   });
   const sort = sorts[0];
   if (sort) {
     matches.sort((a, b) => {
-      const x = a.properties[sort.propertyName];
-      const y = b.properties[sort.propertyName];
+      const x = ownValue(a.properties, sort.propertyName);
+      const y = ownValue(b.properties, sort.propertyName);
       // Records without the property come last, whichever the direction.
       if (x === undefined || y === undefined) return x === y ? byId(a, b) : x === undefined ? 1 : -1;
       const order = compareValues(sort.propertyName, x, y);
