@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeHubSpot, hubspotError, rateLimited } from '../test-support/fake-hubspot.ts';
+import { createFakeHubSpot, rateLimited } from '../test-support/fake-hubspot.ts';
 import { createHubSpotClient, type HubSpotClientOptions } from './client.ts';
 
 const TOKEN = 'pat-na1-test-token';
