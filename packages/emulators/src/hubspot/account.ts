@@ -18,6 +18,8 @@ export interface HubSpotAccount {
   batchLimit: number;
   /** Largest batch of association reads (1 000: wire notes). */
   associationReadLimit: number;
+  /** How long a new record stays out of search results (search lags writes: wire notes). Default 0. */
+  searchLagMs?: number;
   now(): number;
 }
 

@@ -60,6 +60,8 @@ export interface HubSpotEmulatorOptions {
   properties?: Record<string, string[]>;
   /** Extra unique properties per type, usable as `idProperty` (`{ companies: ['external_id'] }`). */
   uniqueProperties?: Record<string, string[]>;
+  /** How long a new record stays out of search results, in ms (search lags writes). Default 0. */
+  searchLagMs?: number;
   /** Most inputs in a batch. Default 100. */
   batchLimit?: number;
   /** Most inputs in an associations batch read. Default 1 000. */
@@ -116,6 +118,7 @@ const OPTION_KEYS = [
   'customObjects',
   'properties',
   'uniqueProperties',
+  'searchLagMs',
   'batchLimit',
   'associationReadLimit',
   'seed',
@@ -276,6 +279,10 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
     portalId,
     batchLimit: int('batchLimit', 100),
     associationReadLimit: int('associationReadLimit', 1000),
+    searchLagMs:
+      read.searchLagMs === undefined
+        ? 0
+        : numberOption(read.searchLagMs, 'searchLagMs', { min: 0, max: MAX_TIMER_MS }),
     now,
   };
   const rateLimiter = createHubSpotRateLimiter({ limits, searchPerSecond, now });

@@ -125,3 +125,16 @@ describe('search with hostile names', () => {
     expect(answer.body.total).toBe(3);
   });
 });
+
+describe('search lag', () => {
+  it('leaves a new record out of results until searchLagMs has passed', async () => {
+    let now = 1_000;
+    const { call } = emulatorWithCaller({ searchLagMs: 3000, now: () => now });
+    expect(
+      (await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'late@x.example' } })).status,
+    ).toBe(201);
+    expect((await call('POST', search, {})).body.total).toBe(0);
+    now += 3000;
+    expect((await call('POST', search, {})).body.total).toBe(1);
+  });
+});

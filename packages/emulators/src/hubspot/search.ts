@@ -5,7 +5,9 @@
 // results for any query: `paging.next.after` is an offset and paging to 10 000 or beyond is a 400 (activepieces
 // #10160 quoting the guide; hubspot-api-nodejs #132). `total` counts every match. Without sorts, results come in
 // `hs_object_id` order (which is creation order here). `query` matches the type's default searchable properties
-// (guide, "Search default searchable properties"), here as a case-insensitive substring.
+// (guide, "Search default searchable properties"), here as a case-insensitive substring. Filter limits are those of
+// the guide's "Limitations" (5 groups × 6 filters, 18 in all) although HubSpot's 2024 changelog "Expanded Filtering
+// Capabilities" announced 5 × 10 and 25: the lower, documented figures are what a client must respect.
 
 import type { HubSpotAccount } from './account.ts';
 import { validationError } from './errors.ts';
@@ -89,7 +91,11 @@ export function searchRecords(account: HubSpotAccount, def: ObjectTypeDef, body:
     : undefined;
 
   const needle = typeof query === 'string' ? query.trim().toLowerCase() : '';
+  // Search reads an index that lags writes: a record created within the lag is not found yet (its later updates,
+  // once it is indexed, show at once here: a simplification).
+  const indexedBefore = account.now() - (account.searchLagMs ?? 0);
   const matches = account.store.list(def).filter((record) => {
+    if (record.createdAt > indexedBefore) return false;
     if (!matchesGroups(record.properties, groups)) return false;
     if (needle === '') return true;
     return def.searchableProperties.some((name) =>
