@@ -107,8 +107,6 @@ const optionsSchema = z.object({
   maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
 });
 
-let traceCounter = 0;
-
 /**
  * Creates a HubSpot CRM client on core's HTTP client: bearer auth (token or OAuth), HubSpot's error bodies read
  * (`mapHubSpotError`), the 10-second budget on a limiter that follows HubSpot's rate-limit headers, and search on
@@ -178,7 +176,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     http,
     paths,
     scrub,
-    traceId: () => `patchbay-${randomPart()}-${(traceCounter++).toString(36)}`,
+    traceId: () => `patchbay-${randomPart()}`,
   };
   const objects = <R extends HubSpotRecord>(
     type: string,

@@ -6,92 +6,58 @@ const value = z.nullable(z.string());
 /** The properties of a record of any type: names to string values (null when unset). */
 export const hubspotPropertiesSchema = z.record(z.string(), value);
 
-const typed = <T extends z.core.$ZodLooseShape>(shape: T) => z.catchall(z.object(shape), value);
-const known = (names: readonly string[]) =>
-  Object.fromEntries(names.map((name) => [name, z.optional(value)])) as Record<
-    string,
-    z.ZodMiniOptional<typeof value>
-  >;
+const v = z.optional(value);
+// Every type's bookkeeping properties, read on each of them.
+const common = { hs_object_id: v, createdate: v, lastmodifieddate: v, hubspot_owner_id: v };
 
-const COMMON = ['hs_object_id', 'createdate', 'lastmodifieddate', 'hubspot_owner_id'] as const;
-
-/** A contact's standard properties (others, including custom ones, are allowed). */
-export const hubspotContactPropertiesSchema = typed(
-  known([
-    ...COMMON,
-    'email',
-    'firstname',
-    'lastname',
-    'phone',
-    'company',
-    'website',
-    'lifecyclestage',
-    'jobtitle',
-    'city',
-    'country',
-  ]) as {
-    [K in
-      | (typeof COMMON)[number]
-      | 'email'
-      | 'firstname'
-      | 'lastname'
-      | 'phone'
-      | 'company'
-      | 'website'
-      | 'lifecyclestage'
-      | 'jobtitle'
-      | 'city'
-      | 'country']: z.ZodMiniOptional<typeof value>;
-  },
+/** A contact's standard properties (others, custom ones included, are allowed as strings or null). */
+export const hubspotContactPropertiesSchema = z.catchall(
+  z.object({
+    ...common,
+    email: v,
+    firstname: v,
+    lastname: v,
+    phone: v,
+    company: v,
+    website: v,
+    lifecyclestage: v,
+    jobtitle: v,
+    city: v,
+    country: v,
+  }),
+  value,
 );
 /** A company's standard properties. */
-export const hubspotCompanyPropertiesSchema = typed(
-  known([
-    ...COMMON,
-    'name',
-    'domain',
-    'industry',
-    'phone',
-    'city',
-    'country',
-    'numberofemployees',
-    'annualrevenue',
-  ]) as {
-    [K in
-      | (typeof COMMON)[number]
-      | 'name'
-      | 'domain'
-      | 'industry'
-      | 'phone'
-      | 'city'
-      | 'country'
-      | 'numberofemployees'
-      | 'annualrevenue']: z.ZodMiniOptional<typeof value>;
-  },
+export const hubspotCompanyPropertiesSchema = z.catchall(
+  z.object({
+    ...common,
+    name: v,
+    domain: v,
+    industry: v,
+    phone: v,
+    city: v,
+    country: v,
+    numberofemployees: v,
+    annualrevenue: v,
+  }),
+  value,
 );
 /** A deal's standard properties. */
-export const hubspotDealPropertiesSchema = typed(
-  known([...COMMON, 'dealname', 'amount', 'dealstage', 'pipeline', 'closedate']) as {
-    [K in
-      | (typeof COMMON)[number]
-      | 'dealname'
-      | 'amount'
-      | 'dealstage'
-      | 'pipeline'
-      | 'closedate']: z.ZodMiniOptional<typeof value>;
-  },
+export const hubspotDealPropertiesSchema = z.catchall(
+  z.object({ ...common, dealname: v, amount: v, dealstage: v, pipeline: v, closedate: v }),
+  value,
 );
 /** A ticket's standard properties. */
-export const hubspotTicketPropertiesSchema = typed(
-  known([...COMMON, 'subject', 'content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_priority']) as {
-    [K in
-      | (typeof COMMON)[number]
-      | 'subject'
-      | 'content'
-      | 'hs_pipeline'
-      | 'hs_pipeline_stage'
-      | 'hs_ticket_priority']: z.ZodMiniOptional<typeof value>;
-  },
+export const hubspotTicketPropertiesSchema = z.catchall(
+  z.object({
+    ...common,
+    subject: v,
+    content: v,
+    hs_pipeline: v,
+    hs_pipeline_stage: v,
+    hs_ticket_priority: v,
+  }),
+  value,
 );
 
 /** A schema of a record's properties: zod/mini, answering string-or-null values by name. */
