@@ -134,11 +134,11 @@ function readLimits(read: {
   rateLimit?: unknown;
   authKind?: unknown;
 }): HubSpotLimits | undefined {
-  const authKind = read.authKind ?? 'private-app';
+  const authKind = read.authKind === undefined ? 'private-app' : read.authKind;
   if (authKind !== 'private-app' && authKind !== 'oauth') {
     throw new EmulatorConfigError('authKind', "must be 'private-app' or 'oauth'");
   }
-  const planName = read.plan ?? 'free';
+  const planName = read.plan === undefined ? 'free' : read.plan;
   if (typeof planName !== 'string' || !Object.hasOwn(HUBSPOT_PLAN_LIMITS, planName)) {
     throw new EmulatorConfigError('plan', `must be one of ${Object.keys(HUBSPOT_PLAN_LIMITS).join(', ')}`);
   }
@@ -168,15 +168,25 @@ function readLimits(read: {
 
 function stringLists(value: unknown, field: string): Record<string, string[]> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const out: Record<string, string[]> = {};
+  let entries: [string, unknown][];
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new TypeError('not an object');
+    entries = Object.entries(value);
+  } catch {
+    // Not an object, or a Proxy whose traps throw: refused by name either way.
     throw new EmulatorConfigError(field, 'must be an object of string arrays');
   }
-  const out: Record<string, string[]> = {};
-  for (const [key, list] of Object.entries(value)) {
-    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
-      throw new EmulatorConfigError(`${field}.${key}`, 'must be an array of strings');
+  for (const [key, list] of entries) {
+    let ok = false;
+    try {
+      ok = Array.isArray(list) && list.every((item) => typeof item === 'string');
+    } catch {
+      ok = false;
     }
-    out[key] = list;
+    if (!ok) throw new EmulatorConfigError(`${field}.${key}`, 'must be an array of strings');
+    out[key] = [...(list as string[])];
   }
   return out;
 }
@@ -231,21 +241,51 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
         : numberOption(read.searchPerSecond, 'searchPerSecond', { min: 1, integer: true });
   let scopes: Set<string> | undefined;
   if (read.scopes !== undefined) {
-    if (!Array.isArray(read.scopes) || !read.scopes.every((scope) => typeof scope === 'string')) {
-      throw new EmulatorConfigError('scopes', 'must be an array of strings');
+    let list: string[] | undefined;
+    try {
+      if (Array.isArray(read.scopes) && read.scopes.every((scope) => typeof scope === 'string'))
+        list = [...read.scopes];
+    } catch {
+      list = undefined;
     }
-    scopes = new Set(read.scopes);
+    if (!list) throw new EmulatorConfigError('scopes', 'must be an array of strings');
+    scopes = new Set(list);
   }
   const limits = readLimits(read);
 
   const schema = createHubSpotSchema();
   if (read.customObjects !== undefined) {
-    if (!Array.isArray(read.customObjects))
+    let inputs: unknown[];
+    try {
+      if (!Array.isArray(read.customObjects)) throw new TypeError('not an array');
+      inputs = [...read.customObjects];
+    } catch {
       throw new EmulatorConfigError('customObjects', 'must be an array');
-    read.customObjects.forEach((input, index) => {
+    }
+    inputs.forEach((input, index) => {
       try {
-        schema.defineObjectType(input as CustomObjectInput);
+        const item = readOptionsObject(
+          input,
+          ['objectTypeId', 'name', 'properties', 'uniqueProperties', 'defaultProperties'],
+          `customObjects.${index}`,
+        );
+        const lists = stringLists(
+          {
+            properties: item.properties ?? [],
+            uniqueProperties: item.uniqueProperties ?? [],
+            defaultProperties: item.defaultProperties ?? [],
+          },
+          `customObjects.${index}`,
+        );
+        schema.defineObjectType({
+          objectTypeId: stringOption(item.objectTypeId, `customObjects.${index}.objectTypeId`),
+          name: stringOption(item.name, `customObjects.${index}.name`),
+          properties: lists.properties,
+          uniqueProperties: lists.uniqueProperties,
+          ...(item.defaultProperties === undefined ? {} : { defaultProperties: lists.defaultProperties }),
+        });
       } catch (error) {
+        if (error instanceof EmulatorConfigError) throw error;
         throw new EmulatorConfigError(
           `customObjects.${index}`,
           error instanceof Error ? error.message : 'invalid',
