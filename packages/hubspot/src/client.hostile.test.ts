@@ -127,6 +127,19 @@ describe('createHubSpotClient: hostile options', () => {
     },
   );
 
+  it.each(hostileValues().filter(([label]) => label !== 'undefined'))(
+    'a rateLimit, searchRateLimit or apiVersion of %s throws only CONFIG_ERROR, or builds a client',
+    (_, value) => {
+      for (const field of ['rateLimit', 'searchRateLimit', 'apiVersion', 'maxRetries', 'baseUrl', 'oauth']) {
+        try {
+          createHubSpotClient({ accessToken: TOKEN, [field]: value } as never);
+        } catch (error) {
+          expect(error).toMatchObject({ code: 'CONFIG_ERROR' });
+        }
+      }
+    },
+  );
+
   it('names an option whose getter throws', () => {
     const options = withThrowingGetter({ accessToken: TOKEN }, 'apiVersion');
     expect(() => createHubSpotClient(options)).toThrow(

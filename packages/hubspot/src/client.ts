@@ -105,7 +105,44 @@ const optionsSchema = z.object({
     error: `must be one of ${HUBSPOT_API_VERSIONS.join(', ')}`,
   }),
   maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
+  // Shapes only: the limiters check their own numbers (a CONFIG_ERROR naming the field) when built.
+  rateLimit: z.optional(
+    z.custom<unknown>(isLimiterOption, { error: 'must be rate-limit options, a RateLimiter or false' }),
+  ),
+  searchRateLimit: z.optional(
+    z.custom<unknown>(isLimiterOption, { error: 'must be rate-limit options, a RateLimiter or false' }),
+  ),
+  oauth: z.optional(
+    z.custom<unknown>(
+      (value) => {
+        try {
+          return (
+            typeof value === 'object' &&
+            value !== null &&
+            typeof (value as AccessTokenSource).getAccessToken === 'function'
+          );
+        } catch {
+          return false;
+        }
+      },
+      { error: 'must be a token source with getAccessToken()' },
+    ),
+  ),
 });
+
+// false, a RateLimiter, or a plain options object whose fields can be read.
+function isLimiterOption(value: unknown): boolean {
+  if (value === false || isLimiter(value)) return true;
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const copy = { ...(value as Record<string, unknown>) };
+    return Object.values(copy).every((field) =>
+      ['number', 'string', 'boolean', 'function', 'object', 'undefined'].includes(typeof field),
+    );
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Creates a HubSpot CRM client on core's HTTP client: bearer auth (token or OAuth), HubSpot's error bodies read
@@ -122,10 +159,19 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   const { accessToken, oauth, apiVersion, baseUrl, maxRetries, retry, rateLimit, searchRateLimit, ...rest } =
     optionsObject(options, { label }) as unknown as HubSpotClientOptions;
   const version = apiVersion ?? DEFAULT_HUBSPOT_API_VERSION;
-  const base = (baseUrl ?? HUBSPOT_BASE_URL).trim().replace(/\/+$/, '');
+  const given = baseUrl ?? HUBSPOT_BASE_URL;
+  const base = typeof given === 'string' ? given.trim().replace(/\/+$/, '') : given;
   parseOptions(
     optionsSchema,
-    { baseUrl: base, accessToken: tokenText(accessToken), apiVersion: version, maxRetries },
+    {
+      baseUrl: base,
+      accessToken: tokenText(accessToken),
+      apiVersion: version,
+      maxRetries,
+      rateLimit,
+      searchRateLimit,
+      oauth,
+    },
     { label },
   );
   parseOptions(

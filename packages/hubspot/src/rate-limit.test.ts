@@ -60,4 +60,17 @@ describe('createHubSpotRateLimiter', () => {
     limiter.observe(null as never);
     expect((await limiter.state()).tokens).toBe(10);
   });
+
+  it('refuses a limit or interval that is not a positive whole number, naming the field', () => {
+    for (const [options, field] of [
+      [{ limit: -5 }, 'rateLimit.limit'],
+      [{ limit: 0.5 }, 'rateLimit.limit'],
+      [{ intervalMs: 0 }, 'rateLimit.intervalMs'],
+      [{ followServerLimit: 'yes' }, 'rateLimit.followServerLimit'],
+    ] as const) {
+      expect(() => createHubSpotRateLimiter(options as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIG_ERROR', field }),
+      );
+    }
+  });
 });

@@ -1,9 +1,20 @@
 import {
   createMemoryRateLimitStore,
   createRateLimiter,
+  parseOptions,
   type RateLimiter,
   type RateLimitStore,
 } from '@patchbay/core';
+import * as z from 'zod/mini';
+
+const optionsSchema = z.object({
+  limit: z.optional(z.int().check(z.minimum(1, 'must be a whole number ≥ 1'), z.maximum(100_000))),
+  intervalMs: z.optional(
+    z.int().check(z.minimum(1, 'must be a whole number of ms ≥ 1'), z.maximum(86_400_000)),
+  ),
+  followServerLimit: z.optional(z.boolean()),
+  key: z.optional(z.string().check(z.minLength(1))),
+});
 
 /** Options of {@link createHubSpotRateLimiter}: the plan's limit, which the server's headers then correct. */
 export interface HubSpotRateLimitOptions {
@@ -56,6 +67,17 @@ const HEADER = {
  * @throws IntegrationError `CONFIG_ERROR` when `limit` or `intervalMs` is not a positive number.
  */
 export function createHubSpotRateLimiter(options: HubSpotRateLimitOptions = {}): RateLimiter {
+  // Store and clock are checked by core's limiter; the numbers here, before the bucket is derived from them.
+  parseOptions(
+    optionsSchema,
+    {
+      limit: options.limit,
+      intervalMs: options.intervalMs,
+      followServerLimit: options.followServerLimit,
+      key: options.key,
+    },
+    { label: 'HubSpot rate limit options', prefix: 'rateLimit.' },
+  );
   let limit = options.limit ?? HUBSPOT_RATE_LIMIT.limit;
   let intervalMs = options.intervalMs ?? HUBSPOT_RATE_LIMIT.intervalMs;
   const store = options.store ?? createMemoryRateLimitStore();
