@@ -1,4 +1,4 @@
-import { type ApiResult, type HttpClient, settle } from '@patchbay/core';
+import { type ApiResult, type HttpClient, ok, readOptions, readSignal, settle } from '@patchbay/core';
 import * as z from 'zod/mini';
 import { type HubSpotBatchResult, runBatch } from './batch.ts';
 import { readInput } from './input.ts';
@@ -140,13 +140,13 @@ export function createAssociations(
   paths: HubSpotPaths,
   scrub: (text: string) => string = (text) => text,
 ): HubSpotAssociations {
-  const signalOf = (options: unknown) => {
-    try {
-      const signal = (options as { signal?: unknown } | undefined)?.signal;
-      return signal instanceof AbortSignal ? { signal } : {};
-    } catch {
-      return {};
-    }
+  // `{ signal }` when the options carry one; a signal that is not one is refused like any bad argument.
+  const signalOf = (options: unknown): ApiResult<{ signal?: AbortSignal }> => {
+    const read = readOptions(options, ['signal']);
+    if (!read.success) return read;
+    const signal = readSignal(read.data.signal, 'options.signal');
+    if (!signal.success) return signal;
+    return ok(signal.data ? { signal: signal.data } : {});
   };
   return {
     batchCreate: (fromType, toType, inputs, options) =>
@@ -155,6 +155,8 @@ export function createAssociations(
         if (!path.success) return path;
         const read = readInput(inputs, 'inputs', createInputs);
         if (!read.success) return read;
+        const signal = signalOf(options);
+        if (!signal.success) return signal;
         return runBatch(
           http,
           read.data,
@@ -166,7 +168,7 @@ export function createAssociations(
             // Creating an association that exists leaves it as it is.
             idempotent: true,
             scrub,
-            ...signalOf(options),
+            ...signal.data,
           },
           createdSchema,
           WRITE_BATCH_SIZE,
@@ -178,6 +180,8 @@ export function createAssociations(
         if (!path.success) return path;
         const read = readInput(inputs, 'inputs', pairInputs);
         if (!read.success) return read;
+        const signal = signalOf(options);
+        if (!signal.success) return signal;
         return runBatch(
           http,
           read.data,
@@ -188,7 +192,7 @@ export function createAssociations(
             resultKeys: (record) => [pair(record.fromObjectId, record.toObjectId)],
             idempotent: true,
             scrub,
-            ...signalOf(options),
+            ...signal.data,
           },
           defaultSchema,
           WRITE_BATCH_SIZE,
@@ -200,6 +204,8 @@ export function createAssociations(
         if (!path.success) return path;
         const read = readInput(ids, 'ids', z.array(id));
         if (!read.success) return read;
+        const signal = signalOf(options);
+        if (!signal.success) return signal;
         return runBatch(
           http,
           read.data,
@@ -210,7 +216,7 @@ export function createAssociations(
             resultKeys: (record) => [record.from.id],
             idempotent: true,
             scrub,
-            ...signalOf(options),
+            ...signal.data,
           },
           readSchema,
           HUBSPOT_ASSOCIATION_READ_BATCH_SIZE,
