@@ -73,6 +73,36 @@ describe('createHubSpotClient: options', () => {
   });
 });
 
+describe('oauth', () => {
+  it('refreshes once on a 401 and resends', async () => {
+    const fake = createFakeHubSpot({ token: 'fresh-access' });
+    fake.seed('contacts', 1);
+    const { Secret } = await import('@patchbay/core');
+    let current = 'revoked-access';
+    let refreshes = 0;
+    const client = createHubSpotClient({
+      oauth: {
+        getAccessToken: async () => ({ success: true, data: new Secret(current) }),
+        refreshAccessToken: async () => {
+          refreshes++;
+          current = 'fresh-access';
+          return { success: true, data: new Secret(current) };
+        },
+      },
+      baseUrl: BASE,
+      fetch: fake.fetch,
+      rateLimit: false,
+    });
+    const result = await client.contacts.get('1000');
+    expect(result.success).toBe(true);
+    expect(refreshes).toBe(1);
+    expect(fake.sent.map((r) => r.headers.get('authorization'))).toEqual([
+      'Bearer revoked-access',
+      'Bearer fresh-access',
+    ]);
+  });
+});
+
 describe('rate limits', () => {
   it('waits and retries a TEN_SECONDLY_ROLLING 429, a batch create included', async () => {
     const { fake, client } = setup();
