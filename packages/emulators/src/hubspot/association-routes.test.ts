@@ -143,3 +143,31 @@ describe.each([
     ).toBe(207);
   });
 });
+
+describe('association labels', () => {
+  it('lists the pair types and creates a user-defined label', async () => {
+    const { call } = seeded();
+    const list = await call('GET', '/crm/v4/associations/contacts/companies/labels');
+    expect(list.status).toBe(200);
+    expect(list.body.results).toEqual(
+      expect.arrayContaining([
+        { category: 'HUBSPOT_DEFINED', typeId: 279, label: null },
+        { category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' },
+      ]),
+    );
+    const made = await call('POST', '/crm/associations/2026-03/contacts/companies/labels', {
+      label: 'Billing',
+      name: 'billing',
+    });
+    expect(made.status).toBe(200);
+    expect(made.body.results[0]).toMatchObject({ category: 'USER_DEFINED', label: 'Billing' });
+    const typeId = made.body.results[0].typeId;
+    const put = await call('PUT', `/crm/v4/objects/contacts/1001/associations/companies/1003`, [
+      { associationCategory: 'USER_DEFINED', associationTypeId: typeId },
+    ]);
+    expect(put.body.labels).toEqual(['Billing']);
+    expect((await call('POST', '/crm/v4/associations/contacts/companies/labels', { name: 'x' })).status).toBe(
+      400,
+    );
+  });
+});

@@ -8,7 +8,9 @@
 //   ids without associations come back as 207 errors;
 // - `…/batch/archive`: `{ inputs: [{ from: { id }, to: [{ id }] }] }` → 204;
 // - `PUT /crm/v4/objects/{from}/{fromId}/associations/default/{to}/{toId}` → 200, both directions;
-// - `GET /crm/v4/objects/{type}/{id}/associations/{toType}`, `PUT`/`DELETE …/{toType}/{toId}` (labeled, 201 / 204).
+// - `GET /crm/v4/objects/{type}/{id}/associations/{toType}`, `PUT`/`DELETE …/{toType}/{toId}` (labeled, 201 / 204);
+// - `GET /crm/v4/associations/{from}/{to}/labels` → `{ results: [{ category, typeId, label }] }`, and `POST` with
+//   `{ label, name }` to create a USER_DEFINED label (v4 associations schema spec, `labels` paths).
 
 import type { HubSpotAccount } from './account.ts';
 import { readInputs } from './batch.ts';
@@ -260,4 +262,30 @@ export function removeAssociation(
 ): Response {
   account.associations.remove(from.objectTypeId, fromId, to.objectTypeId, toId);
   return new Response(null, { status: 204 });
+}
+
+/** `GET …/associations/{from}/{to}/labels`: the association types of the pair. */
+export function listLabels(account: HubSpotAccount, from: ObjectTypeDef, to: ObjectTypeDef): Response {
+  account.associations.defaultType(from.objectTypeId, to.objectTypeId);
+  return Response.json({ results: account.associations.typesOf(from.objectTypeId, to.objectTypeId) });
+}
+
+/** `POST …/associations/{from}/{to}/labels` with `{ label, name }`: creates a USER_DEFINED label (both ways). */
+export function createLabel(
+  account: HubSpotAccount,
+  from: ObjectTypeDef,
+  to: ObjectTypeDef,
+  body: unknown,
+): Response {
+  const label = (body as { label?: unknown } | null)?.label;
+  const name = (body as { name?: unknown } | null)?.name;
+  if (typeof label !== 'string' || label.trim() === '' || typeof name !== 'string' || name.trim() === '') {
+    throw validationError('A label needs a label and a name');
+  }
+  const typeId = account.associations.defineLabel(from.objectTypeId, to.objectTypeId, label);
+  const forward = account.associations.findType(from.objectTypeId, to.objectTypeId, typeId)!;
+  const inverse = account.associations
+    .typesOf(to.objectTypeId, from.objectTypeId)
+    .filter((type) => type.label === label && type.category === 'USER_DEFINED');
+  return Response.json({ results: [forward, ...inverse.filter((type) => type.typeId !== typeId)] });
 }

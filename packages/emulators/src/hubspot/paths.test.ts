@@ -63,3 +63,13 @@ describe('hubspotPathKey', () => {
     expect(hubspotPathKey('GET', '/elsewhere')).toBe('GET /elsewhere');
   });
 });
+
+describe('label paths', () => {
+  it('parses the labels path of a pair', () => {
+    expect(parseHubSpotPath('/crm/v4/associations/contacts/companies/labels')).toEqual({
+      kind: 'association-labels',
+      type: 'contacts',
+      toType: 'companies',
+    });
+  });
+});

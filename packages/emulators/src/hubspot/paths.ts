@@ -21,7 +21,8 @@ export type HubSpotPath =
       type: string;
       toType: string;
       op: 'create' | 'read' | 'archive' | 'default';
-    };
+    }
+  | { kind: 'association-labels'; type: string; toType: string };
 
 const BATCH_OPS = new Set(['read', 'create', 'update', 'upsert', 'archive']);
 
@@ -67,6 +68,8 @@ function objectsPath(
 
 function associationsPath(rest: string[]): HubSpotPath | undefined {
   const [type, toType, batch, op, extra, ...more] = rest;
+  if (type && toType && batch === 'labels' && op === undefined)
+    return { kind: 'association-labels', type, toType };
   if (!type || !toType || batch !== 'batch' || more.length > 0) return undefined;
   if (op === 'associate' && extra === 'default')
     return { kind: 'association-batch', type, toType, op: 'default' };

@@ -6,7 +6,9 @@
 // "API usage guidelines and limits" (developers.hubspot.com/docs/guides/apps/api-usage/usage-details) and the
 // project's wire notes. The search endpoints have their own limit, 5 requests per second per account, answered
 // without the headers; its 429 reads "You have reached your secondly limit." with policyName `SECONDLY`
-// (body quoted in HGData/mk-node-hubspot #89 and #84). Denied requests use up no budget.
+// (body quoted in HGData/mk-node-hubspot #89 and #84). HubSpot's own client keys its retries on exactly these:
+// `policyName === 'TEN_SECONDLY_ROLLING'` and `message === 'You have reached your secondly limit.'` (hubspot-api-nodejs
+// `src/services/decorators/RetryDecorator.ts`). Denied requests use up no budget.
 
 import { HubSpotError } from './errors.ts';
 

@@ -13,7 +13,9 @@ import {
   associationsBatchCreate,
   associationsBatchDefault,
   associationsBatchRead,
+  createLabel,
   listAssociations,
+  listLabels,
   removeAssociation,
 } from './association-routes.ts';
 import { authenticate, requireScopes, scopesFor } from './auth.ts';
@@ -53,6 +55,7 @@ function isWrite(path: HubSpotPath, method: string): boolean {
   if (path.kind === 'search') return false;
   if (path.kind === 'batch') return path.op !== 'read';
   if (path.kind === 'association-batch') return path.op !== 'read';
+  if (path.kind === 'association-labels') return method !== 'GET';
   return method !== 'GET';
 }
 
@@ -116,6 +119,11 @@ function dispatch(
       if (path.op === 'read') return associationsBatchRead(account, def, to, body);
       if (path.op === 'archive') return associationsBatchArchive(account, def, to, body);
       return associationsBatchDefault(account, def, to, body);
+    }
+    case 'association-labels': {
+      expect('GET', 'POST');
+      const to = account.schema.resolve(path.toType);
+      return method === 'GET' ? listLabels(account, def, to) : createLabel(account, def, to, body);
     }
   }
   throw noRoute(method, url.pathname);
