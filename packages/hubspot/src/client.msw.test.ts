@@ -13,6 +13,11 @@ const limited = createHubSpotEmulator({
   searchPerSecond: false,
 });
 const daily = createHubSpotEmulator({ baseUrl: 'http://daily.hubspot.test', rateLimit: { daily: 2 } });
+const searching = createHubSpotEmulator({
+  baseUrl: 'http://search.hubspot.test',
+  rateLimit: false,
+  searchPerSecond: 5,
+});
 const scoped = createHubSpotEmulator({
   baseUrl: 'http://scoped.hubspot.test',
   scopes: ['crm.objects.contacts.read'],
@@ -22,10 +27,11 @@ const server = setupServer(
   ...hubspotMswHandlers(limited),
   ...hubspotMswHandlers(daily),
   ...hubspotMswHandlers(scoped),
+  ...hubspotMswHandlers(searching),
 );
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => {
-  for (const emulator of [hubspot, limited, daily, scoped]) emulator.reset();
+  for (const emulator of [hubspot, limited, daily, scoped, searching]) emulator.reset();
 });
 afterAll(() => server.close());
 
@@ -151,6 +157,18 @@ describe('against the HubSpot emulator', () => {
     const paced = await Promise.all(Array.from({ length: 8 }, () => client.contacts.get(record!.id)));
     expect(paced.every((result) => result.success)).toBe(true);
     expect(limited.counters.count({ outcome: 429 })).toBe(0);
+  });
+
+  it('keeps search within 5 per second on its own limiter: no secondly 429 drawn', async () => {
+    const client = clientFor(searching, { searchRateLimit: undefined });
+    searching.seedRecords('contacts', [{ email: 'a@example.com' }]);
+    const pages = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for await (const page of client.search('contacts')) return page;
+      }),
+    );
+    expect(pages.every((page) => page?.success)).toBe(true);
+    expect(searching.counters.count({ outcome: 429 })).toBe(0);
   });
 
   it('stops on a DAILY 429 with a final RATE_LIMIT', async () => {
