@@ -94,3 +94,32 @@ describe('rate limits through the emulator', () => {
     expect(answer.headers.get('x-hubspot-ratelimit-daily')).toBe('1000000');
   });
 });
+
+describe('forced denials', () => {
+  it('answers the next requests with the forced policy, then the windows again', async () => {
+    const { call, hubspot } = emulatorWithCaller({ rateLimit: undefined });
+    hubspot.rateLimiter.force('DAILY', 2);
+    for (let i = 0; i < 2; i++) {
+      const denied = await call('GET', '/crm/v3/objects/contacts');
+      expect(denied.status).toBe(429);
+      expect(denied.body).toMatchObject({
+        policyName: 'DAILY',
+        message: 'You have reached your daily limit.',
+      });
+      expect(denied.headers.get('x-hubspot-ratelimit-daily')).toBe('250000');
+    }
+    expect((await call('GET', '/crm/v3/objects/contacts')).status).toBe(200);
+    hubspot.rateLimiter.force('SECONDLY');
+    const search = await call('POST', '/crm/v3/objects/contacts/search', {});
+    expect(search.body).toMatchObject({
+      policyName: 'SECONDLY',
+      message: 'You have reached your secondly limit.',
+    });
+    expect(search.headers.get('x-hubspot-ratelimit-max')).toBeNull();
+    expect(() => hubspot.rateLimiter.force('WEEKLY' as never)).toThrow(RangeError);
+    expect(() => hubspot.rateLimiter.force('DAILY', -1)).toThrow(RangeError);
+    hubspot.rateLimiter.force('TEN_SECONDLY_ROLLING', 5);
+    hubspot.reset();
+    expect((await call('GET', '/crm/v3/objects/contacts')).status).toBe(200);
+  });
+});

@@ -50,6 +50,11 @@ export interface HubSpotRateLimiter {
   readonly limits: HubSpotLimits;
   /** Requests still allowed today. */
   dailyRemaining(token: string): number;
+  /**
+   * Denies the next `times` requests (searches too) with the 429 of `policyName`, whatever the windows say: the
+   * kit's `rate-limit` fault answers a generic 429, this one answers HubSpot's body and headers.
+   */
+  force(policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY', times?: number): void;
   reset(): void;
 }
 
@@ -101,6 +106,19 @@ export function createHubSpotRateLimiter(options: {
   const window = limits ? rollingWindow(limits.max, limits.intervalMs) : undefined;
   const search = options.searchPerSecond ? rollingWindow(options.searchPerSecond, 1000) : undefined;
   let daily = new Map<string, { day: number; used: number }>();
+  let forced: { policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY'; left: number } | undefined;
+  const MESSAGES = {
+    TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
+    DAILY: 'You have reached your daily limit.',
+    SECONDLY: 'You have reached your secondly limit.',
+  } as const;
+  const takeForced = (token: string, at: number, withHeaders: boolean): LimitVerdict | undefined => {
+    if (!forced || forced.left <= 0) return undefined;
+    forced.left -= 1;
+    const { policyName } = forced;
+    const headers = withHeaders && policyName !== 'SECONDLY' ? headersFor(token, at) : undefined;
+    return { allowed: false, error: rateLimited(policyName, MESSAGES[policyName], headers) };
+  };
 
   const dailyOf = (token: string, at: number) => {
     const day = Math.floor(at / DAY_MS);
@@ -156,10 +174,13 @@ export function createHubSpotRateLimiter(options: {
       oauth: false,
     },
     take(token) {
-      return takeAccount(token, now(), true);
+      const at = now();
+      return takeForced(token, at, true) ?? takeAccount(token, at, true);
     },
     takeSearch(token) {
       const at = now();
+      const denied = takeForced(token, at, false);
+      if (denied) return denied;
       if (search && search.used(token, at) >= (options.searchPerSecond as number)) {
         return { allowed: false, error: rateLimited('SECONDLY', 'You have reached your secondly limit.') };
       }
@@ -171,7 +192,14 @@ export function createHubSpotRateLimiter(options: {
       if (!limits) return Number.POSITIVE_INFINITY;
       return Math.max(0, limits.daily - dailyOf(token, now()).used);
     },
+    force(policyName, times = 1) {
+      if (!(policyName in MESSAGES))
+        throw new RangeError(`policyName must be one of ${Object.keys(MESSAGES).join(', ')}`);
+      if (!Number.isInteger(times) || times < 0) throw new RangeError('times must be a non-negative integer');
+      forced = { policyName, left: times };
+    },
     reset() {
+      forced = undefined;
       window?.reset();
       search?.reset();
       daily = new Map();
