@@ -59,7 +59,7 @@ export interface HubSpotAssociations {
     inputs: readonly { from: { id: string }; to: { id: string } }[],
     options?: { signal?: AbortSignal },
   ): Promise<ApiResult<HubSpotBatchResult<{ fromObjectId: string; toObjectId: string }>>>;
-  /** Reads the associations of records by id, 1 000 per request. */
+  /** Reads the associations of records by id, 1 000 per request; a record with none reads as an empty `to`. */
   batchRead(
     fromType: string,
     toType: string,
@@ -206,7 +206,7 @@ export function createAssociations(
         if (!read.success) return read;
         const signal = signalOf(options);
         if (!signal.success) return signal;
-        return runBatch(
+        const answered = await runBatch(
           http,
           read.data,
           {
@@ -221,6 +221,24 @@ export function createAssociations(
           readSchema,
           HUBSPOT_ASSOCIATION_READ_BATCH_SIZE,
         );
+        return answered.success ? ok(withEmptyForNone(answered.data, read.data)) : answered;
       }),
   };
+}
+
+const NO_ASSOCIATIONS = 'crm.associations.NO_ASSOCIATIONS_FOUND';
+
+// HubSpot answers a record without associations as an error (`OBJECT_NOT_FOUND`, subCategory
+// NO_ASSOCIATIONS_FOUND); for a reader that is an empty list, not a failure to count.
+function withEmptyForNone(
+  result: HubSpotBatchResult<HubSpotAssociationReadResult>,
+  ids: readonly string[],
+): HubSpotBatchResult<HubSpotAssociationReadResult> {
+  const outcomes = result.outcomes.map((outcome) =>
+    !outcome.ok && outcome.error.subCategory === NO_ASSOCIATIONS
+      ? { ok: true as const, index: outcome.index, record: { from: { id: ids[outcome.index]! }, to: [] } }
+      : outcome,
+  );
+  const succeeded = outcomes.filter((outcome) => outcome.ok).length;
+  return { outcomes, succeeded, failed: outcomes.length - succeeded };
 }

@@ -42,7 +42,10 @@ const calls: Call[] = [
     (c, x) => c.associations.batchCreateDefault(v(x), 'companies', []),
   ],
   ['associations.batchRead(ids)', (c, x) => c.associations.batchRead('contacts', 'companies', v(x))],
-  ['associations.batchRead(options)', (c, x) => c.associations.batchRead('contacts', 'companies', ['1'], v(x))],
+  [
+    'associations.batchRead(options)',
+    (c, x) => c.associations.batchRead('contacts', 'companies', ['1'], v(x)),
+  ],
 ];
 
 async function settle(outcome: unknown): Promise<ApiResult<unknown>> {
