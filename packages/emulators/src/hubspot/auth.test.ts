@@ -44,3 +44,49 @@ describe('authentication', () => {
     expect(scopesFor(schema.resolve('deals'), 'read')).toEqual(['crm.objects.deals.read']);
   });
 });
+
+describe('more tokens', () => {
+  it('accepts tokens acceptToken approves, 401 EXPIRED_AUTHENTICATION for expired ones', async () => {
+    const { call } = emulatorWithCaller({
+      acceptToken: (token) =>
+        token === 'fresh'
+          ? true
+          : token === 'old'
+            ? 'expired'
+            : token === 'boom'
+              ? (() => {
+                  throw new Error('x');
+                })()
+              : false,
+    });
+    expect(
+      (await call('GET', '/crm/v3/objects/contacts', undefined, { Authorization: 'Bearer fresh' })).status,
+    ).toBe(200);
+    const expired = await call('GET', '/crm/v3/objects/contacts', undefined, { Authorization: 'Bearer old' });
+    expect(expired.status).toBe(401);
+    expect(expired.body.category).toBe('EXPIRED_AUTHENTICATION');
+    for (const token of ['other', 'boom']) {
+      const refused = await call('GET', '/crm/v3/objects/contacts', undefined, {
+        Authorization: `Bearer ${token}`,
+      });
+      expect(refused.body.category).toBe('INVALID_AUTHENTICATION');
+    }
+  });
+
+  it("counts an OAuth app's rotating tokens against one budget", async () => {
+    const { call } = emulatorWithCaller({
+      authKind: 'oauth',
+      rateLimit: { max: 2 },
+      acceptToken: () => true,
+    });
+    expect(
+      (await call('GET', '/crm/v3/objects/contacts', undefined, { Authorization: 'Bearer t1' })).status,
+    ).toBe(200);
+    expect(
+      (await call('GET', '/crm/v3/objects/contacts', undefined, { Authorization: 'Bearer t2' })).status,
+    ).toBe(200);
+    expect(
+      (await call('GET', '/crm/v3/objects/contacts', undefined, { Authorization: 'Bearer t3' })).status,
+    ).toBe(429);
+  });
+});

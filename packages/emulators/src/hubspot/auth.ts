@@ -18,14 +18,24 @@ export function bearerToken(request: Request): string {
   return /^Bearer\s+(\S+)\s*$/i.exec(header.trim())?.[1] ?? '';
 }
 
-/** Throws the 401 unless the request carries one of the accepted tokens; answers the token. */
-export function authenticate(request: Request, tokens: ReadonlySet<string>): string {
+/** What a token check answers: accepted, unknown, or an OAuth token past its expiry. */
+export type TokenVerdict = boolean | 'expired';
+
+/**
+ * Throws the 401 unless the request carries an accepted token; answers the token. An expired OAuth token is a 401
+ * `EXPIRED_AUTHENTICATION` ("The OAuth token used to make this call expired …", quoted in
+ * segment-boneyard/segment-docs #6244).
+ */
+export function authenticate(request: Request, accepts: (token: string) => TokenVerdict): string {
   const token = bearerToken(request);
-  if (token === '' || !tokens.has(token)) {
-    throw new HubSpotError(401, 'INVALID_AUTHENTICATION', AUTH_MESSAGE, {
-      headers: { 'X-HubSpot-Auth-Failure': '401 Unauthorized' },
+  const verdict = token === '' ? false : accepts(token);
+  const headers = { 'X-HubSpot-Auth-Failure': '401 Unauthorized' };
+  if (verdict === 'expired') {
+    throw new HubSpotError(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.', {
+      headers,
     });
   }
+  if (verdict !== true) throw new HubSpotError(401, 'INVALID_AUTHENTICATION', AUTH_MESSAGE, { headers });
   return token;
 }
 

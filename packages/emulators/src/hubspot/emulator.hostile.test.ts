@@ -59,6 +59,13 @@ const cases: [label: string, options: unknown, field: RegExp][] = [
   ...hostileValues()
     .filter(([, value]) => value !== undefined && typeof value !== 'function')
     .map(([label, value]): [string, unknown, RegExp] => [`now ${label}`, { now: value }, /^now$/]),
+  ...hostileValues()
+    .filter(([, value]) => value !== undefined && typeof value !== 'function')
+    .map(([label, value]): [string, unknown, RegExp] => [
+      `acceptToken ${label}`,
+      { acceptToken: value },
+      /^acceptToken$/,
+    ]),
   ...notPlainObjects.flatMap(([label, value]): [string, unknown, RegExp][] => [
     [`properties ${label}`, { properties: value }, /^properties$/],
     [`uniqueProperties ${label}`, { uniqueProperties: value }, /^uniqueProperties$/],

@@ -42,6 +42,11 @@ export const HUBSPOT_EMULATOR_TOKEN = 'pat-na1-emulator-0000-0000-0000-000000000
 export interface HubSpotEmulatorOptions {
   /** The Bearer token accepted. Default {@link HUBSPOT_EMULATOR_TOKEN}. */
   token?: string;
+  /**
+   * More tokens to accept, e.g. OAuth access tokens of the OAuth2 emulator (`token => oauth.acceptsAccessToken(token)`);
+   * answer `'expired'` for a 401 `EXPIRED_AUTHENTICATION`. The fixed `token` is accepted as well.
+   */
+  acceptToken?: (token: string) => boolean | 'expired';
   /** The portal (hub) id named in messages. Default 12345678. */
   portalId?: number;
   /** The account's plan, setting the 10-second and daily limits. Default `'free'` (100 per 10 s, 250 000 a day). */
@@ -109,6 +114,7 @@ export interface HubSpotEmulator {
 
 const OPTION_KEYS = [
   'token',
+  'acceptToken',
   'portalId',
   'plan',
   'rateLimit',
@@ -252,6 +258,10 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
     scopes = new Set(list);
   }
   const limits = readLimits(read);
+  const acceptToken =
+    read.acceptToken === undefined
+      ? undefined
+      : functionOption<(token: string) => boolean | 'expired'>(read.acceptToken, 'acceptToken');
 
   const schema = createHubSpotSchema();
   if (read.customObjects !== undefined) {
@@ -332,7 +342,19 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
     seed === undefined ? () => globalThis.crypto.randomUUID() : uuidFrom(createRandom(seed ^ 0xc0ffee));
   const inner = createHubSpotHandler({
     account,
-    tokens: new Set([token]),
+    accepts: (candidate) => {
+      if (candidate === token) return true;
+      if (!acceptToken) return false;
+      try {
+        const verdict = acceptToken(candidate);
+        return verdict === true || verdict === 'expired' ? verdict : false;
+      } catch {
+        // A check that fails refuses the token, as an auth service that errors would.
+        return false;
+      }
+    },
+    // Limits belong to the app and account: an OAuth app's tokens rotate on refresh but share one budget.
+    limitKey: (candidate) => (limits?.oauth ? `portal:${portalId}` : candidate),
     scopes,
     limiter: rateLimiter,
     maxBodyBytes,

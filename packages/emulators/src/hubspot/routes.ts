@@ -18,7 +18,7 @@ import {
   listLabels,
   removeAssociation,
 } from './association-routes.ts';
-import { authenticate, requireScopes, scopesFor } from './auth.ts';
+import { authenticate, requireScopes, scopesFor, type TokenVerdict } from './auth.ts';
 import { batchArchive, batchCreate, batchRead, batchUpdate, batchUpsert } from './batch.ts';
 import { HubSpotError, noRoute, validationError } from './errors.ts';
 import { archiveOne, createOne, getOne, listRecords, updateOne } from './objects.ts';
@@ -29,8 +29,10 @@ import { searchRecords } from './search.ts';
 /** Options of {@link createHubSpotHandler}. */
 export interface HubSpotHandlerOptions {
   account: HubSpotAccount;
-  /** Bearer tokens the account accepts. */
-  tokens: ReadonlySet<string>;
+  /** Whether the account accepts a Bearer token (`'expired'`: an OAuth token past its expiry). */
+  accepts: (token: string) => TokenVerdict;
+  /** The key the limits count a token under (one account's OAuth tokens share its limits). Default the token. */
+  limitKey?: (token: string) => string;
   /** When set, the scopes the tokens hold (a call needing another is a 403 `MISSING_SCOPES`). */
   scopes?: ReadonlySet<string>;
   limiter: HubSpotRateLimiter;
@@ -142,16 +144,17 @@ function withHeaders(response: Response, headers: Record<string, string>, correl
 
 /** The HubSpot CRM as one fetch-style handler (without faults and counters: the emulator adds those). */
 export function createHubSpotHandler(options: HubSpotHandlerOptions): EmulatorHandler {
-  const { account, tokens, scopes, limiter, maxBodyBytes } = options;
+  const { account, accepts, scopes, limiter, maxBodyBytes } = options;
+  const limitKey = options.limitKey ?? ((token: string) => token);
   return async (request) => {
     const correlationId = options.correlationId();
     let rateHeaders: Record<string, string> = {};
     try {
       const { method, url: href } = readRequest(request);
       const url = new URL(href);
-      const token = authenticate(request, tokens);
+      const key = limitKey(authenticate(request, accepts));
       const path = parseHubSpotPath(url.pathname);
-      const verdict = path?.kind === 'search' ? limiter.takeSearch(token) : limiter.take(token);
+      const verdict = path?.kind === 'search' ? limiter.takeSearch(key) : limiter.take(key);
       if (!verdict.allowed) throw verdict.error;
       rateHeaders = verdict.headers;
       if (!path) throw noRoute(method, url.pathname);
