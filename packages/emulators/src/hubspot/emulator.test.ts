@@ -73,6 +73,8 @@ describe('createHubSpotEmulator', () => {
       201,
     );
     expect(hubspot.getRecord('pets', '1001')?.properties.pet_name).toBe('Rex');
+    expect(hubspot.listRecords('2-7').map((record) => record.id)).toEqual(['1001']);
+    expect(hubspot.listRecords('pets', { archived: true })).toEqual([]);
   });
 
   it('answers 404 for a path it does not serve, and 404 for a wrong method', async () => {

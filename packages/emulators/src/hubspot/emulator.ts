@@ -108,6 +108,8 @@ export interface HubSpotEmulator {
   getRecord(type: string, id: string): HubSpotRecord | undefined;
   /** Live records of a type. */
   count(type: string): number;
+  /** The live (or archived) records of a type, in id order: what a sync contract compares its mappings with. */
+  listRecords(type: string, options?: { archived?: boolean }): HubSpotRecord[];
   /** Empties records, associations, counters, faults and limiter windows (object types and properties stay). */
   reset(): void;
 }
@@ -392,6 +394,7 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
     },
     getRecord: (type, id) => store.get(schema.resolve(type), id),
     count: (type) => store.count(schema.resolve(type)),
+    listRecords: (type, listOptions) => store.list(schema.resolve(type), listOptions),
     reset() {
       store.clear();
       associations.clear();
