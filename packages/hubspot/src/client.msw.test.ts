@@ -171,6 +171,21 @@ describe('against the HubSpot emulator', () => {
     expect(searching.counters.count({ outcome: 429 })).toBe(0);
   });
 
+  it("retries HubSpot's own TEN_SECONDLY_ROLLING and search SECONDLY 429s, and stops at once on DAILY", async () => {
+    const [record] = limited.seedRecords('contacts', [{ email: 'a@example.com' }]);
+    const client = clientFor(limited);
+    limited.rateLimiter.force('TEN_SECONDLY_ROLLING', 1);
+    expect((await client.contacts.get(record!.id)).success).toBe(true);
+    expect(limited.counters.count({ outcome: 429 })).toBe(1);
+    limited.rateLimiter.force('SECONDLY', 1);
+    for await (const page of client.search('contacts')) expect(page.success).toBe(true);
+    expect(limited.counters.count({ outcome: 429 })).toBe(2);
+    limited.rateLimiter.force('DAILY', 1);
+    const daily = await client.contacts.get(record!.id);
+    expect(daily).toMatchObject({ success: false, error: { code: 'RATE_LIMIT', retryable: false } });
+    expect(limited.counters.count({ outcome: 429 })).toBe(3);
+  });
+
   it('stops on a DAILY 429 with a final RATE_LIMIT', async () => {
     const client = clientFor(daily);
     const [record] = daily.seedRecords('contacts', [{ email: 'a@example.com' }]);
