@@ -70,7 +70,7 @@ export {
   paginate,
 } from './http/pagination.ts';
 export { encodePathSegment, type PathSegmentOptions } from './http/path-segment.ts';
-export { parseRetryAfterMs } from './http/retry-after.ts';
+export { parseRetryAfterMs, type ResetUnit } from './http/retry-after.ts';
 export {
   describeType,
   invalidInput,
@@ -122,7 +122,12 @@ export {
   type RateLimitBucket,
   type RateLimitStore,
 } from './resilience/rate-limit-store.ts';
-export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './resilience/rate-limiter.ts';
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitFeedback,
+} from './resilience/rate-limiter.ts';
 export { backoffDelay, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './resilience/retry.ts';
 export { sleep } from './resilience/sleep.ts';
 export { timeoutSignal, withTimeout } from './resilience/timeout.ts';

@@ -103,6 +103,8 @@ interface CallState {
 }
 
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
+// ky checks its method list before shouldRetry: every method passes it, and shouldRetry decides.
+const ALL_METHODS = ['get', 'head', 'put', 'delete', 'options', 'post', 'patch'];
 // A token function may hand out a new token per call; the last few are enough to scrub what is in flight.
 const MAX_DYNAMIC_SECRETS = 16;
 
@@ -509,8 +511,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         idempotencyKey = createIdempotencyKey();
       if (idempotencyKey) headers = { ...headers, [idempotency.header]: idempotencyKey };
     }
-    const retryMethods = ['get', 'head', 'put', 'delete', 'options'];
-    if (idempotencyKey || call.idempotent) retryMethods.push('post', 'patch');
+    // POST and PATCH are safe to repeat with a key or when the caller says so; otherwise only after a status
+    // that says the server did not process them (retry.unprocessedStatuses), decided in shouldRetry.
+    const replayable =
+      Boolean(idempotencyKey || call.idempotent) || (method !== 'POST' && method !== 'PATCH');
     const limit = retry === false || call.skipRetry ? 0 : retry.retries;
 
     const kyOptions: KyOptions = {
@@ -523,7 +527,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           ? 0
           : {
               limit,
-              methods: retryMethods,
+              methods: ALL_METHODS,
               statusCodes: retry.statusCodes,
               // The wait is decided here, not by ky's own Retry-After reading: one parser (parseRetryAfterMs)
               // for the retry, the limiter and the error, and no silent cap of a longer wait.
@@ -533,6 +537,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               retryOnTimeout: true,
               shouldRetry: ({ error }) => {
                 state.retryWaitMs = undefined;
+                if (!replayable && !unprocessed(error, retry.unprocessedStatuses)) return false;
                 if (error instanceof MalformedBodyError) return true;
                 if (isIntegrationError(error)) {
                   // Our own limiter refused within its bound: wait as it says (or back off) and try again.
@@ -755,6 +760,18 @@ function waitWithin(state: CallState, waitMs: number | undefined, maxRetryAfterM
   }
   state.retryWaitMs = waitMs;
   return true;
+}
+
+// Whether a failed attempt provably left the server untouched: answered with one of `statuses`, or refused
+// by our own limiter before sending (a local 429, counted as one).
+function unprocessed(error: unknown, statuses: readonly number[]): boolean {
+  if (isHTTPError(error)) return statuses.includes(error.response.status);
+  return (
+    isIntegrationError(error) &&
+    error.code === 'RATE_LIMIT' &&
+    error.status === undefined &&
+    statuses.includes(429)
+  );
 }
 
 // Statuses a Response cannot be built with a body for (fetch §2.2.4).

@@ -28,10 +28,11 @@ const HTTP_DATE = new RegExp(
 export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
   // A hint reader: anything but Headers and a finite clock reads as "no hint", never as a throw.
   if (!(headers instanceof Headers) || typeof now !== 'number' || !Number.isFinite(now)) return undefined;
-  return retryAfter(headers.get('retry-after'), now) ?? reset(headers, now);
+  return parseRetryAfterValue(headers.get('retry-after'), now) ?? reset(headers, now);
 }
 
-function retryAfter(value: string | null, now: number): number | undefined {
+/** A `Retry-After` value alone (seconds or HTTP-date, the longest of several) in ms; unreadable → undefined. */
+export function parseRetryAfterValue(value: string | null, now: number): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
   // A repeated header arrives joined with ", " (and an HTTP-date has a comma of its own).
@@ -43,7 +44,23 @@ function retryAfter(value: string | null, now: number): number | undefined {
 }
 
 function reset(headers: Headers, now: number): number | undefined {
-  const text = (headers.get('x-ratelimit-reset') ?? headers.get('ratelimit-reset'))?.trim();
+  return parseResetMs(headers.get('x-ratelimit-reset') ?? headers.get('ratelimit-reset'), now);
+}
+
+/** How a rate-limit reset header counts: guessed by magnitude (`auto`), or named when the server documents it. */
+export type ResetUnit = 'auto' | 'epoch-ms' | 'epoch-s' | 'delta-s' | 'delta-ms';
+
+/**
+ * The wait a rate-limit reset value names, in ms (see {@link parseRetryAfterMs} for `auto`); several values
+ * (policies) → the longest; unreadable → undefined. For limiters told a vendor's reset header.
+ * @example parseResetMs('1700000060000', 1_700_000_000_000, 'epoch-ms'); // 60_000
+ */
+export function parseResetMs(
+  value: string | null,
+  now: number,
+  unit: ResetUnit = 'auto',
+): number | undefined {
+  const text = value?.trim();
   if (!text) return undefined;
   // Several policies may answer at once ("60, 3600"): wait for the latest so none is still exhausted.
   const waits: number[] = [];
@@ -51,8 +68,17 @@ function reset(headers: Headers, now: number): number | undefined {
     const item = part.trim();
     if (!SECONDS.test(item)) continue;
     const value = Number(item);
-    if (value > EPOCH_MS_THRESHOLD) waits.push(value - now);
-    else waits.push(value > EPOCH_SECONDS_THRESHOLD ? value * 1000 - now : value * 1000);
+    const read =
+      unit === 'auto'
+        ? value > EPOCH_MS_THRESHOLD
+          ? 'epoch-ms'
+          : value > EPOCH_SECONDS_THRESHOLD
+            ? 'epoch-s'
+            : 'delta-s'
+        : unit;
+    if (read === 'epoch-ms') waits.push(value - now);
+    else if (read === 'epoch-s') waits.push(value * 1000 - now);
+    else waits.push(read === 'delta-s' ? value * 1000 : value);
   }
   return longest(waits);
 }

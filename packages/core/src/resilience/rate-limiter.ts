@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { parseRetryAfterMs } from '../http/retry-after.ts';
+import { isHeaderName } from '../http/header-syntax.ts';
+import { parseResetMs, parseRetryAfterValue, type ResetUnit } from '../http/retry-after.ts';
 import { parseOptions } from '../input/options.ts';
 import { IntegrationError } from '../result/errors.ts';
 import { createMemoryRateLimitStore, type RateLimitBucket, type RateLimitStore } from './rate-limit-store.ts';
@@ -27,6 +28,23 @@ export interface RateLimiterOptions {
    * and the server answers for itself, so a recovered server is reached. Default 60 000.
    */
   maxBlockMs?: number;
+  /**
+   * Which response headers report the server's budget, for servers with their own names. Default: the
+   * generic `X-RateLimit-Remaining`/`-Reset` and `RateLimit-Remaining`/`-Reset`.
+   * @example { windows: [{ remaining: 'x-ratelimit-minutely-remaining', reset: 'x-ratelimit-minutely-reset' }] }
+   */
+  feedback?: RateLimitFeedback;
+}
+
+/** Where a server reports its rate-limit budget: see {@link RateLimiterOptions.feedback}. */
+export interface RateLimitFeedback {
+  /**
+   * Each window the server counts (per 2 s, per minute, per day…): the header of its remaining count and of
+   * when it resets. The lowest remaining binds; an exhausted window blocks until its own reset.
+   */
+  windows?: { remaining: string; reset?: string; resetUnit?: ResetUnit }[];
+  /** How long a 429 naming no wait (no `Retry-After`, no reset) blocks, e.g. the server's window. Default none. */
+  throttleBlockMs?: number;
 }
 
 /**
@@ -44,8 +62,8 @@ export interface RateLimiter {
    */
   acquire(signal?: AbortSignal, options?: { maxWaitMs?: number }): Promise<void>;
   /**
-   * Adapts to a server response: `X-RateLimit-Remaining` lowers the local tokens; with 0 remaining,
-   * `X-RateLimit-Reset` blocks until the reset; `Retry-After` on 429/503 blocks until then; a block longer
+   * Adapts to a server response: `X-RateLimit-Remaining` (or the `feedback` headers) lowers the local tokens;
+   * with 0 remaining, the reset blocks until then; `Retry-After` on 429/503 blocks until then; a block longer
    * than `maxBlockMs` (the limiter's, or this call's if shorter) is not applied. Never throws.
    */
   observe(response: { status: number; headers: Headers }, options?: { maxBlockMs?: number }): void;
@@ -65,6 +83,13 @@ const isFunction = (value: unknown): boolean => typeof value === 'function';
 const positive = z
   .number({ error: 'must be a finite number > 0' })
   .check(z.positive('must be a finite number > 0'));
+
+const nonNegative = z
+  .number({ error: 'must be a finite number ≥ 0' })
+  .check(z.minimum(0, 'must be a finite number ≥ 0'));
+const headerName = z
+  .string({ error: 'must be a header name' })
+  .check(z.refine(isHeaderName, 'must be a valid header name'));
 
 const rateLimiterOptionsSchema = z.object({
   limit: positive,
@@ -87,10 +112,35 @@ const rateLimiterOptionsSchema = z.object({
   maxWaitMs: z.optional(
     z.custom<number>((value) => typeof value === 'number' && value >= 0, { error: 'must be a number ≥ 0' }),
   ),
-  maxBlockMs: z.optional(
-    z.number({ error: 'must be a finite number ≥ 0' }).check(z.minimum(0, 'must be a finite number ≥ 0')),
+  maxBlockMs: z.optional(nonNegative),
+  feedback: z.optional(
+    z.object({
+      windows: z.optional(
+        z
+          .array(
+            z.object({
+              remaining: headerName,
+              reset: z.optional(headerName),
+              resetUnit: z.optional(
+                z.enum(['auto', 'epoch-ms', 'epoch-s', 'delta-s', 'delta-ms'], {
+                  error: "must be 'auto', 'epoch-ms', 'epoch-s', 'delta-s' or 'delta-ms'",
+                }),
+              ),
+            }),
+            { error: 'must be an array of { remaining, reset?, resetUnit? }' },
+          )
+          .check(z.minLength(1, 'must name at least one window')),
+      ),
+      throttleBlockMs: z.optional(nonNegative),
+    }),
   ),
 });
+
+// Today's generic names: the de-facto X- pair and the IETF draft's.
+const DEFAULT_WINDOWS: NonNullable<RateLimitFeedback['windows']> = [
+  { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' },
+  { remaining: 'ratelimit-remaining', reset: 'ratelimit-reset' },
+];
 
 const DEFAULT_MAX_BLOCK_MS = 60_000;
 
@@ -115,6 +165,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const key = parsed.key ?? 'default';
   const store = parsed.store ?? createMemoryRateLimitStore();
   const now = parsed.now ?? (() => Date.now());
+  const windows = parsed.feedback?.windows ?? DEFAULT_WINDOWS;
+  const throttleBlockMs = parsed.feedback?.throttleBlockMs;
   const bucket: RateLimitBucket = { capacity: burst, refillPerMs: limit / intervalMs };
 
   const queue: Waiter[] = [];
@@ -228,11 +280,28 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         const { status, headers } = response;
         if (!(headers instanceof Headers)) return;
         const throttled = status === 429 || status === 503;
+        let remaining: number | undefined;
+        const resets: { exhausted: number[]; any: number[] } = { exhausted: [], any: [] };
+        for (const window of windows) {
+          const left = parseRemaining(headers.get(window.remaining));
+          const reset = window.reset && parseResetMs(headers.get(window.reset), t, window.resetUnit);
+          if (typeof reset === 'number') resets.any.push(reset);
+          if (left === undefined) continue;
+          remaining = Math.min(remaining ?? left, left);
+          if (left === 0 && typeof reset === 'number') resets.exhausted.push(reset);
+        }
         // A 429 says the budget is spent even when the server sends no Remaining header.
-        const remaining = status === 429 ? 0 : parseRemaining(headers);
+        if (status === 429) remaining = 0;
         // A 503's reset header describes the rate window, not the outage: only its Retry-After blocks.
         const blocks = remaining === 0 || (throttled && headers.has('retry-after'));
-        const waitMs = blocks ? parseRetryAfterMs(headers, t) : undefined;
+        // Retry-After wins; else the exhausted windows' resets (not a daily reset while only the minute is
+        // spent); else any reset named; else, on a 429, the configured throttle block.
+        const waitMs = blocks
+          ? (parseRetryAfterValue(headers.get('retry-after'), t) ??
+            latest(resets.exhausted) ??
+            latest(resets.any) ??
+            (status === 429 ? throttleBlockMs : undefined))
+          : undefined;
         const blockBound = narrower(maxBlockMs, options?.maxBlockMs) ?? maxBlockMs;
         const feedback: { remaining?: number; blockedUntil?: number } = {};
         if (remaining !== undefined) feedback.remaining = remaining;
@@ -258,8 +327,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
 // Several policies may answer at once ("100, 40"): the smallest budget is the binding one. Only whole numbers
 // count: "-1", "NaN", "0.5" or "1e3" say nothing reliable about the budget.
-function parseRemaining(headers: Headers): number | undefined {
-  const text = headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining');
+function parseRemaining(text: string | null): number | undefined {
   if (!text) return undefined;
   let lowest: number | undefined;
   for (const part of text.split(',')) {
@@ -270,3 +338,5 @@ function parseRemaining(headers: Headers): number | undefined {
   }
   return lowest;
 }
+
+const latest = (waits: number[]): number | undefined => (waits.length > 0 ? Math.max(...waits) : undefined);

@@ -10,6 +10,7 @@ describe('retry options', () => {
       maxDelayMs: 30_000,
       maxRetryAfterMs: 60_000,
       statusCodes: [408, 429, 500, 502, 503, 504],
+      unprocessedStatuses: [429],
       jitter: 'full',
     });
   });
@@ -37,6 +38,8 @@ describe('retry options', () => {
     expect(retryOptionsSchema.safeParse({ maxDelayMs: -5 }).success).toBe(false);
     expect(retryOptionsSchema.safeParse({ maxRetryAfterMs: -5 }).success).toBe(false);
     expect(retryOptionsSchema.safeParse({ jitter: 'equal' }).success).toBe(false);
+    expect(retryOptionsSchema.safeParse({ unprocessedStatuses: [429.5] }).success).toBe(false);
+    expect(retryOptionsSchema.safeParse({ unprocessedStatuses: [] }).success).toBe(true);
   });
 });
 
@@ -51,6 +54,7 @@ describe('DEFAULT_RETRY_OPTIONS', () => {
   it('is frozen, status list included, so no caller changes every client’s defaults', () => {
     expect(Object.isFrozen(DEFAULT_RETRY_OPTIONS)).toBe(true);
     expect(Object.isFrozen(DEFAULT_RETRY_OPTIONS.statusCodes)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_RETRY_OPTIONS.unprocessedStatuses)).toBe(true);
     expect(() => {
       (DEFAULT_RETRY_OPTIONS as { retries: number }).retries = 20;
     }).toThrow(TypeError);

@@ -21,6 +21,14 @@ export const retryOptionsSchema = z.object({
   maxRetryAfterMs: z._default(delayMs, 60_000),
   /** Statuses worth another attempt. */
   statusCodes: z._default(z.array(z.int()), [408, 429, 500, 502, 503, 504]),
+  /**
+   * Statuses that say the server refused the request before processing it, so it is safe to resend whatever
+   * the method: a POST or PATCH answered with one is retried (when `statusCodes` lists it) without an
+   * idempotency key. Only 429 by default: a rate limiter refuses before the handler runs. A 503 is left out
+   * even with Retry-After: a gateway may send it after the handler ran (or timed out midway); add it only
+   * for a server known to refuse before processing. `[]` retries such methods only when idempotent.
+   */
+  unprocessedStatuses: z._default(z.array(z.int()), [429]),
   /** Full jitter (a uniform draw in [0, delay]) or none. */
   jitter: z._default(z.enum(['full', 'none']), 'full'),
 });
@@ -34,5 +42,9 @@ export type ResolvedRetryOptions = z.output<typeof retryOptionsSchema>;
  */
 export const DEFAULT_RETRY_OPTIONS: Readonly<ResolvedRetryOptions> = (() => {
   const parsed = retryOptionsSchema.parse({});
-  return Object.freeze({ ...parsed, statusCodes: Object.freeze(parsed.statusCodes) as number[] });
+  return Object.freeze({
+    ...parsed,
+    statusCodes: Object.freeze(parsed.statusCodes) as number[],
+    unprocessedStatuses: Object.freeze(parsed.unprocessedStatuses) as number[],
+  });
 })();
