@@ -23,6 +23,7 @@ import { batchArchive, batchCreate, batchRead, batchUpdate, batchUpsert } from '
 import { HubSpotError, noRoute, validationError } from './errors.ts';
 import { archiveOne, createOne, getOne, listRecords, updateOne } from './objects.ts';
 import { type HubSpotPath, hubspotPathKey, parseHubSpotPath } from './paths.ts';
+import { parsePropertyPath, propertyRoute } from './property-routes.ts';
 import type { HubSpotRateLimiter } from './rate-limit.ts';
 import { searchRecords } from './search.ts';
 
@@ -157,9 +158,15 @@ export function createHubSpotHandler(options: HubSpotHandlerOptions): EmulatorHa
       const verdict = path?.kind === 'search' ? limiter.takeSearch(key) : limiter.take(key);
       if (!verdict.allowed) throw verdict.error;
       rateHeaders = verdict.headers;
-      if (!path) throw noRoute(method, url.pathname);
+      const propertyPath = path ? undefined : parsePropertyPath(url.pathname);
+      if (!path && !propertyPath) throw noRoute(method, url.pathname);
       const body = await readJson(request, maxBodyBytes);
       if (body instanceof HubSpotError) throw body;
+      if (propertyPath) {
+        const answer = propertyRoute(account, propertyPath, method, url.pathname, body, scopes);
+        return withHeaders(answer, rateHeaders, correlationId);
+      }
+      if (!path) throw noRoute(method, url.pathname);
       const def = account.schema.resolve(path.type);
       requireScopes(scopes, scopesFor(def, isWrite(path, method) ? 'write' : 'read'));
       return withHeaders(dispatch(account, path, method, url, body), rateHeaders, correlationId);
