@@ -157,6 +157,23 @@ describe('runBatch', () => {
     });
   });
 
+  it("resends a create after 429s only as often as the client's retry policy allows", async () => {
+    const rateLimited = () =>
+      jsonResponse(
+        429,
+        { status: 'error', message: 'secondly', policyName: 'TEN_SECONDLY_ROLLING' },
+        { 'Retry-After': '0' },
+      );
+    // retries: 2, so three attempts in all, then the 429 is the chunk's outcome.
+    const { http, bodies } = clientAnswering([rateLimited, rateLimited, rateLimited, rateLimited]);
+    const result = await runBatch(http, [{ id: '1' }], spec(false), record);
+    expect(bodies).toHaveLength(3);
+    expect(result.success && result.data.outcomes[0]).toMatchObject({
+      ok: false,
+      error: { category: 'RATE_LIMIT', status: 429, retryable: true },
+    });
+  });
+
   it('fails a chunk whose body is malformed as INVALID_RESPONSE', async () => {
     const { http } = clientAnswering([() => jsonResponse(200, { results: [{ id: 1 }] })]);
     const result = await runBatch(http, [{ id: '1' }], spec(), record);

@@ -1,4 +1,4 @@
-import { type ApiResult, type HttpClient, type IntegrationError, ok, sleep } from '@patchbay/core';
+import { type ApiResult, type HttpClient, type IntegrationError, ok } from '@patchbay/core';
 import * as z from 'zod/mini';
 
 /** HubSpot's batch limit: at most 100 inputs per read, create, update, upsert or archive call. */
@@ -76,8 +76,6 @@ const RETRYABLE_CATEGORIES = new Set([
 ]);
 // A whole-batch failure the other chunks share (credentials, budget, outage): stop sending instead of repeating it.
 const DATA_ERRORS = new Set(['VALIDATION_ERROR', 'CONFLICT', 'NOT_FOUND', 'INVALID_RESPONSE']);
-const MAX_CREATE_RESENDS = 3;
-const MAX_CREATE_WAIT_MS = 60_000;
 
 /**
  * Sends `inputs` in chunks of 100 and reads every answer into one outcome per input: results matched to their
@@ -139,27 +137,15 @@ async function sendChunk<I, R>(
   chunk: readonly I[],
   envelope: z.ZodMiniType<{ results: R[]; errors?: unknown[] }>,
 ): Promise<ApiResult<{ results: R[]; errors?: unknown[] }>> {
-  for (let resend = 0; ; resend++) {
-    const result = await http.post(spec.path, {
-      json: spec.body(chunk),
-      schema: envelope,
-      idempotent: spec.idempotent,
-      ...(spec.signal ? { signal: spec.signal } : {}),
-    });
-    if (result.success) return ok(result.data ?? { results: [] });
-    // Core retries a POST only when it is idempotent; a create refused with 429 was not processed, so it is
-    // safe to send again after the server's wait (core has no "retry this status even when not idempotent").
-    const { error } = result;
-    const rateLimited = error.code === 'RATE_LIMIT' && error.status === 429 && error.retryable;
-    const wait = error.retryAfterMs ?? 1_000;
-    if (spec.idempotent || !rateLimited || resend >= MAX_CREATE_RESENDS || wait > MAX_CREATE_WAIT_MS)
-      return result;
-    try {
-      await sleep(wait, spec.signal ? { signal: spec.signal } : {});
-    } catch {
-      return result;
-    }
-  }
+  // A create (not idempotent) is still retried after a 429 by core (retry.unprocessedStatuses): HubSpot refused
+  // it before processing, so sending it again cannot create twice. Any other failure of a create is final.
+  const result = await http.post(spec.path, {
+    json: spec.body(chunk),
+    schema: envelope,
+    idempotent: spec.idempotent,
+    ...(spec.signal ? { signal: spec.signal } : {}),
+  });
+  return result.success ? ok(result.data ?? { results: [] }) : result;
 }
 
 function readAnswers<I, R>(

@@ -26,6 +26,29 @@ describe('createHubSpotRateLimiter', () => {
     expect((await limiter.state()).tokens).toBe(2);
   });
 
+  it("reads HubSpot's header names only: a generic X-RateLimit-Remaining is not HubSpot's budget", async () => {
+    const clock = createManualClock(0);
+    const limiter = createHubSpotRateLimiter({ now: clock.now });
+    limiter.observe({ status: 200, headers: new Headers({ 'X-RateLimit-Remaining': '0' }) });
+    await Promise.resolve();
+    expect(await limiter.state()).toEqual({ tokens: 10, queued: 0 });
+  });
+
+  it('blocks for Retry-After on a 429 that names it, and for the new window after the interval changes', async () => {
+    const clock = createManualClock(1_000);
+    const limiter = createHubSpotRateLimiter({ now: clock.now });
+    limiter.observe({ status: 429, headers: new Headers({ 'Retry-After': '2' }) });
+    await Promise.resolve();
+    expect((await limiter.state()).blockedUntil).toBe(3_000);
+    clock.advance(5_000);
+    limiter.observe({
+      status: 429,
+      headers: new Headers({ 'X-HubSpot-RateLimit-Interval-Milliseconds': '1000' }),
+    });
+    await Promise.resolve();
+    expect((await limiter.state()).blockedUntil).toBe(7_000);
+  });
+
   it('blocks for the window on a 429 without Retry-After', async () => {
     const clock = createManualClock(1_000);
     const limiter = createHubSpotRateLimiter({ now: clock.now });

@@ -58,11 +58,18 @@ const HEADER = {
   interval: 'x-hubspot-ratelimit-interval-milliseconds',
 } as const;
 
+// HubSpot's 10-second window names no reset: its remaining count lowers the tokens, and a 429 without
+// Retry-After blocks for the window.
+const feedbackFor = (intervalMs: number) => ({
+  windows: [{ remaining: HEADER.remaining }],
+  throttleBlockMs: intervalMs,
+});
+
 /**
- * A rate limiter for HubSpot's 10-second budget, on core's limiter. Core's `observe` reads the generic
- * `X-RateLimit-Remaining` / `Retry-After`; HubSpot sends its own names, so they are translated here: the
- * remaining count lowers the local tokens, a 429 without `Retry-After` blocks for the window, and a different
- * `X-HubSpot-RateLimit-Max` (a plan upgrade, an OAuth app's 110) rebuilds the bucket at that limit.
+ * A rate limiter for HubSpot's 10-second budget, on core's limiter told HubSpot's header names (`feedback`):
+ * `X-HubSpot-RateLimit-Remaining` lowers the local tokens, a 429 without `Retry-After` blocks for the window.
+ * A different `X-HubSpot-RateLimit-Max` (a plan upgrade, an OAuth app's 110) rebuilds the bucket at that limit,
+ * here: the rolling window's carve-out ({@link bucketFor}) is HubSpot's reading of the announced limit.
  * @example createHttpClient({ baseUrl, rateLimiter: createHubSpotRateLimiter({ limit: 190 }) })
  * @throws IntegrationError `CONFIG_ERROR` when `limit` or `intervalMs` is not a positive number.
  */
@@ -88,6 +95,7 @@ export function createHubSpotRateLimiter(options: HubSpotRateLimitOptions = {}):
       ...bucketFor(limit, intervalMs),
       store,
       key,
+      feedback: feedbackFor(intervalMs),
       ...(options.now ? { now: options.now } : {}),
     });
   let inner = build();
@@ -108,13 +116,7 @@ export function createHubSpotRateLimiter(options: HubSpotRateLimitOptions = {}):
             inner = build();
           }
         }
-        const translated = new Headers();
-        const remaining = headers.get(HEADER.remaining);
-        if (remaining !== null) translated.set('x-ratelimit-remaining', remaining);
-        const retryAfter = headers.get('retry-after');
-        if (retryAfter !== null) translated.set('retry-after', retryAfter);
-        else if (status === 429) translated.set('retry-after', String(intervalMs / 1000));
-        inner.observe({ status, headers: translated }, observeOptions);
+        inner.observe({ status, headers }, observeOptions);
       } catch {
         // Feedback is a hint: a malformed response must not fail the call being observed.
       }
