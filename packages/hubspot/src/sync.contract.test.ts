@@ -1,0 +1,10 @@
+// HubSpot's sync against @patchbay/sync's contract: faults of every kind over 2 100 records, SIGKILLs at 20
+// points then resume, two workers on one PostgreSQL store, a lost local database; on memory, SQLite and
+// PostgreSQL.
+import { describeSyncContract } from '@patchbay/sync/testing';
+import { afterAll } from 'vitest';
+import { cleanUpContractRuns, hubspotContractTarget } from '../test-support/contract-target.ts';
+
+afterAll(cleanUpContractRuns);
+
+describeSyncContract('hubspot', hubspotContractTarget);

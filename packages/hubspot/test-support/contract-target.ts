@@ -1,0 +1,164 @@
+// HubSpot as a target of @patchbay/sync/testing's sync contract: its emulator over HTTP with the contract's
+// faults, its engine (createHubSpotSync), the stores to run on, and its worker script for the process scenarios.
+import { join } from 'node:path';
+import { createMemoryStore } from '@patchbay/core/store';
+import { createHubSpotEmulator, HUBSPOT_EMULATOR_TOKEN, serveEmulator } from '@patchbay/emulators';
+import { createPostgresStore } from '@patchbay/store-postgres';
+import { createSqliteStore } from '@patchbay/store-sqlite';
+import type { SyncContractFault, SyncContractRemote, SyncContractTarget } from '@patchbay/sync/testing';
+import { expect } from 'vitest';
+import { TEST_URL, unavailable } from '../../store-postgres/test-support/postgres.ts';
+import { createScratch } from '../../store-postgres/test-support/scratch.ts';
+import { startSyncWorker } from '../../sync/test-support/sync-worker-process.ts';
+import { DEFAULT_COMPANY_ID_PROPERTY } from '../src/sync/objects.ts';
+import { createHubSpotSync } from '../src/sync.ts';
+import { hubspotRecords } from './records.ts';
+
+// The sync's types as the emulator stores them, and the unique property each is keyed by.
+const STORED: Record<string, { objectType: string; idProperty: string }> = {
+  company: { objectType: 'companies', idProperty: DEFAULT_COMPANY_ID_PROPERTY },
+  contact: { objectType: 'contacts', idProperty: 'email' },
+};
+const scratch = createScratch('patchbay-hubspot-contract-');
+const tempDir = scratch.dir;
+const newSchema = scratch.schema;
+
+/** Removes the SQLite files and PostgreSQL schemas the contract's runs made. */
+export const cleanUpContractRuns = (): Promise<void> => scratch.cleanUp();
+
+async function startRemote(options: { seed: number; latencyMs?: number }) {
+  const hubspot = createHubSpotEmulator({
+    rateLimit: false,
+    searchPerSecond: false,
+    seed: options.seed,
+    latencyMs: options.latencyMs ?? 0,
+  });
+  // Faults read off the replies: counters alone cannot tell a truncated body or a commit-then-fail from a
+  // normal answer with the same status.
+  const answered = new Map<string, number>();
+  const server = await serveEmulator(async (request) => {
+    const reply = await hubspot.handler(request);
+    const fault = 'kind' in reply ? null : reply.headers.get('x-emulator-fault');
+    if (fault) answered.set(fault, (answered.get(fault) ?? 0) + 1);
+    return reply;
+  });
+  // The companies' unique property, as every account creates once (through the properties API).
+  const ready = await createHubSpotSync({
+    baseUrl: server.url,
+    accessToken: hubspot.token,
+    store: createMemoryStore(),
+    rateLimit: false,
+  }).setup();
+  expect(ready.success, JSON.stringify(!ready.success && ready.error)).toBe(true);
+  hubspot.counters.reset();
+  const remote: SyncContractRemote & { hubspot: typeof hubspot } = {
+    url: server.url,
+    hubspot,
+    injectFaults() {
+      // Every call a sync makes: batch reads and upserts of records, association reads and writes.
+      const records = /^POST \/crm\/(objects|associations)\/2026-03\/[a-z/]+\/batch\/[a-z/]+$/;
+      const writes =
+        /^POST \/crm\/(objects\/2026-03\/\w+\/batch\/upsert|associations\/2026-03\/\w+\/\w+\/batch\/associate\/default)$/;
+      hubspot.faults.inject({ kind: 'error', status: 503, route: records, rate: 0.1 });
+      hubspot.faults.inject({ kind: 'rate-limit', retryAfterSeconds: 1, route: records, rate: 0.04 });
+      hubspot.faults.inject({ kind: 'hang', route: records, rate: 0.05 });
+      hubspot.faults.inject({ kind: 'reset', route: records, rate: 0.08 });
+      hubspot.faults.inject({ kind: 'malformed', route: records, rate: 0.08 });
+      hubspot.faults.inject({ kind: 'commit-then-fail', status: 502, route: writes, rate: 0.15 });
+      hubspot.counters.reset();
+      answered.clear();
+    },
+    clearFaults: () => hubspot.faults.clear(),
+    faultsFired: (): Partial<Record<SyncContractFault, number>> => ({
+      error: hubspot.counters.count({ outcome: 503 }),
+      'rate-limit': hubspot.counters.count({ outcome: 429 }),
+      hang: hubspot.counters.count({ outcome: 'hang' }),
+      reset: hubspot.counters.count({ outcome: 'reset' }),
+      malformed: answered.get('malformed') ?? 0,
+      'commit-then-fail': answered.get('commit-then-fail') ?? 0,
+    }),
+    records: (type) => {
+      const { objectType, idProperty } = STORED[type]!;
+      return hubspot
+        .listRecords(objectType)
+        .map((record) => ({ externalId: String(record.properties[idProperty]), remoteId: record.id }));
+    },
+    requests: () => hubspot.counters.snapshot().total,
+    resetRequests: () => hubspot.counters.reset(),
+    close: () => server.close(),
+  };
+  return remote;
+}
+
+/** HubSpot's sync, checked by the contract on memory, SQLite and PostgreSQL. */
+export const hubspotContractTarget: SyncContractTarget = {
+  integration: 'hubspot',
+  types: ['company', 'contact'],
+  records: hubspotRecords,
+  startRemote,
+  createEngine: ({ remote, store, faulty }) =>
+    createHubSpotSync({
+      baseUrl: remote.url,
+      accessToken: (remote as Awaited<ReturnType<typeof startRemote>>).hubspot.token,
+      store,
+      rateLimit: false,
+      searchRateLimit: false,
+      // A hung request is abandoned after 300 ms and tried again.
+      ...(faulty && { timeoutMs: 300, retry: { retries: 2, initialDelayMs: 10, maxDelayMs: 100 } }),
+    }),
+  checkRemote(remote, counts) {
+    // Every contact associated with exactly its company, and nothing else.
+    const { hubspot } = remote as Awaited<ReturnType<typeof startRemote>>;
+    const companyIdOf = new Map(
+      hubspot
+        .listRecords('companies')
+        .map((company) => [company.properties[DEFAULT_COMPANY_ID_PROPERTY], company.id]),
+    );
+    const expected = new Map(
+      (
+        hubspotRecords('contact', counts.contact ?? 0, counts) as {
+          email: string;
+          companyExternalId: string;
+        }[]
+      ).map((contact) => [contact.email, contact.companyExternalId]),
+    );
+    const wrong = hubspot
+      .listRecords('contacts')
+      .filter((contact) => {
+        const linked = hubspot.associations.list('0-1', contact.id, '0-2').map((to) => to.toObjectId);
+        const want = expected.get(String(contact.properties.email));
+        return linked.length !== 1 || linked[0] !== (want ? companyIdOf.get(want) : undefined);
+      })
+      .map((contact) => contact.properties.email);
+    expect(wrong).toEqual([]);
+  },
+  stores: [
+    { name: 'memory', open: () => createMemoryStore() },
+    { name: 'SQLite', open: () => createSqliteStore({ path: join(tempDir(), 'sync.db') }) },
+    ...(unavailable && process.env.CI !== 'true'
+      ? []
+      : [
+          {
+            name: 'PostgreSQL',
+            open: () => createPostgresStore({ connectionString: TEST_URL, schema: newSchema() }),
+          },
+        ]),
+  ],
+  startWorker: (spec) =>
+    startSyncWorker(join(import.meta.dirname, 'sync-worker.ts'), {
+      ...spec,
+      env: { HUBSPOT_ACCESS_TOKEN: HUBSPOT_EMULATOR_TOKEN },
+    }),
+  sqlite: { path: () => join(tempDir(), 'crash.db'), open: (path) => createSqliteStore({ path }) },
+  postgres: () =>
+    unavailable && process.env.CI !== 'true'
+      ? undefined
+      : (() => {
+          const schema = newSchema();
+          return {
+            url: TEST_URL,
+            schema,
+            open: async () => createPostgresStore({ connectionString: TEST_URL, schema }),
+          };
+        })(),
+};
