@@ -60,7 +60,10 @@ export function createHubSpotErrorMapper(options: HubSpotErrorMapperOptions = {}
       // Core has no separate "forbidden" code: a missing scope is an AUTH_ERROR that no retry fixes.
       mapping.code = 'AUTH_ERROR';
       mapping.retryable = false;
-      const scopes = requiredScopes(fields.context);
+      // HubSpot lists them in the details (`errors[].context`); some answers repeat them at the top level.
+      const scopes = [
+        ...new Set([fields.context, ...(fields.errors ?? []).map(detailContext)].flatMap(requiredScopes)),
+      ];
       if (scopes.length > 0)
         mapping.message = `${message ?? 'Missing scopes'} (requires ${scopes.join(', ')})`;
     }
@@ -133,6 +136,11 @@ function wholeNumber(value: string | null): number | undefined {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function detailContext(detail: unknown): unknown {
+  const parsed = detailSchema.safeParse(detail);
+  return parsed.success ? parsed.data.context : undefined;
 }
 
 function requiredScopes(context: unknown): string[] {
