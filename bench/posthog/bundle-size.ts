@@ -3,10 +3,9 @@
 // bundled for Node (its main entry is a Node SDK) and for the browser through its edge entry, and its installed
 // size on disk. posthog-js-lite is not installed in this workspace, so it is left out.
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { type BrowserBundle, bundleForBrowser } from '../bundle-size/bundle.ts';
-import { installedSize } from './installed-size.ts';
+import { bundleForNode } from '../shared/bundle-node.ts';
+import { installedSize } from '../shared/installed-size.ts';
 import { fmt, met, type Phase } from './phase.ts';
 
 const KB = 1024;
@@ -45,18 +44,7 @@ async function forBrowser(name: string, contents: string, ownShares = false): Pr
 
 // posthog-node's main entry imports Node builtins (node:fs, node:readline…), which a Node build leaves out.
 async function forNode(name: string, contents: string): Promise<Measured> {
-  const out = await build({
-    stdin: { contents, resolveDir: BENCH },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    write: false,
-    logLevel: 'silent',
-    outfile: 'bundle.js',
-  });
-  const bytes = out.outputFiles[0]!.contents;
-  return { name, platform: 'node', min: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
+  return { name, platform: 'node', ...(await bundleForNode(contents, BENCH)) };
 }
 
 const kb = (bytes: number) => `${fmt(bytes / KB, 1)} KB`;

@@ -37,9 +37,4 @@ export interface Phase {
   run(context: PhaseContext): Promise<PhaseReport>;
 }
 
-/** `met` / `not met`. */
-export const met = (ok: boolean) => (ok ? 'met' : 'not met');
-
-/** Numbers as the tables print them. */
-export const fmt = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export { fmt, met } from '../shared/format.ts';
