@@ -80,4 +80,19 @@ export {
   type HubSpotFilter,
   type HubSpotSearchRequest,
 } from './search-limits.ts';
+export { DEFAULT_COMPANY_ID_PROPERTY } from './sync/objects.ts';
+export type {
+  CompanyRecord as HubSpotSyncCompany,
+  ContactRecord as HubSpotSyncContact,
+} from './sync/records.ts';
+export {
+  createHubSpotSync,
+  type HubSpotSync,
+  type HubSpotSyncMode,
+  type HubSpotSyncObjectType,
+  type HubSpotSyncOptions,
+  type HubSpotSyncProgress,
+  type HubSpotSyncReport,
+  type SyncFailure,
+} from './sync.ts';
 export { type HubSpotWebhook, type VerifyHubSpotWebhookOptions, verifyHubSpotWebhook } from './webhook.ts';
