@@ -29,6 +29,7 @@ export const tasks = {
   'bench:sync': [build, bench('bench:sync')],
   'bench:memory': [build, bench('bench:memory')],
   'bench:posthog': [build, bench('bench:posthog')],
+  'bench:hubspot': [build, bench('bench:hubspot')],
   'bench:rate-limit': [build, bench('bench:rate-limit')],
   changeset: [['changeset']],
   install: [['pnpm', 'install', '--frozen-lockfile']],

@@ -1,0 +1,261 @@
+// The "hubspot" section of docs/benchmarks.md, written from one run's figures: the summary table, what it
+// means, and the detail tables (requests by kind and by route, sizes).
+import { fmt, met } from '../shared/format.ts';
+import { CLIENT_LABELS, CLIENTS, type ClientName } from './clients.ts';
+import type { ClientMeasure, RunMeasure } from './measure.ts';
+import { ROUTE_KINDS, type RouteKind } from './routes.ts';
+import type { BundleMeasure, SizeMeasure } from './size.ts';
+
+const KB = 1024;
+/** The issue's bundle target. */
+export const BUNDLE_TARGET = 25 * KB;
+const LIMIT = { max: 100, windowS: 10 };
+
+/** What renderSection writes from. */
+export interface SectionInput {
+  measures: ClientMeasure[];
+  sizes: SizeMeasure | undefined;
+  contacts: number;
+  companies: number;
+  seconds: number;
+  versions: { sdk: string };
+  machine: { date: string; node: string; cpus: string; loadStart: number; loadEnd: number };
+}
+
+const KIND_LABELS: Record<RouteKind, string> = {
+  upsert: 'record writes (batch upsert)',
+  read: 'record lookups (batch read)',
+  associate: 'association writes (batch, default type)',
+  'association-read': 'association reads (batch)',
+  other: 'other',
+};
+
+const kb = (bytes: number) => `${fmt(bytes / KB, 1)} KB`;
+const mb = (bytes: number) => `${fmt(bytes / KB / KB, 1)} MB`;
+const s = (ms: number) => `${fmt(ms / 1000, 1)} s`;
+
+/** The least time `requests` can take at 100 per rolling 10 s, the first 100 sent at once. */
+export function floorSeconds(requests: number): number {
+  return Math.max(0, Math.ceil(requests / LIMIT.max) - 1) * LIMIT.windowS;
+}
+
+/** The markdown of the section. */
+export function renderSection(input: SectionInput): string {
+  const records = input.contacts + input.companies;
+  const by = new Map(input.measures.map((m) => [m.name, m]));
+  const clients = CLIENTS.filter((name) => by.has(name));
+  const cells = (cell: (m: ClientMeasure) => string) =>
+    CLIENTS.map((name) => {
+      const m = by.get(name);
+      return m ? cell(m) : '—';
+    }).join(' | ');
+  const perRecord = (run: RunMeasure, kinds: readonly (RouteKind | 'total')[]) =>
+    kinds.reduce((sum, kind) => sum + run.counts[kind].requests, 0) / records;
+  const landedText = (run: RunMeasure) => {
+    const l = run.landed;
+    return `${fmt(l.contactsLost + l.companiesLost)} / ${fmt(l.contactsDuplicated + l.companiesDuplicated)} / ${fmt(l.associationsMissing + l.associationsWrong)}`;
+  };
+  const sizes = input.sizes;
+  const rows: string[] = [];
+  const row = (measure: string, ours: string, theirs: string, target = '—', verdict = '—') =>
+    rows.push(`| ${measure} | ${ours} | ${theirs} | ${target} | ${verdict} |`);
+  if (clients.length > 0) {
+    const ours = by.get('patchbay');
+    const line = (measure: string, cell: (m: ClientMeasure) => string, target?: string, ok?: boolean) => {
+      const [a, b] = cells(cell).split(' | ') as [string, string];
+      row(measure, a, b, target, ok === undefined ? '—' : met(ok));
+    };
+    line('requests, first sync (all kinds)', (m) => fmt(m.first.counts.total.requests));
+    line(
+      '**requests per record, first sync** (all / record writes only)',
+      (m) => `**${fmt(perRecord(m.first, ['total']), 4)}** / ${fmt(perRecord(m.first, ['upsert']), 4)}`,
+    );
+    line(
+      '429s drawn, first sync',
+      (m) => fmt(m.first.counts.total.rateLimited),
+      '0',
+      ours && ours.first.counts.total.rateLimited === 0,
+    );
+    line(
+      `wall time, first sync, at ${LIMIT.max} per ${LIMIT.windowS} s (floor for its request count)`,
+      (m) => `${s(m.first.ms)} (${fmt(floorSeconds(m.first.counts.total.requests))} s)`,
+    );
+    line(
+      'records lost / duplicated / associations missing or wrong, after both runs',
+      (m) => landedText(m.second),
+      '0 / 0 / 0',
+      ours && landedText(ours.second) === '0 / 0 / 0',
+    );
+    line(
+      'requests, unchanged re-sync',
+      (m) => fmt(m.second.counts.total.requests),
+      '0',
+      ours && ours.second.counts.total.requests === 0,
+    );
+    line('429s drawn, unchanged re-sync', (m) => fmt(m.second.counts.total.rateLimited));
+    line('wall time, unchanged re-sync', (m) => s(m.second.ms));
+  }
+  if (sizes) {
+    row(
+      'bundle, gzipped (client entry; ours for the browser, theirs for Node)',
+      kb(sizes.client.gz),
+      kb(sizes.sdk.gz),
+      '≤ 25 KB',
+      met(sizes.client.gz <= BUNDLE_TARGET),
+    );
+    row('installed, with dependencies', mb(sizes.installed.patchbay.bytes), mb(sizes.installed.sdk.bytes));
+  }
+
+  const kindTable = (pick: (m: ClientMeasure) => RunMeasure) =>
+    [
+      `| requests | ${clients.map((name) => CLIENT_LABELS[name]).join(' | ')} |`,
+      `|---|${clients.map(() => '---').join('|')}|`,
+      ...[...ROUTE_KINDS, 'total' as const].map(
+        (kind) =>
+          `| ${kind === 'total' ? '**total**' : KIND_LABELS[kind]} | ${clients
+            .map((name) => {
+              const count = pick(by.get(name)!).counts[kind];
+              return `${fmt(count.requests)}${count.rateLimited ? ` (${fmt(count.rateLimited)} × 429)` : ''}`;
+            })
+            .join(' | ')} |`,
+      ),
+      `| wall time | ${clients.map((name) => s(pick(by.get(name)!).ms)).join(' | ')} |`,
+      `| records the client reported written / unchanged / failed | ${clients
+        .map((name) => {
+          const o = pick(by.get(name)!).outcome;
+          return `${fmt(o.written)} / ${fmt(o.unchanged)} / ${fmt(o.failed)}`;
+        })
+        .join(' | ')} |`,
+      `| associations the client reported written | ${clients.map((name) => fmt(pick(by.get(name)!).outcome.associated)).join(' | ')} |`,
+    ].join('\n');
+  const routes = (name: ClientName) => {
+    const m = by.get(name)!;
+    const lines = (label: string, run: RunMeasure) =>
+      Object.entries(run.byRoute)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(
+          ([route, count]) =>
+            `| ${label} | \`${route}\` | ${Object.entries(count.byOutcome)
+              .map(([outcome, n]) => `${fmt(n)} × ${outcome}`)
+              .join(', ')} |`,
+        );
+    return [...lines('first', m.first), ...lines('re-sync', m.second)];
+  };
+  const routeTable = [
+    '| client | run | route | answers |',
+    '|---|---|---|---|',
+    ...clients.flatMap((name) => routes(name).map((line) => `| ${CLIENT_LABELS[name]} ${line}`)),
+  ].join('\n');
+
+  const reading = readingOf(input, by);
+  const bundleRow = (m: BundleMeasure) =>
+    `| ${m.entry} | ${m.platform} | ${kb(m.min)} | **${kb(m.gz)}** | ${
+      m.shares ? `${kb(m.shares.ky ?? 0)} / ${kb(m.shares.zod ?? 0)} / ${kb(m.shares.core ?? 0)}` : '—'
+    } | ${m.nodeImports === undefined ? '— (Node build)' : m.nodeImports === 0 ? 'none' : fmt(m.nodeImports)} |`;
+
+  return `## HubSpot: @patchbay/hubspot vs @hubspot/api-client
+
+Command: \`npm run bench:hubspot\` (\`bench/hubspot/run.ts\`), ${fmt(input.seconds)} s, every figure below from this one run.
+A sync of ${fmt(input.contacts)} contacts (keyed by email) and ${fmt(input.companies)} companies (keyed by a custom unique
+property, \`patchbay_external_id\`), each contact associated with its company, into the HubSpot emulator
+(\`@patchbay/emulators\`, a Free/Starter private app: ${LIMIT.max} requests per rolling ${LIMIT.windowS} s, HubSpot's
+\`TEN_SECONDLY_ROLLING\` 429 past it) in its own process on loopback, no added latency. Each client on a freshly reset
+emulator, one after the other: the first sync, then, once the ${LIMIT.windowS}-second window has emptied, the same records
+again unchanged (a next run; Patchbay opens a new sync on the same SQLite store, as a next process would).
+
+- **@patchbay/hubspot**: \`createHubSpotSync({ accessToken, baseUrl, store })\` on a SQLite store, its defaults (chunks
+  of 100, 2 in flight, date-versioned paths, its limiter at ${LIMIT.max} per ${LIMIT.windowS} s fed by HubSpot's rate-limit
+  headers, core's retries): \`upsertMany('company', …)\`, then \`upsertMany('contact', …)\`, which writes each chunk's
+  contact → company associations after its upsert.
+- **@hubspot/api-client ${input.versions.sdk}** as its README suggests: \`new Client({ accessToken, basePath,
+  numberOfApiCallRetries: 3, limiterOptions: DEFAULT_LIMITER_OPTIONS })\` (Bottleneck, one request per 111 ms, 6 at
+  once; a \`TEN_SECONDLY_ROLLING\` 429 retried after 10 s × attempt), every chunk of 100 handed to
+  \`crm.companies.batchApi.upsert\` at once (the limiter spaces them), then every contact chunk to
+  \`crm.contacts.batchApi.upsert\` followed by \`crm.associations.v4.batchApi.createDefault\` for its companies. The
+  associations are written on both sides so the work compared is the same; their requests are counted apart below.
+
+Both need the companies' unique property to exist (the emulator starts with it; Patchbay's \`setup()\` would create it
+once, a request not counted here). Measured ${input.machine.date} on Node ${input.machine.node}, ${input.machine.cpus},
+1-minute load average ${fmt(input.machine.loadStart, 2)} at the start and ${fmt(input.machine.loadEnd, 2)} at the end
+(the machine is shared). Wall times are bound by the rate limit, not the machine: the floor column is the least time
+the request count can take at ${LIMIT.max} per ${LIMIT.windowS} s.
+
+| | @patchbay/hubspot | @hubspot/api-client | target | verdict |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+Reading: ${reading}
+${
+  clients.length > 0
+    ? `
+### Requests by kind
+
+First sync:
+
+${kindTable((m) => m.first)}
+
+Unchanged re-sync:
+
+${kindTable((m) => m.second)}
+
+Every route as the emulator counted it:
+
+${routeTable}
+`
+    : ''
+}${
+  sizes
+    ? `
+### Bundle and install size
+
+esbuild, \`--bundle --minify --format=esm\`, every dependency included, gzip level 9. Ours for the browser platform, as an
+edge function's build would (\`bench/bundle-size/bundle.ts\`); @hubspot/api-client's \`Client\` for Node, Node builtins left
+out (it imports \`http\`, \`https\` and \`form-data\`: there is no browser build to compare). Installed: every file of each
+package as a user's install holds it (for ours, the files \`npm pack\` would publish: \`dist\` in both module formats
+with source maps and type declarations), with its dependencies, each once (\`bench/shared/installed-size.ts\`).
+
+| entry | platform | minified | gzipped | of which ky / zod / @patchbay/core (minified) | Node builtins reached |
+|---|---|---|---|---|---|
+${[sizes.client, sizes.http, sizes.sdk].map(bundleRow).join('\n')}
+
+Installed: **${mb(sizes.installed.patchbay.bytes)}** for ${sizes.installed.patchbay.packages.join(', ')};
+**${mb(sizes.installed.sdk.bytes)}** for ${sizes.installed.sdk.packages.join(', ')}.
+
+**Bundle target ${met(sizes.client.gz <= BUNDLE_TARGET)}: ${kb(sizes.client.gz)} gzipped against ≤ 25 KB.** ${
+        sizes.client.gz <= BUNDLE_TARGET
+          ? ''
+          : `@patchbay/core's HTTP client alone is ${kb(sizes.http.gz)} gzipped (ky, zod/mini's core, core's validation, redaction, retry and error classification, shared by every connector); HubSpot's own code and schemas, and the parts of core the HTTP client alone leaves out (its rate limiter among them), add ${kb(sizes.client.gz - sizes.http.gz)}. A 25 KB client would have to leave core's transport; what is won below ${kb(sizes.http.gz)} is won by a size pass on core's HTTP client, for every connector at once. `
+      }For scale, @hubspot/api-client's \`Client\` bundles to ${kb(sizes.sdk.gz)} gzipped (${fmt(sizes.sdk.gz / sizes.client.gz, 0)}× ours): its \`Client\` reaches every API group (\`crm\`, \`cms\`, \`marketing\`…) through \`require\` calls a bundler follows, whatever the caller uses.
+`
+    : ''
+}`;
+}
+
+function readingOf(input: SectionInput, by: Map<ClientName, ClientMeasure>): string {
+  const parts: string[] = [];
+  const ours = by.get('patchbay');
+  const theirs = by.get('hubspot-api-client');
+  const records = input.contacts + input.companies;
+  if (ours && theirs) {
+    const o = ours.first.counts;
+    const t = theirs.first.counts;
+    parts.push(
+      `On the first sync Patchbay made ${fmt(o.total.requests)} requests (${fmt(o.upsert.requests)} record writes, ${fmt(o.associate.requests)} association writes, ${fmt(o.read.requests + o['association-read'].requests)} lookups) and @hubspot/api-client ${fmt(t.total.requests)} (${fmt(t.upsert.requests)}, ${fmt(t.associate.requests)}, ${fmt(t.read.requests + t['association-read'].requests)}): ${fmt(o.total.requests / records, 4)} against ${fmt(t.total.requests / records, 4)} requests per record. Both write 100 records per request, so the first sync cannot differ by much; the difference is in what it costs to stay under the limit: Patchbay drew ${fmt(o.total.rateLimited)} × 429 in ${s(ours.first.ms)} and the SDK ${fmt(t.total.rateLimited)} × 429 in ${s(theirs.first.ms)} (floors ${fmt(floorSeconds(o.total.requests))} s and ${fmt(floorSeconds(t.total.requests))} s for those request counts).`,
+    );
+    parts.push(
+      `On the unchanged re-sync Patchbay made ${fmt(ours.second.counts.total.requests)} requests in ${s(ours.second.ms)}${ours.second.counts.total.requests === 0 ? ' (every record matched the hash its SQLite store kept of what it last sent)' : ''}; the SDK has no memory of what it sent and made ${fmt(theirs.second.counts.total.requests)} again in ${s(theirs.second.ms)}.`,
+    );
+    const lost = (m: ClientMeasure) =>
+      m.second.landed.contactsLost + m.second.landed.companiesLost + m.second.landed.associationsMissing;
+    parts.push(
+      `Afterwards the emulator held every record once with its company on the Patchbay side${lost(ours) > 0 ? ' — not so: see the table' : ''}, and ${lost(theirs) === 0 ? 'on the SDK side too (a batch upsert by a unique property cannot duplicate)' : `${fmt(lost(theirs))} records or associations short on the SDK side (chunks its retries gave up on)`}.`,
+    );
+  }
+  if (input.sizes) {
+    const z = input.sizes;
+    parts.push(
+      `The client entry bundles to ${kb(z.client.gz)} gzipped (target ≤ 25 KB: ${met(z.client.gz <= BUNDLE_TARGET)}; ${kb(z.http.gz)} of it is core's HTTP client), @hubspot/api-client's to ${kb(z.sdk.gz)}; installed, ${mb(z.installed.patchbay.bytes)} against ${mb(z.installed.sdk.bytes)}.`,
+    );
+  }
+  return parts.join(' ');
+}
