@@ -1,14 +1,11 @@
 // HubSpot as a target of @patchbay/sync/testing's sync contract: its emulator over HTTP with the contract's
-// faults, its engine (createHubSpotSync), the stores to run on, and its worker script for the process scenarios.
+// faults, its engine (createHubSpotSync) and its worker script; the stores and the fault reading are the kit's.
 import { join } from 'node:path';
 import { createMemoryStore } from '@patchbay/core/store';
 import { createHubSpotEmulator, HUBSPOT_EMULATOR_TOKEN, serveEmulator } from '@patchbay/emulators';
-import { createPostgresStore } from '@patchbay/store-postgres';
-import { createSqliteStore } from '@patchbay/store-sqlite';
-import type { SyncContractFault, SyncContractRemote, SyncContractTarget } from '@patchbay/sync/testing';
+import type { SyncContractRemote, SyncContractTarget } from '@patchbay/sync/testing';
 import { expect } from 'vitest';
-import { TEST_URL, unavailable } from '../../store-postgres/test-support/postgres.ts';
-import { createScratch } from '../../store-postgres/test-support/scratch.ts';
+import { contractStores, faultsFired, tallyFaults } from '../../sync/test-support/contract-target-kit.ts';
 import { startSyncWorker } from '../../sync/test-support/sync-worker-process.ts';
 import { DEFAULT_COMPANY_ID_PROPERTY } from '../src/sync/objects.ts';
 import { createHubSpotSync } from '../src/sync.ts';
@@ -19,12 +16,10 @@ const STORED: Record<string, { objectType: string; idProperty: string }> = {
   company: { objectType: 'companies', idProperty: DEFAULT_COMPANY_ID_PROPERTY },
   contact: { objectType: 'contacts', idProperty: 'email' },
 };
-const scratch = createScratch('patchbay-hubspot-contract-');
-const tempDir = scratch.dir;
-const newSchema = scratch.schema;
+const stores = contractStores('patchbay-hubspot-contract-');
 
 /** Removes the SQLite files and PostgreSQL schemas the contract's runs made. */
-export const cleanUpContractRuns = (): Promise<void> => scratch.cleanUp();
+export const cleanUpContractRuns = (): Promise<void> => stores.cleanUp();
 
 async function startRemote(options: { seed: number; latencyMs?: number }) {
   const hubspot = createHubSpotEmulator({
@@ -33,15 +28,8 @@ async function startRemote(options: { seed: number; latencyMs?: number }) {
     seed: options.seed,
     latencyMs: options.latencyMs ?? 0,
   });
-  // Faults read off the replies: counters alone cannot tell a truncated body or a commit-then-fail from a
-  // normal answer with the same status.
-  const answered = new Map<string, number>();
-  const server = await serveEmulator(async (request) => {
-    const reply = await hubspot.handler(request);
-    const fault = 'kind' in reply ? null : reply.headers.get('x-emulator-fault');
-    if (fault) answered.set(fault, (answered.get(fault) ?? 0) + 1);
-    return reply;
-  });
+  const tallied = tallyFaults(hubspot.handler);
+  const server = await serveEmulator(tallied.handler);
   // The companies' unique property, as every account creates once (through the properties API).
   const ready = await createHubSpotSync({
     baseUrl: server.url,
@@ -66,17 +54,10 @@ async function startRemote(options: { seed: number; latencyMs?: number }) {
       hubspot.faults.inject({ kind: 'malformed', route: records, rate: 0.08 });
       hubspot.faults.inject({ kind: 'commit-then-fail', status: 502, route: writes, rate: 0.15 });
       hubspot.counters.reset();
-      answered.clear();
+      tallied.tally.clear();
     },
     clearFaults: () => hubspot.faults.clear(),
-    faultsFired: (): Partial<Record<SyncContractFault, number>> => ({
-      error: hubspot.counters.count({ outcome: 503 }),
-      'rate-limit': hubspot.counters.count({ outcome: 429 }),
-      hang: hubspot.counters.count({ outcome: 'hang' }),
-      reset: hubspot.counters.count({ outcome: 'reset' }),
-      malformed: answered.get('malformed') ?? 0,
-      'commit-then-fail': answered.get('commit-then-fail') ?? 0,
-    }),
+    faultsFired: () => faultsFired(hubspot.counters, tallied.tally),
     records: (type) => {
       const { objectType, idProperty } = STORED[type]!;
       return hubspot
@@ -138,33 +119,12 @@ export const hubspotContractTarget: SyncContractTarget = {
       .map((contact) => contact.properties.email);
     expect(wrong).toEqual([]);
   },
-  stores: [
-    { name: 'memory', open: () => createMemoryStore() },
-    { name: 'SQLite', open: () => createSqliteStore({ path: join(tempDir(), 'sync.db') }) },
-    ...(unavailable && process.env.CI !== 'true'
-      ? []
-      : [
-          {
-            name: 'PostgreSQL',
-            open: () => createPostgresStore({ connectionString: TEST_URL, schema: newSchema() }),
-          },
-        ]),
-  ],
+  stores: stores.stores,
   startWorker: (spec) =>
     startSyncWorker(join(import.meta.dirname, 'sync-worker.ts'), {
       ...spec,
       env: { HUBSPOT_ACCESS_TOKEN: HUBSPOT_EMULATOR_TOKEN },
     }),
-  sqlite: { path: () => join(tempDir(), 'crash.db'), open: (path) => createSqliteStore({ path }) },
-  postgres: () =>
-    unavailable && process.env.CI !== 'true'
-      ? undefined
-      : (() => {
-          const schema = newSchema();
-          return {
-            url: TEST_URL,
-            schema,
-            open: async () => createPostgresStore({ connectionString: TEST_URL, schema }),
-          };
-        })(),
+  ...(stores.sqlite && { sqlite: stores.sqlite }),
+  ...(stores.postgres && { postgres: stores.postgres }),
 };
