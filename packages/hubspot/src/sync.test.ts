@@ -60,6 +60,23 @@ describe('createHubSpotSync', () => {
     expect(linked('ada@example.com')).toContain(idOf('c-2'));
   });
 
+  it('writes an association that failed on the next run (the outbox keeps the contacts, the lookup sees it missing)', async () => {
+    const { sync, hubspot } = emulatedHubSpot();
+    const hub = sync();
+    await hub.setup();
+    await hub.upsertMany('company', companies);
+    hubspot.faults.inject({ kind: 'error', status: 503, route: /associate\/default$/, times: 1 });
+    const failed = await hub.upsertMany('contact', contacts.slice(0, 1));
+    expect(failed).toMatchObject({ success: true, data: { failed: 1, associationsCreated: 0 } });
+    // The contact landed without its company.
+    const ada = hubspot.listRecords('contacts')[0]!;
+    expect(hubspot.associations.list('0-1', ada.id, '0-2')).toEqual([]);
+    const next = await hub.upsertMany('contact', contacts.slice(0, 1));
+    expect(next).toMatchObject({ success: true, data: { failed: 0, associationsCreated: 1 } });
+    expect(hubspot.associations.list('0-1', ada.id, '0-2')).toHaveLength(1);
+    expect(hubspot.count('contacts')).toBe(1);
+  });
+
   it('keys contacts by a custom unique property, created by setup()', async () => {
     const { sync, hubspot } = emulatedHubSpot();
     const hub = sync({ contactIdProperty: 'app_user_id' });
