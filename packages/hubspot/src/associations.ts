@@ -240,5 +240,5 @@ function withEmptyForNone(
       : outcome,
   );
   const succeeded = outcomes.filter((outcome) => outcome.ok).length;
-  return { outcomes, succeeded, failed: outcomes.length - succeeded };
+  return { outcomes, succeeded, failed: outcomes.length - succeeded, requestErrors: result.requestErrors };
 }

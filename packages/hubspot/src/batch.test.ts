@@ -58,6 +58,7 @@ describe('runBatch', () => {
       [1, false],
       [2, true],
     ]);
+    expect(result.success && result.data.requestErrors).toEqual([]);
   });
 
   it('gives an unnamed input the one unattributed error, or NO_RESULT when several reasons are possible', async () => {
@@ -123,6 +124,10 @@ describe('runBatch', () => {
       true,
       true,
       true,
+    ]);
+    // The refused request is kept as such: its inputs' outcomes are copies, not errors HubSpot gave per input.
+    expect(continued.success && continued.data.requestErrors.map((e) => [e.code, e.status])).toEqual([
+      ['VALIDATION_ERROR', 400],
     ]);
     const { http } = clientAnswering([
       () => jsonResponse(429, { status: 'error', message: 'daily', policyName: 'DAILY' }),

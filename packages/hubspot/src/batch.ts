@@ -27,6 +27,11 @@ export interface HubSpotBatchResult<R> {
   outcomes: HubSpotBatchOutcome<R>[];
   succeeded: number;
   failed: number;
+  /**
+   * The errors of requests that failed as a whole (a chunk refused or never answered), in the order sent; their
+   * inputs' outcomes carry a copy. Empty when every request was answered, a 207 included.
+   */
+  requestErrors: IntegrationError[];
 }
 
 /** One chunk's request: the body to send and the keys that tie answers back to each input. */
@@ -97,6 +102,7 @@ export async function runBatch<I, R>(
     errors: z.optional(z.array(z.unknown())),
   });
   const outcomes: HubSpotBatchOutcome<R>[] = new Array(inputs.length);
+  const requestErrors: IntegrationError[] = [];
   let stopped: IntegrationError | undefined;
   for (let start = 0; start < inputs.length; start += chunkSize) {
     const chunk = inputs.slice(start, start + chunkSize);
@@ -113,6 +119,7 @@ export async function runBatch<I, R>(
     const sent = await sendChunk(http, spec, chunk, envelope);
     if (!sent.success) {
       const { error } = sent;
+      requestErrors.push(error);
       chunk.forEach((_, offset) => {
         outcomes[start + offset] = failure(start + offset, {
           category: error.code,
@@ -128,7 +135,7 @@ export async function runBatch<I, R>(
     for (const outcome of answered) outcomes[outcome.index] = outcome;
   }
   const succeeded = outcomes.filter((outcome) => outcome.ok).length;
-  return ok({ outcomes, succeeded, failed: outcomes.length - succeeded });
+  return ok({ outcomes, succeeded, failed: outcomes.length - succeeded, requestErrors });
 }
 
 async function sendChunk<I, R>(

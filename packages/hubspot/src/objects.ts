@@ -428,6 +428,7 @@ export function createObjectResource<
         const opts = optionsOf(options, z.object({}));
         if (!opts.success) return opts;
         const outcomes: HubSpotBatchResult<{ id: string }>['outcomes'] = [];
+        const requestErrors: IntegrationError[] = [];
         for (let start = 0; start < read.data.length; start += 100) {
           const chunk = read.data.slice(start, start + 100);
           const sent = await http.post(`${path.data}/batch/archive`, {
@@ -436,6 +437,7 @@ export function createObjectResource<
             ...(opts.data.signal ? { signal: opts.data.signal } : {}),
           });
           // Archive answers 204 with no per-input detail: the whole chunk shares the answer.
+          if (!sent.success) requestErrors.push(sent.error);
           chunk.forEach((value, offset) => {
             const index = start + offset;
             outcomes.push(
@@ -455,7 +457,7 @@ export function createObjectResource<
           });
         }
         const succeeded = outcomes.filter((outcome) => outcome.ok).length;
-        return ok({ outcomes, succeeded, failed: outcomes.length - succeeded });
+        return ok({ outcomes, succeeded, failed: outcomes.length - succeeded, requestErrors });
       }),
   };
 

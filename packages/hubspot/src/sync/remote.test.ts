@@ -171,6 +171,7 @@ describe('createHubSpotRemote', () => {
       ],
       succeeded: 1,
       failed: 1,
+      requestErrors: [],
     };
     const client = {
       objects: () => ({ batchUpsert: async () => ok(mixed) }),
@@ -201,28 +202,29 @@ describe('requestFailure', () => {
     error: { category, message, retryable: true },
   });
 
-  it('is the shared core error when every input failed alike', () => {
+  it('is the request’s own error when the batch failed as a whole', () => {
+    const down = new IntegrationError('SERVER_ERROR', 'down', { status: 503 });
     const error = requestFailure({
       outcomes: [failure('SERVER_ERROR', 'down', 0), failure('SERVER_ERROR', 'down', 1)],
       succeeded: 0,
       failed: 2,
+      requestErrors: [down],
     });
-    expect(error).toBeInstanceOf(IntegrationError);
-    expect(error).toMatchObject({ code: 'SERVER_ERROR', retryable: true });
+    expect(error).toBe(down);
   });
 
-  it('is undefined for HubSpot categories, differing errors, a success or nothing', () => {
-    expect(
-      requestFailure({ outcomes: [failure('OBJECT_NOT_FOUND', 'x', 0)], succeeded: 0, failed: 1 }),
-    ).toBeUndefined();
+  it('is undefined when HubSpot answered, however alike the inputs’ errors, and for nothing sent', () => {
+    const alike = [failure('SERVER_ERROR', 'down', 0), failure('SERVER_ERROR', 'down', 1)];
+    expect(requestFailure({ outcomes: alike, succeeded: 0, failed: 2, requestErrors: [] })).toBeUndefined();
     expect(
       requestFailure({
         outcomes: [failure('VALIDATION_ERROR', 'a', 0), failure('VALIDATION_ERROR', 'b', 1)],
         succeeded: 0,
         failed: 2,
+        requestErrors: [],
       }),
     ).toBeUndefined();
-    expect(requestFailure({ outcomes: [], succeeded: 0, failed: 0 })).toBeUndefined();
+    expect(requestFailure({ outcomes: [], succeeded: 0, failed: 0, requestErrors: [] })).toBeUndefined();
   });
 });
 

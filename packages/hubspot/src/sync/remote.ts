@@ -40,20 +40,11 @@ export function batchErrorToIntegrationError(error: HubSpotBatchError): Integrat
 }
 
 /**
- * The request's own failure when the batch (one chunk: the engine never sends more than 100) failed as a whole:
- * the client reports it as every input's outcome, the same core error code and message on each. A 207 naming
- * each input is told apart by HubSpot's categories and messages, which differ per input.
+ * The request's own failure when the batch (one chunk: the engine never sends more than 100) failed as a whole, so
+ * the engine halves it; undefined when HubSpot answered, a 207 naming each input's error included.
  */
 export function requestFailure(result: HubSpotBatchResult<unknown>): IntegrationError | undefined {
-  const [first] = result.outcomes;
-  if (!first || first.ok || result.succeeded > 0 || !CORE_CODES.has(first.error.category)) return undefined;
-  const same = result.outcomes.every(
-    (outcome) =>
-      !outcome.ok &&
-      outcome.error.category === first.error.category &&
-      outcome.error.message === first.error.message,
-  );
-  return same ? batchErrorToIntegrationError(first.error) : undefined;
+  return result.succeeded === 0 ? result.requestErrors[0] : undefined;
 }
 
 /**
