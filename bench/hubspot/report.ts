@@ -17,6 +17,8 @@ export interface SectionInput {
   sizes: SizeMeasure | undefined;
   contacts: number;
   companies: number;
+  /** Requests per 10 s the neighbour drew in the contended run. */
+  neighbour: number;
   seconds: number;
   versions: { sdk: string };
   machine: { date: string; node: string; cpus: string; loadStart: number; loadEnd: number };
@@ -37,6 +39,11 @@ const s = (ms: number) => `${fmt(ms / 1000, 1)} s`;
 /** The least time `requests` can take at 100 per rolling 10 s, the first 100 sent at once. */
 export function floorSeconds(requests: number): number {
   return Math.max(0, Math.ceil(requests / LIMIT.max) - 1) * LIMIT.windowS;
+}
+
+/** About the least time `requests` can take when a neighbour holds `neighbour` of each window's 100. */
+export function contendedFloor(requests: number, neighbour: number): number {
+  return (requests / Math.max(1, LIMIT.max - neighbour)) * LIMIT.windowS;
 }
 
 /** The markdown of the section. */
@@ -94,6 +101,24 @@ export function renderSection(input: SectionInput): string {
     );
     line('429s drawn, unchanged re-sync', (m) => fmt(m.second.counts.total.rateLimited));
     line('wall time, unchanged re-sync', (m) => s(m.second.ms));
+    if (ours?.contended) {
+      const c = (m: ClientMeasure) => m.contended ?? m.first;
+      const label = `beside a neighbour at ${input.neighbour} per 10 s`;
+      line(
+        `429s drawn, first sync ${label} (the neighbour's)`,
+        (m) => `${fmt(c(m).counts.total.rateLimited)} (${fmt(c(m).neighbour?.rateLimited ?? 0)})`,
+      );
+      line(
+        `wall time, first sync ${label} (floor with ${LIMIT.max - input.neighbour} per 10 s left)`,
+        (m) => `${s(c(m).ms)} (${fmt(contendedFloor(c(m).counts.total.requests, input.neighbour))} s)`,
+      );
+      line(
+        `records lost / duplicated / associations missing or wrong, ${label}`,
+        (m) => landedText(c(m)),
+        '0 / 0 / 0',
+        landedText(c(ours)) === '0 / 0 / 0',
+      );
+    }
   }
   if (sizes) {
     row(
@@ -130,16 +155,22 @@ export function renderSection(input: SectionInput): string {
     ].join('\n');
   const routes = (name: ClientName) => {
     const m = by.get(name)!;
-    const lines = (label: string, run: RunMeasure) =>
-      Object.entries(run.byRoute)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(
-          ([route, count]) =>
-            `| ${label} | \`${route}\` | ${Object.entries(count.byOutcome)
-              .map(([outcome, n]) => `${fmt(n)} × ${outcome}`)
-              .join(', ')} |`,
-        );
-    return [...lines('first', m.first), ...lines('re-sync', m.second)];
+    const lines = (label: string, run: RunMeasure | undefined) =>
+      !run
+        ? []
+        : Object.entries(run.byRoute)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(
+              ([route, count]) =>
+                `| ${label} | \`${route}\` | ${Object.entries(count.byOutcome)
+                  .map(([outcome, n]) => `${fmt(n)} × ${outcome}`)
+                  .join(', ')} |`,
+            );
+    return [
+      ...lines('first', m.first),
+      ...lines('re-sync', m.second),
+      ...lines('beside a neighbour', m.contended),
+    ];
   };
   const routeTable = [
     '| client | run | route | answers |',
@@ -161,7 +192,9 @@ property, \`patchbay_external_id\`), each contact associated with its company, i
 (\`@patchbay/emulators\`, a Free/Starter private app: ${LIMIT.max} requests per rolling ${LIMIT.windowS} s, HubSpot's
 \`TEN_SECONDLY_ROLLING\` 429 past it) in its own process on loopback, no added latency. Each client on a freshly reset
 emulator, one after the other: the first sync, then, once the ${LIMIT.windowS}-second window has emptied, the same records
-again unchanged (a next run; Patchbay opens a new sync on the same SQLite store, as a next process would).
+again unchanged (a next run; Patchbay opens a new sync on the same SQLite store, as a next process would). Then the
+first sync once more, on a reset emulator and a new store, while another part of the same app (a webhook handler, a
+second worker) draws ${fmt(input.neighbour)} requests per 10 s on the same account, evenly spaced, one at a time.
 
 - **@patchbay/hubspot**: \`createHubSpotSync({ accessToken, baseUrl, store })\` on a SQLite store, its defaults (chunks
   of 100, 2 in flight, date-versioned paths, its limiter at ${LIMIT.max} per ${LIMIT.windowS} s fed by HubSpot's rate-limit
@@ -197,7 +230,22 @@ ${kindTable((m) => m.first)}
 Unchanged re-sync:
 
 ${kindTable((m) => m.second)}
+${
+  clients.every((name) => by.get(name)?.contended)
+    ? `
+First sync beside a neighbour drawing ${fmt(input.neighbour)} requests per 10 s on the same account (its own requests,
+\`GET /crm/v3/objects/deals\`, left out of the counts):
 
+${kindTable((m) => m.contended!)}
+| the neighbour's requests (429s) | ${clients
+        .map((name) => {
+          const n = by.get(name)!.contended!.neighbour;
+          return n ? `${fmt(n.requests)} (${fmt(n.rateLimited)})` : '—';
+        })
+        .join(' | ')} |
+`
+    : ''
+}
 Every route as the emulator counted it:
 
 ${routeTable}
@@ -239,16 +287,31 @@ function readingOf(input: SectionInput, by: Map<ClientName, ClientMeasure>): str
   if (ours && theirs) {
     const o = ours.first.counts;
     const t = theirs.first.counts;
+    const same = o.total.requests === t.total.requests;
     parts.push(
-      `On the first sync Patchbay made ${fmt(o.total.requests)} requests (${fmt(o.upsert.requests)} record writes, ${fmt(o.associate.requests)} association writes, ${fmt(o.read.requests + o['association-read'].requests)} lookups) and @hubspot/api-client ${fmt(t.total.requests)} (${fmt(t.upsert.requests)}, ${fmt(t.associate.requests)}, ${fmt(t.read.requests + t['association-read'].requests)}): ${fmt(o.total.requests / records, 4)} against ${fmt(t.total.requests / records, 4)} requests per record. Both write 100 records per request, so the first sync cannot differ by much; the difference is in what it costs to stay under the limit: Patchbay drew ${fmt(o.total.rateLimited)} × 429 in ${s(ours.first.ms)} and the SDK ${fmt(t.total.rateLimited)} × 429 in ${s(theirs.first.ms)} (floors ${fmt(floorSeconds(o.total.requests))} s and ${fmt(floorSeconds(t.total.requests))} s for those request counts).`,
+      `On the first sync Patchbay made ${fmt(o.total.requests)} requests (${fmt(o.upsert.requests)} record writes, ${fmt(o.associate.requests)} association writes, ${fmt(o.read.requests + o['association-read'].requests)} lookups) and @hubspot/api-client ${fmt(t.total.requests)} (${fmt(t.upsert.requests)}, ${fmt(t.associate.requests)}, ${fmt(t.read.requests + t['association-read'].requests)}): ${fmt(o.total.requests / records, 4)} against ${fmt(t.total.requests / records, 4)} requests per record${same ? ', the same: both write 100 records per request and 100 associations per request, and Patchbay looks nothing up for records its store has never seen' : ''}.`,
     );
     parts.push(
-      `On the unchanged re-sync Patchbay made ${fmt(ours.second.counts.total.requests)} requests in ${s(ours.second.ms)}${ours.second.counts.total.requests === 0 ? ' (every record matched the hash its SQLite store kept of what it last sent)' : ''}; the SDK has no memory of what it sent and made ${fmt(theirs.second.counts.total.requests)} again in ${s(theirs.second.ms)}.`,
+      o.total.rateLimited === 0 && t.total.rateLimited === 0
+        ? `Neither drew a 429 on its own: Patchbay's limiter (90 per 10 s sustained, bursts of 10, fed by HubSpot's headers) and the SDK's Bottleneck settings (one request per 111 ms, 90 per 10 s) both stay under 100 per 10 s, and both took about the floor for ${fmt(o.total.requests)} requests (${s(ours.first.ms)} and ${s(theirs.first.ms)} against ${fmt(floorSeconds(o.total.requests))} s).`
+        : `Patchbay drew ${fmt(o.total.rateLimited)} × 429 in ${s(ours.first.ms)}, the SDK ${fmt(t.total.rateLimited)} × 429 in ${s(theirs.first.ms)} (floors ${fmt(floorSeconds(o.total.requests))} s and ${fmt(floorSeconds(t.total.requests))} s).`,
     );
+    parts.push(
+      `On the unchanged re-sync Patchbay made ${fmt(ours.second.counts.total.requests)} requests in ${s(ours.second.ms)}${ours.second.counts.total.requests === 0 ? ' (every record matched the hash its SQLite store kept of what it last sent)' : ''}; the SDK keeps no memory of what it sent and made ${fmt(theirs.second.counts.total.requests)} again in ${s(theirs.second.ms)}.`,
+    );
+    const oc = ours.contended;
+    const tc = theirs.contended;
+    if (oc && tc) {
+      const short = (run: RunMeasure) =>
+        run.landed.contactsLost + run.landed.companiesLost + run.landed.associationsMissing;
+      parts.push(
+        `Beside a neighbour drawing ${fmt(input.neighbour)} of the 100 requests per 10 s, with about ${fmt(contendedFloor(oc.counts.total.requests, input.neighbour))} s as the floor for its requests, Patchbay drew ${fmt(oc.counts.total.rateLimited)} × 429 and took ${s(oc.ms)}${short(oc) ? `, ${fmt(short(oc))} records or associations short` : ', everything landed'}; the SDK, whose limiter knows nothing of the account's other traffic, drew ${fmt(tc.counts.total.rateLimited)} × 429 and took ${s(tc.ms)}${short(tc) ? `, ${fmt(short(tc))} records or associations short (chunks its 3 attempts gave up on; its promise rejected, nothing retried them)` : ', everything landed'}. The neighbour drew ${fmt(oc.neighbour?.rateLimited ?? 0)} and ${fmt(tc.neighbour?.rateLimited ?? 0)} × 429 respectively.`,
+      );
+    }
     const lost = (m: ClientMeasure) =>
       m.second.landed.contactsLost + m.second.landed.companiesLost + m.second.landed.associationsMissing;
     parts.push(
-      `Afterwards the emulator held every record once with its company on the Patchbay side${lost(ours) > 0 ? ' — not so: see the table' : ''}, and ${lost(theirs) === 0 ? 'on the SDK side too (a batch upsert by a unique property cannot duplicate)' : `${fmt(lost(theirs))} records or associations short on the SDK side (chunks its retries gave up on)`}.`,
+      `After the first sync and re-sync the emulator held every record once with its company on the Patchbay side${lost(ours) > 0 ? ' — not so: see the table' : ''}, and ${lost(theirs) === 0 ? 'on the SDK side too (an upsert by a unique property cannot duplicate)' : `${fmt(lost(theirs))} records or associations short on the SDK side`}.`,
     );
   }
   if (input.sizes) {

@@ -3,7 +3,8 @@
 // against the HubSpot emulator (its own process, loopback, HubSpot's 100 requests per 10 s): requests by kind
 // and per record, 429s drawn, wall time, what landed, an unchanged re-sync; then bundle and install sizes.
 // Run: npm run bench:hubspot (writes the "hubspot" section of docs/benchmarks.md).
-// BENCH_HUBSPOT_CONTACTS / BENCH_HUBSPOT_COMPANIES shrink the run while developing (printed, not recorded);
+// Then each client's first sync again while another part of the same app draws 40 requests per 10 s on the budget.
+// BENCH_HUBSPOT_CONTACTS / _COMPANIES / _NEIGHBOUR change the run while developing (printed, not recorded);
 // `--only sync` or `--only size` runs one part and prints without recording.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,7 +25,9 @@ if (only?.some((part) => !PARTS.includes(part as (typeof PARTS)[number]))) {
 }
 const CONTACTS = Number(process.env.BENCH_HUBSPOT_CONTACTS ?? 10_000);
 const COMPANIES = Number(process.env.BENCH_HUBSPOT_COMPANIES ?? 1_000);
-const full = !only && CONTACTS === 10_000 && COMPANIES === 1_000;
+/** Requests per 10 s another part of the same app draws in the contended run. */
+const NEIGHBOUR = Number(process.env.BENCH_HUBSPOT_NEIGHBOUR ?? 40);
+const full = !only && CONTACTS === 10_000 && COMPANIES === 1_000 && NEIGHBOUR === 40;
 const log = (message: string) => process.stderr.write(`[bench:hubspot] ${message}\n`);
 const version = (pkg: string) =>
   (
@@ -56,6 +59,7 @@ if (!only || only.includes('sync')) {
           sqlitePath: join(dir, `${name}.db`),
           companies,
           contacts,
+          neighbourPerWindow: NEIGHBOUR,
           log,
         }),
       );
@@ -74,6 +78,7 @@ const markdown = renderSection({
   sizes,
   contacts: CONTACTS,
   companies: COMPANIES,
+  neighbour: NEIGHBOUR,
   seconds: (performance.now() - started) / 1000,
   versions: { sdk: version('@hubspot/api-client') },
   machine: {
