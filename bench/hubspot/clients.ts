@@ -7,8 +7,8 @@
 //   (the limiter spaces them), then each contact chunk's companies associated through
 //   `crm.associations.v4.batchApi.createDefault`, as the sync does: the same work on both sides.
 import { Client, DEFAULT_LIMITER_OPTIONS } from '@hubspot/api-client';
+import { createHubSpotSync } from '@patchbay/hubspot';
 import { createSqliteStore } from '@patchbay/store-sqlite';
-import { createHubSpotSync } from './patchbay-sync.ts';
 import { type BenchCompany, type BenchContact, COMPANY_ID_PROPERTY } from './records.ts';
 
 /** Which client. */

@@ -264,7 +264,7 @@ with source maps and type declarations), with its dependencies, each once (\`ben
 
 | entry | platform | minified | gzipped | of which ky / zod / @patchbay/core (minified) | Node builtins reached |
 |---|---|---|---|---|---|
-${[sizes.client, sizes.http, sizes.sdk].map(bundleRow).join('\n')}
+${[sizes.client, sizes.sync, sizes.http, sizes.sdk].map(bundleRow).join('\n')}
 
 Installed: **${mb(sizes.installed.patchbay.bytes)}** for ${sizes.installed.patchbay.packages.join(', ')};
 **${mb(sizes.installed.sdk.bytes)}** for ${sizes.installed.sdk.packages.join(', ')}.

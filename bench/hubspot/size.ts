@@ -25,6 +25,8 @@ export interface BundleMeasure {
 /** What the size part measures. */
 export interface SizeMeasure {
   client: BundleMeasure;
+  /** The sync front (createHubSpotSync, with @patchbay/sync's engine), for scale: not the target's entry. */
+  sync: BundleMeasure;
   http: BundleMeasure;
   sdk: BundleMeasure;
   installed: {
@@ -53,6 +55,10 @@ export async function measureSizes(): Promise<SizeMeasure> {
     '@patchbay/hubspot: `export { createHubSpotClient }`',
     "export { createHubSpotClient } from '@patchbay/hubspot';",
   );
+  const sync = await browser(
+    '@patchbay/hubspot: `export { createHubSpotSync }` (the sync, engine included)',
+    "export { createHubSpotSync } from '@patchbay/hubspot';",
+  );
   const http = await browser(
     "@patchbay/core's HTTP client alone: `export { createHttpClient }`",
     "export { createHttpClient } from '@patchbay/core';",
@@ -67,6 +73,7 @@ export async function measureSizes(): Promise<SizeMeasure> {
     name.startsWith('@patchbay/') ? join(REPO, 'packages', name.slice('@patchbay/'.length)) : undefined;
   return {
     client,
+    sync,
     http,
     sdk,
     installed: {

@@ -50,7 +50,7 @@ it('counts only the published files of a package that lists them, and finds a de
   const manifest = JSON.stringify({
     name: '@w/lib',
     version: '0.0.0',
-    files: ['dist'],
+    files: ['dist/**/*'],
     dependencies: { dep: '*' },
   });
   writeFileSync(join(pkg, 'package.json'), manifest);
@@ -75,4 +75,13 @@ it('takes a dependency it cannot find from the fallback, or names it', () => {
   expect(() => installedSize(pkg)).toThrow('lonely: dependency gone not installed');
   const gone = pnpmPackage('gone', '2.0.0', { 'index.js': 7 });
   expect(installedSize(pkg, { fallback: () => gone.dir }).packages).toEqual(['lonely@1.0.0', 'gone@2.0.0']);
+});
+
+it('counts every file of an installed package, whatever its `files` globs say', () => {
+  const dir = join(root, '.pnpm', 'sdk@1.0.0', 'node_modules', 'sdk');
+  mkdirSync(join(dir, 'lib', 'deep'), { recursive: true });
+  const manifest = JSON.stringify({ name: 'sdk', version: '1.0.0', files: ['lib/**/*'] });
+  writeFileSync(join(dir, 'package.json'), manifest);
+  writeFileSync(join(dir, 'lib', 'deep', 'a.js'), 'x'.repeat(400));
+  expect(installedSize(dir).bytes).toBe(manifest.length + 400);
 });

@@ -27,7 +27,9 @@ export function installedSize(
     files?: string[];
     dependencies?: Record<string, string>;
   };
-  let bytes = publishedSize(dir, manifest.files);
+  // An installed package holds what was published; a workspace package (not under node_modules) its sources too.
+  const installed = dir.includes(`${sep}node_modules${sep}`);
+  let bytes = installed ? sizeOf(dir) : publishedSize(dir, manifest.files);
   const packages = [`${manifest.name}@${manifest.version}`];
   for (const dependency of Object.keys(manifest.dependencies ?? {})) {
     const found = resolvePackage(dir, dependency) ?? options.fallback?.(dependency);
@@ -54,11 +56,13 @@ function resolvePackage(from: string, name: string): string | undefined {
   }
 }
 
-// npm publishes package.json, README and LICENSE whatever `files` says; without `files`, everything.
+// npm publishes package.json, README and LICENSE whatever `files` says; without `files`, everything. A glob
+// entry (`lib/**/*`) counts as the folder before its first wildcard.
 function publishedSize(dir: string, files: string[] | undefined): number {
   if (!files) return sizeOf(dir);
   const always = readdirSync(dir).filter((entry) => /^(package\.json|readme|license|licence)/i.test(entry));
-  return [...new Set([...always, ...files])]
+  const roots = files.map((entry) => entry.split(/[*?[{]/)[0]!.replace(/\/+$/, '')).filter(Boolean);
+  return [...new Set([...always, ...roots])]
     .map((entry) => join(dir, entry))
     .filter((path) => existsSync(path))
     .reduce((sum, path) => sum + sizeOf(path), 0);
