@@ -10,6 +10,7 @@ export const tasks = {
   'demo:core': [build, examples('demo:core')],
   'demo:posthog': [build, examples('demo:posthog')],
   'demo:scheduler': [build, examples('demo:scheduler')],
+  'demo:hubspot': [build, examples('demo:hubspot')],
   'demo:ts-node': [build, examples('demo:ts-node')],
   'admin-server': [build, examples('admin-server')],
   test: [['node', 'scripts/test.mjs']],
