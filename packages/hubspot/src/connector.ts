@@ -9,7 +9,7 @@ import { createHubSpotClient, HUBSPOT_BASE_URL } from './client.ts';
 import type { HubSpotPage } from './objects.ts';
 import type { HubSpotContact } from './records.ts';
 
-/** HubSpot's sync modes: only `disabled` and `platform` (the engine's sync, a later part). */
+/** HubSpot's sync modes: `disabled`, and `platform` (the engine's sync, `createHubSpotSync`). */
 export const HUBSPOT_SYNC_MODES = ['disabled', 'platform'] as const;
 
 // Built in a `/* @__PURE__ */` call: a bundle that imports the entry without the connector (a client) drops it.
