@@ -52,6 +52,14 @@ const entries: Entry[] = [
     contents: "export { createPostHogClient } from '@patchbay/posthog';",
     budgetGz: 47 * KB,
   },
+  // Issue 17 targets 25 KB for HubSpot's client (@hubspot/api-client bundles to about 739 KB). Like PostHog's, not
+  // reachable on core's HTTP client alone (33.9 KB); the client's batch outcomes, search limits and schemas add the
+  // rest: 45.6 KB measured on 2026-12-07. Budget at that plus about 8 %, until a core size pass wins it back.
+  {
+    name: '@patchbay/hubspot client (createHubSpotClient)',
+    contents: "export { createHubSpotClient } from '@patchbay/hubspot';",
+    budgetGz: 49 * KB,
+  },
   {
     name: '@patchbay/core (createHttpClient)',
     contents: "export { createHttpClient } from '@patchbay/core';",
