@@ -64,12 +64,16 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     const unchanged = await sync.upsertMany('contact', contacts);
     if (!unchanged.success) throw unchanged.error;
     const unchangedRunRequests = requests() - again;
-    print(`unchanged re-run: ${unchanged.data.unchanged} contacts unchanged, ${unchangedRunRequests} requests`);
+    print(
+      `unchanged re-run: ${unchanged.data.unchanged} contacts unchanged, ${unchangedRunRequests} requests`,
+    );
 
     // Search pages past HubSpot's 10 000-result cap by keyset on hs_object_id; here it reads one company's people.
     let searched = 0;
     for await (const page of client.search('contacts', {
-      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: '*@example.com' }] }],
+      filterGroups: [
+        { filters: [{ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: '*@example.com' }] },
+      ],
       properties: ['email', 'firstname'],
       limit: 200,
     })) {

@@ -42,7 +42,11 @@ export interface RateLimitFeedback {
    * Each window the server counts (per 2 s, per minute, per day…): the header of its remaining count and of
    * when it resets. The lowest remaining binds; an exhausted window blocks until its own reset.
    */
-  windows?: { remaining: string; reset?: string; resetUnit?: ResetUnit }[];
+  windows?: readonly {
+    readonly remaining: string;
+    readonly reset?: string;
+    readonly resetUnit?: ResetUnit;
+  }[];
   /** How long a 429 naming no wait (no `Retry-After`, no reset) blocks, e.g. the server's window. Default none. */
   throttleBlockMs?: number;
 }
