@@ -41,6 +41,13 @@ export function floorSeconds(requests: number): number {
   return Math.max(0, Math.ceil(requests / LIMIT.max) - 1) * LIMIT.windowS;
 }
 
+const largest = (byPackage: Record<string, number>) =>
+  Object.entries(byPackage)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 3)
+    .map(([name, bytes]) => `${name} ${mb(bytes)}`)
+    .join(', ');
+
 /** About the least time `requests` can take when a neighbour holds `neighbour` of each window's 100. */
 export function contendedFloor(requests: number, neighbour: number): number {
   return (requests / Math.max(1, LIMIT.max - neighbour)) * LIMIT.windowS;
@@ -266,14 +273,15 @@ with source maps and type declarations), with its dependencies, each once (\`ben
 |---|---|---|---|---|---|
 ${[sizes.client, sizes.sync, sizes.http, sizes.sdk].map(bundleRow).join('\n')}
 
-Installed: **${mb(sizes.installed.patchbay.bytes)}** for ${sizes.installed.patchbay.packages.join(', ')};
-**${mb(sizes.installed.sdk.bytes)}** for ${sizes.installed.sdk.packages.join(', ')}.
+Installed: **${mb(sizes.installed.patchbay.bytes)}** for ${sizes.installed.patchbay.packages.join(', ')}
+(largest: ${largest(sizes.installed.patchbay.byPackage)}); **${mb(sizes.installed.sdk.bytes)}** for
+${sizes.installed.sdk.packages.join(', ')} (largest: ${largest(sizes.installed.sdk.byPackage)}).
 
 **Bundle target ${met(sizes.client.gz <= BUNDLE_TARGET)}: ${kb(sizes.client.gz)} gzipped against ≤ 25 KB.** ${
         sizes.client.gz <= BUNDLE_TARGET
           ? ''
           : `@patchbay/core's HTTP client alone is ${kb(sizes.http.gz)} gzipped (ky, zod/mini's core, core's validation, redaction, retry and error classification, shared by every connector); HubSpot's own code and schemas, and the parts of core the HTTP client alone leaves out (its rate limiter among them), add ${kb(sizes.client.gz - sizes.http.gz)}. A 25 KB client would have to leave core's transport; what is won below ${kb(sizes.http.gz)} is won by a size pass on core's HTTP client, for every connector at once. `
-      }For scale, @hubspot/api-client's \`Client\` bundles to ${kb(sizes.sdk.gz)} gzipped (${fmt(sizes.sdk.gz / sizes.client.gz, 0)}× ours): its \`Client\` reaches every API group (\`crm\`, \`cms\`, \`marketing\`…) through \`require\` calls a bundler follows, whatever the caller uses.
+      }For scale, @hubspot/api-client's \`Client\` bundles to ${kb(sizes.sdk.gz)} gzipped (${fmt(sizes.sdk.gz / sizes.client.gz, 0)}× ours): it reaches every API group (\`crm\`, \`cms\`, \`marketing\`…) through \`require\` calls a bundler follows, whatever the caller uses.
 `
     : ''
 }`;
@@ -305,7 +313,11 @@ function readingOf(input: SectionInput, by: Map<ClientName, ClientMeasure>): str
       const short = (run: RunMeasure) =>
         run.landed.contactsLost + run.landed.companiesLost + run.landed.associationsMissing;
       parts.push(
-        `Beside a neighbour drawing ${fmt(input.neighbour)} of the 100 requests per 10 s, with about ${fmt(contendedFloor(oc.counts.total.requests, input.neighbour))} s as the floor for its requests, Patchbay drew ${fmt(oc.counts.total.rateLimited)} × 429 and took ${s(oc.ms)}${short(oc) ? `, ${fmt(short(oc))} records or associations short` : ', everything landed'}; the SDK, whose limiter knows nothing of the account's other traffic, drew ${fmt(tc.counts.total.rateLimited)} × 429 and took ${s(tc.ms)}${short(tc) ? `, ${fmt(short(tc))} records or associations short (chunks its 3 attempts gave up on; its promise rejected, nothing retried them)` : ', everything landed'}. The neighbour drew ${fmt(oc.neighbour?.rateLimited ?? 0)} and ${fmt(tc.neighbour?.rateLimited ?? 0)} × 429 respectively.`,
+        `Beside a neighbour drawing ${fmt(input.neighbour)} of the 100 requests per 10 s, with about ${fmt(contendedFloor(oc.counts.total.requests, input.neighbour))} s as the floor for its requests, Patchbay drew ${fmt(oc.counts.total.rateLimited)} × 429 and took ${s(oc.ms)}${short(oc) ? `, ${fmt(short(oc))} records or associations short` : ', everything landed'}; the SDK, whose limiter knows nothing of the account's other traffic, drew ${fmt(tc.counts.total.rateLimited)} × 429 and took ${s(tc.ms)}${short(tc) ? `, ${fmt(short(tc))} records or associations short (chunks its 3 attempts gave up on; its promise rejected, nothing retried them)` : ', everything landed'}.${
+          Math.abs(oc.ms - tc.ms) < 0.1 * tc.ms
+            ? ` Fewer 429s did not make Patchbay faster: it took about as long, ${s(oc.ms - contendedFloor(oc.counts.total.requests, input.neighbour))} over its floor, its limiter waiting where the SDK's retries waited.`
+            : ''
+        } The neighbour drew ${fmt(oc.neighbour?.rateLimited ?? 0)} and ${fmt(tc.neighbour?.rateLimited ?? 0)} × 429 respectively.`,
       );
     }
     const lost = (m: ClientMeasure) =>

@@ -30,8 +30,8 @@ export interface SizeMeasure {
   http: BundleMeasure;
   sdk: BundleMeasure;
   installed: {
-    patchbay: { bytes: number; packages: string[] };
-    sdk: { bytes: number; packages: string[] };
+    patchbay: ReturnType<typeof installedSize>;
+    sdk: ReturnType<typeof installedSize>;
   };
 }
 

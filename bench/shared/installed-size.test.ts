@@ -62,6 +62,10 @@ it('counts only the published files of a package that lists them, and finds a de
   symlinkSync(dep.dir, join(workspace, 'node_modules', 'dep'));
   const size = installedSize(pkg);
   expect(size.packages).toEqual(['@w/lib@0.0.0', 'dep@1.0.0']);
+  expect(size.byPackage).toEqual({
+    '@w/lib@0.0.0': manifest.length + 10 + 300,
+    'dep@1.0.0': 50 + dep.manifestBytes,
+  });
   expect(size.bytes).toBe(manifest.length + 10 + 300 + 50 + dep.manifestBytes);
 });
 

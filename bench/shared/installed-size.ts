@@ -16,10 +16,10 @@ export interface InstalledSizeOptions {
 export function installedSize(
   packageDir: string,
   options: InstalledSizeOptions = {},
-): { bytes: number; packages: string[] } {
+): { bytes: number; packages: string[]; byPackage: Record<string, number> } {
   const seen = options.seen ?? new Set<string>();
   const dir = realpathSync(packageDir);
-  if (seen.has(dir)) return { bytes: 0, packages: [] };
+  if (seen.has(dir)) return { bytes: 0, packages: [], byPackage: {} };
   seen.add(dir);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     name: string;
@@ -31,14 +31,16 @@ export function installedSize(
   const installed = dir.includes(`${sep}node_modules${sep}`);
   let bytes = installed ? sizeOf(dir) : publishedSize(dir, manifest.files);
   const packages = [`${manifest.name}@${manifest.version}`];
+  const byPackage: Record<string, number> = { [packages[0]!]: bytes };
   for (const dependency of Object.keys(manifest.dependencies ?? {})) {
     const found = resolvePackage(dir, dependency) ?? options.fallback?.(dependency);
     if (!found) throw new Error(`${manifest.name}: dependency ${dependency} not installed`);
     const sub = installedSize(found, { ...options, seen });
     bytes += sub.bytes;
     packages.push(...sub.packages);
+    Object.assign(byPackage, sub.byPackage);
   }
-  return { bytes, packages };
+  return { bytes, packages, byPackage };
 }
 
 // Node's lookup: `<dir>/node_modules/<name>` from the package up, skipping directories named node_modules (pnpm
