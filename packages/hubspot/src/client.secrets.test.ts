@@ -1,5 +1,6 @@
 // The access token never leaves the client in anything it returns or logs: errors (message, stack, toJSON), batch
 // outcomes, log lines, connector test results, whatever the server echoes back.
+import { ok, toSecret } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import { createFakeHubSpot, hubspotError, jsonResponse } from '../test-support/fake-hubspot.ts';
 import { createHubSpotClient, type HubSpotClientOptions } from './client.ts';
@@ -88,5 +89,34 @@ describe('secrets', () => {
     } catch (error) {
       expect(leaks(error)).toBe(false);
     }
+  });
+
+  it('keeps an OAuth access token out of batch outcomes and errors too', async () => {
+    const fake = createFakeHubSpot({ token: TOKEN });
+    const client = createHubSpotClient({
+      oauth: { getAccessToken: async () => ok(toSecret(TOKEN)) },
+      baseUrl: 'https://api.hubapi.test',
+      fetch: fake.fetch,
+      rateLimit: false,
+      searchRateLimit: false,
+      retry: false,
+    });
+    fake.script('/batch/create', () =>
+      jsonResponse(207, {
+        status: 'COMPLETE',
+        results: [],
+        numErrors: 1,
+        errors: [
+          { status: 'error', category: 'VALIDATION_ERROR', message: `token ${TOKEN} invalid`, context: {} },
+        ],
+      }),
+    );
+    const created = await client.contacts.batchCreate([{ properties: { email: 'a@example.com' } }]);
+    expect(created.success).toBe(true);
+    expect(JSON.stringify(created)).toContain('[REDACTED]');
+    expect(leaks(created)).toBe(false);
+    fake.script('/batch/read', () => hubspotError(400, 'VALIDATION_ERROR', `bad token ${TOKEN}`));
+    const read = await client.contacts.batchRead(['1']);
+    expect(leaks(read)).toBe(false);
   });
 });

@@ -200,13 +200,16 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
               key: 'hubspot-search',
             },
           );
+  // Every token handed out is remembered, so a 2xx body echoing it (core scrubs error bodies) loses it too.
+  const scrub = createScrubber();
+  scrub.remember(tokenText(accessToken));
   const common = {
     ...rest,
     baseUrl: base,
     auth:
       accessToken !== undefined
         ? { type: 'bearer' as const, token: accessToken }
-        : { type: 'oauth2' as const, tokens: oauth! },
+        : { type: 'oauth2' as const, tokens: rememberingTokens(oauth!, scrub.remember) },
     retry: retry ?? { retries: maxRetries ?? 3 },
     // HubSpot ignores idempotency keys: only calls that are safe to repeat are retried (see batch.ts).
     idempotency: false as const,
@@ -217,11 +220,10 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   const combined = combineLimiters(searchLimiter, limiter);
   const searchHttp = createHttpClient({ ...common, ...(combined ? { rateLimiter: combined } : {}) });
   const paths = hubspotPaths(version);
-  const scrub = scrubberOf(accessToken);
   const context = {
     http,
     paths,
-    scrub,
+    scrub: scrub.text,
     traceId: () => `patchbay-${randomPart()}`,
   };
   const objects = <R extends HubSpotRecord>(
@@ -245,7 +247,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       const rest = withoutProperties(searchOptions);
       return searchRecords<R>(searchHttp, paths.objects(type), request, rest, schema);
     },
-    associations: createAssociations(http, paths, scrub),
+    associations: createAssociations(http, paths, scrub.text),
     apiVersion: version,
     http,
   };
@@ -324,9 +326,35 @@ function tokenText(token: unknown): unknown {
 
 // The static token in the forms a server may echo (as sent, URL-encoded). An OAuth token is not known here: core
 // scrubs error bodies of it, not 2xx bodies (a gap noted in the README).
-function scrubberOf(token: unknown): (text: string) => string {
-  const text = tokenText(token);
-  if (typeof text !== 'string' || text.length < 4) return (value) => value;
-  const forms = [...new Set([text, encodeURIComponent(text)])];
-  return (value) => forms.reduce((out, form) => out.split(form).join('[REDACTED]'), value);
+// The last few tokens are enough: an OAuth token lives hours, and only one is in use at a time.
+const REMEMBERED_TOKENS = 8;
+
+function createScrubber(): { remember: (token: unknown) => void; text: (value: string) => string } {
+  const forms: string[] = [];
+  return {
+    remember(token) {
+      if (typeof token !== 'string' || token.length < 4 || forms.includes(token)) return;
+      forms.unshift(...new Set([token, encodeURIComponent(token)]));
+      forms.length = Math.min(forms.length, REMEMBERED_TOKENS * 2);
+    },
+    text: (value) => forms.reduce((out, form) => out.split(form).join('[REDACTED]'), value),
+  };
+}
+
+// The caller's token source, unchanged, except that each token it yields is remembered for scrubbing.
+function rememberingTokens(source: AccessTokenSource, remember: (token: string) => void): AccessTokenSource {
+  const seen = async (got: Promise<ApiResult<Secret>>): Promise<ApiResult<Secret>> => {
+    const result = await got;
+    try {
+      if (result?.success) remember(revealSecret(result.data));
+    } catch {
+      // Not a Secret: core refuses it on its own; nothing to remember.
+    }
+    return result;
+  };
+  const refresh = source.refreshAccessToken;
+  return {
+    getAccessToken: () => seen(source.getAccessToken()),
+    ...(refresh ? { refreshAccessToken: (options) => seen(refresh.call(source, options)) } : {}),
+  };
 }
