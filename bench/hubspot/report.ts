@@ -315,7 +315,7 @@ function readingOf(input: SectionInput, by: Map<ClientName, ClientMeasure>): str
       parts.push(
         `Beside a neighbour drawing ${fmt(input.neighbour)} of the 100 requests per 10 s, with about ${fmt(contendedFloor(oc.counts.total.requests, input.neighbour))} s as the floor for its requests, Patchbay drew ${fmt(oc.counts.total.rateLimited)} × 429 and took ${s(oc.ms)}${short(oc) ? `, ${fmt(short(oc))} records or associations short` : ', everything landed'}; the SDK, whose limiter knows nothing of the account's other traffic, drew ${fmt(tc.counts.total.rateLimited)} × 429 and took ${s(tc.ms)}${short(tc) ? `, ${fmt(short(tc))} records or associations short (chunks its 3 attempts gave up on; its promise rejected, nothing retried them)` : ', everything landed'}.${
           Math.abs(oc.ms - tc.ms) < 0.1 * tc.ms
-            ? ` Fewer 429s did not make Patchbay faster: it took about as long, ${s(oc.ms - contendedFloor(oc.counts.total.requests, input.neighbour))} over its floor, its limiter waiting where the SDK's retries waited.`
+            ? ` Fewer 429s did not make Patchbay faster: it took about as long, ${s(oc.ms - contendedFloor(oc.counts.total.requests, input.neighbour) * 1000)} over its floor, its limiter waiting where the SDK's retries waited.`
             : ''
         } The neighbour drew ${fmt(oc.neighbour?.rateLimited ?? 0)} and ${fmt(tc.neighbour?.rateLimited ?? 0)} × 429 respectively.`,
       );
