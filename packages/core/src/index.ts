@@ -21,6 +21,13 @@ export {
 } from './config/integration-config.ts';
 export type { ConnectionTestOptions, ConnectionTestResult } from './connector/connection-test.ts';
 export {
+  type ConnectorFromOptionsSettings,
+  type RequiredCredentials,
+  requireConnectorCredentials,
+  resolveConnectorFromOptions,
+  splitConnectorOptions,
+} from './connector/connector-options.ts';
+export {
   type Connector,
   type ConnectorConfig,
   type ConnectorDefinition,
