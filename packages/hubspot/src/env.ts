@@ -9,8 +9,9 @@ import {
   isIntegrationError,
   ok,
   type ResolvedConfig,
-  readOptions,
-  resolveConnectorConfig,
+  requireConnectorCredentials,
+  resolveConnectorFromOptions,
+  splitConnectorOptions,
 } from '@patchbay/core';
 import { createHubSpotClient, type HubSpotClient, type HubSpotClientOptions } from './client.ts';
 import { hubspotConnector } from './connector.ts';
@@ -38,20 +39,7 @@ export interface ResolveHubSpotConfigOptions {
 export async function resolveHubSpotConfig(
   options: ResolveHubSpotConfigOptions,
 ): Promise<ApiResult<ResolvedConfig<HubSpotConfig>>> {
-  const read = readOptions(options, ['env', 'store', 'defaults']);
-  if (!read.success) return err(asConfigError(read.error));
-  const { env, store, defaults } = read.data;
-  if (typeof env !== 'object' || env === null) {
-    return err(
-      new IntegrationError('CONFIG_ERROR', 'env: must be an object (e.g. process.env)', { field: 'env' }),
-    );
-  }
-  return resolveConnectorConfig({
-    connector: hubspotConnector,
-    env: env as Record<string, string | undefined>,
-    ...(store === undefined ? {} : { store: store as ConfigStore }),
-    ...(defaults === undefined ? {} : { defaults: defaults as ConnectorConfigDefaults }),
-  }) as Promise<ApiResult<ResolvedConfig<HubSpotConfig>>>;
+  return resolveConnectorFromOptions(hubspotConnector, options);
 }
 
 /** Options of {@link createHubSpotClientFromEnv}: where the configuration is, and the client's other options. */
@@ -71,35 +59,19 @@ export interface HubSpotClientFromEnvOptions
 export async function createHubSpotClientFromEnv(
   options: HubSpotClientFromEnvOptions,
 ): Promise<ApiResult<HubSpotClient>> {
-  let env: unknown;
-  let store: unknown;
-  let rest: Record<string, unknown>;
-  try {
-    ({ env, store, ...rest } = options as unknown as Record<string, unknown>);
-  } catch {
-    return err(new IntegrationError('CONFIG_ERROR', 'options could not be read', { field: 'options' }));
-  }
-  const resolved = await resolveHubSpotConfig({
-    env: env as Record<string, string | undefined>,
-    ...(store === undefined ? {} : { store: store as ConfigStore }),
-  });
+  const split = splitConnectorOptions(options, ['env', 'store']);
+  if (!split.success) return split;
+  const resolved = await resolveHubSpotConfig(split.data.picked as ResolveHubSpotConfigOptions);
   if (!resolved.success) return resolved;
-  const { baseUrl, credentials } = resolved.data.config;
-  if (credentials.accessToken === undefined) {
-    return err(
-      new IntegrationError(
-        'CONFIG_ERROR',
-        "HubSpot accessToken is not configured: set HUBSPOT_ACCESS_TOKEN or save it in the 'hubspot' configuration",
-        { field: 'accessToken', retryable: false },
-      ),
-    );
-  }
+  const { baseUrl } = resolved.data.config;
+  const required = requireConnectorCredentials(hubspotConnector, resolved.data.config, ['accessToken']);
+  if (!required.success) return required;
   try {
     return ok(
       createHubSpotClient({
-        ...(rest as Omit<HubSpotClientOptions, 'baseUrl' | 'accessToken' | 'oauth'>),
+        ...(split.data.rest as Omit<HubSpotClientOptions, 'baseUrl' | 'accessToken' | 'oauth'>),
         ...(baseUrl === undefined ? {} : { baseUrl }),
-        accessToken: credentials.accessToken,
+        accessToken: required.data.accessToken,
       }),
     );
   } catch (error) {
@@ -110,10 +82,3 @@ export async function createHubSpotClientFromEnv(
     );
   }
 }
-
-const asConfigError = (error: IntegrationError): IntegrationError =>
-  new IntegrationError('CONFIG_ERROR', error.message, {
-    retryable: false,
-    ...(error.field === undefined ? {} : { field: error.field }),
-    ...(error.issues === undefined ? {} : { issues: error.issues }),
-  });

@@ -10,7 +10,9 @@ import {
   ok,
   type ResolvedConfig,
   readOptions,
-  resolveConnectorConfig,
+  requireConnectorCredentials,
+  resolveConnectorFromOptions,
+  splitConnectorOptions,
 } from '@patchbay/core';
 import { posthogConnector } from './connector.ts';
 import { createPostHogClient, type PostHogClient } from './query/client.ts';
@@ -70,20 +72,7 @@ export interface ResolvePostHogConfigOptions {
 export async function resolvePostHogConfig(
   options: ResolvePostHogConfigOptions,
 ): Promise<ApiResult<ResolvedConfig<PostHogConfig>>> {
-  const read = readOptions(options, ['env', 'store', 'defaults']);
-  if (!read.success) return err(asConfigError(read.error));
-  const { env, store, defaults } = read.data;
-  if (typeof env !== 'object' || env === null) {
-    return err(
-      new IntegrationError('CONFIG_ERROR', 'env: must be an object (e.g. process.env)', { field: 'env' }),
-    );
-  }
-  return resolveConnectorConfig({
-    connector: posthogConnector,
-    env: posthogEnvironment(env as Record<string, string | undefined>),
-    ...(store === undefined ? {} : { store: store as ConfigStore }),
-    ...(defaults === undefined ? {} : { defaults: defaults as ConnectorConfigDefaults }),
-  }) as Promise<ApiResult<ResolvedConfig<PostHogConfig>>>;
+  return resolveConnectorFromOptions(posthogConnector, options, { mapEnv: posthogEnvironment });
 }
 
 /** Options of {@link createPostHogClientFromEnv}: where the configuration is, and the client's other options. */
@@ -104,42 +93,23 @@ export interface PostHogClientFromEnvOptions
 export async function createPostHogClientFromEnv(
   options: PostHogClientFromEnvOptions,
 ): Promise<ApiResult<PostHogClient>> {
-  let env: unknown;
-  let store: unknown;
-  let rest: Record<string, unknown>;
-  try {
-    ({ env, store, ...rest } = options as unknown as Record<string, unknown>);
-  } catch {
-    return err(new IntegrationError('CONFIG_ERROR', 'options could not be read', { field: 'options' }));
-  }
-  const resolved = await resolvePostHogConfig({
-    env: env as Record<string, string | undefined>,
-    ...(store === undefined ? {} : { store: store as ConfigStore }),
-  });
+  const split = splitConnectorOptions(options, ['env', 'store']);
+  if (!split.success) return split;
+  const resolved = await resolvePostHogConfig(split.data.picked as ResolvePostHogConfigOptions);
   if (!resolved.success) return resolved;
-  const { baseUrl, credentials } = resolved.data.config;
-  const { personalApiKey, projectId } = credentials;
-  for (const [field, value, variable] of [
-    ['personalApiKey', personalApiKey, 'POSTHOG_PERSONAL_API_KEY'],
-    ['projectId', projectId, 'POSTHOG_PROJECT_ID'],
-  ] as const) {
-    if (value === undefined) {
-      return err(
-        new IntegrationError(
-          'CONFIG_ERROR',
-          `PostHog ${field} is not configured: set ${variable} or save it in the 'posthog' configuration`,
-          { field, retryable: false },
-        ),
-      );
-    }
-  }
+  const { baseUrl } = resolved.data.config;
+  const required = requireConnectorCredentials(posthogConnector, resolved.data.config, [
+    'personalApiKey',
+    'projectId',
+  ]);
+  if (!required.success) return required;
   try {
     return ok(
       createPostHogClient({
-        ...(rest as Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'>),
+        ...(split.data.rest as Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'>),
         ...(baseUrl === undefined ? {} : { host: baseUrl }),
-        personalApiKey: personalApiKey!,
-        projectId: projectId!,
+        personalApiKey: required.data.personalApiKey,
+        projectId: required.data.projectId,
       }),
     );
   } catch (error) {
@@ -150,10 +120,3 @@ export async function createPostHogClientFromEnv(
     );
   }
 }
-
-const asConfigError = (error: IntegrationError): IntegrationError =>
-  new IntegrationError('CONFIG_ERROR', error.message, {
-    retryable: false,
-    ...(error.field === undefined ? {} : { field: error.field }),
-    ...(error.issues === undefined ? {} : { issues: error.issues }),
-  });

@@ -2,7 +2,16 @@
 // `posthog` when there is one, else the environment (`POSTHOG_KEY`, `POSTHOG_HOST`, `NEXT_PUBLIC_POSTHOG_HOST`).
 
 import type { ConfigStore } from '@patchbay/core';
-import { type ApiResult, err, IntegrationError, isIntegrationError, ok } from '@patchbay/core';
+import {
+  type ApiResult,
+  err,
+  IntegrationError,
+  isIntegrationError,
+  ok,
+  requireConnectorCredentials,
+  splitConnectorOptions,
+} from '@patchbay/core';
+import { posthogConnector } from '../connector.ts';
 import { resolvePostHogConfig } from '../env.ts';
 import { createPostHogCapture, type PostHogCapture, type PostHogCaptureOptions } from './capture.ts';
 import { postHogIngestionHost } from './ingestion-host.ts';
@@ -26,34 +35,22 @@ export interface PostHogCaptureFromEnvOptions extends Omit<PostHogCaptureOptions
 export async function createPostHogCaptureFromEnv(
   options: PostHogCaptureFromEnvOptions,
 ): Promise<ApiResult<PostHogCapture>> {
-  let env: unknown;
-  let config: unknown;
-  let rest: Record<string, unknown>;
-  try {
-    ({ env, config, ...rest } = options as unknown as Record<string, unknown>);
-  } catch {
-    return err(new IntegrationError('CONFIG_ERROR', 'options could not be read', { field: 'options' }));
-  }
+  const split = splitConnectorOptions(options, ['env', 'config']);
+  if (!split.success) return split;
+  const { env, config } = split.data.picked;
   const resolved = await resolvePostHogConfig({
     env: env as Record<string, string | undefined>,
     ...(config === undefined ? {} : { store: config as ConfigStore }),
   });
   if (!resolved.success) return resolved;
-  const { baseUrl, credentials } = resolved.data.config;
-  if (credentials.projectApiKey === undefined) {
-    return err(
-      new IntegrationError(
-        'CONFIG_ERROR',
-        "PostHog projectApiKey is not configured: set POSTHOG_KEY or save it in the 'posthog' configuration",
-        { field: 'projectApiKey', retryable: false },
-      ),
-    );
-  }
+  const { baseUrl } = resolved.data.config;
+  const required = requireConnectorCredentials(posthogConnector, resolved.data.config, ['projectApiKey']);
+  if (!required.success) return required;
   try {
     return ok(
       createPostHogCapture({
-        ...(rest as Omit<PostHogCaptureOptions, 'projectApiKey' | 'host'>),
-        projectApiKey: credentials.projectApiKey,
+        ...(split.data.rest as Omit<PostHogCaptureOptions, 'projectApiKey' | 'host'>),
+        projectApiKey: required.data.projectApiKey,
         ...(baseUrl === undefined ? {} : { host: postHogIngestionHost(baseUrl) }),
       }),
     );
