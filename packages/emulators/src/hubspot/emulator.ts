@@ -13,7 +13,7 @@ import {
   stringOption,
 } from '../kit/options.ts';
 import { createRandom } from '../kit/random.ts';
-import { serveEmulator } from '../kit/serve.ts';
+import { startEmulator } from '../kit/start.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { withFaultsAndCounters } from '../kit/wrap.ts';
 import type { HubSpotAccount } from './account.ts';
@@ -425,13 +425,6 @@ export interface RunningHubSpotEmulator {
 export async function startHubSpotEmulator(
   options: HubSpotEmulatorOptions & { port?: number; host?: string } = {},
 ): Promise<RunningHubSpotEmulator> {
-  const read = readOptionsObject(options, ['port', 'host'], 'options');
-  const { port: _port, host: _host, ...rest } = options;
-  const emulator = createHubSpotEmulator(rest);
-  const server = await serveEmulator(emulator.handler, {
-    port: read.port as number | undefined,
-    host: read.host as string | undefined,
-    maxBodyBytes: emulator.maxBodyBytes,
-  });
-  return { url: server.url, token: emulator.token, emulator, close: () => server.close() };
+  const { url, emulator, close } = await startEmulator(options, createHubSpotEmulator);
+  return { url, token: emulator.token, emulator, close };
 }

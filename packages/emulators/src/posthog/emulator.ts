@@ -9,7 +9,7 @@ import {
   stringOption,
 } from '../kit/options.ts';
 import { createWindowRateLimiter, type WindowRateLimiter } from '../kit/rate-limiter.ts';
-import { serveEmulator } from '../kit/serve.ts';
+import { startEmulator } from '../kit/start.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { withFaultsAndCounters } from '../kit/wrap.ts';
 import type { CapturedEvent } from './capture.ts';
@@ -387,12 +387,6 @@ export interface RunningPostHogEmulator {
 export async function startPostHogEmulator(
   options: PostHogEmulatorOptions & { port?: number; host?: string } = {},
 ): Promise<RunningPostHogEmulator> {
-  const read = readOptionsObject(options, [...OPTION_KEYS, 'port', 'host'], 'options');
-  const { port, host, ...rest } = read;
-  const emulator = createPostHogEmulator(rest as PostHogEmulatorOptions);
-  const server = await serveEmulator(emulator.handler, {
-    port: port as number | undefined,
-    host: host as string | undefined,
-  });
-  return { url: server.url, emulator, close: () => server.close() };
+  // No maxBodyBytes passed to the server: the emulator's own is a decompressed-size limit, answered PostHog's way.
+  return startEmulator(options, createPostHogEmulator);
 }

@@ -11,7 +11,7 @@ import {
 } from '../kit/options.ts';
 import { createRandom } from '../kit/random.ts';
 import { createWindowRateLimiter, type WindowRateLimiter } from '../kit/rate-limiter.ts';
-import { serveEmulator } from '../kit/serve.ts';
+import { startEmulator } from '../kit/start.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { withFaultsAndCounters } from '../kit/wrap.ts';
 import type { MetadataFormat } from './metadata.ts';
@@ -252,20 +252,7 @@ export interface RunningTwentyEmulator {
 export async function startTwentyEmulator(
   options: TwentyEmulatorOptions & { port?: number; host?: string } = {},
 ): Promise<RunningTwentyEmulator> {
-  const emulator = createTwentyEmulator(options);
-  const read = readOptionsObject(options, ['port', 'host'], 'options');
-  const server = await serveEmulator(emulator.handler, {
-    port: read.port as number | undefined,
-    host: read.host as string | undefined,
-    maxBodyBytes: emulator.maxBodyBytes,
-  });
-  return {
-    url: server.url,
-    apiKey: emulator.apiKey,
-    store: emulator.store,
-    faults: emulator.faults,
-    counters: emulator.counters,
-    emulator,
-    close: () => server.close(),
-  };
+  const { url, emulator, close } = await startEmulator(options, createTwentyEmulator);
+  const { apiKey, store, faults, counters } = emulator;
+  return { url, apiKey, store, faults, counters, emulator, close };
 }
