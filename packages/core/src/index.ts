@@ -22,10 +22,12 @@ export {
 export type { ConnectionTestOptions, ConnectionTestResult } from './connector/connection-test.ts';
 export {
   type ConnectorFromOptionsSettings,
+  type ConnectorOptions,
+  type CreateFromConnectorOptionsSettings,
+  createFromConnectorOptions,
   type RequiredCredentials,
   requireConnectorCredentials,
   resolveConnectorFromOptions,
-  splitConnectorOptions,
 } from './connector/connector-options.ts';
 export {
   type Connector,

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createConfigStore } from '../config/config-store.ts';
+import { IntegrationError } from '../result/errors.ts';
 import { Secret } from '../secrets/secret.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { throwingProxy, withThrowingGetter } from '../testing/hostile-values.ts';
 import {
+  createFromConnectorOptions,
   requireConnectorCredentials,
   resolveConnectorFromOptions,
   splitConnectorOptions,
@@ -133,5 +135,102 @@ describe('requireConnectorCredentials', () => {
       `Acme ${field} is not configured: set ${variable} or save it in the 'acme' configuration`,
     );
     expect(JSON.stringify(required)).not.toContain(KEY);
+  });
+});
+
+describe('createFromConnectorOptions', () => {
+  const build = (
+    config: { baseUrl?: string },
+    credentials: { apiKey: Secret; projectId: string },
+    rest: Record<string, unknown>,
+  ) => ({ baseUrl: config.baseUrl, key: credentials.apiKey.reveal(), project: credentials.projectId, rest });
+  const settings = { require: ['apiKey', 'projectId'] as const, build };
+
+  it('builds from the resolved configuration, the required credentials and the other options', async () => {
+    const created = await createFromConnectorOptions(
+      acme,
+      { env: { ACME_API_KEY: KEY, ACME_PROJECT: '7' }, timeoutMs: 5 },
+      settings,
+    );
+    expect(created).toEqual({
+      success: true,
+      data: { baseUrl: 'https://api.acme.example', key: KEY, project: '7', rest: { timeoutMs: 5 } },
+    });
+  });
+
+  it('reads the store from storeKey, and the environment through mapEnv', async () => {
+    const config = createConfigStore({
+      rows: createMemoryStore().configs,
+      secretKey: 'connector-options-test-key-02',
+    });
+    await config.createConfig('acme', { secrets: { apiKey: DB_KEY } });
+    const created = await createFromConnectorOptions(
+      acme,
+      { env: { PROJECT: '9' }, config, store: 'the client’s own' },
+      { ...settings, storeKey: 'config', mapEnv: (env) => ({ ACME_PROJECT: env.PROJECT }) },
+    );
+    expect(created).toMatchObject({
+      success: true,
+      data: { key: DB_KEY, project: '9', rest: { store: 'the client’s own' } },
+    });
+  });
+
+  it('names a credential configured nowhere before building anything', async () => {
+    let built = false;
+    const created = await createFromConnectorOptions(
+      acme,
+      { env: { ACME_API_KEY: KEY } },
+      {
+        ...settings,
+        build: (...args) => {
+          built = true;
+          return build(...args);
+        },
+      },
+    );
+    expect(created).toMatchObject({ success: false, error: { code: 'CONFIG_ERROR', field: 'projectId' } });
+    expect(!created.success && created.error.message).toContain('ACME_PROJECT');
+    expect(built).toBe(false);
+  });
+
+  it('answers what build throws: an IntegrationError as is, anything else as a CONFIG_ERROR naming options', async () => {
+    const env = { ACME_API_KEY: KEY, ACME_PROJECT: '7' };
+    const refused = new IntegrationError('CONFIG_ERROR', 'timeoutMs: must be positive', {
+      field: 'timeoutMs',
+    });
+    const typed = await createFromConnectorOptions(
+      acme,
+      { env },
+      {
+        ...settings,
+        build: () => {
+          throw refused;
+        },
+      },
+    );
+    expect(typed).toEqual({ success: false, error: refused });
+    const other = await createFromConnectorOptions(
+      acme,
+      { env },
+      {
+        ...settings,
+        build: () => {
+          throw new TypeError(KEY);
+        },
+      },
+    );
+    expect(other).toMatchObject({ success: false, error: { code: 'CONFIG_ERROR', field: 'options' } });
+    expect(JSON.stringify(other)).not.toContain(KEY);
+  });
+
+  it.each([
+    ['undefined', () => undefined, 'options'],
+    ['a throwing Proxy', () => throwingProxy({}), 'options'],
+    ['no env', () => ({}), 'env'],
+  ])('answers %s with a CONFIG_ERROR, never a throw', async (_label, options, field) => {
+    expect(await createFromConnectorOptions(acme, options(), settings)).toMatchObject({
+      success: false,
+      error: { code: 'CONFIG_ERROR', field },
+    });
   });
 });

@@ -5,7 +5,7 @@
 import type { ResolvedConfig } from '../config/config.ts';
 import type { ConfigStore } from '../config/config-store.ts';
 import { readOptions, readOwnFields } from '../input/caller-input.ts';
-import { type FieldIssue, IntegrationError } from '../result/errors.ts';
+import { type FieldIssue, IntegrationError, isIntegrationError } from '../result/errors.ts';
 import { type ApiResult, err, ok } from '../result/result.ts';
 import type {
   Connector,
@@ -20,6 +20,19 @@ import {
   configError,
   resolveConnectorConfig,
 } from './resolve-connector-config.ts';
+
+/** A caller's `{ env, store, defaults }`: what a connector's `resolve<X>Config` takes. */
+export interface ConnectorOptions<
+  C extends CredentialDefinitions = CredentialDefinitions,
+  M extends string = string,
+> {
+  /** The environment, e.g. `process.env`. */
+  env: Record<string, string | undefined>;
+  /** The database layer (`createConfigStore`); the connector's row wins over the environment field by field. */
+  store?: ConfigStore;
+  /** Used where neither the database nor the environment has a value. */
+  defaults?: ConnectorConfigDefaults<C, M>;
+}
 
 /** Settings of {@link resolveConnectorFromOptions}. */
 export interface ConnectorFromOptionsSettings {
@@ -118,4 +131,64 @@ export function requireConnectorCredentials<
     found[name] = value;
   }
   return ok(found as RequiredCredentials<C, N>);
+}
+
+/** Settings of {@link createFromConnectorOptions}. */
+export interface CreateFromConnectorOptionsSettings<
+  C extends CredentialDefinitions,
+  S,
+  M extends string,
+  N extends keyof C & string,
+  T,
+> extends ConnectorFromOptionsSettings {
+  /** The option that holds the configuration store. Default `store`. */
+  storeKey?: string;
+  /** The credentials the client cannot work without. */
+  require: readonly N[];
+  /**
+   * Builds the client from the configuration, the required credentials and the caller's other options. A throw is
+   * answered: an IntegrationError as is, anything else as a `CONFIG_ERROR` naming `options`.
+   */
+  build: (
+    config: ConnectorConfig<C, S, M>,
+    credentials: RequiredCredentials<C, N>,
+    rest: Record<string, unknown>,
+  ) => T;
+}
+
+/**
+ * What a connector's `create<X>ClientFromEnv` does: splits `{ env, store, ...rest }`, resolves the configuration
+ * ({@link resolveConnectorFromOptions}), refuses a credential configured nowhere
+ * ({@link requireConnectorCredentials}), then builds the client from the rest. Never throws or rejects.
+ * @example return createFromConnectorOptions(acmeConnector, options, { require: ['apiKey'], build: (config, { apiKey }, rest) => createAcmeClient({ ...rest, apiKey }) });
+ */
+export async function createFromConnectorOptions<
+  C extends CredentialDefinitions,
+  S,
+  M extends string,
+  N extends keyof C & string,
+  T,
+>(
+  connector: Connector<C, S, M>,
+  options: unknown,
+  settings: CreateFromConnectorOptionsSettings<C, S, M, N, T>,
+): Promise<ApiResult<T>> {
+  const { storeKey = 'store', require, build, mapEnv } = settings;
+  const split = splitConnectorOptions(options, ['env', storeKey]);
+  if (!split.success) return split;
+  const { env, [storeKey]: store } = split.data.picked;
+  const resolved = await resolveConnectorFromOptions(
+    connector,
+    { env, ...(store === undefined ? {} : { store }) },
+    mapEnv ? { mapEnv } : {},
+  );
+  if (!resolved.success) return resolved;
+  const required = requireConnectorCredentials(connector, resolved.data.config, require);
+  if (!required.success) return required;
+  try {
+    return ok(build(resolved.data.config, required.data, split.data.rest));
+  } catch (error) {
+    if (isIntegrationError(error)) return err(error);
+    return err(configError('options', `could not build the ${connector.displayName} client from them`));
+  }
 }
