@@ -1,17 +1,11 @@
 import {
   type ApiResult,
-  type ConfigStore,
   type Connector,
   type ConnectorConfig,
-  type ConnectorConfigDefaults,
-  err,
-  IntegrationError,
-  isIntegrationError,
-  ok,
+  type ConnectorOptions,
+  createFromConnectorOptions,
   type ResolvedConfig,
-  requireConnectorCredentials,
   resolveConnectorFromOptions,
-  splitConnectorOptions,
 } from '@patchbay/core';
 import { createHubSpotClient, type HubSpotClient, type HubSpotClientOptions } from './client.ts';
 import { hubspotConnector } from './connector.ts';
@@ -21,15 +15,8 @@ type HubSpotCredentials = typeof hubspotConnector extends Connector<infer C> ? C
 /** The HubSpot connector's configuration: API host and `accessToken`. */
 export type HubSpotConfig = ConnectorConfig<HubSpotCredentials>;
 
-/** Options of {@link resolveHubSpotConfig}. */
-export interface ResolveHubSpotConfigOptions {
-  /** The environment, e.g. `process.env`. */
-  env: Record<string, string | undefined>;
-  /** The database layer (`createConfigStore`); its row `hubspot` wins over the environment field by field. */
-  store?: ConfigStore;
-  /** Used where neither the database nor the environment has a value. */
-  defaults?: ConnectorConfigDefaults<HubSpotCredentials>;
-}
+/** Options of {@link resolveHubSpotConfig}: `env`, `store` (its row `hubspot` wins over the environment), `defaults`. */
+export type ResolveHubSpotConfigOptions = ConnectorOptions<HubSpotCredentials>;
 
 /**
  * HubSpot's configuration from the database row `hubspot` (secrets decrypted), then `HUBSPOT_*` variables, then
@@ -44,10 +31,8 @@ export async function resolveHubSpotConfig(
 
 /** Options of {@link createHubSpotClientFromEnv}: where the configuration is, and the client's other options. */
 export interface HubSpotClientFromEnvOptions
-  extends Omit<HubSpotClientOptions, 'baseUrl' | 'accessToken' | 'oauth'> {
-  env: Record<string, string | undefined>;
-  store?: ConfigStore;
-}
+  extends Omit<HubSpotClientOptions, 'baseUrl' | 'accessToken' | 'oauth'>,
+    Pick<ConnectorOptions, 'env' | 'store'> {}
 
 /**
  * A client from the configuration (the database row wins over `HUBSPOT_ACCESS_TOKEN` and `HUBSPOT_BASE_URL`). A
@@ -59,26 +44,13 @@ export interface HubSpotClientFromEnvOptions
 export async function createHubSpotClientFromEnv(
   options: HubSpotClientFromEnvOptions,
 ): Promise<ApiResult<HubSpotClient>> {
-  const split = splitConnectorOptions(options, ['env', 'store']);
-  if (!split.success) return split;
-  const resolved = await resolveHubSpotConfig(split.data.picked as ResolveHubSpotConfigOptions);
-  if (!resolved.success) return resolved;
-  const { baseUrl } = resolved.data.config;
-  const required = requireConnectorCredentials(hubspotConnector, resolved.data.config, ['accessToken']);
-  if (!required.success) return required;
-  try {
-    return ok(
+  return createFromConnectorOptions(hubspotConnector, options, {
+    require: ['accessToken'],
+    build: ({ baseUrl }, { accessToken }, rest) =>
       createHubSpotClient({
-        ...(split.data.rest as Omit<HubSpotClientOptions, 'baseUrl' | 'accessToken' | 'oauth'>),
+        ...(rest as Omit<HubSpotClientOptions, 'baseUrl' | 'accessToken' | 'oauth'>),
         ...(baseUrl === undefined ? {} : { baseUrl }),
-        accessToken: required.data.accessToken,
+        accessToken,
       }),
-    );
-  } catch (error) {
-    return err(
-      isIntegrationError(error)
-        ? error
-        : new IntegrationError('CONFIG_ERROR', 'Invalid HubSpot client options', { retryable: false }),
-    );
-  }
+  });
 }

@@ -1,18 +1,12 @@
 import {
   type ApiResult,
-  type ConfigStore,
   type Connector,
   type ConnectorConfig,
-  type ConnectorConfigDefaults,
-  err,
-  IntegrationError,
-  isIntegrationError,
-  ok,
+  type ConnectorOptions,
+  createFromConnectorOptions,
   type ResolvedConfig,
   readOptions,
-  requireConnectorCredentials,
   resolveConnectorFromOptions,
-  splitConnectorOptions,
 } from '@patchbay/core';
 import { posthogConnector } from './connector.ts';
 import { createPostHogClient, type PostHogClient } from './query/client.ts';
@@ -54,15 +48,8 @@ export function posthogEnvironment(
   return copy;
 }
 
-/** Options of {@link resolvePostHogConfig}. */
-export interface ResolvePostHogConfigOptions {
-  /** The environment, e.g. `process.env`. */
-  env: Record<string, string | undefined>;
-  /** The database layer (`createConfigStore`); its row `posthog` wins over the environment field by field. */
-  store?: ConfigStore;
-  /** Used where neither the database nor the environment has a value. */
-  defaults?: ConnectorConfigDefaults<PostHogCredentials>;
-}
+/** Options of {@link resolvePostHogConfig}: `env`, `store` (its row `posthog` wins over the environment), `defaults`. */
+export type ResolvePostHogConfigOptions = ConnectorOptions<PostHogCredentials>;
 
 /**
  * PostHog's configuration from the database row `posthog` (secrets decrypted), then the environment (see
@@ -77,10 +64,8 @@ export async function resolvePostHogConfig(
 
 /** Options of {@link createPostHogClientFromEnv}: where the configuration is, and the client's other options. */
 export interface PostHogClientFromEnvOptions
-  extends Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'> {
-  env: Record<string, string | undefined>;
-  store?: ConfigStore;
-}
+  extends Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'>,
+    Pick<ConnectorOptions, 'env' | 'store'> {}
 
 /**
  * A reading client from the configuration (the database row wins over the environment): its host, personal API
@@ -93,30 +78,15 @@ export interface PostHogClientFromEnvOptions
 export async function createPostHogClientFromEnv(
   options: PostHogClientFromEnvOptions,
 ): Promise<ApiResult<PostHogClient>> {
-  const split = splitConnectorOptions(options, ['env', 'store']);
-  if (!split.success) return split;
-  const resolved = await resolvePostHogConfig(split.data.picked as ResolvePostHogConfigOptions);
-  if (!resolved.success) return resolved;
-  const { baseUrl } = resolved.data.config;
-  const required = requireConnectorCredentials(posthogConnector, resolved.data.config, [
-    'personalApiKey',
-    'projectId',
-  ]);
-  if (!required.success) return required;
-  try {
-    return ok(
+  return createFromConnectorOptions(posthogConnector, options, {
+    mapEnv: posthogEnvironment,
+    require: ['personalApiKey', 'projectId'],
+    build: ({ baseUrl }, { personalApiKey, projectId }, rest) =>
       createPostHogClient({
-        ...(split.data.rest as Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'>),
+        ...(rest as Omit<PostHogClientOptions, 'host' | 'personalApiKey' | 'projectId'>),
         ...(baseUrl === undefined ? {} : { host: baseUrl }),
-        personalApiKey: required.data.personalApiKey,
-        projectId: required.data.projectId,
+        personalApiKey,
+        projectId,
       }),
-    );
-  } catch (error) {
-    return err(
-      isIntegrationError(error)
-        ? error
-        : new IntegrationError('CONFIG_ERROR', 'Invalid PostHog client options', { retryable: false }),
-    );
-  }
+  });
 }

@@ -1,18 +1,9 @@
 // Capture configured like the rest of the connector: the project API key and host from the database row
 // `posthog` when there is one, else the environment (`POSTHOG_KEY`, `POSTHOG_HOST`, `NEXT_PUBLIC_POSTHOG_HOST`).
 
-import type { ConfigStore } from '@patchbay/core';
-import {
-  type ApiResult,
-  err,
-  IntegrationError,
-  isIntegrationError,
-  ok,
-  requireConnectorCredentials,
-  splitConnectorOptions,
-} from '@patchbay/core';
+import { type ApiResult, type ConfigStore, createFromConnectorOptions } from '@patchbay/core';
 import { posthogConnector } from '../connector.ts';
-import { resolvePostHogConfig } from '../env.ts';
+import { posthogEnvironment } from '../env.ts';
 import { createPostHogCapture, type PostHogCapture, type PostHogCaptureOptions } from './capture.ts';
 import { postHogIngestionHost } from './ingestion-host.ts';
 
@@ -35,32 +26,15 @@ export interface PostHogCaptureFromEnvOptions extends Omit<PostHogCaptureOptions
 export async function createPostHogCaptureFromEnv(
   options: PostHogCaptureFromEnvOptions,
 ): Promise<ApiResult<PostHogCapture>> {
-  const split = splitConnectorOptions(options, ['env', 'config']);
-  if (!split.success) return split;
-  const { env, config } = split.data.picked;
-  const resolved = await resolvePostHogConfig({
-    env: env as Record<string, string | undefined>,
-    ...(config === undefined ? {} : { store: config as ConfigStore }),
-  });
-  if (!resolved.success) return resolved;
-  const { baseUrl } = resolved.data.config;
-  const required = requireConnectorCredentials(posthogConnector, resolved.data.config, ['projectApiKey']);
-  if (!required.success) return required;
-  try {
-    return ok(
+  return createFromConnectorOptions(posthogConnector, options, {
+    storeKey: 'config',
+    mapEnv: posthogEnvironment,
+    require: ['projectApiKey'],
+    build: ({ baseUrl }, { projectApiKey }, rest) =>
       createPostHogCapture({
-        ...(split.data.rest as Omit<PostHogCaptureOptions, 'projectApiKey' | 'host'>),
-        projectApiKey: required.data.projectApiKey,
+        ...(rest as Omit<PostHogCaptureOptions, 'projectApiKey' | 'host'>),
+        projectApiKey,
         ...(baseUrl === undefined ? {} : { host: postHogIngestionHost(baseUrl) }),
       }),
-    );
-  } catch (error) {
-    return err(
-      isIntegrationError(error)
-        ? error
-        : new IntegrationError('CONFIG_ERROR', 'PostHog capture options could not be read', {
-            field: 'options',
-          }),
-    );
-  }
+  });
 }
