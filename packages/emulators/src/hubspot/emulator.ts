@@ -13,7 +13,7 @@ import {
   stringOption,
 } from '../kit/options.ts';
 import { createRandom } from '../kit/random.ts';
-import { startEmulator } from '../kit/start.ts';
+import { type ListenOptions, type StartedEmulator, startEmulator } from '../kit/start.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { withFaultsAndCounters } from '../kit/wrap.ts';
 import type { HubSpotAccount } from './account.ts';
@@ -405,13 +405,9 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
   };
 }
 
-/** A HubSpot emulator served over HTTP on loopback. */
-export interface RunningHubSpotEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:53211`; the CRM lives under `${url}/crm`. */
-  url: string;
+/** A HubSpot emulator served over HTTP on loopback; the CRM lives under `${url}/crm`. */
+export interface RunningHubSpotEmulator extends StartedEmulator<HubSpotEmulator> {
   token: string;
-  emulator: HubSpotEmulator;
-  close(): Promise<void>;
 }
 
 /**
@@ -423,7 +419,7 @@ export interface RunningHubSpotEmulator {
  * await hubspot.close();
  */
 export async function startHubSpotEmulator(
-  options: HubSpotEmulatorOptions & { port?: number; host?: string } = {},
+  options: HubSpotEmulatorOptions & ListenOptions = {},
 ): Promise<RunningHubSpotEmulator> {
   const { url, emulator, close } = await startEmulator(options, createHubSpotEmulator);
   return { url, token: emulator.token, emulator, close };

@@ -9,7 +9,7 @@ import {
   stringOption,
 } from '../kit/options.ts';
 import { createWindowRateLimiter, type WindowRateLimiter } from '../kit/rate-limiter.ts';
-import { startEmulator } from '../kit/start.ts';
+import { type ListenOptions, type StartedEmulator, startEmulator } from '../kit/start.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { withFaultsAndCounters } from '../kit/wrap.ts';
 import type { CapturedEvent } from './capture.ts';
@@ -368,13 +368,8 @@ function uuid7Hex(ms: number): string {
   return `${time}7${random.slice(13, 16)}${variant}${random.slice(17, 32)}`;
 }
 
-/** A PostHog emulator served over HTTP on loopback. */
-export interface RunningPostHogEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:53211`: the client's `host`. */
-  url: string;
-  emulator: PostHogEmulator;
-  close(): Promise<void>;
-}
+/** A PostHog emulator served over HTTP on loopback: its `url` is the client's `host`. */
+export type RunningPostHogEmulator = StartedEmulator<PostHogEmulator>;
 
 /**
  * Starts a PostHog emulator on 127.0.0.1 (a free port unless `port` is given). Rejects with an
@@ -385,7 +380,7 @@ export interface RunningPostHogEmulator {
  * await posthog.close();
  */
 export async function startPostHogEmulator(
-  options: PostHogEmulatorOptions & { port?: number; host?: string } = {},
+  options: PostHogEmulatorOptions & ListenOptions = {},
 ): Promise<RunningPostHogEmulator> {
   // No maxBodyBytes passed to the server: the emulator's own is a decompressed-size limit, answered PostHog's way.
   return startEmulator(options, createPostHogEmulator);

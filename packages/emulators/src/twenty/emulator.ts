@@ -11,7 +11,7 @@ import {
 } from '../kit/options.ts';
 import { createRandom } from '../kit/random.ts';
 import { createWindowRateLimiter, type WindowRateLimiter } from '../kit/rate-limiter.ts';
-import { startEmulator } from '../kit/start.ts';
+import { type ListenOptions, type StartedEmulator, startEmulator } from '../kit/start.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { withFaultsAndCounters } from '../kit/wrap.ts';
 import type { MetadataFormat } from './metadata.ts';
@@ -229,16 +229,12 @@ export function createTwentyEmulator(options: TwentyEmulatorOptions = {}): Twent
   };
 }
 
-/** A Twenty emulator served over HTTP on loopback. */
-export interface RunningTwentyEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:53211`; REST lives under `${url}/rest`. */
-  url: string;
+/** A Twenty emulator served over HTTP on loopback; REST lives under `${url}/rest`. */
+export interface RunningTwentyEmulator extends StartedEmulator<TwentyEmulator> {
   apiKey: string;
   store: TwentyStore;
   faults: Faults;
   counters: Counters;
-  emulator: TwentyEmulator;
-  close(): Promise<void>;
 }
 
 /**
@@ -250,7 +246,7 @@ export interface RunningTwentyEmulator {
  * await twenty.close();
  */
 export async function startTwentyEmulator(
-  options: TwentyEmulatorOptions & { port?: number; host?: string } = {},
+  options: TwentyEmulatorOptions & ListenOptions = {},
 ): Promise<RunningTwentyEmulator> {
   const { url, emulator, close } = await startEmulator(options, createTwentyEmulator);
   const { apiKey, store, faults, counters } = emulator;
