@@ -1,0 +1,218 @@
+// Field definitions of an account, as `GET /api/v2/personFields` (and organizationFields, dealFields,
+// activityFields) answers them: `{ field_name, field_code, field_type, is_custom_field, is_optional_response_field,
+// options }`, options `{ id, label }` for enum/set fields and null otherwise (pipedrive/client-nodejs
+// `src/versions/v2/models/get-person-fields200-response-data-inner.ts` and
+// `get-activity-fields200-response-data-inner-options-inner.ts`; field types from its `FieldTypeConst`). Custom
+// fields are keyed by "randomly generated 40-character hashes" (`add-person-request.ts`, `custom_fields`). Values
+// are checked by type on writes; the exact rules per type are this emulator's reading of the type names (guessed).
+
+import { badRequest } from './errors.ts';
+
+/** The entities with v2 routes. */
+export type PipedriveEntity = 'person' | 'organization' | 'deal' | 'activity';
+
+/** A field type of the v2 fields API. */
+export type PipedriveFieldType =
+  | 'varchar'
+  | 'varchar_auto'
+  | 'text'
+  | 'phone'
+  | 'int'
+  | 'double'
+  | 'monetary'
+  | 'boolean'
+  | 'date'
+  | 'time'
+  | 'enum'
+  | 'set'
+  | 'address'
+  | 'user'
+  | 'org'
+  | 'people'
+  | 'deal';
+
+/** One field definition, as the fields API answers it. */
+export interface PipedriveField {
+  field_name: string;
+  field_code: string;
+  field_type: PipedriveFieldType;
+  is_custom_field: boolean;
+  is_optional_response_field: boolean;
+  options: { id: number; label: string }[] | null;
+}
+
+/** A custom field to define. */
+export interface FieldInput {
+  name: string;
+  type: PipedriveFieldType;
+  /** Labels of an enum or set field's options. */
+  options?: string[];
+  /** The 40-hex key; generated when absent. */
+  key?: string;
+}
+
+const FIELD_TYPES: ReadonlySet<string> = new Set([
+  'varchar',
+  'varchar_auto',
+  'text',
+  'phone',
+  'int',
+  'double',
+  'monetary',
+  'boolean',
+  'date',
+  'time',
+  'enum',
+  'set',
+  'address',
+  'user',
+  'org',
+  'people',
+  'deal',
+]);
+
+const STANDARD: Record<PipedriveEntity, [string, string, PipedriveFieldType][]> = {
+  person: [
+    ['name', 'Name', 'varchar'],
+    ['emails', 'Email', 'varchar'],
+    ['phones', 'Phone', 'phone'],
+    ['org_id', 'Organization', 'org'],
+    ['owner_id', 'Owner', 'user'],
+  ],
+  organization: [
+    ['name', 'Name', 'varchar'],
+    ['owner_id', 'Owner', 'user'],
+    ['address', 'Address', 'address'],
+  ],
+  deal: [
+    ['title', 'Title', 'varchar'],
+    ['value', 'Value', 'monetary'],
+    ['person_id', 'Contact person', 'people'],
+    ['org_id', 'Organization', 'org'],
+    ['owner_id', 'Owner', 'user'],
+  ],
+  activity: [
+    ['subject', 'Subject', 'varchar'],
+    ['type', 'Type', 'varchar'],
+    ['due_date', 'Due date', 'date'],
+    ['done', 'Done', 'boolean'],
+    ['owner_id', 'Assigned to user', 'user'],
+  ],
+};
+
+/** The field definitions of every entity, with custom fields added by key. */
+export interface FieldRegistry {
+  list(entity: PipedriveEntity): PipedriveField[];
+  /** Custom fields of an entity by key. */
+  custom(entity: PipedriveEntity): Map<string, PipedriveField>;
+  define(entity: PipedriveEntity, input: FieldInput): PipedriveField;
+  /** Checks `custom_fields` of a write: a known key and a value of its type, else a 400 naming the key. */
+  checkValues(entity: PipedriveEntity, values: unknown): Record<string, unknown>;
+}
+
+/** Creates the registry; `hash()` makes the 40-hex keys of new fields. */
+export function createFieldRegistry(hash: () => string): FieldRegistry {
+  const custom = new Map<PipedriveEntity, Map<string, PipedriveField>>(
+    (Object.keys(STANDARD) as PipedriveEntity[]).map((entity) => [entity, new Map()]),
+  );
+  let optionId = 1;
+  const registry: FieldRegistry = {
+    list(entity) {
+      const standard = STANDARD[entity].map(([code, name, type]) => ({
+        field_name: name,
+        field_code: code,
+        field_type: type,
+        is_custom_field: false,
+        is_optional_response_field: false,
+        options: null,
+      }));
+      return [...standard, ...[...custom.get(entity)!.values()].map((f) => structuredClone(f))];
+    },
+    custom: (entity) => custom.get(entity)!,
+    define(entity, input) {
+      if (typeof input?.name !== 'string' || input.name.trim() === '')
+        throw badRequest('field_name is required');
+      if (!FIELD_TYPES.has(input.type))
+        throw badRequest(`field_type must be one of ${[...FIELD_TYPES].join(', ')}`);
+      const key = input.key ?? hash();
+      if (!/^[0-9a-f]{40}$/.test(key)) throw badRequest('a custom field key is a 40-character hex hash');
+      const withOptions = input.type === 'enum' || input.type === 'set';
+      if (withOptions && (!Array.isArray(input.options) || input.options.length === 0)) {
+        throw badRequest('options are required for enum and set fields');
+      }
+      const field: PipedriveField = {
+        field_name: input.name,
+        field_code: key,
+        field_type: input.type,
+        is_custom_field: true,
+        is_optional_response_field: false,
+        options: withOptions
+          ? input.options!.map((label) => ({ id: optionId++, label: String(label) }))
+          : null,
+      };
+      custom.get(entity)!.set(key, field);
+      return structuredClone(field);
+    },
+    checkValues(entity, values) {
+      if (values === undefined) return {};
+      if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+        throw badRequest('custom_fields must be an object');
+      }
+      const known = custom.get(entity)!;
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(values)) {
+        const field = known.get(key);
+        if (!field) throw badRequest(`custom_fields: unknown field key ${key}`);
+        if (value !== null && !valueFits(field, value)) {
+          throw badRequest(`custom_fields.${key}: not a valid ${field.field_type} value`);
+        }
+        out[key] = value;
+      }
+      return out;
+    },
+  };
+  return registry;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{2}:\d{2}(:\d{2})?$/;
+const isId = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
+
+/** Whether a (non-null) value fits a field's type. */
+export function valueFits(field: PipedriveField, value: unknown): boolean {
+  const optionIds = new Set(field.options?.map((o) => o.id));
+  switch (field.field_type) {
+    case 'varchar':
+    case 'varchar_auto':
+    case 'text':
+    case 'phone':
+      return typeof value === 'string';
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'double':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'monetary':
+      return (
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'object' &&
+          value !== null &&
+          typeof (value as { value?: unknown }).value === 'number')
+      );
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'date':
+      return typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value));
+    case 'time':
+      return typeof value === 'string' && TIME.test(value);
+    case 'enum':
+      return typeof value === 'number' && optionIds.has(value);
+    case 'set':
+      return Array.isArray(value) && value.every((item) => typeof item === 'number' && optionIds.has(item));
+    case 'address':
+      return (
+        typeof value === 'string' || (typeof value === 'object' && value !== null && !Array.isArray(value))
+      );
+    default:
+      return isId(value);
+  }
+}
