@@ -46,6 +46,12 @@ describe('createPipedriveLimits', () => {
     expect(limits.take('t', 10).refusal).toBeUndefined();
   });
 
+  it('gives OAuth tokens four times the burst', () => {
+    const { limits } = limiter();
+    for (let i = 0; i < 12; i++) expect(limits.take('o', 1, { oauth: true }).refusal).toBeUndefined();
+    expect(limits.take('o', 1, { oauth: true }).refusal?.status).toBe(429);
+  });
+
   it('has its own search window of 10 per 2 s', () => {
     const { limits } = limiter({ burst: 100 });
     for (let i = 0; i < 10; i++) expect(limits.take('t', 20, { search: true }).refusal).toBeUndefined();

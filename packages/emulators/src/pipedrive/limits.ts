@@ -63,7 +63,8 @@ export interface LimitVerdict {
 /** The limiter of one emulated company. */
 export interface PipedriveLimits {
   /** Admits (and charges) one request of `token`, or refuses it. */
-  take(token: string, cost: number, options?: { search?: boolean }): LimitVerdict;
+  /** `oauth`: an OAuth access token, whose burst limit is four times the plan's. */
+  take(token: string, cost: number, options?: { search?: boolean; oauth?: boolean }): LimitVerdict;
   /** Tokens left today. */
   dailyRemaining(): number;
   readonly dailyTokens: number;
@@ -126,7 +127,7 @@ export function createPipedriveLimits(options: PipedriveLimitsOptions): Pipedriv
       const at = now();
       const search = takeOptions.search === true;
       const hits = live(search ? searchWindows : windows, token, at);
-      const limit = search ? searchBurst : burst;
+      const limit = search ? searchBurst : takeOptions.oauth ? burst * 4 : burst;
       const struck = strikes.get(token) ?? 0;
       const refuse = (message: string) => {
         strikes.set(token, struck + 1);
