@@ -104,3 +104,21 @@ export { SEARCH_LIMITS } from './hubspot/search.ts';
 export { FILTER_LIMITS, SEARCH_OPERATORS, type SearchOperator } from './hubspot/search-filters.ts';
 export type { HubSpotRecord, HubSpotStore } from './hubspot/store.ts';
 // --- End of the HubSpot CRM emulator. ---
+
+// --- Pipedrive emulator: v2 records, v1 notes/leads/webhooks, custom fields by hash, token budget, webhooks v2. ---
+export {
+  type AppChange,
+  createPipedriveEmulator,
+  PIPEDRIVE_EMULATOR_TOKEN,
+  type PipedriveEmulator,
+  type PipedriveEmulatorOptions,
+  type RunningPipedriveEmulator,
+  startPipedriveEmulator,
+} from './pipedrive/emulator.ts';
+export type { FieldInput, PipedriveEntity, PipedriveField, PipedriveFieldType } from './pipedrive/fields.ts';
+export { type GeneratePipedriveRecordsOptions, generatePipedriveRecords } from './pipedrive/generator.ts';
+export { dailyBudget, PIPEDRIVE_PLANS, type PipedrivePlan, tokenCost } from './pipedrive/limits.ts';
+export type { PipedriveRecord } from './pipedrive/records.ts';
+export { pipedriveRouteKey } from './pipedrive/routes.ts';
+export { MAX_WEBHOOKS_PER_USER, type PipedriveWebhook, type WebhookDelivery } from './pipedrive/webhooks.ts';
+// --- End of the Pipedrive emulator. ---

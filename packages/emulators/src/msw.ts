@@ -77,5 +77,6 @@ function escapeRegExp(text: string): string {
 // --- Emulators through msw (alphabetical: the linter sorts these exports). ---
 export { hubspotMswHandlers } from './hubspot/msw.ts';
 export { oauth2MswHandlers } from './oauth2/msw.ts';
+export { pipedriveMswHandlers } from './pipedrive/msw.ts';
 export { posthogMswHandlers } from './posthog/msw.ts';
 export { twentyMswHandlers } from './twenty/msw.ts';
