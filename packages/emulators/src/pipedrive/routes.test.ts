@@ -181,6 +181,9 @@ describe('v1 notes, leads and webhooks', () => {
       more_items_in_collection: false,
     });
     expect((await call('POST', '/v1/notes', { content: 'x' })).status).toBe(400);
+    expect((await call('GET', '/v1/notes/1')).body.data.content).toBe('a');
+    expect((await call('DELETE', '/v1/notes/1')).body).toEqual({ success: true, data: { id: 1 } });
+    expect((await call('DELETE', '/v1/notes/1')).status).toBe(404);
   });
 
   it('creates and lists leads', async () => {

@@ -2,7 +2,7 @@
 // activities}` with GET list, GET one, POST, PATCH and DELETE, `/api/v2/persons/search`, and the field definitions
 // at `/api/v2/{person,organization,deal,activity}Fields` (pipedrive/client-nodejs `src/versions/v2/api/persons-api.ts`,
 // `person-fields-api.ts`…; base path `/api/v2`). v1 only where v2 has none (wire notes): `/v1/notes`, `/v1/leads`
-// (GET with `start`/`limit` and `additional_data.pagination`, POST) and `/v1/webhooks` (POST, GET, DELETE `/:id`;
+// (GET with `start`/`limit` and `additional_data.pagination`, POST; notes also GET and DELETE `/:id`) and `/v1/webhooks` (POST, GET, DELETE `/:id`;
 // `src/versions/v1/api/webhooks-api.ts`). Auth: the `x-api-token` header, or `Authorization: Bearer` for OAuth; v1
 // also takes `?api_token=` (wire notes). Success bodies are `{ success: true, data, additional_data }`; v1 webhook
 // answers add `status: 'ok'` (`base-response.ts` of v1). Status codes: 200 for v2 writes and v1 notes, 201 for a new
@@ -235,6 +235,10 @@ function dispatch(
     }
     case 'notes': {
       if (method === 'POST' && route.id === undefined) return ok(store.createNote(body, 'api'));
+      if (method === 'DELETE' && route.id !== undefined) {
+        if (!store.removeNote(route.id, 'api')) throw notFound('Note');
+        return ok({ id: route.id });
+      }
       if (method !== 'GET') throw refuse();
       if (route.id !== undefined) {
         const note = store.notes().find((item) => item.id === route.id);

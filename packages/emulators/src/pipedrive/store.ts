@@ -33,6 +33,8 @@ export interface PipedriveStore {
   /** Live records, in id order. */
   all(entity: PipedriveEntity): PipedriveRecord[];
   createNote(body: unknown, source: ChangeSource): V1Record;
+  /** Deletes a note; false when there is none with that id. */
+  removeNote(id: number, source: ChangeSource): boolean;
   notes(): V1Record[];
   createLead(body: unknown, source: ChangeSource): V1Record;
   leads(): V1Record[];
@@ -173,6 +175,20 @@ export function createPipedriveStore(options: PipedriveStoreOptions): PipedriveS
         previous: null,
       });
       return structuredClone(note);
+    },
+    removeNote(id, source) {
+      const note = notes.find((item) => item.id === id);
+      if (!note) return false;
+      notes = notes.filter((item) => item !== note);
+      announce({
+        action: 'delete',
+        entity: 'note',
+        entityId: id,
+        source,
+        data: null,
+        previous: structuredClone(note),
+      });
+      return true;
     },
     notes: () => notes.map((note) => structuredClone(note)),
     createLead(body, source) {
