@@ -42,7 +42,9 @@ export const PIPEDRIVE_EMULATOR_TOKEN = 'emulator0000000000000000000000000000pip
 export interface PipedriveEmulatorOptions {
   /** The API token accepted (`x-api-token`, Bearer, or v1 `?api_token=`). Default {@link PIPEDRIVE_EMULATOR_TOKEN}. */
   apiToken?: string;
-  /** OAuth access tokens to accept as Bearer (e.g. the OAuth2 emulator's); their burst limit is 4× the plan's. */
+  /** An OAuth access token accepted as Bearer; OAuth tokens get 4× the plan's burst limit. */
+  oauthToken?: string;
+  /** More OAuth access tokens to accept as Bearer (e.g. the OAuth2 emulator's). */
   acceptToken?: (token: string) => boolean;
   /** The company's plan. Default `'lite'`. */
   plan?: PipedrivePlan;
@@ -120,6 +122,7 @@ export interface PipedriveEmulator {
 
 const OPTION_KEYS = [
   'apiToken',
+  'oauthToken',
   'acceptToken',
   'plan',
   'seats',
@@ -160,6 +163,10 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
       ? PIPEDRIVE_EMULATOR_TOKEN
       : stringOption(read.apiToken, 'apiToken', { nonEmpty: true });
   if (/\s/.test(apiToken)) throw new EmulatorConfigError('apiToken', 'must not contain spaces');
+  const oauthToken =
+    read.oauthToken === undefined
+      ? undefined
+      : stringOption(read.oauthToken, 'oauthToken', { nonEmpty: true });
   const acceptToken =
     read.acceptToken === undefined
       ? undefined
@@ -259,6 +266,7 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
     now: () => rfc3339(now()),
     accepts: (token) => {
       if (token === apiToken) return 'token';
+      if (token === oauthToken) return 'oauth';
       try {
         return acceptToken?.(token) === true ? 'oauth' : false;
       } catch {

@@ -5,7 +5,9 @@
 // - each request costs its endpoint's flat token cost (`x-token-cost` in the OpenAPI spec), v2 half of v1: list 10
 //   vs 20, get 1 vs 2, search 20 vs 40, a single-entity write 5 vs 10 (rate-limits.apis.io's summary of the page
 //   gives v1 10 for POST/PUT/PATCH; delete costing the same as a write is a guess);
-// - a burst limit per token over a rolling 2 s: 20/40/100/120 by plan (×4 for OAuth tokens), search 10 per 2 s;
+// - a burst limit per token over a rolling 2 s: 20/40/100/120 by plan (wire notes; the page's tables, under older
+//   plan names, read 20/40/80/100/120), four times that for OAuth access tokens (the page: 80/160/320/400/480), and
+//   search 10 per 2 s on every plan for API and access tokens alike (the page's "Rate limiting for Search API");
 // - headers `x-ratelimit-limit`, `-remaining`, `-reset` (seconds until the window frees), and the undocumented
 //   `x-daily-ratelimit-token-limit` / `-remaining`; a 429 when over (its body is undocumented: the failure envelope
 //   here, a guess);
@@ -139,19 +141,8 @@ export function createPipedriveLimits(options: PipedriveLimitsOptions): Pipedriv
         return { headers: {}, refusal: edgeBlockedPage() };
       }
       const spent = today(at);
-      if (spent.used + cost > dailyTokens) {
-        const verdict = refuse('Daily token budget exhausted');
-        // The budget comes back at the next midnight, not in 2 s.
-        verdict.headers['x-daily-ratelimit-reset'] = String(
-          Math.ceil(((spent.index + 1) * DAY_MS - at) / 1000),
-        );
-        verdict.refusal = new PipedriveError(
-          429,
-          'Daily token budget exhausted',
-          verdict.headers,
-        ).toResponse();
-        return verdict;
-      }
+      // The budget comes back at the next midnight; no header says when (none is documented), so none is invented.
+      if (spent.used + cost > dailyTokens) return refuse('Daily token budget exhausted');
       if (hits.length >= limit) return refuse('Request over limit');
       hits.push(at);
       spent.used += cost;

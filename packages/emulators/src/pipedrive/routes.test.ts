@@ -57,6 +57,12 @@ describe('auth', () => {
       (await call('GET', '/api/v2/persons', undefined, { authorization: 'Bearer oauth-1' })).status,
     ).toBe(200);
   });
+  it('accepts the oauthToken option as Bearer, with four times the burst', async () => {
+    const { call } = emulatorWithCaller({ oauthToken: 'oa', rateLimit: undefined });
+    const answer = await call('GET', '/api/v2/persons', undefined, { authorization: 'Bearer oa' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-ratelimit-limit')).toBe('80');
+  });
 });
 
 describe('v2 records', () => {
