@@ -238,8 +238,15 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
       'customFields',
     );
     for (const [entity, inputs] of Object.entries(perEntity)) {
-      if (!Array.isArray(inputs)) throw new EmulatorConfigError(`customFields.${entity}`, 'must be an array');
-      inputs.forEach((input, index) => {
+      let list: unknown[];
+      try {
+        if (!Array.isArray(inputs)) throw new TypeError('not an array');
+        list = [...inputs];
+      } catch {
+        // Not an array, or a Proxy whose traps throw: refused by name either way.
+        throw new EmulatorConfigError(`customFields.${entity}`, 'must be an array');
+      }
+      list.forEach((input, index) => {
         try {
           fields.define(entity as PipedriveEntity, input as FieldInput);
         } catch (error) {
@@ -276,8 +283,12 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
     },
   });
   const configError = (error: unknown, field: string) => {
-    if (error instanceof PipedriveError) return new EmulatorConfigError(field, error.message);
-    return error;
+    if (error instanceof EmulatorConfigError) return error;
+    // A PipedriveError (a 400 the API would answer) or a TypeError from a hostile argument: refused by name.
+    return new EmulatorConfigError(
+      field,
+      error instanceof PipedriveError ? error.message : 'could not be read',
+    );
   };
 
   return {
