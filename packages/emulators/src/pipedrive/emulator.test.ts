@@ -76,6 +76,17 @@ describe('createPipedriveEmulator', () => {
     );
     pipedrive.appChange('person', { action: 'create', values: { name: 'Grace' } });
     expect(pipedrive.webhookDeliveries()[0]?.body.meta.change_source).toBe('app');
+    pipedrive.appChange('person', { action: 'merge', id: 2, intoId: 1 });
+    expect(
+      pipedrive
+        .webhookDeliveries()
+        .slice(1)
+        .map((d) => [d.body.meta.action, d.body.meta.entity_id]),
+    ).toEqual([
+      ['delete', '2'],
+      ['change', '1'],
+    ]);
+    expect(pipedrive.list('person').map((p) => p.id)).toEqual([1]);
     pipedrive.reset();
     expect(pipedrive.list('person')).toEqual([]);
     expect(pipedrive.webhooks.list()).toEqual([]);

@@ -84,7 +84,9 @@ export interface PipedriveEmulatorOptions {
 export type AppChange =
   | { action: 'create'; values: Record<string, unknown> }
   | { action: 'change'; id: number; values: Record<string, unknown> }
-  | { action: 'delete'; id: number };
+  | { action: 'delete'; id: number }
+  /** A merge: Pipedrive announces it as a delete of the merged record and a change of the one kept (wire notes). */
+  | { action: 'merge'; id: number; intoId: number };
 
 /** An emulated Pipedrive company: one handler (faults and counters included) plus its state. */
 export interface PipedriveEmulator {
@@ -327,6 +329,11 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
       try {
         if (change.action === 'create') return store.create(entity, change.values, 'app');
         if (change.action === 'change') return store.update(entity, change.id, change.values, 'app');
+        if (change.action === 'merge') {
+          if (!store.get(entity, change.intoId)) return undefined;
+          store.remove(entity, change.id, 'app');
+          return store.update(entity, change.intoId, {}, 'app');
+        }
         store.remove(entity, change.id, 'app');
         return undefined;
       } catch (error) {

@@ -51,6 +51,15 @@ describe('pageOf', () => {
       pageOf(later, q(`limit=5&sort_by=update_time&cursor=${first.nextCursor}`)).items.map((r) => r.id),
     ).toEqual([1, 3]);
   });
+  it('filters by a linked id where the entity has that field', () => {
+    const linked = [
+      { ...rec(1, '2026-01-05T10:00:00Z'), org_id: 5 },
+      { ...rec(2, '2026-01-05T10:00:00Z'), org_id: 6 },
+    ];
+    expect(pageOf(linked, q('org_id=5')).items.map((r) => r.id)).toEqual([1]);
+    expect(pageOf(linked, q('deal_id=5')).items).toHaveLength(2);
+    expect(() => q('owner_id=me')).toThrow(/owner_id/);
+  });
   it('filters updated_since inclusive and updated_until exclusive, by ids, and sorts descending', () => {
     const since = pageOf(records, q('updated_since=2026-01-05T10:00:00Z&updated_until=2026-01-05T11:00:00Z'));
     expect(since.items.map((r) => r.id)).toEqual([1]);

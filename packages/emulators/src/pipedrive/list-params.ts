@@ -3,7 +3,7 @@
 // opaque string value"), `updated_since` ("update_time later than or equal to this time", RFC 3339), `updated_until`
 // ("update_time earlier than this time"), `sort_by` id|update_time|add_time, `sort_direction` asc|desc, `ids`
 // ("up to 100 entity ids"; missing ones are left out), `custom_fields` ("A maximum of 15 keys is allowed"),
-// `include_fields` (pipedrive/client-nodejs `src/versions/v2/api/persons-api.ts`, `getPersons`). The answer's
+// `include_fields`, and the `owner_id` / `org_id` / `deal_id` filters (pipedrive/client-nodejs `src/versions/v2/api/persons-api.ts`, `getPersons`). The answer's
 // `additional_data.next_cursor` is "Base64url-encoded … null if no more pages"
 // (`get-activity-fields200-response-additional-data.ts`). Here the cursor holds the last item's sort value and id,
 // so pages stay consistent while records are added (the real cursor's content is opaque).
@@ -22,6 +22,8 @@ export interface ListQuery {
   ids?: Set<number>;
   customFields?: string[];
   includeFields?: string[];
+  /** `owner_id`, `org_id`, `person_id`, `deal_id`: records linked to that id (ignored for entities without the field). */
+  links?: Record<string, number>;
 }
 
 const parseTime = (raw: string, name: string) => {
@@ -74,6 +76,12 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   }
   const include = list(params.get('include_fields'));
   if (include) query.includeFields = include;
+  for (const name of ['owner_id', 'org_id', 'person_id', 'deal_id']) {
+    const raw = params.get(name);
+    if (raw === null) continue;
+    if (!/^\d+$/.test(raw)) throw badRequest(`${name} must be an integer`);
+    query.links = { ...query.links, [name]: Number(raw) };
+  }
   return query;
 }
 
@@ -112,6 +120,9 @@ export function pageOf(
   const keyed = records
     .filter((record) => {
       if (query.ids && !query.ids.has(record.id)) return false;
+      for (const [name, id] of Object.entries(query.links ?? {})) {
+        if (name in record && record[name] !== id) return false;
+      }
       const updated = Date.parse(record.update_time);
       if (query.updatedSince !== undefined && updated < query.updatedSince) return false;
       if (query.updatedUntil !== undefined && updated >= query.updatedUntil) return false;
