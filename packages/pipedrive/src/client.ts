@@ -87,7 +87,7 @@ type Names<C, E extends PipedriveEntity> = C extends { readonly [K in E]?: infer
     ? keyof M & string
     : never
   : never;
-type WithCustom<I, N extends string> = I & { custom?: PipedriveCustomValues<N> };
+type WithCustom<I, N extends string> = Omit<I, 'custom'> & { custom?: PipedriveCustomValues<N> };
 
 /** A Pipedrive client. Every call returns an ApiResult; nothing rejects. */
 export interface PipedriveClient<C extends PipedriveCustomFieldsOption = PipedriveCustomFieldsOption> {
