@@ -33,6 +33,6 @@ describe('custom field names in types', () => {
           ? D
           : never
         : never;
-    expectTypeOf<Deal['custom']>().toEqualTypeOf<{}>();
+    expectTypeOf<keyof Deal['custom']>().toEqualTypeOf<never>();
   });
 });
