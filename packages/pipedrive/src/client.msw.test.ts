@@ -21,14 +21,16 @@ const pipedrive = createPipedriveEmulator({
 });
 const budgeted = createPipedriveEmulator({ baseUrl: 'https://budget.pipedrive.test', dailyTokens: 35 });
 const bursty = createPipedriveEmulator({ baseUrl: 'https://burst.pipedrive.test', burst: 6 });
+const edgy = createPipedriveEmulator({ baseUrl: 'https://edge.pipedrive.test', burst: 2, edgeBlockAfter: 3 });
 const server = setupServer(
   ...pipedriveMswHandlers(pipedrive),
   ...pipedriveMswHandlers(budgeted),
   ...pipedriveMswHandlers(bursty),
+  ...pipedriveMswHandlers(edgy),
 );
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => {
-  for (const emulator of [pipedrive, budgeted, bursty]) emulator.reset();
+  for (const emulator of [pipedrive, budgeted, bursty, edgy]) emulator.reset();
 });
 afterAll(() => server.close());
 
@@ -93,6 +95,21 @@ describe('client against the emulator', () => {
     expect(results.every((result) => result.success)).toBe(true);
     expect(bursty.counters.count({ outcome: 429 })).toBe(0);
   }, 20_000);
+
+  it('reads the edge 403 HTML page after repeated 429s as a final RATE_LIMIT', async () => {
+    const client = clientFor(edgy, { customFields: {}, retry: false });
+    edgy.seed('person', [{ name: 'P' }]);
+    const codes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const result = await client.persons.get(1);
+      codes.push(
+        result.success ? 'ok' : `${result.error.code}:${result.error.status}:${result.error.retryable}`,
+      );
+    }
+    expect(codes.slice(0, 2)).toEqual(['ok', 'ok']);
+    expect(codes).toContain('RATE_LIMIT:429:true');
+    expect(codes.at(-1)).toBe('RATE_LIMIT:403:false');
+  });
 
   it('delivers webhooks: an app change reaches onEvent, our own API write is skipped', async () => {
     const client = clientFor();
