@@ -232,7 +232,7 @@ export function createPipedriveClient<
       ? undefined
       : isLimiter(rateLimit)
         ? rateLimit
-        : createPipedriveRateLimiter({ ...(rateLimit ?? {}), oauth: oauth !== undefined });
+        : createPipedriveRateLimiter({ oauth: oauth !== undefined, ...(rateLimit ?? {}) });
   const search =
     searchRateLimit === false
       ? undefined

@@ -1,4 +1,5 @@
 import { createMemorySeenIdStore, toSecret } from '@patchbay/core';
+import { hostileValues } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createPipedriveWebhookReceiver,
@@ -112,6 +113,26 @@ describe('createPipedriveWebhookReceiver', () => {
     });
     expect(own.success && own.data.outcome).toBe('skipped-own-change');
     expect(handled).toHaveLength(1);
+  });
+
+  it('refuses an unset username or password, or no handler, when built', () => {
+    for (const [options, field] of [
+      [{ username: '', password: PASSWORD }, 'username'],
+      [{ username: USER, password: '' }, 'password'],
+      [{ username: USER, password: toSecret('') }, 'password'],
+    ] as const) {
+      expect(() => createPipedriveWebhookReceiver({ ...options, onEvent: () => {} })).toThrow(
+        expect.objectContaining({ code: 'CONFIG_ERROR', field }),
+      );
+    }
+    for (const [, value] of hostileValues()) {
+      expect(() => createPipedriveWebhookReceiver(value as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIG_ERROR' }),
+      );
+    }
+    expect(() => createPipedriveWebhookReceiver({ username: USER, password: PASSWORD } as never)).toThrow(
+      expect.objectContaining({ field: 'onEvent' }),
+    );
   });
 
   it('answers 401 to bad credentials, 400 to a bad body, 500 when the handler fails', async () => {

@@ -3,6 +3,7 @@ import {
   err,
   IntegrationError,
   ok,
+  optionsObject,
   readWebhookBody,
   readWebhookHeader,
   revealSecret,
@@ -164,12 +165,22 @@ const DEFAULT_SEEN_TTL_MS = 3 * 86_400_000;
  * when a `seen` store is given. The id is claimed before `onEvent` runs (the store has no "unmark"), so a handler
  * that fails answers 500 but its retry is a duplicate: make `onEvent` a durable enqueue (core's queue store).
  * @example const receiver = createPipedriveWebhookReceiver({ username, password, seen, onEvent: (e) => queue.push(e) });
+ * @throws IntegrationError `CONFIG_ERROR` naming `username`, `password` or `onEvent`, never a value.
  */
 export function createPipedriveWebhookReceiver(
   options: PipedriveWebhookReceiverOptions,
 ): PipedriveWebhookReceiver {
-  const { username, password, onEvent, seen, seenTtlMs, skipApiChanges } = { ...options };
+  // A plain copy read once: a Proxy or a throwing getter is a CONFIG_ERROR, not a TypeError.
+  const { username, password, onEvent, seen, seenTtlMs, skipApiChanges } = optionsObject(options, {
+    label: 'Pipedrive webhook receiver options',
+  }) as unknown as PipedriveWebhookReceiverOptions;
   if (typeof onEvent !== 'function') throw config('onEvent', 'must be a function');
+  // Checked once here too: a receiver built with an unset variable would otherwise refuse every delivery quietly.
+  if (typeof username !== 'string' || username === '' || username.includes(':')) {
+    throw config('username', 'must be a non-empty string without ":"');
+  }
+  const secret = passwordText(password);
+  if (secret === undefined || secret === '') throw config('password', 'must be a non-empty string or Secret');
   const ttlMs = seenTtlMs ?? DEFAULT_SEEN_TTL_MS;
   const skipApi = skipApiChanges ?? true;
   const handle: PipedriveWebhookReceiver['handle'] = async (request) => {
