@@ -82,4 +82,28 @@ describe('a budget running out mid-walk', () => {
     expect(next.success || next.error.code).toBe('RATE_LIMIT');
     expect(fake.sent).toHaveLength(1);
   });
+
+  it('is shared by clients given the same budget (one company, one budget)', async () => {
+    const fake = createFakePipedrive({ token: TOKEN });
+    fake.seed('persons', 1);
+    const budget = createPipedriveTokenBudget({ dailyTokens: 2, now: () => NOON });
+    const make = () =>
+      createPipedriveClient({
+        apiToken: TOKEN,
+        baseUrl: 'https://acme.pipedrive.test',
+        fetch: fake.fetch,
+        rateLimit: false,
+        tokenBudget: budget,
+      });
+    const [first, second] = [make(), make()];
+    expect(first.tokenBudget).toBe(budget);
+    budget.observe(new Headers({ 'x-daily-ratelimit-token-remaining': '2' }));
+    expect((await first.persons.get(1)).success).toBe(true);
+    // The fake reports its own (large) count: the shared budget follows the server.
+    expect(budget.state().remaining).toBe(fake.daily.remaining);
+    fake.daily.remaining = 1;
+    expect((await second.persons.get(1)).success).toBe(true);
+    const spent = await first.persons.get(1);
+    expect(spent.success || spent.error).toMatchObject({ code: 'RATE_LIMIT', retryable: false });
+  });
 });
