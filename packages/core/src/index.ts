@@ -91,6 +91,7 @@ export {
   readProperty,
   readSignal,
 } from './input/caller-input.ts';
+export { readJsonInput } from './input/json-input.ts';
 export { type JsonValue, type JsonValueOptions, toJsonValue } from './input/json-value.ts';
 export { optionsObject, parseOptions } from './input/options.ts';
 export { type SchemaValidation, validateSchema } from './input/schema.ts';

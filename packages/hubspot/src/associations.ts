@@ -1,7 +1,14 @@
-import { type ApiResult, type HttpClient, ok, readOptions, readSignal, settle } from '@patchbay/core';
+import {
+  type ApiResult,
+  type HttpClient,
+  ok,
+  readJsonInput,
+  readOptions,
+  readSignal,
+  settle,
+} from '@patchbay/core';
 import * as z from 'zod/mini';
 import { type HubSpotBatchResult, runBatch } from './batch.ts';
-import { readInput } from './input.ts';
 import type { HubSpotPaths } from './paths.ts';
 
 /** At most 1 000 inputs per association batch read. */
@@ -153,7 +160,7 @@ export function createAssociations(
       settle('associations.batchCreate', async () => {
         const path = paths.associations(fromType, toType);
         if (!path.success) return path;
-        const read = readInput(inputs, 'inputs', createInputs);
+        const read = readJsonInput(inputs, 'inputs', createInputs);
         if (!read.success) return read;
         const signal = signalOf(options);
         if (!signal.success) return signal;
@@ -178,7 +185,7 @@ export function createAssociations(
       settle('associations.batchCreateDefault', async () => {
         const path = paths.associations(fromType, toType);
         if (!path.success) return path;
-        const read = readInput(inputs, 'inputs', pairInputs);
+        const read = readJsonInput(inputs, 'inputs', pairInputs);
         if (!read.success) return read;
         const signal = signalOf(options);
         if (!signal.success) return signal;
@@ -202,7 +209,7 @@ export function createAssociations(
       settle('associations.batchRead', async () => {
         const path = paths.associations(fromType, toType);
         if (!path.success) return path;
-        const read = readInput(ids, 'ids', z.array(id));
+        const read = readJsonInput(ids, 'ids', z.array(id));
         if (!read.success) return read;
         const signal = signalOf(options);
         if (!signal.success) return signal;

@@ -8,12 +8,12 @@ import {
   ok,
   paginate,
   readArray,
+  readJsonInput,
   readSignal,
   settle,
 } from '@patchbay/core';
 import * as z from 'zod/mini';
 import { type HubSpotBatchResult, runBatch } from './batch.ts';
-import { readInput } from './input.ts';
 import type { HubSpotPaths } from './paths.ts';
 import {
   type HubSpotPropertiesInput,
@@ -232,7 +232,7 @@ export function createObjectResource<
         );
       }
     }
-    const read = readInput(rest, 'options', schema, { optional });
+    const read = readJsonInput(rest, 'options', schema, { optional });
     return read.success
       ? ok({ ...(read.data as object), signal: signal.data } as z.output<S> & { signal?: AbortSignal })
       : read;
@@ -240,7 +240,7 @@ export function createObjectResource<
   // Read once through core's array reader (a Proxy or a throwing element is refused by field), then checked.
   const listOf = <S extends z.ZodMiniType>(value: unknown, field: string, schema: S) => {
     const copy = readArray(value, field, { maxLength: MAX_INPUTS });
-    return copy.success ? readInput(copy.data, field, schema) : copy;
+    return copy.success ? readJsonInput(copy.data, field, schema) : copy;
   };
   const propertiesParam = (names: readonly string[] | undefined) =>
     names && names.length > 0 ? names.join(',') : undefined;

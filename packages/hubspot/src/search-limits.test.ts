@@ -1,10 +1,10 @@
+import { readJsonInput } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
-import { readInput } from './input.ts';
 import { hubspotSearchRequestSchema } from './search-limits.ts';
 
 const filter = { propertyName: 'email', operator: 'EQ', value: 'a@b.c' } as const;
 const check = (request: unknown) =>
-  readInput(request, 'request', hubspotSearchRequestSchema, { optional: true });
+  readJsonInput(request, 'request', hubspotSearchRequestSchema, { optional: true });
 const fieldOf = (request: unknown) => {
   const result = check(request);
   return result.success ? undefined : result.error.field;

@@ -1,6 +1,5 @@
-import { type ApiResult, err, type HttpClient, IntegrationError, ok } from '@patchbay/core';
+import { type ApiResult, err, type HttpClient, IntegrationError, ok, readJsonInput } from '@patchbay/core';
 import * as z from 'zod/mini';
-import { readInput } from './input.ts';
 import type { HubSpotRecord } from './records.ts';
 import {
   HUBSPOT_SEARCH_LIMITS,
@@ -42,7 +41,7 @@ export async function* searchRecords<R extends HubSpotRecord>(
   pageSchema: z.ZodMiniType<{ total: number; results: R[]; paging?: { next?: { after?: string } } }>,
 ): AsyncGenerator<ApiResult<HubSpotSearchPage<R>>> {
   if (!path.success) return yield path;
-  const read = readInput(request, 'request', hubspotSearchRequestSchema, { optional: true });
+  const read = readJsonInput(request, 'request', hubspotSearchRequestSchema, { optional: true });
   if (!read.success) return yield read;
   const opts = readSearchOptions(options);
   if (!opts.success) return yield opts;

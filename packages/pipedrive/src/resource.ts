@@ -1,7 +1,16 @@
-import { type ApiResult, err, type HttpClient, IntegrationError, ok, paginate, settle } from '@patchbay/core';
+import {
+  type ApiResult,
+  err,
+  type HttpClient,
+  IntegrationError,
+  ok,
+  paginate,
+  readJsonInput,
+  settle,
+} from '@patchbay/core';
 import * as z from 'zod/mini';
 import type { CustomFields } from './custom-fields.ts';
-import { readId, readInput, readOptions } from './input.ts';
+import { readId, readOptions } from './input.ts';
 import { PIPEDRIVE_TOKEN_COSTS } from './token-budget.ts';
 
 /** One page of a v2 list and the cursor of the next, if any (save it to resume). */
@@ -276,7 +285,7 @@ export function createResource<R, I>(
 
     create: (input, options) =>
       settle(`${path}.create`, async () => {
-        const read = readInput(input, 'input', spec.createSchema);
+        const read = readJsonInput(input, 'input', spec.createSchema);
         if (!read.success) return read;
         const opts = readOptions(options, signalOnly);
         if (!opts.success) return opts;
@@ -296,7 +305,7 @@ export function createResource<R, I>(
       settle(`${path}.update`, async () => {
         const recordId = readId(id);
         if (!recordId.success) return recordId;
-        const read = readInput(input, 'input', updateSchema);
+        const read = readJsonInput(input, 'input', updateSchema);
         if (!read.success) return read;
         const opts = readOptions(options, signalOnly);
         if (!opts.success) return opts;

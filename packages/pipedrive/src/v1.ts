@@ -1,6 +1,14 @@
-import { type ApiResult, encodePathSegment, type HttpClient, ok, paginate, settle } from '@patchbay/core';
+import {
+  type ApiResult,
+  encodePathSegment,
+  type HttpClient,
+  ok,
+  paginate,
+  readJsonInput,
+  settle,
+} from '@patchbay/core';
 import * as z from 'zod/mini';
-import { readId, readInput, readOptions } from './input.ts';
+import { readId, readOptions } from './input.ts';
 import type { PipedrivePage } from './resource.ts';
 import { PIPEDRIVE_TOKEN_COSTS } from './token-budget.ts';
 
@@ -179,7 +187,7 @@ export function createV1Resource<R, I, Id extends number | string>(
       })(),
     create: (input, options) =>
       settle(`${kind}.create`, async () => {
-        const read = readInput(input, 'input', create);
+        const read = readJsonInput(input, 'input', create);
         if (!read.success) return read;
         const opts = readOptions(options, z.object({}));
         if (!opts.success) return opts;
@@ -192,7 +200,7 @@ export function createV1Resource<R, I, Id extends number | string>(
       settle(`${kind}.update`, async () => {
         const read = idOf(id);
         if (!read.success) return read;
-        const body = readInput(input, 'input', z.partial(create));
+        const body = readJsonInput(input, 'input', z.partial(create));
         if (!body.success) return body;
         const opts = readOptions(options, z.object({}));
         if (!opts.success) return opts;

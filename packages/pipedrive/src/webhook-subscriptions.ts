@@ -4,12 +4,13 @@ import {
   type HttpClient,
   IntegrationError,
   ok,
+  readJsonInput,
   revealSecret,
   type Secret,
   settle,
 } from '@patchbay/core';
 import * as z from 'zod/mini';
-import { readId, readInput } from './input.ts';
+import { readId } from './input.ts';
 import { PIPEDRIVE_TOKEN_COSTS } from './token-budget.ts';
 
 // `/v1/webhooks` (v1 only): POST `{ subscription_url, event_action, event_object, user_id?, http_auth_user?,
@@ -118,7 +119,7 @@ export function createWebhookCalls(
         } catch {
           rest = undefined;
         }
-        const read = readInput(rest, 'input', registerSchema);
+        const read = readJsonInput(rest, 'input', registerSchema);
         if (!read.success) return read;
         let secret: string | undefined;
         if (password !== undefined) {
