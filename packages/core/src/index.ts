@@ -118,6 +118,7 @@ export {
   validateCircuitRecord,
   validateCircuitRelease,
 } from './resilience/circuit-state-store.ts';
+export { combineRateLimiters } from './resilience/combine-rate-limiters.ts';
 export {
   createMemoryFailureWindowStore,
   type FailureWindowCount,
@@ -127,6 +128,7 @@ export {
   validateFailureWindowRecord,
 } from './resilience/failure-window-store.ts';
 export { createIdempotencyKey, type IdempotencyOptions } from './resilience/idempotency.ts';
+export { isRateLimiter } from './resilience/is-rate-limiter.ts';
 export {
   createMemoryRateLimitStore,
   type RateLimitBucket,

@@ -1,10 +1,12 @@
 import {
   type AccessTokenSource,
   type ApiResult,
+  combineRateLimiters,
   createHttpClient,
   createRateLimiter,
   type HttpClient,
   type HttpClientOptions,
+  isRateLimiter,
   optionsObject,
   parseOptions,
   type RateLimiter,
@@ -132,7 +134,7 @@ const optionsSchema = z.object({
 
 // false, a RateLimiter, or a plain options object whose fields can be read.
 function isLimiterOption(value: unknown): boolean {
-  if (value === false || isLimiter(value)) return true;
+  if (value === false || isRateLimiter(value)) return true;
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
     const copy = { ...(value as Record<string, unknown>) };
@@ -186,13 +188,13 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   const limiter =
     rateLimit === false
       ? undefined
-      : isLimiter(rateLimit)
+      : isRateLimiter(rateLimit)
         ? rateLimit
         : createHubSpotRateLimiter(rateLimit ?? {});
   const searchLimiter =
     searchRateLimit === false
       ? undefined
-      : isLimiter(searchRateLimit)
+      : isRateLimiter(searchRateLimit)
         ? searchRateLimit
         : createRateLimiter(
             searchRateLimit ?? {
@@ -217,7 +219,8 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   };
   const http = createHttpClient({ ...common, ...(limiter ? { rateLimiter: limiter } : {}) });
   // Search spends from both budgets: its own per second, and the account's per 10 seconds.
-  const combined = combineLimiters(searchLimiter, limiter);
+  const combined =
+    searchLimiter && limiter ? combineRateLimiters(searchLimiter, limiter) : (searchLimiter ?? limiter);
   const searchHttp = createHttpClient({ ...common, ...(combined ? { rateLimiter: combined } : {}) });
   const paths = hubspotPaths(version);
   const context = {
@@ -276,37 +279,6 @@ function withoutProperties(options: unknown): unknown {
     return rest;
   } catch {
     return null;
-  }
-}
-
-function combineLimiters(
-  first: RateLimiter | undefined,
-  second: RateLimiter | undefined,
-): RateLimiter | undefined {
-  if (!first || !second) return first ?? second;
-  return {
-    async acquire(signal, options) {
-      await first.acquire(signal, options);
-      await second.acquire(signal, options);
-    },
-    observe(response, options) {
-      first.observe(response, options);
-      second.observe(response, options);
-    },
-    state: () => second.state(),
-  };
-}
-
-function isLimiter(value: unknown): value is RateLimiter {
-  try {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as RateLimiter).acquire === 'function' &&
-      typeof (value as RateLimiter).observe === 'function'
-    );
-  } catch {
-    return false;
   }
 }
 

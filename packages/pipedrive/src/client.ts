@@ -1,8 +1,10 @@
 import {
   type AccessTokenSource,
+  combineRateLimiters,
   createHttpClient,
   type HttpClient,
   type HttpClientOptions,
+  isRateLimiter,
   optionsObject,
   parseOptions,
   type RateLimiter,
@@ -135,7 +137,7 @@ const optionsSchema = z.object({
     z.custom<unknown>(limiterShape, { error: 'must be rate-limit options, a RateLimiter or false' }),
   ),
   searchRateLimit: z.optional(
-    z.custom<unknown>((v) => v === false || isLimiter(v), { error: 'must be a RateLimiter or false' }),
+    z.custom<unknown>((v) => v === false || isRateLimiter(v), { error: 'must be a RateLimiter or false' }),
   ),
   tokenBudget: z.optional(
     z.custom<unknown>(limiterShape, { error: 'must be budget options, a budget or false' }),
@@ -230,13 +232,13 @@ export function createPipedriveClient<
   const burst =
     rateLimit === false
       ? undefined
-      : isLimiter(rateLimit)
+      : isRateLimiter(rateLimit)
         ? rateLimit
         : createPipedriveRateLimiter({ oauth: oauth !== undefined, ...(rateLimit ?? {}) });
   const search =
     searchRateLimit === false
       ? undefined
-      : isLimiter(searchRateLimit)
+      : isRateLimiter(searchRateLimit)
         ? searchRateLimit
         : createPipedriveSearchRateLimiter();
   const budget =
@@ -305,34 +307,18 @@ function feeding(
   budget: PipedriveTokenBudget | undefined,
   ...limiters: (RateLimiter | undefined)[]
 ): RateLimiter {
-  const active = limiters.filter((limiter): limiter is RateLimiter => limiter !== undefined);
+  const combined = combineRateLimiters(...limiters);
   return {
-    async acquire(signal, options) {
-      for (const limiter of active) await limiter.acquire(signal, options);
-    },
+    ...combined,
     observe(response, options) {
-      for (const limiter of active) limiter.observe(response, options);
+      combined.observe(response, options);
       try {
         budget?.observe(response.headers);
       } catch {
         // Feedback is a hint: it must not fail the call being observed.
       }
     },
-    state: async () => (active[0] ? active[0].state() : { tokens: Number.POSITIVE_INFINITY, queued: 0 }),
   };
-}
-
-function isLimiter(value: unknown): value is RateLimiter {
-  try {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as RateLimiter).acquire === 'function' &&
-      typeof (value as RateLimiter).observe === 'function'
-    );
-  } catch {
-    return false;
-  }
 }
 
 function isBudget(value: unknown): value is PipedriveTokenBudget {
@@ -349,7 +335,7 @@ function isBudget(value: unknown): value is PipedriveTokenBudget {
 
 // Options objects whose fields can be read, a limiter or a budget.
 function isPlainOrLimiter(value: unknown): boolean {
-  if (isLimiter(value) || isBudget(value)) return true;
+  if (isRateLimiter(value) || isBudget(value)) return true;
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
     const copy = { ...(value as Record<string, unknown>) };
