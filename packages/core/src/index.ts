@@ -40,6 +40,7 @@ export {
   defineConnector,
   isConnector,
 } from './connector/define-connector.ts';
+export { type ProbeConnectionOptions, probeConnection } from './connector/probe-connection.ts';
 export {
   type ConnectorConfigDefaults,
   type ResolveConnectorConfigOptions,

@@ -1,13 +1,6 @@
-import {
-  type ApiResult,
-  type ConnectionTestResult,
-  defineConnector,
-  isIntegrationError,
-  type Secret,
-} from '@patchbay/core';
+import { type ConnectionTestResult, defineConnector, probeConnection, type Secret } from '@patchbay/core';
 import * as z from 'zod/mini';
 import { createPipedriveClient } from './client.ts';
-import type { PipedrivePage } from './resource.ts';
 
 /** Pipedrive's sync modes: `disabled`, and `platform` (the engine's sync). */
 export const PIPEDRIVE_SYNC_MODES = ['disabled', 'platform'] as const;
@@ -69,45 +62,25 @@ export function pipedriveBaseUrl(
 }
 
 // One person read: no retry, no limiter, no budget (one request), the test's deadline. Never throws.
-async function testConnection(options: {
+function testConnection(options: {
   baseUrl: string;
   apiToken: Secret;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }): Promise<ConnectionTestResult> {
-  const started = performance.now();
-  let client: ReturnType<typeof createPipedriveClient>;
-  try {
-    client = createPipedriveClient({
-      baseUrl: options.baseUrl,
-      apiToken: options.apiToken,
-      timeoutMs: options.timeoutMs ?? 10_000,
-      retry: false,
-      rateLimit: false,
-      searchRateLimit: false,
-      tokenBudget: false,
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    });
-  } catch (error) {
-    const message = isIntegrationError(error) ? error.message : 'Invalid Pipedrive configuration';
-    return { ok: false, latencyMs: 0, message, details: { code: 'CONFIG_ERROR' } };
-  }
-  let first: ApiResult<PipedrivePage<unknown>> | undefined;
-  for await (const page of client.persons.list({ limit: 1, maxPages: 1 })) {
-    first = page;
-    break;
-  }
-  const latencyMs = Math.round(performance.now() - started);
-  if (first?.success)
-    return { ok: true, latencyMs, message: 'Successfully connected', details: { status: 200 } };
-  const error = first?.success === false ? first.error : undefined;
-  return {
-    ok: false,
-    latencyMs,
-    message: error?.message ?? 'No answer from Pipedrive',
-    details: {
-      ...(error?.status === undefined ? {} : { status: error.status }),
-      code: error?.code ?? 'OPERATION_FAILED',
-    },
-  };
+  return probeConnection({
+    name: 'Pipedrive',
+    build: () =>
+      createPipedriveClient({
+        baseUrl: options.baseUrl,
+        apiToken: options.apiToken,
+        timeoutMs: options.timeoutMs ?? 10_000,
+        retry: false,
+        rateLimit: false,
+        searchRateLimit: false,
+        tokenBudget: false,
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      }),
+    probe: (client) => client.persons.list({ limit: 1, maxPages: 1 }),
+  });
 }
