@@ -24,7 +24,7 @@ export function readJsonInput<S extends z.ZodMiniType>(
   if (!json.success) return json;
   const parsed = schema.safeParse(json.data);
   if (parsed.success) return ok(parsed.data as z.output<S>);
-  // Twenty issues say enough; a huge invalid array must not build a huge error.
+  // 20 issues say enough; a huge invalid array must not build a huge error.
   const issues = parsed.error.issues.slice(0, 20).map((issue) => ({
     field: [field, ...issue.path.map(String)].join('.'),
     message: issue.message,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorWithCaller } from '../../test-support/hubspot-caller.ts';
 import { bearerToken, scopesFor } from './auth.ts';
 import { createHubSpotSchema } from './schema.ts';
-import { emulatorWithCaller } from './test-helpers.ts';
 
 describe('authentication', () => {
   it('answers 401 INVALID_AUTHENTICATION without a token or with a wrong one, using no budget', async () => {

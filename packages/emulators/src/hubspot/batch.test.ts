@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emulatorWithCaller } from './test-helpers.ts';
+import { emulatorWithCaller } from '../../test-support/hubspot-caller.ts';
 
 const BASE = '/crm/objects/2026-03';
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorWithCaller } from '../../test-support/hubspot-caller.ts';
 import {
   createHubSpotEmulator,
   HUBSPOT_EMULATOR_TOKEN,
   type RunningHubSpotEmulator,
   startHubSpotEmulator,
 } from './emulator.ts';
-import { emulatorWithCaller } from './test-helpers.ts';
 
 let running: RunningHubSpotEmulator | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorWithCaller } from '../../test-support/hubspot-caller.ts';
 import { parsePropertyPath } from './property-routes.ts';
-import { emulatorWithCaller } from './test-helpers.ts';
 
 const unique = {
   name: 'patchbay_external_id',

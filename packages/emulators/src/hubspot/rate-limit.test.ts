@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorWithCaller } from '../../test-support/hubspot-caller.ts';
 import { createHubSpotRateLimiter, HUBSPOT_PLAN_LIMITS } from './rate-limit.ts';
-import { emulatorWithCaller } from './test-helpers.ts';
 
 describe('createHubSpotRateLimiter', () => {
   it('admits max per rolling window, then answers TEN_SECONDLY_ROLLING until the oldest request leaves it', () => {

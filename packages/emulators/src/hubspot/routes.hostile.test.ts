@@ -1,6 +1,6 @@
 // Odd request bodies on every route: each is answered with a HubSpot error (4xx) or handled, never a 500.
 import { describe, expect, it } from 'vitest';
-import { emulatorWithCaller } from './test-helpers.ts';
+import { emulatorWithCaller } from '../../test-support/hubspot-caller.ts';
 
 const BODIES: unknown[] = [
   null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorWithCaller } from '../../test-support/hubspot-caller.ts';
 import { hubspotRouteKey } from './routes.ts';
-import { emulatorWithCaller } from './test-helpers.ts';
 
 describe('createHubSpotHandler', () => {
   it('answers 401 before the route is looked at, then 404 for an unknown route', async () => {

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorWithCaller } from '../../test-support/pipedrive-caller.ts';
 import {
   createPipedriveEmulator,
   PIPEDRIVE_EMULATOR_TOKEN,
   type RunningPipedriveEmulator,
   startPipedriveEmulator,
 } from './emulator.ts';
-import { emulatorWithCaller } from './test-helpers.ts';
 
 let running: RunningPipedriveEmulator | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorWithCaller } from '../../test-support/pipedrive-caller.ts';
 import { parsePipedrivePath, pipedriveRouteKey } from './routes.ts';
-import { emulatorWithCaller } from './test-helpers.ts';
 
 describe('parsePipedrivePath and pipedriveRouteKey', () => {
   it('knows the v2 and v1 routes', () => {

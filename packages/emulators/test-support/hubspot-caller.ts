@@ -1,6 +1,10 @@
-// Test support for this folder's tests: a HubSpot emulator and a JSON caller around its handler (no socket).
+// Test support for the HubSpot emulator's tests: an emulator and a JSON caller around its handler (no socket).
 
-import { createHubSpotEmulator, type HubSpotEmulator, type HubSpotEmulatorOptions } from './emulator.ts';
+import {
+  createHubSpotEmulator,
+  type HubSpotEmulator,
+  type HubSpotEmulatorOptions,
+} from '../src/hubspot/emulator.ts';
 
 /** One answer, parsed. */
 export interface Answer {

@@ -1,10 +1,10 @@
-// Test support for this folder's tests: a Pipedrive emulator and a JSON caller around its handler (no socket).
+// Test support for the Pipedrive emulator's tests: an emulator and a JSON caller around its handler (no socket).
 
 import {
   createPipedriveEmulator,
   type PipedriveEmulator,
   type PipedriveEmulatorOptions,
-} from './emulator.ts';
+} from '../src/pipedrive/emulator.ts';
 
 /** One answer, parsed when it is JSON. */
 export interface Answer {
