@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFieldRegistry } from './fields.ts';
+import { createFieldRegistry, readV1FieldInput, V1_FIELD_TYPES, v1FieldView } from './fields.ts';
 
 const hashes = () => {
   let n = 0;
@@ -47,5 +47,69 @@ describe('createFieldRegistry', () => {
     expect(() => fields.checkValues('person', { ['f'.repeat(40)]: 1 })).toThrow(/unknown field key/);
     expect(() => fields.checkValues('person', [])).toThrow(/object/);
     expect(() => fields.checkValues('organization', { [ext.field_code]: 'x' })).toThrow(/unknown/);
+  });
+
+  it('gives custom fields v1 ids, and takes ranges as objects', () => {
+    const fields = createFieldRegistry(hashes());
+    const a = fields.define('person', { name: 'A', type: 'daterange' });
+    const b = fields.define('organization', { name: 'B', type: 'timerange' });
+    expect(fields.idOf('person', a.field_code)).toBeTypeOf('number');
+    expect(fields.idOf('organization', b.field_code)).toBe(fields.idOf('person', a.field_code)! + 1);
+    expect(fields.idOf('organization', a.field_code)).toBeUndefined();
+    expect(fields.checkValues('person', { [a.field_code]: { start: '2026-01-01' } })).toBeTruthy();
+    expect(() => fields.checkValues('person', { [a.field_code]: '2026-01-01' })).toThrow(/daterange/);
+  });
+});
+
+describe('readV1FieldInput and v1FieldView', () => {
+  it('reads a v1 create body', () => {
+    expect(readV1FieldInput({ name: 'Tier', field_type: 'set', options: [{ label: 'a' }] })).toEqual({
+      name: 'Tier',
+      type: 'set',
+      options: ['a'],
+      addVisible: true,
+    });
+    expect(readV1FieldInput({ name: 'X', field_type: 'varchar', options: [{ label: 'a' }] })).toEqual({
+      name: 'X',
+      type: 'varchar',
+      addVisible: true,
+    });
+    expect(V1_FIELD_TYPES).not.toContain('int');
+  });
+
+  it('refuses a bad body with a 400 naming the parameter', () => {
+    const bad: [unknown, RegExp][] = [
+      [undefined, /name/],
+      [[], /name/],
+      [{ name: '  ', field_type: 'varchar' }, /name/],
+      [{ name: 'x'.repeat(256), field_type: 'varchar' }, /name/],
+      [{ name: 'x', field_type: 'int' }, /field_type/],
+      [{ name: 'x', field_type: 'visible_to' }, /field_type/],
+      [{ name: 'x', field_type: 'enum', options: 'a,b' }, /options/],
+      [{ name: 'x', field_type: 'enum', options: [{ label: 3 }] }, /options\[0\]\.label/],
+      [{ name: 'x', field_type: 'enum', options: [null] }, /options\[0\]/],
+      [{ name: 'x', field_type: 'varchar', add_visible_flag: 'yes' }, /add_visible_flag/],
+    ];
+    for (const [body, message] of bad) {
+      expect(() => readV1FieldInput(body)).toThrow(message);
+    }
+  });
+
+  it('answers a field as v1 does', () => {
+    const fields = createFieldRegistry(hashes());
+    const field = fields.define('deal', { name: 'Kind', type: 'enum', options: ['x'] });
+    expect(
+      v1FieldView(field, { id: 7, orderNr: 5, addTime: '2026-01-05 12:00:00', addVisible: false }),
+    ).toMatchObject({
+      id: 7,
+      key: field.field_code,
+      name: 'Kind',
+      field_type: 'enum',
+      order_nr: 5,
+      add_time: '2026-01-05 12:00:00',
+      add_visible_flag: false,
+      active_flag: true,
+      options: [{ id: 1, label: 'x' }],
+    });
   });
 });

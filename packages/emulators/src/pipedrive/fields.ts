@@ -5,6 +5,10 @@
 // `get-activity-fields200-response-data-inner-options-inner.ts`; field types from its `FieldTypeConst`). Custom
 // fields are keyed by "randomly generated 40-character hashes" (`add-person-request.ts`, `custom_fields`). Values
 // are checked by type on writes; the exact rules per type are this emulator's reading of the type names (guessed).
+// v1 creates fields with `POST /v1/{person,organization,deal}Fields`, body `{ name, field_type, options?: [{ label }],
+// add_visible_flag? }`, and answers 200 with `{ id, key, name, order_nr, field_type, add_time, update_time, *_flag…,
+// options }` (client-nodejs v1 `person-fields-api.ts` `addPersonField`, `GetFieldResponse`; developers.pipedrive.com
+// "Add a new person field": "Response 200", cost 10). v1's field types are its own list (no int, boolean, deal).
 
 import { badRequest } from './errors.ts';
 
@@ -23,6 +27,8 @@ export type PipedriveFieldType =
   | 'boolean'
   | 'date'
   | 'time'
+  | 'daterange'
+  | 'timerange'
   | 'enum'
   | 'set'
   | 'address'
@@ -62,6 +68,8 @@ const FIELD_TYPES: ReadonlySet<string> = new Set([
   'boolean',
   'date',
   'time',
+  'daterange',
+  'timerange',
   'enum',
   'set',
   'address',
@@ -106,6 +114,8 @@ export interface FieldRegistry {
   /** Custom fields of an entity by key. */
   custom(entity: PipedriveEntity): Map<string, PipedriveField>;
   define(entity: PipedriveEntity, input: FieldInput): PipedriveField;
+  /** The numeric id v1 answers for a custom field (v2 lists carry none), or undefined for an unknown key. */
+  idOf(entity: PipedriveEntity, key: string): number | undefined;
   /** Checks `custom_fields` of a write: a known key and a value of its type, else a 400 naming the key. */
   checkValues(entity: PipedriveEntity, values: unknown): Record<string, unknown>;
 }
@@ -116,6 +126,9 @@ export function createFieldRegistry(hash: () => string): FieldRegistry {
     (Object.keys(STANDARD) as PipedriveEntity[]).map((entity) => [entity, new Map()]),
   );
   let optionId = 1;
+  // v1 field ids: one sequence over every entity, as ids are account-wide; the start is arbitrary (guessed).
+  const ids = new Map<string, number>();
+  let nextFieldId = 9001;
   const registry: FieldRegistry = {
     list(entity) {
       const standard = STANDARD[entity].map(([code, name, type]) => ({
@@ -129,6 +142,7 @@ export function createFieldRegistry(hash: () => string): FieldRegistry {
       return [...standard, ...[...custom.get(entity)!.values()].map((f) => structuredClone(f))];
     },
     custom: (entity) => custom.get(entity)!,
+    idOf: (entity, key) => (custom.get(entity)!.has(key) ? ids.get(`${entity}:${key}`) : undefined),
     define(entity, input) {
       if (typeof input?.name !== 'string' || input.name.trim() === '')
         throw badRequest('field_name is required');
@@ -151,6 +165,7 @@ export function createFieldRegistry(hash: () => string): FieldRegistry {
           : null,
       };
       custom.get(entity)!.set(key, field);
+      if (!ids.has(`${entity}:${key}`)) ids.set(`${entity}:${key}`, nextFieldId++);
       return structuredClone(field);
     },
     checkValues(entity, values) {
@@ -208,6 +223,10 @@ export function valueFits(field: PipedriveField, value: unknown): boolean {
       return typeof value === 'number' && optionIds.has(value);
     case 'set':
       return Array.isArray(value) && value.every((item) => typeof item === 'number' && optionIds.has(item));
+    case 'daterange':
+    case 'timerange':
+      // The wire shape of ranges is not documented for v2 custom_fields: any JSON object is taken (guessed).
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
     case 'address':
       return (
         typeof value === 'string' || (typeof value === 'object' && value !== null && !Array.isArray(value))
@@ -215,4 +234,87 @@ export function valueFits(field: PipedriveField, value: unknown): boolean {
     default:
       return isId(value);
   }
+}
+
+/** The field types v1's create accepts (`CreateFieldRequest.field_type`, without the system type `visible_to`). */
+export const V1_FIELD_TYPES: readonly PipedriveFieldType[] = [
+  'varchar',
+  'varchar_auto',
+  'text',
+  'double',
+  'monetary',
+  'date',
+  'set',
+  'enum',
+  'user',
+  'org',
+  'people',
+  'phone',
+  'time',
+  'timerange',
+  'daterange',
+  'address',
+];
+
+/** A v1 create body read into a {@link FieldInput}, or a 400 naming the parameter. */
+export function readV1FieldInput(body: unknown): FieldInput & { addVisible: boolean } {
+  const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof input.name !== 'string' || input.name.trim() === '') throw badRequest('name is required');
+  if (input.name.length > 255) throw badRequest('name must be at most 255 characters');
+  const type = input.field_type;
+  if (typeof type !== 'string' || !(V1_FIELD_TYPES as readonly string[]).includes(type)) {
+    throw badRequest(`field_type must be one of ${V1_FIELD_TYPES.join(', ')}`);
+  }
+  if (input.add_visible_flag !== undefined && typeof input.add_visible_flag !== 'boolean') {
+    throw badRequest('add_visible_flag must be a boolean');
+  }
+  let options: string[] | undefined;
+  if (input.options !== undefined && input.options !== null) {
+    if (!Array.isArray(input.options)) throw badRequest('options must be an array of { label }');
+    options = input.options.map((option: unknown, index) => {
+      const label = (option as { label?: unknown } | null)?.label;
+      if (typeof label !== 'string' || label.trim() === '') {
+        throw badRequest(`options[${index}].label must be a non-empty string`);
+      }
+      return label;
+    });
+  }
+  return {
+    name: input.name,
+    type: type as PipedriveFieldType,
+    // Options only mean something on enum and set fields; v1 ignores them elsewhere (guessed).
+    ...(options && (type === 'enum' || type === 'set') ? { options } : {}),
+    addVisible: input.add_visible_flag !== false,
+  };
+}
+
+/** A field as v1 answers it; `addTime` in v1's `YYYY-MM-DD HH:MM:SS` (UTC). */
+export function v1FieldView(
+  field: PipedriveField,
+  details: { id: number; orderNr: number; addTime: string; addVisible: boolean },
+): Record<string, unknown> {
+  return {
+    id: details.id,
+    key: field.field_code,
+    name: field.field_name,
+    order_nr: details.orderNr,
+    field_type: field.field_type,
+    add_time: details.addTime,
+    update_time: details.addTime,
+    active_flag: true,
+    edit_flag: true,
+    index_visible_flag: true,
+    details_visible_flag: true,
+    add_visible_flag: details.addVisible,
+    important_flag: false,
+    bulk_edit_allowed: true,
+    searchable_flag: false,
+    filtering_allowed: true,
+    sortable_flag: true,
+    mandatory_flag: false,
+    options: field.options,
+  };
 }

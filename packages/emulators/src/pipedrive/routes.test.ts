@@ -16,6 +16,9 @@ describe('parsePipedrivePath and pipedriveRouteKey', () => {
       entity: 'organization',
     });
     expect(parsePipedrivePath('/v1/webhooks/3')).toEqual({ kind: 'webhooks', id: 3 });
+    expect(parsePipedrivePath('/v1/personFields')).toEqual({ kind: 'v1fields', entity: 'person' });
+    expect(parsePipedrivePath('/api/v1/dealFields/')).toEqual({ kind: 'v1fields', entity: 'deal' });
+    expect(parsePipedrivePath('/v1/activityFields')).toBeUndefined();
     expect(parsePipedrivePath('/api/v1/notes')).toEqual({ kind: 'notes' });
     expect(parsePipedrivePath('/api/v2/products')).toBeUndefined();
     expect(parsePipedrivePath('/api/v2/persons/abc')).toBeUndefined();
@@ -153,6 +156,85 @@ describe('v2 records', () => {
     expect((await call('POST', '/api/v2/personFields', { field_name: 'x', field_type: 'blob' })).status).toBe(
       400,
     );
+  });
+
+  it('creates fields on v1 as v1 answers, usable at once in v2 lists and writes', async () => {
+    const { call } = emulatorWithCaller();
+    const created = await call('POST', '/v1/personFields', {
+      name: 'Patchbay external ID',
+      field_type: 'varchar',
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      success: true,
+      data: {
+        name: 'Patchbay external ID',
+        field_type: 'varchar',
+        add_time: '2026-01-05 12:00:00',
+        options: null,
+        active_flag: true,
+      },
+    });
+    expect(created.body.data.id).toBeTypeOf('number');
+    const key: string = created.body.data.key;
+    expect(key).toMatch(/^[0-9a-f]{40}$/);
+    const listed = await call('GET', '/api/v2/personFields');
+    expect(listed.body.data.at(-1)).toMatchObject({
+      field_code: key,
+      field_name: 'Patchbay external ID',
+      is_custom_field: true,
+    });
+    const person = await call('POST', '/api/v2/persons', { name: 'Ada', custom_fields: { [key]: 'ext-1' } });
+    expect(person.status).toBe(200);
+    expect(person.body.data.custom_fields[key]).toBe('ext-1');
+    expect(
+      (await call('GET', '/api/v2/organizationFields')).body.data.some(
+        (f: { field_code: string }) => f.field_code === key,
+      ),
+    ).toBe(false);
+
+    const tier = await call('POST', '/api/v1/organizationFields', {
+      name: 'Tier',
+      field_type: 'enum',
+      options: [{ label: 'Gold' }, { label: 'Silver' }],
+    });
+    expect(tier.body.data.options).toMatchObject([{ label: 'Gold' }, { label: 'Silver' }]);
+    expect((await call('POST', '/v1/dealFields', { name: 'Due', field_type: 'daterange' })).status).toBe(200);
+  });
+
+  it('refuses bad v1 field creates with a 400 in the failure envelope', async () => {
+    const { call } = emulatorWithCaller();
+    const bad: [unknown, RegExp][] = [
+      [{ field_type: 'varchar' }, /name/],
+      [{ name: '', field_type: 'varchar' }, /name/],
+      [{ name: 'x', field_type: 'blob' }, /field_type/],
+      [{ name: 'x' }, /field_type/],
+      [{ name: 'x', field_type: 'set' }, /options/],
+      ['not json', /JSON/],
+    ];
+    for (const [body, message] of bad) {
+      const answer = await call('POST', '/v1/personFields', body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ success: false, data: null, additional_data: null });
+      expect(answer.body.error).toMatch(message);
+    }
+    expect((await call('GET', '/v1/personFields')).status).toBe(405);
+    expect((await call('POST', '/v1/personFields', { name: 'x', field_type: 'varchar' }, {})).status).toBe(
+      401,
+    );
+  });
+
+  it('charges a v1 field create the v1 write cost, and takes ?api_token=', async () => {
+    const { pipedrive, call } = emulatorWithCaller({ rateLimit: undefined });
+    const before = pipedrive.limits!.dailyRemaining();
+    const answer = await call(
+      'POST',
+      `/v1/personFields?api_token=${pipedrive.apiToken}`,
+      { name: 'x', field_type: 'text' },
+      { 'content-type': 'application/json' },
+    );
+    expect(answer.status).toBe(200);
+    expect(before - pipedrive.limits!.dailyRemaining()).toBe(10);
   });
 
   it('searches persons', async () => {

@@ -7,12 +7,20 @@
 // also takes `?api_token=` (wire notes). Success bodies are `{ success: true, data, additional_data }`; v1 webhook
 // answers add `status: 'ok'` (`base-response.ts` of v1). Status codes: 200 for v2 writes and v1 notes, 201 for a new
 // lead and webhook (guessed from the v1 spec's habits); an unknown path is a 404 in the failure envelope (guessed).
+// v1 also creates custom fields: `POST /v1/{person,organization,deal}Fields` (v2's fields API creates them too, but
+// clients use v1's; see fields.ts), 200 as the v1 spec says, and the field is at once in v2's lists and writes.
 
 import { readBodyText } from '../kit/body.ts';
 import { readRequest } from '../kit/route-key.ts';
 import type { EmulatorHandler } from '../kit/types.ts';
 import { badRequest, notFound, PipedriveError, unauthorized } from './errors.ts';
-import type { FieldRegistry, PipedriveEntity, PipedriveFieldType } from './fields.ts';
+import {
+  type FieldRegistry,
+  type PipedriveEntity,
+  type PipedriveFieldType,
+  readV1FieldInput,
+  v1FieldView,
+} from './fields.ts';
 import type { CostKind, PipedriveLimits } from './limits.ts';
 import { tokenCost } from './limits.ts';
 import { pageOf, parseListQuery } from './list-params.ts';
@@ -45,6 +53,7 @@ export type PipedriveRoute =
   | { kind: 'records'; entity: PipedriveEntity; id?: number; plural: string }
   | { kind: 'search' }
   | { kind: 'fields'; entity: PipedriveEntity; path: string }
+  | { kind: 'v1fields'; entity: PipedriveEntity }
   | { kind: 'notes' | 'leads' | 'webhooks'; id?: number };
 
 /** Parses a path, or undefined for one the API does not have. */
@@ -64,6 +73,8 @@ export function parsePipedrivePath(pathname: string): PipedriveRoute | undefined
     if (fieldsOf && second === undefined) return { kind: 'fields', entity: fieldsOf, path: first };
     return undefined;
   }
+  const v1Fields = /^\/(?:api\/)?v1\/(personFields|organizationFields|dealFields)\/?$/.exec(pathname);
+  if (v1Fields) return { kind: 'v1fields', entity: FIELD_PATHS[v1Fields[1]!]! };
   const v1 = /^\/(?:api\/)?v1\/(notes|leads|webhooks)(?:\/(\d+))?\/?$/.exec(pathname);
   if (v1) {
     const kind = v1[1] as 'notes' | 'leads' | 'webhooks';
@@ -230,6 +241,21 @@ function dispatch(
           name: input.field_name as string,
           type: input.field_type as PipedriveFieldType,
           ...(options ? { options } : {}),
+        }),
+      );
+    }
+    case 'v1fields': {
+      if (method !== 'POST') throw refuse();
+      const { addVisible, ...input } = readV1FieldInput(body);
+      const field = fields.define(route.entity, input);
+      const list = fields.list(route.entity);
+      return ok(
+        v1FieldView(field, {
+          id: fields.idOf(route.entity, field.field_code)!,
+          orderNr: list.findIndex((item) => item.field_code === field.field_code),
+          // v1 times are `YYYY-MM-DD HH:MM:SS` in UTC.
+          addTime: options.now().slice(0, 19).replace('T', ' '),
+          addVisible,
         }),
       );
     }
