@@ -2,11 +2,8 @@
 // 10 s, the 429 policy HubSpot answers), with `patchbay_external_id` a unique company property so both clients
 // can upsert companies by it. Answers the parent over IPC with its counters and what it holds.
 import { startHubSpotEmulator } from '@patchbay/emulators';
-import type { ChildRequest } from '../shared/emulator-child.ts';
+import { answerParent } from '../shared/emulator-child.ts';
 import { COMPANY_ID_PROPERTY } from './records.ts';
-
-/** What the parent asks: a summary, or a reset (records, associations, counters and limiter windows). */
-export type EmulatorOp = 'summary' | 'reset';
 
 /** What the emulator saw and holds. */
 export interface EmulatorSummary {
@@ -55,10 +52,8 @@ function summary(): EmulatorSummary {
   };
 }
 
-process.on('message', (message: ChildRequest<EmulatorOp>) => {
-  if (message.op === 'reset') emulator.reset();
-  process.send?.({ id: message.id, summary: summary() });
+// A reset empties records, associations, counters and limiter windows.
+answerParent<'summary' | 'reset', EmulatorSummary>(running.url, running.close, (op) => {
+  if (op === 'reset') emulator.reset();
+  return summary();
 });
-// The parent going away (a failed bench) must not leave the server running.
-process.on('disconnect', () => void running.close().then(() => process.exit(0)));
-process.send?.({ url: running.url });

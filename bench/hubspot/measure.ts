@@ -1,11 +1,12 @@
 // One client's two runs against a freshly reset emulator: the first sync of every record, then, after the
 // 10-second window has emptied, the same records again unchanged. Requests come from the emulator's counters.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { countersSince, type KindCount } from '../shared/counters.ts';
 import { type ClientName, type SyncOutcome, syncWith } from './clients.ts';
 import type { HubSpotEmulatorProcess } from './emulator-process.ts';
 import { NEIGHBOUR_ROUTE, type NeighbourReport, startNeighbour } from './neighbour.ts';
 import type { BenchCompany, BenchContact } from './records.ts';
-import { countByKind, countersSince, type KindCount, type RouteKind } from './routes.ts';
+import { countByKind, type RouteKind } from './routes.ts';
 import { type Landed, verifyLanded } from './verify.ts';
 
 /** HubSpot's window (Free/Starter private app: 100 requests per rolling 10 s). */

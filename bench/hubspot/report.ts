@@ -1,10 +1,11 @@
 // The "hubspot" section of docs/benchmarks.md, written from one run's figures: the summary table, what it
 // means, and the detail tables (requests by kind and by route, sizes).
-import { fmt, met } from '../shared/format.ts';
+import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
+import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
 import { CLIENT_LABELS, CLIENTS, type ClientName } from './clients.ts';
 import type { ClientMeasure, RunMeasure } from './measure.ts';
 import { ROUTE_KINDS, type RouteKind } from './routes.ts';
-import type { BundleMeasure, SizeMeasure } from './size.ts';
+import type { SizeMeasure } from './size.ts';
 
 const KB = 1024;
 /** The issue's bundle target. */
@@ -32,21 +33,10 @@ const KIND_LABELS: Record<RouteKind, string> = {
   other: 'other',
 };
 
-const kb = (bytes: number) => `${fmt(bytes / KB, 1)} KB`;
-const mb = (bytes: number) => `${fmt(bytes / KB / KB, 1)} MB`;
-const s = (ms: number) => `${fmt(ms / 1000, 1)} s`;
-
 /** The least time `requests` can take at 100 per rolling 10 s, the first 100 sent at once. */
 export function floorSeconds(requests: number): number {
   return Math.max(0, Math.ceil(requests / LIMIT.max) - 1) * LIMIT.windowS;
 }
-
-const largest = (byPackage: Record<string, number>) =>
-  Object.entries(byPackage)
-    .sort(([, a], [, b]) => b - a)
-    .slice(0, 3)
-    .map(([name, bytes]) => `${name} ${mb(bytes)}`)
-    .join(', ');
 
 /** About the least time `requests` can take when a neighbour holds `neighbour` of each window's 100. */
 export function contendedFloor(requests: number, neighbour: number): number {
@@ -186,10 +176,6 @@ export function renderSection(input: SectionInput): string {
   ].join('\n');
 
   const reading = readingOf(input, by);
-  const bundleRow = (m: BundleMeasure) =>
-    `| ${m.entry} | ${m.platform} | ${kb(m.min)} | **${kb(m.gz)}** | ${
-      m.shares ? `${kb(m.shares.ky ?? 0)} / ${kb(m.shares.zod ?? 0)} / ${kb(m.shares.core ?? 0)}` : '—'
-    } | ${m.nodeImports === undefined ? '— (Node build)' : m.nodeImports === 0 ? 'none' : fmt(m.nodeImports)} |`;
 
   return `## HubSpot: @patchbay/hubspot vs @hubspot/api-client
 
@@ -274,8 +260,8 @@ with source maps and type declarations), with its dependencies, each once (\`ben
 ${[sizes.client, sizes.sync, sizes.http, sizes.sdk].map(bundleRow).join('\n')}
 
 Installed: **${mb(sizes.installed.patchbay.bytes)}** for ${sizes.installed.patchbay.packages.join(', ')}
-(largest: ${largest(sizes.installed.patchbay.byPackage)}); **${mb(sizes.installed.sdk.bytes)}** for
-${sizes.installed.sdk.packages.join(', ')} (largest: ${largest(sizes.installed.sdk.byPackage)}).
+(largest: ${largestPackages(sizes.installed.patchbay.byPackage)}); **${mb(sizes.installed.sdk.bytes)}** for
+${sizes.installed.sdk.packages.join(', ')} (largest: ${largestPackages(sizes.installed.sdk.byPackage)}).
 
 **Bundle target ${met(sizes.client.gz <= BUNDLE_TARGET)}: ${kb(sizes.client.gz)} gzipped against ≤ 25 KB.** ${
         sizes.client.gz <= BUNDLE_TARGET

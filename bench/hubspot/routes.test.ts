@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { countByKind, countersSince, routeKind } from './routes.ts';
+import { countByKind, routeKind } from './routes.ts';
 
 it('tells record writes, lookups and association calls apart on v3, v4 and dated paths', () => {
   expect(routeKind('POST /crm/v3/objects/contacts/batch/upsert')).toBe('upsert');
@@ -26,21 +26,4 @@ it('folds counters by kind, 429s counted apart, every kind present', () => {
   expect(counts.associate).toEqual({ requests: 5, rateLimited: 1 });
   expect(counts.read).toEqual({ requests: 0, rateLimited: 0 });
   expect(counts.total).toEqual({ requests: 20, rateLimited: 3 });
-});
-
-it('counts nothing for no requests', () => {
-  expect(countByKind({}).total).toEqual({ requests: 0, rateLimited: 0 });
-});
-
-it('counts what was seen between two summaries, route by route', () => {
-  const before = { 'POST /a/batch/read': { total: 10, byOutcome: { '200': 10 } } };
-  const after = {
-    'POST /a/batch/read': { total: 14, byOutcome: { '200': 13, '429': 1 } },
-    'POST /a/batch/upsert': { total: 2, byOutcome: { '200': 2 } },
-  };
-  expect(countersSince(before, after)).toEqual({
-    'POST /a/batch/read': { total: 4, byOutcome: { '200': 3, '429': 1 } },
-    'POST /a/batch/upsert': { total: 2, byOutcome: { '200': 2 } },
-  });
-  expect(countersSince(after, after)).toEqual({});
 });

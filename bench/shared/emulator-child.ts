@@ -53,3 +53,43 @@ export async function forkEmulator<Summary, Op extends string = string>(
       }),
   };
 }
+
+/** A running emulator process with the credential its clients send, what it saw, and a reset between runs. */
+export interface EmulatorProcess<Summary> {
+  url: string;
+  token: string;
+  /** What it saw since the last reset, and what it holds. */
+  summary(): Promise<Summary>;
+  /** Empties what it holds and counted since the start. */
+  reset(): Promise<Summary>;
+  close(): Promise<void>;
+}
+
+/** Starts `script` (a child answering `summary` and `reset`, see {@link answerParent}) whose clients send `token`. */
+export async function startEmulatorProcess<Summary>(
+  script: string,
+  token: string,
+): Promise<EmulatorProcess<Summary>> {
+  const child = await forkEmulator<Summary, 'summary' | 'reset'>(script);
+  return {
+    url: child.url,
+    token,
+    summary: () => child.ask('summary'),
+    reset: () => child.ask('reset'),
+    close: () => child.close(),
+  };
+}
+
+/** The child's side: sends `url`, answers each `{ id, op }` with `{ id, summary: answer(op) }`, and closes the
+ * server when the parent goes away (a failed bench must not leave it running). */
+export function answerParent<Op extends string, Summary>(
+  url: string,
+  close: () => Promise<void>,
+  answer: (op: Op) => Summary,
+): void {
+  process.on('message', (message: ChildRequest<Op>) => {
+    process.send?.({ id: message.id, summary: answer(message.op) });
+  });
+  process.on('disconnect', () => void close().then(() => process.exit(0)));
+  process.send?.({ url });
+}
