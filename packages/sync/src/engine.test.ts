@@ -1,4 +1,4 @@
-import { IntegrationError } from '@patchbay/core';
+import { err, IntegrationError } from '@patchbay/core';
 import { createMemoryStore, type IntegrationStore } from '@patchbay/core/store';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
@@ -315,6 +315,64 @@ describe('createSyncEngine: nothing rejects', () => {
     const result = await engine.upsertMany('company', records());
     expect(result.success || result.error).toMatchObject({ code: 'OPERATION_FAILED', field: 'records' });
     expect(remoteIds(remote, 'company').size).toBe(3);
+  });
+});
+
+describe('createSyncEngine: a failure that stops the run', () => {
+  const quotaSpent = () =>
+    new IntegrationError('RATE_LIMIT', 'The daily quota is spent', {
+      retryable: false,
+      retryAfterMs: 3_600_000,
+    });
+
+  it('stops reading records at the first failure the remote says stops the run, and answers it typed', async () => {
+    const remote = createMemoryRemote({ maxBatchSize: 10 });
+    let quota = 3; // calls the remote answers before its quota is spent
+    const upsert = remote.upsert!.bind(remote);
+    remote.upsert = async (type, items) => (quota-- > 0 ? upsert(type, items) : err(quotaSpent()));
+    remote.stopsRun = (error) => error.code === 'RATE_LIMIT' && !error.retryable;
+    const { engine, store } = setup({ remote, concurrency: 1 });
+    let pulled = 0;
+    function* source() {
+      for (const company of companies(100)) {
+        pulled++;
+        yield company;
+      }
+    }
+    const result = await engine.upsertMany('company', source());
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error).toMatchObject({ code: 'RATE_LIMIT', retryable: false, retryAfterMs: 3_600_000 });
+    expect(result.error.message).toMatch(
+      /stopped after 40 of the records read \(30 created, 0 updated, 0 unchanged, 10 failed\)/,
+    );
+    // Not every record was read: the run stopped at once, it did not fail the other 60 one by one.
+    expect(pulled).toBeLessThanOrEqual(50);
+    expect(remote.records('company')).toHaveLength(30);
+    const [run] = await runsOf(store, 'company');
+    expect(run).toMatchObject({ status: 'failed', lastErrorCode: 'RATE_LIMIT' });
+
+    // The quota back: the next run writes the rest, and what was written is not written again.
+    quota = Number.POSITIVE_INFINITY;
+    expect(unwrap(await engine.upsertMany('company', companies(100)))).toMatchObject({
+      created: 70,
+      unchanged: 30,
+      failed: 0,
+    });
+    expect(remote.records('company')).toHaveLength(100);
+  });
+
+  it('a stopsRun that throws stops nothing: each record fails on its own', async () => {
+    const remote = createMemoryRemote({ maxBatchSize: 10 });
+    remote.failNext('upsert', { kind: 'error', error: quotaSpent() });
+    remote.stopsRun = () => {
+      throw new Error('classifier bug');
+    };
+    const { engine } = setup({ remote });
+    expect(unwrap(await engine.upsertMany('company', companies(30)))).toMatchObject({
+      created: 20,
+      failed: 10,
+    });
   });
 });
 

@@ -100,7 +100,7 @@ export function createSyncEngine<TObjects extends Record<string, SyncObject>>(
   ): Promise<ApiResult<SyncReport>> {
     const invalidType = unknownType(type);
     if (invalidType) return err(invalidType);
-    const builder = createReport(type, mode, keep);
+    const builder = createReport(type, mode, keep, context.remote.stopsRun);
     if (mode === 'disabled') return ok({ ...builder.report, skipped: 'disabled' });
     const opened = openRecordSource(records, 'records');
     if (!opened.success) return opened;

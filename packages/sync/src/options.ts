@@ -65,6 +65,7 @@ const remoteSchema = /* @__PURE__ */ (() =>
     create: z.optional(z.custom(isFunction, 'must be a function')),
     update: z.optional(z.custom(isFunction, 'must be a function')),
     isDataError: z.optional(z.custom(isFunction, 'must be a function')),
+    stopsRun: z.optional(z.custom(isFunction, 'must be a function')),
   }))();
 
 const objectSchema = /* @__PURE__ */ (() =>
@@ -191,7 +192,7 @@ function parseEach(raw: Record<string, unknown>, label: string): z.output<typeof
 // Each call resolves: a remote method that throws or rejects is an OPERATION_FAILED the write path handles.
 // The methods were read once (by the parse); they run with the caller's remote as `this`.
 function guardRemote(remote: SyncRemote, methods: SyncRemote): SyncRemote {
-  const { maxBatchSize, find, upsert, create, update, isDataError } = methods;
+  const { maxBatchSize, find, upsert, create, update, isDataError, stopsRun } = methods;
   return {
     maxBatchSize,
     find: (type, ids) => settle(`remote.find (${type})`, () => find.call(remote, type, ids)),
@@ -205,5 +206,6 @@ function guardRemote(remote: SyncRemote, methods: SyncRemote): SyncRemote {
       update: (type, items) => settle(`remote.update (${type})`, () => update.call(remote, type, items)),
     }),
     ...(isDataError && { isDataError: (error) => isDataError.call(remote, error) }),
+    ...(stopsRun && { stopsRun: (error) => stopsRun.call(remote, error) }),
   };
 }

@@ -38,13 +38,23 @@ export interface ReportBuilder {
   fail(ids: readonly string[], error: IntegrationError): void;
   /** The code of the last failure, kept or not, for the run log. */
   readonly lastErrorCode: string | null;
+  /** The first failure that stops the run (see `SyncRemote.stopsRun`), once there is one. */
+  readonly stoppedBy: IntegrationError | undefined;
   /** Records counted so far, whatever their outcome. */
   accounted(): number;
   progress(processed: number): SyncProgress;
 }
 
-/** A fresh report of `objectType` that keeps at most `keep` failures in full. */
-export function createReport(objectType: string, mode: string, keep: number): ReportBuilder {
+/**
+ * A fresh report of `objectType` that keeps at most `keep` failures in full; `stopsRun` tells a failure that
+ * stops the run (one that throws counts as not stopping it).
+ */
+export function createReport(
+  objectType: string,
+  mode: string,
+  keep: number,
+  stopsRun?: (error: IntegrationError) => boolean,
+): ReportBuilder {
   const report: SyncReport = {
     objectType,
     mode,
@@ -57,6 +67,14 @@ export function createReport(objectType: string, mode: string, keep: number): Re
     parentsCreated: {},
   };
   let lastErrorCode: string | null = null;
+  let stoppedBy: IntegrationError | undefined;
+  const stops = (error: IntegrationError) => {
+    try {
+      return stopsRun?.(error) === true;
+    } catch {
+      return false;
+    }
+  };
   return {
     report,
     fail(ids, error) {
@@ -66,6 +84,10 @@ export function createReport(objectType: string, mode: string, keep: number): Re
       }
       report.failed += ids.length;
       if (ids.length > 0) lastErrorCode = error.code;
+      if (ids.length > 0 && !stoppedBy && stops(error)) stoppedBy = error;
+    },
+    get stoppedBy() {
+      return stoppedBy;
     },
     get lastErrorCode() {
       return lastErrorCode;

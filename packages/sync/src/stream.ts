@@ -20,7 +20,7 @@ export async function streamChunks(
   let processed = 0;
   let sourceError: IntegrationError | undefined;
   for (;;) {
-    if (options.leaseLost()) break;
+    if (options.leaseLost() || builder.stoppedBy) break;
     const chunk = await source.nextChunk(context.batchSize);
     sourceError = chunk.error;
     if (chunk.items.length > 0) {
@@ -47,9 +47,26 @@ export async function streamChunks(
       }),
     );
   }
+  const { report } = builder;
+  const counts = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed`;
+  const stop = builder.stoppedBy;
+  if (stop) {
+    // The records not yet read are left to the next run; those written are mapped, so it goes on from there.
+    return err(
+      new IntegrationError(
+        stop.code,
+        `${stop.message}. The run stopped after ${processed} of the records read (${counts}); run it again later to sync the rest`,
+        {
+          field: stop.field,
+          retryable: stop.retryable,
+          ...(stop.status === undefined ? {} : { status: stop.status }),
+          ...(stop.retryAfterMs === undefined ? {} : { retryAfterMs: stop.retryAfterMs }),
+          cause: stop,
+        },
+      ),
+    );
+  }
   if (sourceError) {
-    const { report } = builder;
-    const counts = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed`;
     return err(
       new IntegrationError(
         sourceError.code,

@@ -46,4 +46,10 @@ export interface SyncRemote<TInput = unknown> {
    * isolate the bad ones) rather than lost on the way. Default: VALIDATION_ERROR, CONFLICT or NOT_FOUND.
    */
   isDataError?(error: IntegrationError): boolean;
+  /**
+   * Whether a failure means every later call would fail the same way until some time passes (a daily quota
+   * spent): the run then stops reading records, lets the chunks in flight finish, and answers this error.
+   * Default: never; each record fails on its own and the run goes on.
+   */
+  stopsRun?(error: IntegrationError): boolean;
 }
