@@ -2,6 +2,8 @@
 // means, and the detail tables (requests by kind and by route, sizes).
 import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
 import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
+import { windowFloorSeconds } from '../shared/rate-floor.ts';
+import { kindRows, routeRows } from '../shared/tables.ts';
 import { CLIENT_LABELS, CLIENTS, type ClientName } from './clients.ts';
 import type { ClientMeasure, RunMeasure } from './measure.ts';
 import { ROUTE_KINDS, type RouteKind } from './routes.ts';
@@ -35,7 +37,7 @@ const KIND_LABELS: Record<RouteKind, string> = {
 
 /** The least time `requests` can take at 100 per rolling 10 s, the first 100 sent at once. */
 export function floorSeconds(requests: number): number {
-  return Math.max(0, Math.ceil(requests / LIMIT.max) - 1) * LIMIT.windowS;
+  return windowFloorSeconds(requests, LIMIT.max, LIMIT.windowS);
 }
 
 /** About the least time `requests` can take when a neighbour holds `neighbour` of each window's 100. */
@@ -132,14 +134,10 @@ export function renderSection(input: SectionInput): string {
     [
       `| requests | ${clients.map((name) => CLIENT_LABELS[name]).join(' | ')} |`,
       `|---|${clients.map(() => '---').join('|')}|`,
-      ...[...ROUTE_KINDS, 'total' as const].map(
-        (kind) =>
-          `| ${kind === 'total' ? '**total**' : KIND_LABELS[kind]} | ${clients
-            .map((name) => {
-              const count = pick(by.get(name)!).counts[kind];
-              return `${fmt(count.requests)}${count.rateLimited ? ` (${fmt(count.rateLimited)} × 429)` : ''}`;
-            })
-            .join(' | ')} |`,
+      ...kindRows(
+        ROUTE_KINDS,
+        KIND_LABELS,
+        clients.map((name) => pick(by.get(name)!).counts),
       ),
       `| wall time | ${clients.map((name) => s(pick(by.get(name)!).ms)).join(' | ')} |`,
       `| records the client reported written / unchanged / failed | ${clients
@@ -152,27 +150,17 @@ export function renderSection(input: SectionInput): string {
     ].join('\n');
   const routes = (name: ClientName) => {
     const m = by.get(name)!;
-    const lines = (label: string, run: RunMeasure | undefined) =>
-      !run
-        ? []
-        : Object.entries(run.byRoute)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(
-              ([route, count]) =>
-                `| ${label} | \`${route}\` | ${Object.entries(count.byOutcome)
-                  .map(([outcome, n]) => `${fmt(n)} × ${outcome}`)
-                  .join(', ')} |`,
-            );
+    const label = CLIENT_LABELS[name];
     return [
-      ...lines('first', m.first),
-      ...lines('re-sync', m.second),
-      ...lines('beside a neighbour', m.contended),
+      ...routeRows(label, 'first', m.first.byRoute),
+      ...routeRows(label, 're-sync', m.second.byRoute),
+      ...(m.contended ? routeRows(label, 'beside a neighbour', m.contended.byRoute) : []),
     ];
   };
   const routeTable = [
     '| client | run | route | answers |',
     '|---|---|---|---|',
-    ...clients.flatMap((name) => routes(name).map((line) => `| ${CLIENT_LABELS[name]} ${line}`)),
+    ...clients.flatMap(routes),
   ].join('\n');
 
   const reading = readingOf(input, by);
