@@ -128,7 +128,7 @@ export function createWebhookCalls(
           } catch {
             secret = undefined;
           }
-          if (!secret || /[\r\n]/.test(secret)) {
+          if (typeof secret !== 'string' || secret === '' || /[\r\n]/.test(secret)) {
             return err(
               new IntegrationError(
                 'VALIDATION_ERROR',
