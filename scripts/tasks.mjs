@@ -31,6 +31,7 @@ export const tasks = {
   'bench:memory': [build, bench('bench:memory')],
   'bench:posthog': [build, bench('bench:posthog')],
   'bench:hubspot': [build, bench('bench:hubspot')],
+  'bench:pipedrive': [build, bench('bench:pipedrive')],
   'bench:rate-limit': [build, bench('bench:rate-limit')],
   changeset: [['changeset']],
   install: [['pnpm', 'install', '--frozen-lockfile']],
