@@ -18,6 +18,7 @@ import {
   type PipedriveCustomFieldsOption,
   type PipedriveEntity,
 } from './custom-fields.ts';
+import { createFieldDefinitionCalls, type PipedriveFieldDefinitions } from './field-definitions.ts';
 import { mapPipedriveError } from './pipedrive-errors.ts';
 import {
   createPipedriveRateLimiter,
@@ -110,6 +111,11 @@ export interface PipedriveClient<C extends PipedriveCustomFieldsOption = Pipedri
   notes: PipedriveV1Resource<PipedriveNote, PipedriveNoteInput, number>;
   /** v1 (no v2 equivalent): leads, UUIDs, `start`/`limit` paging. */
   leads: PipedriveV1Resource<PipedriveLead, PipedriveLeadInput, string>;
+  /**
+   * Field definitions: `list(entity)` every field of a record type (v2), `create(entity, { name, field_type,
+   * options? })` a custom field (v1); after a create, `customFields` names are resolved again on their next use.
+   */
+  fields: PipedriveFieldDefinitions;
   registerWebhook: PipedriveWebhooks['registerWebhook'];
   listWebhooks: PipedriveWebhooks['listWebhooks'];
   deleteWebhook: PipedriveWebhooks['deleteWebhook'];
@@ -264,35 +270,41 @@ export function createPipedriveClient<
   const spend = budget ? budget.spend.bind(budget) : () => ({ success: true as const, data: undefined });
   const mapping = (parsed.customFields ?? {}) as PipedriveCustomFieldsOption;
   const context = { http, searchHttp, spend };
-  const fieldsOf = (entity: PipedriveEntity) => createCustomFields({ http, spend }, entity, mapping[entity]);
+  const custom = {
+    person: createCustomFields({ http, spend }, 'person', mapping.person),
+    organization: createCustomFields({ http, spend }, 'organization', mapping.organization),
+    deal: createCustomFields({ http, spend }, 'deal', mapping.deal),
+    activity: createCustomFields({ http, spend }, 'activity', mapping.activity),
+  } satisfies Record<PipedriveEntity, unknown>;
   const webhooks = createWebhookCalls(http, spend);
   return {
     persons: createResource(context, {
       path: 'persons',
       schema: pipedrivePersonSchema,
       createSchema: personCreateSchema,
-      fields: fieldsOf('person'),
+      fields: custom.person,
     }),
     organizations: createResource(context, {
       path: 'organizations',
       schema: pipedriveOrganizationSchema,
       createSchema: organizationCreateSchema,
-      fields: fieldsOf('organization'),
+      fields: custom.organization,
     }),
     deals: createResource(context, {
       path: 'deals',
       schema: pipedriveDealSchema,
       createSchema: dealCreateSchema,
-      fields: fieldsOf('deal'),
+      fields: custom.deal,
     }),
     activities: createResource(context, {
       path: 'activities',
       schema: pipedriveActivitySchema,
       createSchema: activityCreateSchema,
-      fields: fieldsOf('activity'),
+      fields: custom.activity,
     }),
     notes: createV1Resource(http, spend, 'notes'),
     leads: createV1Resource(http, spend, 'leads'),
+    fields: createFieldDefinitionCalls({ http, spend, invalidate: (entity) => custom[entity].invalidate() }),
     registerWebhook: webhooks.registerWebhook,
     listWebhooks: webhooks.listWebhooks,
     deleteWebhook: webhooks.deleteWebhook,

@@ -1,7 +1,13 @@
+import { type ApiResult, err, type HttpClient, IntegrationError, ok } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import { createFakePipedrive, pipedriveError } from '../test-support/fake-pipedrive.ts';
 import { createPipedriveClient } from './client.ts';
-import { decodeValue, encodeValue, type PipedriveFieldDefinition } from './custom-fields.ts';
+import {
+  createCustomFields,
+  decodeValue,
+  encodeValue,
+  type PipedriveFieldDefinition,
+} from './custom-fields.ts';
 
 const TOKEN = 'pipedrive-test-token';
 const EXTERNAL = 'a'.repeat(40);
@@ -128,5 +134,56 @@ describe('encodeValue / decodeValue', () => {
     expect(encodeValue(field('varchar'), null)).toEqual({ success: true, data: null });
     expect(decodeValue(field('set', [{ id: 1, label: 'A' }]), '1')).toEqual({ success: true, data: ['A'] });
     expect(decodeValue(field('double'), '2.5')).toEqual({ success: true, data: 2.5 });
+  });
+});
+
+describe('createCustomFields: invalidate', () => {
+  const definitions = (name: string) => [
+    {
+      field_code: 'd'.repeat(40),
+      field_name: name,
+      field_type: 'varchar',
+      is_custom_field: true,
+      options: null,
+    },
+  ];
+  const contextOf = (pages: (() => Promise<ApiResult<unknown>>)[]) => {
+    let reads = 0;
+    const http = {
+      get: () => {
+        const page = pages[Math.min(reads, pages.length - 1)]!;
+        reads++;
+        return page();
+      },
+    } as unknown as HttpClient;
+    return { context: { http, spend: () => ok(undefined) }, reads: () => reads };
+  };
+
+  it('reads the definitions once, and again after invalidate()', async () => {
+    const { context, reads } = contextOf([async () => ok({ data: definitions('Ext') })]);
+    const fields = createCustomFields(context, 'person', { ext: 'Ext' });
+    expect(await fields.encode({ ext: 'a' }, 'input.custom')).toEqual(ok({ ['d'.repeat(40)]: 'a' }));
+    await fields.encode({ ext: 'b' }, 'input.custom');
+    expect(reads()).toBe(1);
+    fields.invalidate();
+    await fields.encode({ ext: 'c' }, 'input.custom');
+    expect(reads()).toBe(2);
+  });
+
+  it('keeps a read started after invalidate() when an older read fails late', async () => {
+    let failOld: (value: ApiResult<unknown>) => void = () => {};
+    const { context, reads } = contextOf([
+      () => new Promise((resolve) => (failOld = resolve)),
+      async () => ok({ data: definitions('Ext') }),
+    ]);
+    const fields = createCustomFields(context, 'person', { ext: 'Ext' });
+    const old = fields.encode({ ext: 'a' }, 'input.custom');
+    await Promise.resolve();
+    fields.invalidate();
+    expect((await fields.encode({ ext: 'b' }, 'input.custom')).success).toBe(true);
+    failOld(err(new IntegrationError('NETWORK_ERROR', 'gone', { retryable: true })));
+    expect((await old).success).toBe(false);
+    await fields.encode({ ext: 'c' }, 'input.custom');
+    expect(reads()).toBe(2);
   });
 });

@@ -24,7 +24,8 @@ export type PipedriveCustomFieldsOption = {
 
 // `GET /api/v2/personFields` (client-nodejs `GetPersonFields200ResponseDataInner`): field_name, field_code,
 // field_type, is_custom_field, options [{ id, label }]; paged by cursor like every v2 list.
-const optionSchema = z.looseObject({ id: z.union([z.int(), z.string()]), label: z.string() });
+/** An option of an enum or set field. */
+export const optionSchema = z.looseObject({ id: z.union([z.int(), z.string()]), label: z.string() });
 /** One field definition as API v2 answers it. */
 export const fieldDefinitionSchema = z.looseObject({
   field_code: z.string(),
@@ -41,7 +42,8 @@ const fieldsPageSchema = z.looseObject({
   additional_data: z.optional(z.nullable(z.looseObject({ next_cursor: z.optional(z.nullable(z.string())) }))),
 });
 
-const HASH_KEY = /^[0-9a-f]{40}$/;
+/** A custom field's key: a 40-character hex hash. */
+export const HASH_KEY = /^[0-9a-f]{40}$/;
 const MAX_FIELD_PAGES = 20;
 
 /** The caller's names resolved against the account's definitions. */
@@ -62,6 +64,12 @@ export interface CustomFields {
   ): Promise<ApiResult<Record<string, unknown>>>;
 }
 
+/** {@link CustomFields} whose definitions cache can be dropped (the client's own, by {@link createCustomFields}). */
+export interface CachedCustomFields extends CustomFields {
+  /** Forgets the definitions read, so the next call reads them again (a field was created or changed). */
+  invalidate(): void;
+}
+
 /** What {@link createCustomFields} needs: the client, spending a token budget before each page of definitions. */
 export interface CustomFieldsContext {
   http: HttpClient;
@@ -80,18 +88,26 @@ export function createCustomFields(
   context: CustomFieldsContext,
   entity: PipedriveEntity,
   mapping: Readonly<Record<string, string>> | undefined,
-): CustomFields {
+): CachedCustomFields {
   const names = Object.keys(mapping ?? {});
   let loaded: Promise<ApiResult<ResolvedFields>> | undefined;
   const resolve = (): Promise<ApiResult<ResolvedFields>> => {
-    loaded ??= load(context, entity, mapping ?? {}).then((result) => {
-      if (!result.success) loaded = undefined;
-      return result;
-    });
-    return loaded;
+    if (loaded) return loaded;
+    const attempt: Promise<ApiResult<ResolvedFields>> = load(context, entity, mapping ?? {}).then(
+      (result) => {
+        // Only this attempt is forgotten: a read started after an invalidate() stays.
+        if (!result.success && loaded === attempt) loaded = undefined;
+        return result;
+      },
+    );
+    loaded = attempt;
+    return attempt;
   };
   return {
     names,
+    invalidate() {
+      loaded = undefined;
+    },
     async decode(raw, operation) {
       if (names.length === 0) return ok({});
       const resolved = await resolve();
@@ -136,11 +152,15 @@ export function createCustomFields(
   };
 }
 
-async function load(
+/**
+ * Every field definition of one record type (v2 `GET /api/v2/{entity}Fields`), 500 a page over `next_cursor`, the
+ * list's token cost spent before each page; at most 20 pages (10 000 fields).
+ */
+export async function readFieldDefinitions(
   context: CustomFieldsContext,
   entity: PipedriveEntity,
-  mapping: Readonly<Record<string, string>>,
-): Promise<ApiResult<ResolvedFields>> {
+  signal?: AbortSignal,
+): Promise<ApiResult<PipedriveFieldDefinition[]>> {
   const definitions: PipedriveFieldDefinition[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_FIELD_PAGES; page++) {
@@ -150,12 +170,24 @@ async function load(
     const result = await context.http.get(PIPEDRIVE_FIELD_PATHS[entity], {
       schema: fieldsPageSchema,
       searchParams: { limit: 500, ...(cursor ? { cursor } : {}) },
+      ...(signal ? { signal } : {}),
     });
     if (!result.success) return result;
     definitions.push(...result.data.data);
     cursor = result.data.additional_data?.next_cursor ?? undefined;
     if (!cursor) break;
   }
+  return ok(definitions);
+}
+
+async function load(
+  context: CustomFieldsContext,
+  entity: PipedriveEntity,
+  mapping: Readonly<Record<string, string>>,
+): Promise<ApiResult<ResolvedFields>> {
+  const read = await readFieldDefinitions(context, entity);
+  if (!read.success) return read;
+  const definitions = read.data;
   const byName = new Map<string, PipedriveFieldDefinition>();
   for (const [name, wanted] of Object.entries(mapping)) {
     const found = HASH_KEY.test(wanted)

@@ -1,6 +1,6 @@
 // The public API of @patchbay/pipedrive: the API v2 client (persons, organizations, deals, activities; v1 notes and
-// leads), typed custom fields, the burst limiter and the daily token budget, error reading, webhooks v2 and the
-// connector.
+// leads), typed custom fields and their definitions (list, create), the burst limiter and the daily token budget,
+// error reading, webhooks v2 and the connector.
 
 export {
   createPipedriveClient,
@@ -26,6 +26,13 @@ export {
   type ResolvePipedriveConfigOptions,
   resolvePipedriveConfig,
 } from './env.ts';
+export {
+  PIPEDRIVE_FIELD_TYPES,
+  type PipedriveFieldCreateEntity,
+  type PipedriveFieldCreateInput,
+  type PipedriveFieldDefinitions,
+  type PipedriveFieldType,
+} from './field-definitions.ts';
 export {
   createPipedriveErrorMapper,
   mapPipedriveError,
