@@ -1,6 +1,6 @@
 // The public API of @patchbay/pipedrive: the API v2 client (persons, organizations, deals, activities; v1 notes and
 // leads), typed custom fields and their definitions (list, create), the burst limiter and the daily token budget,
-// error reading, webhooks v2 and the connector.
+// error reading, webhooks v2, the connector, and the sync of persons and organizations on @patchbay/sync.
 
 export {
   createPipedriveClient,
@@ -69,6 +69,20 @@ export type {
   PipedriveSearchableResource,
   PipedriveSearchOptions,
 } from './resource.ts';
+export type {
+  OrganizationRecord as PipedriveOrganizationRecord,
+  PersonRecord as PipedrivePersonRecord,
+} from './sync/records.ts';
+export {
+  createPipedriveSync,
+  type PipedriveSync,
+  type PipedriveSyncMode,
+  type PipedriveSyncObjectType,
+  type PipedriveSyncOptions,
+  type PipedriveSyncProgress,
+  type PipedriveSyncReport,
+  type SyncFailure,
+} from './sync.ts';
 export {
   createPipedriveTokenBudget,
   PIPEDRIVE_DAILY_TOKENS_PER_SEAT,
