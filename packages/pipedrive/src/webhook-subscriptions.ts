@@ -5,7 +5,9 @@ import {
   IntegrationError,
   ok,
   readJsonInput,
+  redact,
   revealSecret,
+  reviseError,
   type Secret,
   settle,
 } from '@patchbay/core';
@@ -102,6 +104,33 @@ export interface PipedriveWebhooks {
   deleteWebhook(id: number): Promise<ApiResult<void>>;
 }
 
+// Pipedrive's error text becomes the message (pipedrive-errors.ts), and core scrubs only the credentials it sends
+// itself: an answer quoting the delivery password (a 400 naming the bad value) would carry it into the caller's
+// logs. Every text the error holds is rebuilt without it: message, field, issues, request id, path and cause.
+function withoutSecret(error: IntegrationError, secret: string): IntegrationError {
+  const scrub = (text: string) => redact(text, { secrets: [secret] });
+  const cause: unknown = error.cause;
+  let safeCause: unknown = cause;
+  if (cause instanceof Error) {
+    const copy = new Error(scrub(cause.message));
+    copy.name = cause.name;
+    copy.stack = `${copy.name}: ${copy.message}`;
+    safeCause = copy;
+  } else if (cause !== undefined) safeCause = redact(cause, { secrets: [secret] });
+  return reviseError(error, {
+    message: scrub(error.message),
+    ...(error.field === undefined ? {} : { field: scrub(error.field) }),
+    ...(error.requestId === undefined ? {} : { requestId: scrub(error.requestId) }),
+    ...(error.path === undefined ? {} : { path: scrub(error.path) }),
+    ...(error.issues === undefined
+      ? {}
+      : {
+          issues: error.issues.map((issue) => ({ field: scrub(issue.field), message: scrub(issue.message) })),
+        }),
+    ...(safeCause === undefined ? {} : { cause: safeCause }),
+  });
+}
+
 /** The `/v1/webhooks` calls on the client. */
 export function createWebhookCalls(
   http: HttpClient,
@@ -147,7 +176,8 @@ export function createWebhookCalls(
           schema: z.looseObject({ data: webhookSchema }),
           json: { ...read.data, ...(secret ? { http_auth_password: secret } : {}), version: '2.0' },
         });
-        return result.success ? ok(withoutPassword(result.data.data)) : result;
+        if (!result.success) return secret ? err(withoutSecret(result.error, secret)) : result;
+        return ok(withoutPassword(result.data.data));
       }),
     listWebhooks: () =>
       settle('webhooks.list', async () => {
