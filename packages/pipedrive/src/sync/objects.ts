@@ -82,7 +82,8 @@ export const personObject: SyncObject<PersonRecord, PersonParsed, PipedriveSyncI
     };
   },
   comparable: (remote) => {
-    const record = remote as ReadRecord;
+    // `?? {}` as for organizations: a record that is not an object reads as empty, not a TypeError.
+    const record = (remote ?? {}) as ReadRecord;
     return {
       name: nameOf(record),
       emails: comparableContacts(record.emails),

@@ -26,7 +26,10 @@ export const personRecordSchema = /* @__PURE__ */ (() =>
     externalId,
     name,
     /** The primary email; missing or `null` leaves the person without one. */
-    email: z.optional(z.nullable(z.email({ error: 'must be an email address' }))),
+    email: z.optional(
+      // Trimmed first, like every other text field: a padded address is not refused as malformed.
+      z.nullable(z.pipe(z.string().check(z.trim()), z.email({ error: 'must be an email address' }))),
+    ),
     /** The primary phone; missing or `null` leaves the person without one. */
     phone: optionalText,
     /** Your id of the person's organization: created when Pipedrive lacks it, and linked (`org_id`). */

@@ -18,12 +18,15 @@ export interface RemoteIndexOptions<R extends IndexedRecord> {
 export interface RemoteIndex<R extends IndexedRecord> {
   /**
    * Reads what changed since the last refresh (everything, the first time). Refreshes asked for while one runs
-   * share it. A failed one leaves the index as it was and is tried in full next time.
+   * share it. A failed one keeps the records it read but not its mark: the next reads from the old mark again.
    */
   refresh(): Promise<ApiResult<void>>;
   get(externalId: string): R | undefined;
   /** Adds a record this process wrote (or read): it is known before the next refresh sees it. */
   remember(record: R): void;
+  /** Drops a record found gone (a 404): a read of changes never returns a deleted record. */
+  forget(id: number): void;
+  /** How many external ids the index knows. */
   readonly size: number;
 }
 
@@ -36,24 +39,38 @@ const timeOf = (value: string | null | undefined) => (value ? Date.parse(value) 
  * resolve to the lowest id, the one created first.
  */
 export function createRemoteIndex<R extends IndexedRecord>(options: RemoteIndexOptions<R>): RemoteIndex<R> {
-  const byExternalId = new Map<string, R>();
-  // Which external id each record was indexed under, so one whose id field changed or was cleared moves.
-  const keyOfId = new Map<number, string>();
+  // Every record that carries an external id, by id, and the ids carrying each external id: when the lowest
+  // one leaves its key (changed, cleared or gone), the next copy holds it, though no read of changes returns it.
+  const byId = new Map<number, { key: string; record: R }>();
+  const idsOf = new Map<string, Set<number>>();
   let watermark: string | undefined;
   let running: Promise<ApiResult<void>> | undefined;
 
+  function forget(id: number): void {
+    const held = byId.get(id);
+    if (!held) return;
+    byId.delete(id);
+    const ids = idsOf.get(held.key);
+    ids?.delete(id);
+    if (ids?.size === 0) idsOf.delete(held.key);
+  }
+
   function remember(record: R): void {
-    const previous = keyOfId.get(record.id);
+    forget(record.id);
     const key = options.externalIdOf(record);
-    if (previous !== undefined && previous !== key) {
-      if (byExternalId.get(previous)?.id === record.id) byExternalId.delete(previous);
-      keyOfId.delete(record.id);
-    }
     if (key === undefined || key === '') return;
-    const held = byExternalId.get(key);
-    if (held && held.id < record.id) return;
-    byExternalId.set(key, record);
-    keyOfId.set(record.id, key);
+    byId.set(record.id, { key, record });
+    const ids = idsOf.get(key) ?? new Set<number>();
+    ids.add(record.id);
+    idsOf.set(key, ids);
+  }
+
+  function get(externalId: string): R | undefined {
+    const ids = idsOf.get(externalId);
+    if (!ids) return undefined;
+    let lowest: number | undefined;
+    for (const id of ids) if (lowest === undefined || id < lowest) lowest = id;
+    return lowest === undefined ? undefined : byId.get(lowest)?.record;
   }
 
   async function read(): Promise<ApiResult<void>> {
@@ -80,10 +97,11 @@ export function createRemoteIndex<R extends IndexedRecord>(options: RemoteIndexO
       });
       return running;
     },
-    get: (externalId) => byExternalId.get(externalId),
+    get,
     remember,
+    forget,
     get size() {
-      return byExternalId.size;
+      return idsOf.size;
     },
   };
 }

@@ -161,7 +161,11 @@ export function createPipedriveRemote(options: PipedriveRemoteOptions): SyncRemo
           indexOf(type, resource.data).remember(updated.data);
           outcomes.set(item.externalId, { remoteId: String(updated.data.id), created: false });
         } else {
-          if (updated.error.code === 'NOT_FOUND') gone ??= updated.error;
+          if (updated.error.code === 'NOT_FOUND') {
+            gone ??= updated.error;
+            // Else find keeps answering the deleted record, and it shadows the copy created in its place.
+            indexOf(type, resource.data).forget(Number(item.remoteId));
+          }
           outcomes.set(item.externalId, { error: updated.error });
         }
       });
