@@ -11,6 +11,7 @@ export const tasks = {
   'demo:posthog': [build, examples('demo:posthog')],
   'demo:scheduler': [build, examples('demo:scheduler')],
   'demo:hubspot': [build, examples('demo:hubspot')],
+  'demo:pipedrive': [build, examples('demo:pipedrive')],
   'demo:ts-node': [build, examples('demo:ts-node')],
   'admin-server': [build, examples('admin-server')],
   test: [['node', 'scripts/test.mjs']],
