@@ -39,6 +39,14 @@ export {
   type PipedriveErrorMapperOptions,
 } from './pipedrive-errors.ts';
 export {
+  type PipedriveChangeRecord,
+  type PipedriveChangesObject,
+  type PipedriveChangesOptions,
+  type PipedriveChangesPage,
+  type PipedrivePull,
+  pipedriveChanges,
+} from './pull-changes.ts';
+export {
   createPipedriveRateLimiter,
   createPipedriveSearchRateLimiter,
   PIPEDRIVE_BURST_LIMITS,
