@@ -80,10 +80,10 @@ if (built)
   ]);
 
 /** Runs the whole vitest suite under `node` and adds its counts to the totals. */
-async function vitest(node, { reportFile, reporter }) {
+async function vitest(node, { reportFile, reporter, exclude = [] }) {
   rmSync(reportFile, { force: true });
   const cli = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-  const tests = await run([node, cli, 'run'], {
+  const tests = await run([node, cli, 'run', ...exclude.flatMap((glob) => ['--exclude', glob])], {
     live: true,
     env: { PATCHBAY_TEST_REPORT: reportFile, PATCHBAY_TEST_REPORTER: reporter ?? '' },
   });
@@ -101,11 +101,19 @@ console.log(`\nunit and integration tests (vitest, Node ${process.version})`);
 await vitest(process.execPath, { reportFile: report });
 
 // The same suite on the oldest Node the packages support (the engines' lower bound), so an API newer than it
-// fails here rather than for a user; dots for passing tests, since every test was already listed above.
+// fails here rather than for a user; dots for passing tests, since every test was already listed above. The
+// connectors' sync contracts are left to the first pass: each is minutes of the same engine, client and store
+// code the unit tests below already run on this Node (fault scenarios and process kills, not Node APIs), and
+// running them twice had pushed CI past its 15-minute aim.
 const oldest = runtimes(root)[0];
 const install = ensureInstalled(oldest);
 console.log(`\nthe same tests on the oldest supported Node (${oldest.name})`);
-if (install.ok) await vitest(oldest.bin, { reportFile: `${report}.oldest.json`, reporter: 'dot' });
+if (install.ok)
+  await vitest(oldest.bin, {
+    reportFile: `${report}.oldest.json`,
+    reporter: 'dot',
+    exclude: ['**/sync.contract.test.ts'],
+  });
 else {
   console.log(`✗ could not install ${oldest.name}: ${install.reason}`);
   totals.failed += 1;
