@@ -150,12 +150,13 @@ export function renderSection(input: SectionInput): string {
 Command: \`npm run bench:pipedrive\` (\`bench/pipedrive/run.ts\`), ${fmt(input.seconds)} s, every figure below from this one run.
 A sync of ${fmt(input.organizations)} organizations and ${fmt(input.persons)} persons, each keyed by your id in a custom
 varchar field "Patchbay external ID" (Pipedrive has no upsert and no unique property), each person linked to its
-organization, into the Pipedrive emulator (\`@patchbay/emulators\`, an Ultimate company with ${SEATS} seats: ${PLAN.burst}
-requests per rolling ${PLAN.windowMs / 1000} s for an API token, a 429 past it, and a daily budget of
-${fmt(30_000 * 7 * SEATS)} tokens, each request costing its token cost: 5 for a v2 write, 10 for a list, 20 for a search) in its own process on loopback, no
-added latency. The field exists on both entities when the emulator starts, as in an account set up once. Each client on a
-freshly reset emulator, one after the other: the first sync, then, once the ${PLAN.windowMs / 1000}-second window has
-emptied, the same records again unchanged (a next run).
+organization, into the Pipedrive emulator (\`@patchbay/emulators\`) in its own process on loopback, no added latency:
+an Ultimate company with ${SEATS} seats, ${PLAN.burst} requests per rolling ${PLAN.windowMs / 1000} s for an API token and a
+429 past it, a daily budget of ${fmt(30_000 * 7 * SEATS)} tokens (more than a client's two runs spend), each request
+costing its endpoint's tokens (5 for a v2 write, 10 for a list, 1 for a get, 20 for a search). The id field exists on
+both entities when the emulator starts, as in an account set up once. Each client on a freshly reset emulator, one
+after the other: the first sync, then, once the ${PLAN.windowMs / 1000}-second window has emptied, the same records again
+unchanged (a next run).
 
 - **@patchbay/pipedrive**: \`createPipedriveSync({ baseUrl, apiToken, store, rateLimit: { plan: 'ultimate' },
   personIdField, organizationIdField })\` on a SQLite store, both runs opening it anew as a next process would:
@@ -224,7 +225,7 @@ ${sizes.installed.sdk.packages.join(', ')} (largest: ${largestPackages(sizes.ins
     under
       ? ''
       : `@patchbay/core's HTTP client alone is ${kb(sizes.http.gz)} gzipped (ky, zod/mini's core, core's validation, redaction, retry and error classification, shared by every connector); Pipedrive's own code and schemas, its burst limiter and token budget, and the parts of core the HTTP client alone leaves out add ${kb(sizes.client.gz - sizes.http.gz)}. A 25 KB client would have to leave core's transport; what is won below ${kb(sizes.http.gz)} is won by a size pass on core's HTTP client, for every connector at once. `
-  }For scale, the SDK's three classes bundle to ${kb(sizes.sdkBrowser.gz)} gzipped for the browser and ${kb(sizes.sdk.gz)} for Node: every operation of both APIs is generated code, and axios comes with them.
+  }For scale, the SDK's three classes bundle to ${kb(sizes.sdkBrowser.gz)} gzipped for the browser and ${kb(sizes.sdk.gz)} for Node: the package is CommonJS, so a bundler keeps every generated API class of v2, not only the three the loop uses, and axios and qs come with them.
 `;
 }
 
