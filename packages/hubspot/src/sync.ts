@@ -1,10 +1,11 @@
-import { type ApiResult, type IntegrationStore, ok, settle } from '@patchbay/core';
+import { type ApiResult, ok, settle } from '@patchbay/core';
 import {
   createSyncEngine,
   type SyncProgress as EngineProgress,
   type SyncReport as EngineReport,
   type RecoveryReport,
   type SyncFailure,
+  type SyncFrontOptions,
 } from '@patchbay/sync';
 import type { HubSpotAssociationType } from './associations.ts';
 import { createHubSpotClient, type HubSpotClient, type HubSpotClientOptions } from './client.ts';
@@ -35,9 +36,7 @@ export type HubSpotSyncObjectType = 'company' | 'contact';
 export type HubSpotSyncMode = (typeof HUBSPOT_SYNC_MODES)[number];
 
 /** Options of `createHubSpotSync`: the client's (token, base URL, limits…) or a client, and the sync's own. */
-export interface HubSpotSyncOptions extends HubSpotClientOptions {
-  /** Where mappings, the outbox, leases and the run log live (`@patchbay/store-sqlite`, `@patchbay/store-postgres`…). */
-  store: IntegrationStore;
+export interface HubSpotSyncOptions extends HubSpotClientOptions, SyncFrontOptions {
   /** An existing client to use instead of building one from the options. */
   client?: HubSpotClient;
   /** `email` (default: HubSpot's own unique property) or a custom unique property holding your contact ids. */
@@ -48,20 +47,10 @@ export interface HubSpotSyncOptions extends HubSpotClientOptions {
   contactCompanyAssociation?: HubSpotAssociationType | 'default';
   /** The group `setup()` puts the properties it creates in. Default `contactinformation` / `companyinformation`. */
   propertyGroup?: string;
-  /** TTL of the in-memory lookup tier. Default 300 000 ms. */
-  cacheTtlMs?: number;
-  /** Records the in-memory tier keeps per type. Default 10 000. */
-  cacheMaxEntries?: number;
   /** Records per lookup and per batch write, at most HubSpot's 100. Default 100. */
   batchSize?: number;
-  /** Chunks in flight at once. Default 2. */
-  concurrency?: number;
   onProgress?: (progress: HubSpotSyncProgress) => void;
   mode?: HubSpotSyncMode;
-  /** Lease so two workers never run the same sync at once; `false` to skip. Default ttl 30 s, wait 120 s. */
-  lease?: { ttlMs?: number; waitMs?: number; owner?: string } | false;
-  /** Failures a report keeps in full; the others are only counted (`failuresOmitted`). Default 100. */
-  maxReportedFailures?: number;
 }
 
 /** The HubSpot sync, a front over `@patchbay/sync`'s engine. Every call resolves to an ApiResult. */

@@ -1,10 +1,11 @@
-import { type ApiResult, err, IntegrationError, type IntegrationStore, ok, settle } from '@patchbay/core';
+import { type ApiResult, err, IntegrationError, ok, settle } from '@patchbay/core';
 import {
   createSyncEngine,
   type SyncProgress as EngineProgress,
   type SyncReport as EngineReport,
   type RecoveryReport,
   type SyncFailure,
+  type SyncFrontOptions,
 } from '@patchbay/sync';
 import { createPipedriveClient, type PipedriveClient, type PipedriveClientOptions } from './client.ts';
 import type { PIPEDRIVE_SYNC_MODES } from './connector.ts';
@@ -32,29 +33,17 @@ export type PipedriveSyncObjectType = PipedriveSyncType;
 export type PipedriveSyncMode = (typeof PIPEDRIVE_SYNC_MODES)[number];
 
 /** Options of `createPipedriveSync`: the client's (token, domain, limits…) and the sync's own. */
-export interface PipedriveSyncOptions extends PipedriveClientOptions {
-  /** Where mappings, the outbox, leases and the run log live (`@patchbay/store-sqlite`, `@patchbay/store-postgres`…). */
-  store: IntegrationStore;
+export interface PipedriveSyncOptions extends PipedriveClientOptions, SyncFrontOptions {
   /** The person custom field holding your ids: its name or 40-character key. Default `Patchbay external ID`. */
   personIdField?: string;
   /** The organization custom field holding your ids: its name or key. Default `Patchbay external ID`. */
   organizationIdField?: string;
-  /** TTL of the in-memory lookup tier. Default 300 000 ms. */
-  cacheTtlMs?: number;
-  /** Records the in-memory tier keeps per type. Default 10 000. */
-  cacheMaxEntries?: number;
   /** Records per chunk (looked up together, then written one request each), at most 100. Default 100. */
   batchSize?: number;
-  /** Chunks in flight at once. Default 2. */
-  concurrency?: number;
   /** Write requests each chunk keeps in flight (the burst limiter paces them). Default 4. */
   writeConcurrency?: number;
   onProgress?: (progress: PipedriveSyncProgress) => void;
   mode?: PipedriveSyncMode;
-  /** Lease so two workers never run the same sync at once; `false` to skip. Default ttl 30 s, wait 120 s. */
-  lease?: { ttlMs?: number; waitMs?: number; owner?: string } | false;
-  /** Failures a report keeps in full; the others are only counted (`failuresOmitted`). Default 100. */
-  maxReportedFailures?: number;
 }
 
 /** The Pipedrive sync, a front over `@patchbay/sync`'s engine. Every call resolves to an ApiResult. */

@@ -4,7 +4,11 @@ import * as testing from './testing/index.ts';
 
 describe('public API', () => {
   it('exports the engine and the option schemas connector fronts share at runtime (the rest are types)', () => {
-    expect(Object.keys(sync).sort()).toEqual(['createSyncEngine', 'syncEngineOptionSchemas']);
+    expect(Object.keys(sync).sort()).toEqual([
+      'createSyncEngine',
+      'splitSyncOptions',
+      'syncEngineOptionSchemas',
+    ]);
   });
 
   it('exports the memory remote and the contract from the testing entry', () => {

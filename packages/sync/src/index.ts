@@ -1,4 +1,5 @@
 export { createSyncEngine, type SyncEngine, type SyncRecords, type SyncUpsertOutcome } from './engine.ts';
+export { type SyncFrontOptions, splitSyncOptions } from './front-options.ts';
 export type { SyncLeaseOptions } from './lease.ts';
 export { type SyncEngineOptions, syncEngineOptionSchemas } from './options.ts';
 export type { RecoveryReport } from './recover.ts';

@@ -1,5 +1,4 @@
-import { optionsObject, parseOptions } from '@patchbay/core';
-import { syncEngineOptionSchemas } from '@patchbay/sync';
+import { splitSyncOptions, syncEngineOptionSchemas } from '@patchbay/sync';
 import * as z from 'zod/mini';
 import { TWENTY_SYNC_MODES } from './connector.ts';
 import { batchSizeSchema } from './records.ts';
@@ -42,23 +41,15 @@ const syncOptionsSchema = /* @__PURE__ */ (() => {
   });
 })();
 
-// The options the sync reads itself; every other one is the client's.
-const SYNC_KEYS: readonly string[] = /* @__PURE__ */ (() => Object.keys(syncOptionsSchema.def.shape))();
-
 /**
- * Validates the options only the sync reads and fills in their defaults (`CONFIG_ERROR` names the field);
- * the rest are the client's, which it checks itself.
+ * Validates the options only the sync reads and fills in their defaults (`CONFIG_ERROR` names the field); the
+ * rest are the client's, which it checks itself when it is built.
  */
 export function parseSyncOptions(options: TwentySyncOptions) {
-  const label = 'Twenty sync options';
-  // A plain copy read once: a Proxy or a throwing getter must be a CONFIG_ERROR, not a TypeError.
-  const entries = Object.entries(optionsObject(options, { label }));
-  const pick = (sync: boolean) =>
-    Object.fromEntries(entries.filter(([key]) => SYNC_KEYS.includes(key) === sync));
-  const own = parseOptions(syncOptionsSchema, pick(true), { label });
+  const { clientOptions, ...own } = splitSyncOptions(options, syncOptionsSchema, 'Twenty sync options');
   return {
     ...own,
     client: own.client as TwentySyncOptions['client'],
-    clientOptions: pick(false) as Omit<TwentySyncOptions, keyof typeof syncOptionsSchema.def.shape>,
+    clientOptions: clientOptions as Omit<TwentySyncOptions, keyof typeof syncOptionsSchema.def.shape>,
   };
 }

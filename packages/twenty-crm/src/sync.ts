@@ -5,6 +5,7 @@ import {
   type SyncReport as EngineReport,
   type RecoveryReport,
   type SyncFailure,
+  type SyncFrontOptions,
 } from '@patchbay/sync';
 import { createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.ts';
 import type { TWENTY_SYNC_MODES } from './connector.ts';
@@ -37,26 +38,14 @@ export interface UpsertOutcome {
 export type TwentySyncMode = (typeof TWENTY_SYNC_MODES)[number];
 
 /** Options of `createTwentySync`. */
-export interface TwentySyncOptions extends TwentyClientOptions {
-  /** Where mappings, sync state and config live (`@patchbay/store-sqlite`, `@patchbay/store-postgres`, …). */
-  store: import('@patchbay/core').IntegrationStore;
-  /** TTL of the in-memory lookup tier. Default 300 000 ms. */
-  cacheTtlMs?: number;
-  /** Records the in-memory tier keeps per object type; the oldest go first (the store still has them). Default 10 000. */
-  cacheMaxEntries?: number;
+export interface TwentySyncOptions extends TwentyClientOptions, SyncFrontOptions {
   /** Records per lookup and per batch write. Default 60 (Twenty's batch limit). */
   batchSize?: number;
-  /** Chunks in flight at once. Default 2. */
-  concurrency?: number;
   onProgress?: (progress: SyncProgress) => void;
   /** `direct_crm` (default) writes to Twenty; `disabled` does nothing; `platform` is not available here. */
   mode?: TwentySyncMode;
-  /** Lease so two workers never run the same sync at once; `false` to skip. Default ttl 30 s, wait 120 s. */
-  lease?: { ttlMs?: number; waitMs?: number; owner?: string } | false;
   /** An existing client to use instead of building one from the options. */
   client?: TwentyClient;
-  /** Failures a report keeps in full; the others are only counted (`failuresOmitted`). Default 100. */
-  maxReportedFailures?: number;
 }
 
 /** The sync service (seed 001's TwentyCrmSyncService), a front over `@patchbay/sync`'s engine. */
