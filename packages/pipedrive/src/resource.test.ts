@@ -3,7 +3,7 @@
 // spent, cursor paging with its bounds, malformed answers as INVALID_RESPONSE, and hostile arguments refused by
 // field before any request. The end-to-end flows against a fake server live in client.test.ts.
 import { type ApiResult, createHttpClient, err, IntegrationError, ok } from '@patchbay/core';
-import { throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
+import { expectErr, expectOk, throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { CustomFields } from './custom-fields.ts';
 import { mapPipedriveError } from './pipedrive-errors.ts';
@@ -15,22 +15,6 @@ import {
 } from './records.ts';
 import { createResource, type PipedrivePage } from './resource.ts';
 import { createPipedriveTokenBudget } from './token-budget.ts';
-
-// The data of a success; fails the test with the error otherwise.
-function expectOk<T>(result: ApiResult<T>): T {
-  if (!result.success)
-    expect.unreachable(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
-// A typed failure of `code` whose field equals (or matches) `field`.
-function expectErr(result: ApiResult<unknown> | undefined, code: string, field?: string | RegExp): void {
-  expect(result?.success).toBe(false);
-  if (!result || result.success) return;
-  expect(result.error).toBeInstanceOf(IntegrationError);
-  expect(result.error.code).toBe(code);
-  if (typeof field === 'string') expect(result.error.field).toBe(field);
-  else if (field) expect(result.error.field).toMatch(field);
-}
 
 const BASE = 'https://acme.pipedrive.test';
 const EXTERNAL = 'a'.repeat(40);

@@ -2,8 +2,8 @@
 // `start`/`limit` paging over additional_data.pagination, the token cost spent before every request and nothing
 // sent once the budget is spent, the v1 paths and verbs (notes PUT, leads PATCH, UUID ids), malformed answers as
 // INVALID_RESPONSE, and hostile arguments refused by field before any request.
-import { type ApiResult, createHttpClient, IntegrationError } from '@patchbay/core';
-import { throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
+import { type ApiResult, createHttpClient } from '@patchbay/core';
+import { expectErr, expectOk, throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { mapPipedriveError } from './pipedrive-errors.ts';
 import type { PipedrivePage } from './resource.ts';
@@ -20,20 +20,6 @@ import {
 
 const BASE = 'https://acme.pipedrive.test';
 const LEAD = '5d2f1c0e-1111-4a2b-9c3d-0123456789ab';
-
-function expectOk<T>(result: ApiResult<T> | undefined): T {
-  if (!result?.success)
-    expect.unreachable(`expected success, got ${result?.error.code}: ${result?.error.message}`);
-  return result.data;
-}
-function expectErr(result: ApiResult<unknown> | undefined, code: string, field?: string | RegExp): void {
-  expect(result?.success).toBe(false);
-  if (!result || result.success) return;
-  expect(result.error).toBeInstanceOf(IntegrationError);
-  expect(result.error.code).toBe(code);
-  if (typeof field === 'string') expect(result.error.field).toBe(field);
-  else if (field) expect(result.error.field).toMatch(field);
-}
 
 interface Sent {
   method: string;

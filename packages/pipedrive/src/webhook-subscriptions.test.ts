@@ -2,8 +2,8 @@
 // `/v1/webhooks` (version 2.0, the password revealed only into the body), the token cost spent before each request
 // and nothing sent once the budget is spent, input refused by field before any request, malformed answers as
 // INVALID_RESPONSE, and the delivery password (http_auth_password) in no result and no error.
-import { type ApiResult, createHttpClient, IntegrationError, toSecret } from '@patchbay/core';
-import { throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
+import { createHttpClient, IntegrationError, toSecret } from '@patchbay/core';
+import { expectErr, expectOk, throwingProxy, withThrowingGetter } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { mapPipedriveError } from './pipedrive-errors.ts';
 import { createPipedriveTokenBudget } from './token-budget.ts';
@@ -12,19 +12,6 @@ import { createWebhookCalls, type PipedriveWebhookRegistration } from './webhook
 const BASE = 'https://acme.pipedrive.test';
 const PASSWORD = 'hook-pa55word-do-not-leak-7f3a';
 
-function expectOk<T>(result: ApiResult<T> | undefined): T {
-  if (!result?.success)
-    expect.unreachable(`expected success, got ${result?.error.code}: ${result?.error.message}`);
-  return result.data;
-}
-function expectErr(result: ApiResult<unknown> | undefined, code: string, field?: string | RegExp): void {
-  expect(result?.success).toBe(false);
-  if (!result || result.success) return;
-  expect(result.error).toBeInstanceOf(IntegrationError);
-  expect(result.error.code).toBe(code);
-  if (typeof field === 'string') expect(result.error.field).toBe(field);
-  else if (field) expect(result.error.field).toMatch(field);
-}
 // Everything an error carries that could reach a log: message, JSON, stack, cause.
 const leaks = (value: unknown, secret = PASSWORD) => {
   const texts = [JSON.stringify(value)];

@@ -4,6 +4,7 @@ export {
   type CircuitStateStoreContractOptions,
   describeCircuitStateStoreContract,
 } from './circuit-state-store-contract.ts';
+export { expectErr, expectOk } from './expect-result.ts';
 export {
   describeFailureWindowStoreContract,
   type FailureWindowStoreContractOptions,
