@@ -122,3 +122,35 @@ export type { PipedriveRecord } from './pipedrive/records.ts';
 export { pipedriveRouteKey } from './pipedrive/routes.ts';
 export { MAX_WEBHOOKS_PER_USER, type PipedriveWebhook, type WebhookDelivery } from './pipedrive/webhooks.ts';
 // --- End of the Pipedrive emulator. ---
+
+// --- Exact Online emulator: OAuth2 with Exact's token rules, OData v2 REST, bulk and sync reads, limits, webhooks. ---
+export {
+  createExactOnlineEmulator,
+  EXACT_EMULATOR_CLIENT_ID,
+  EXACT_EMULATOR_CLIENT_SECRET,
+  EXACT_EMULATOR_WEBHOOK_SECRET,
+  type ExactOnlineEmulator,
+  type ExactOnlineEmulatorOptions,
+  type RunningExactOnlineEmulator,
+  startExactOnlineEmulator,
+} from './exact-online/emulator.ts';
+export { type EntityDef as ExactEntityDef, EXACT_ENTITIES } from './exact-online/entities.ts';
+export { type GenerateExactRecordsOptions, generateExactRecords } from './exact-online/generator.ts';
+export type { ExactLimits } from './exact-online/limits.ts';
+export {
+  EXACT_ACCESS_TOKEN_SECONDS,
+  EXACT_REFRESH_WINDOW_MS,
+  EXACT_TOKEN_CALLS_PER_DAY,
+  type ExactTokenStats,
+  type ExactTokens,
+} from './exact-online/oauth.ts';
+export { exactOnlineRouteKey } from './exact-online/routes.ts';
+export type { DeletedEntry as ExactDeletedEntry, ExactRecord, ExactStore } from './exact-online/store.ts';
+export {
+  EXACT_WEBHOOK_TOPICS,
+  type ExactWebhookContent,
+  type ExactWebhookDelivery,
+  type ExactWebhookSubscription,
+  signExactWebhook,
+} from './exact-online/webhooks.ts';
+// --- End of the Exact Online emulator. ---

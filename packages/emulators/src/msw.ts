@@ -75,6 +75,7 @@ function escapeRegExp(text: string): string {
 }
 
 // --- Emulators through msw (alphabetical: the linter sorts these exports). ---
+export { exactOnlineMswHandlers } from './exact-online/msw.ts';
 export { hubspotMswHandlers } from './hubspot/msw.ts';
 export { oauth2MswHandlers } from './oauth2/msw.ts';
 export { pipedriveMswHandlers } from './pipedrive/msw.ts';
