@@ -191,6 +191,20 @@ describe('createPipedriveSync: upsertMany', () => {
   });
 });
 
+describe('createPipedriveSync: secrets', () => {
+  it('stops at a refused API token (401), keeping it out of the error, its JSON and stack, and the sync serialised', async () => {
+    const token = 'wrong0000000000000000000000000000token42';
+    const emulated = emulatedPipedrive();
+    const sync = emulated.sync({ apiToken: token });
+    const result = await sync.upsertMany('person', persons(3, 0));
+    expect(result.success || result.error).toMatchObject({ code: 'AUTH_ERROR' });
+    const texts = [JSON.stringify(result), !result.success && result.error.stack, JSON.stringify(sync)];
+    for (const text of texts) expect(String(text)).not.toContain(token);
+    const setup = await sync.setup();
+    expect(JSON.stringify(setup)).not.toContain(token);
+  });
+});
+
 describe('createPipedriveSync: the daily token budget', () => {
   it('runs out mid-sync: the sync stops with a typed RATE_LIMIT, and resumes the next day without loss', async () => {
     let clock = Date.UTC(2026, 11, 7, 15, 0, 0);

@@ -466,7 +466,10 @@ describe('createPipedriveRemote: writeConcurrency', () => {
 describe('createPipedriveRemote: classifying failures', () => {
   const { remote } = setup();
 
-  it('stops the run only for a spent budget (RATE_LIMIT not retryable) or a missing field (CONFIG_ERROR)', () => {
+  it('stops the run only for a spent budget (RATE_LIMIT not retryable), a missing field (CONFIG_ERROR) or a 401', () => {
+    expect(remote.stopsRun!(new IntegrationError('AUTH_ERROR', 'Unauthorized', { status: 401 }))).toBe(true);
+    // A 403 may be one record's visibility: the others go on.
+    expect(remote.stopsRun!(new IntegrationError('AUTH_ERROR', 'Forbidden', { status: 403 }))).toBe(false);
     expect(remote.stopsRun!(failure('RATE_LIMIT', false))).toBe(true);
     expect(remote.stopsRun!(failure('CONFIG_ERROR', false))).toBe(true);
     // CONFIG_ERROR is not retryable unless told.

@@ -176,9 +176,12 @@ export function createPipedriveRemote(options: PipedriveRemoteOptions): SyncRemo
     },
 
     isDataError: (error) => DATA_ERRORS.has(error.code),
-    // The daily budget spent, or the external-id field missing: every later call would fail the same way (until
-    // the reset, or until setup() runs), so the run stops instead of failing each record.
+    // The daily budget spent, the external-id field missing, or the credentials refused (a 401 the client could
+    // not cure by a refresh): every later call would fail the same way (until the reset, until setup() runs,
+    // until someone fixes the token), so the run stops instead of failing each record. A 403 may concern one
+    // record (its visibility) and does not stop it.
     stopsRun: (error) =>
-      (error.code === 'RATE_LIMIT' || error.code === 'CONFIG_ERROR') && error.retryable === false,
+      ((error.code === 'RATE_LIMIT' || error.code === 'CONFIG_ERROR') && error.retryable === false) ||
+      (error.code === 'AUTH_ERROR' && error.status === 401),
   };
 }
