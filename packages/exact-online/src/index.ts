@@ -1,0 +1,47 @@
+// The public API of @patchbay/exact-online: the client (OAuth2 with Exact's rules, divisions, accounts and
+// contacts), the OData readers and the filter builder, the per-division limiter, the error budget and error reading.
+
+export {
+  createExactClient,
+  type ExactClient,
+  type ExactClientOptions,
+  type ExactDivisionClient,
+} from './client.ts';
+export {
+  createExactErrorBudget,
+  type ExactErrorBudget,
+  type ExactErrorBudgetOptions,
+  type ExactErrorBudgetState,
+  exactEndpointOf,
+} from './error-budget.ts';
+export { createExactErrorMapper, type ExactErrorMapperOptions, mapExactError } from './exact-errors.ts';
+export {
+  type ExactFilter,
+  type ExactFilterValue,
+  type ExactLiteral,
+  exactFilter,
+  isExactFieldName,
+  renderExactFilter,
+} from './filter.ts';
+export { EXACT_OAUTH, type ExactOAuthOptions } from './oauth.ts';
+export { exactDateToIso, isGuid } from './odata.ts';
+export { createExactRateLimiter, EXACT_RATE_LIMITS, type ExactRateLimitOptions } from './rate-limit.ts';
+export {
+  type ExactAccount,
+  type ExactAccountField,
+  type ExactContact,
+  type ExactContactField,
+  type ExactDivision,
+  exactAccountSchema,
+  exactContactSchema,
+  exactDivisionSchema,
+} from './records.ts';
+export {
+  EXACT_REGIONS,
+  type ExactRegion,
+  exactAuthorizationUrl,
+  exactBaseUrl,
+  exactTokenUrl,
+  isExactRegion,
+} from './regions.ts';
+export type { ExactGetOptions, ExactListOptions, ExactResource } from './resource.ts';
