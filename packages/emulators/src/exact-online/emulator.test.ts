@@ -84,6 +84,34 @@ describe('createExactOnlineEmulator', () => {
     expect(exact.dailyRemaining()).toBe(1);
   });
 
+  it('answers a refresh race: one client wins, the other gets Old refresh token used, and both are counted', async () => {
+    const exact = createExactOnlineEmulator();
+    const { refresh_token } = exact.issueTokens();
+    exact.advanceTime(575_000);
+    const refresh = () =>
+      exact.handler(
+        new Request(`${exact.baseUrl}/api/oauth2/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token,
+            client_id: exact.clientId,
+            client_secret: exact.clientSecret,
+          }),
+        }),
+      ) as Promise<Response>;
+    const answers = await Promise.all([refresh(), refresh()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
+    const loser = answers.find((a) => a.status === 401)!;
+    expect(await loser.json()).toEqual({
+      error: 'unauthorized_client',
+      error_description: 'Old refresh token used.',
+    });
+    expect(exact.tokenStats()).toMatchObject({ tokenCalls: 2, refreshes: 1, oldRefreshTokenUsed: 1 });
+    expect(exact.counters.count({ route: 'POST /api/oauth2/token' })).toBe(2);
+  });
+
   it('injects kit faults and counts them', async () => {
     const exact = createExactOnlineEmulator();
     exact.faults.inject({ kind: 'error', status: 503, route: 'GET /api/v1/current/Me', times: 1 });

@@ -358,11 +358,12 @@ function list(
     results: page.rows.map((record) => shapeRecord(record, def, kind, query.select, entityUri(record))),
   };
   if (page.nextToken !== undefined) {
-    const next = new URL(`${ctx.baseUrl}${url.pathname}`);
-    for (const [name, value] of url.searchParams)
-      if (name !== '$skiptoken') next.searchParams.append(name, value);
-    next.searchParams.set('$skiptoken', page.nextToken);
-    d.__next = next.toString();
+    // The caller's query text kept as sent, `$skiptoken` unencoded as Exact writes it (`$skiptoken=guid'…'`).
+    const kept = url.search
+      .slice(1)
+      .split('&')
+      .filter((part) => part !== '' && !/^(?:\$|%24)skiptoken=/i.test(part));
+    d.__next = `${ctx.baseUrl}${url.pathname}?${[...kept, `$skiptoken=${page.nextToken}`].join('&')}`;
   }
   return Response.json({ d });
 }
