@@ -205,10 +205,15 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
     division,
     maxRetries,
     retry,
-    rateLimit,
-    errorBudget,
+    rateLimit: rateLimitGiven,
+    errorBudget: errorBudgetGiven,
     ...rest
   } = optionsObject(options, { label }) as unknown as ExactClientOptions;
+  // Option objects read once into plain copies: a getter or Proxy trap that throws is a CONFIG_ERROR naming it.
+  const rateLimit = plainCopy(rateLimitGiven, 'rateLimit');
+  const errorBudget = isBudget(errorBudgetGiven)
+    ? errorBudgetGiven
+    : plainCopy(errorBudgetGiven, 'errorBudget');
   const regionOk = (EXACT_REGIONS as readonly unknown[]).includes(region);
   const given = baseUrl ?? (regionOk ? exactBaseUrl(region) : undefined);
   const base = typeof given === 'string' ? given.trim().replace(/\/+$/, '') : given;
@@ -355,6 +360,20 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
     http: httpFor,
     errorBudget: budget,
   };
+}
+
+// A plain copy of an options object (false and undefined as they are), or a CONFIG_ERROR naming the field.
+function plainCopy<T>(value: T, field: string): T {
+  if (value === undefined || value === false || !isPlainObject(value)) return value;
+  try {
+    return { ...(value as object) } as T;
+  } catch {
+    throw new IntegrationError('CONFIG_ERROR', `Invalid ${label}: ${field}: could not be read`, {
+      field,
+      issues: [{ field, message: 'could not be read' }],
+      retryable: false,
+    });
+  }
 }
 
 function secretText(value: unknown): string | undefined {
