@@ -76,6 +76,18 @@ describe('read queries', () => {
     expect(message(() => parse("$select=ID&$skiptoken=guid'x'", 'sync'))).toMatch(/skiptoken/);
   });
 
+  it('counts the filtered total with $inlinecount=allpages', () => {
+    const page = selectPage(
+      records,
+      accounts,
+      'rest',
+      parse("$inlinecount=allpages&$filter=City eq 'Delft'"),
+    );
+    expect([page.rows.length, page.count]).toEqual([60, 65]);
+    expect(selectPage(records, accounts, 'rest', parse('$top=1')).count).toBeUndefined();
+    expect(message(() => parse('$inlinecount=some'))).toMatch(/inlinecount/);
+  });
+
   it('shapes records with __metadata, selected properties and nulls', () => {
     const shaped = shapeRecord(records[0]!, accounts, 'rest', ['ID', 'Email'], 'https://x/r');
     expect(shaped).toEqual({

@@ -24,6 +24,8 @@ export interface ReadQuery {
   top: number | undefined;
   /** Key (REST, bulk) or Timestamp (sync) after which the page starts. */
   after: string | bigint | undefined;
+  /** `$inlinecount=allpages`: answer `__count`, the filtered total, as OData v2 does (a string). */
+  inlineCount: boolean;
 }
 
 /** Page sizes by endpoint kind. */
@@ -107,7 +109,11 @@ export function parseReadQuery(
     else if (kind !== 'sync' && guid) after = guid[1]!.toLowerCase();
     else throw badRequest('Invalid $skiptoken value.');
   }
-  return { select, filter, top, after };
+  const inline = params.get('$inlinecount');
+  if (inline !== null && inline !== 'allpages' && inline !== 'none') {
+    throw badRequest(`Invalid $inlinecount value: ${inline}`);
+  }
+  return { select, filter, top, after, inlineCount: inline === 'allpages' };
 }
 
 /** The page a read selects, and the `$skiptoken` of the next one when there is more. */
@@ -116,7 +122,7 @@ export function selectPage(
   def: EntityDef,
   kind: ReadKind,
   query: ReadQuery,
-): { rows: ExactRecord[]; nextToken: string | undefined } {
+): { rows: ExactRecord[]; nextToken: string | undefined; count?: number } {
   const size = Math.min(PAGE_SIZE[kind], query.top ?? Number.POSITIVE_INFINITY);
   const orderKey = kind === 'sync' ? 'Timestamp' : def.key;
   let start = 0;
@@ -159,7 +165,11 @@ export function selectPage(
         ? `${last.Timestamp as string}L`
         : `guid'${last[def.key] as string}'`
       : undefined;
-  return { rows, nextToken };
+  if (!query.inlineCount) return { rows, nextToken };
+  const count = query.filter
+    ? ordered.filter((record) => matchesFilter(query.filter!, record)).length
+    : ordered.length;
+  return { rows, nextToken, count };
 }
 
 /** A record as a read answers it: `__metadata`, the selected properties, deferred lines; Timestamp only on sync. */

@@ -121,6 +121,30 @@ describe('Exact Online API routes', () => {
     ]);
   });
 
+  it('maps a date to a starting Timestamp with read/sync/Sync/SyncTimestamp', async () => {
+    const { call, exact, advance } = setup();
+    exact.createRecord('crm/Accounts', { Name: 'Before' });
+    advance(86_400_000);
+    const after = exact.createRecord('crm/Accounts', { Name: 'After' });
+    const fresh = { Authorization: `Bearer ${exact.issueTokens().access_token}`, Accept: 'application/json' };
+    const answer = await call(
+      'GET',
+      `/api/v1/101/read/sync/Sync/SyncTimestamp?modified=datetime'2026-04-02T00:00:00'&endPoint='Accounts'`,
+      undefined,
+      fresh,
+    );
+    expect(answer.status).toBe(200);
+    const start = answer.body.d.results[0].TimeStampAsBigInt;
+    expect(start).toBe(String(Number(after.Timestamp) - 1));
+    const page = await call(
+      'GET',
+      `/api/v1/101/sync/CRM/Accounts?$select=Name&$filter=Timestamp gt ${start}L`,
+      undefined,
+      fresh,
+    );
+    expect(page.body.d.results.map((r: { Name: string }) => r.Name)).toEqual(['After']);
+  });
+
   it('writes a sales invoice with its lines in one POST and serves the lines', async () => {
     const { call, exact } = setup();
     const account = exact.createRecord('crm/Accounts', { Name: 'Acme' });

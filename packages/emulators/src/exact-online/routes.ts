@@ -2,7 +2,7 @@
 // HlpRestAPIResources.aspx, as picqer/exact-php-client mirrors it): `/api/v1/current/Me`, and under
 // `/api/v1/{division}/`: `system/Divisions` (and `hrm/Divisions`), each entity's REST path with GET (list, or one by
 // `(guid'…')`), POST, PUT and DELETE, `{entity}(guid'…')/{Lines}` for an invoice's lines, `bulk/…` and `sync/…` reads,
-// `sync/Deleted`, and `webhooks/WebhookSubscriptions`. Bearer auth on every route (401 otherwise), then the error
+// `sync/Deleted`, `read/sync/Sync/SyncTimestamp`, and `webhooks/WebhookSubscriptions`. Bearer auth on every route (401 otherwise), then the error
 // budget, then the rate limit, then the route. Answers are OData v2 JSON (`{ d: { results, __next } }` for lists,
 // `{ d: {…} }` for one record, 201 with the record for a POST, 204 for PUT and DELETE) when the caller accepts
 // `application/json`; otherwise Exact answers Atom XML, of which this emulator gives only a stub feed (a client must
@@ -18,6 +18,7 @@ import type { ExactTokenService } from './oauth.ts';
 import { authorize, type ExactApp, token } from './oauth-routes.ts';
 import { parseReadQuery, type ReadKind, selectPage, shapeRecord } from './query.ts';
 import type { ExactRecord, ExactStore } from './store.ts';
+import { syncTimestamp } from './sync-timestamp.ts';
 import type { ExactWebhooks } from './webhooks.ts';
 
 /** The user the tokens act for. */
@@ -224,6 +225,14 @@ async function divisionRoute(
     const rows = ctx.store.deleted(division) as unknown as readonly ExactRecord[];
     return list(ctx, url, DELETED_DEF, 'sync', query, rows, division, 'sync/Deleted');
   }
+  if (lower === 'read/sync/sync/synctimestamp') {
+    if (method !== 'GET') throw methodNotAllowed(method);
+    const item = syncTimestamp(ctx.store, division, url.searchParams);
+    const uri = `${ctx.baseUrl}/api/v1/${division}/read/sync/Sync/SyncTimestamp`;
+    return Response.json({
+      d: { results: [{ __metadata: { uri, type: 'Exact.Web.Api.Models.Sync.SyncTimestamp' }, ...item }] },
+    });
+  }
   const syncOrBulk = /^(sync|bulk)\/(.+)$/i.exec(route);
   if (syncOrBulk) {
     const kind = syncOrBulk[1]!.toLowerCase() as ReadKind;
@@ -355,6 +364,7 @@ function list(
   const entityUri = (record: ExactRecord) =>
     `${ctx.baseUrl}/api/v1/${division}/${path}(${typeof record[def.key] === 'number' ? record[def.key] : `guid'${record[def.key] as string}'`})`;
   const d: Record<string, unknown> = {
+    ...(page.count === undefined ? {} : { __count: String(page.count) }),
     results: page.rows.map((record) => shapeRecord(record, def, kind, query.select, entityUri(record))),
   };
   if (page.nextToken !== undefined) {
