@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createExactLimits, nextAmsterdamMidnight } from './limits.ts';
+import { createExactLimits } from './limits.ts';
 
 function setup(options: { minutely?: number; daily?: number } = {}) {
   let clock = Date.UTC(2026, 0, 10, 12);
@@ -8,34 +8,48 @@ function setup(options: { minutely?: number; daily?: number } = {}) {
 }
 
 describe('Exact limits', () => {
-  it('allows 60 a minute per division, with the minutely and daily headers in epoch ms', () => {
-    const { limits, advance, at } = setup();
-    const start = at();
+  it('allows 60 a minute per division, with the minutely and daily headers in epoch ms on clock boundaries', () => {
+    const { limits, advance } = setup();
+    advance(49_000);
     for (let i = 0; i < 59; i++) limits.take(1);
     const last = limits.take(1);
     expect(last.allowed).toBe(true);
     expect(last.headers).toEqual({
       'X-RateLimit-Limit': '5000',
       'X-RateLimit-Remaining': '4940',
-      'X-RateLimit-Reset': String(Date.UTC(2026, 0, 10, 23)),
+      'X-RateLimit-Reset': String(Date.UTC(2026, 0, 11)),
       'X-RateLimit-Minutely-Limit': '60',
       'X-RateLimit-Minutely-Remaining': '0',
-      'X-RateLimit-Minutely-Reset': String(start + 60_000),
+      'X-RateLimit-Minutely-Reset': String(Date.UTC(2026, 0, 10, 12, 1)),
     });
-    expect(limits.take(1)).toMatchObject({ allowed: false, exceeded: 'minutely' });
+    const refused = limits.take(1);
+    expect(refused).toMatchObject({ allowed: false, exceeded: 'minutely' });
+    expect(Object.keys(refused.headers)).toEqual([
+      'X-RateLimit-Minutely-Limit',
+      'X-RateLimit-Minutely-Remaining',
+      'X-RateLimit-Minutely-Reset',
+    ]);
     expect(limits.take(2).allowed).toBe(true);
-    advance(60_000);
+    advance(11_000);
     expect(limits.take(1).allowed).toBe(true);
   });
 
-  it('stops at the daily budget until midnight in Amsterdam', () => {
+  it('stops at the daily budget until midnight UTC, answering only the daily headers', () => {
     const { limits, advance } = setup({ daily: 3, minutely: 100 });
     limits.take(1);
     limits.take(1);
     limits.take(1);
-    expect(limits.take(1)).toMatchObject({ allowed: false, exceeded: 'daily' });
+    const refused = limits.take(1);
+    expect(refused).toMatchObject({ allowed: false, exceeded: 'daily' });
+    expect(Object.keys(refused.headers)).toEqual([
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+    ]);
     expect(limits.dailyRemaining(1)).toBe(0);
     advance(11 * 3_600_000);
+    expect(limits.take(1).allowed).toBe(false);
+    advance(3_600_000);
     expect(limits.take(1).allowed).toBe(true);
   });
 
@@ -60,11 +74,5 @@ describe('Exact limits', () => {
     advance(3_600_000);
     limits.recordStatus('k', 400);
     expect(limits.blockedUntil('k')).toBeUndefined();
-  });
-
-  it('finds midnight in Amsterdam in winter and summer', () => {
-    expect(nextAmsterdamMidnight(Date.UTC(2026, 0, 10, 12))).toBe(Date.UTC(2026, 0, 10, 23));
-    expect(nextAmsterdamMidnight(Date.UTC(2026, 6, 10, 12))).toBe(Date.UTC(2026, 6, 10, 22));
-    expect(nextAmsterdamMidnight(Date.UTC(2026, 6, 10, 22, 30))).toBe(Date.UTC(2026, 6, 11, 22));
   });
 });

@@ -3,12 +3,13 @@
 // `X-RateLimit-Minutely-Limit/-Remaining/-Reset` and `X-RateLimit-Limit/-Remaining/-Reset` (resets in epoch ms), 429
 // past either; "no more than 10 errors per API key, per user, per company, per endpoint, and per hour ... the block
 // will automatically be lifted after one hour and will gradually increase", where "response code 400, 401, 403, and
-// 404 are counted as errors" (forums.invantive.com/t/impact-analysis-of-10-error-messages-…/1336). Guesses: the
-// minutely window starts at its first call (not on the clock's minute); the day ends at midnight in Amsterdam
-// ("after midnight, the call count resets", orderchief.com); a blocked key is answered 429 (the status is not
-// documented); each further block doubles (1 h, 2 h, 4 h…) as "gradually increase" is not quantified.
-
-import { amsterdamWallClock } from './values.ts';
+// 404 are counted as errors" (forums.invantive.com/t/impact-analysis-of-10-error-messages-…/1336). The windows follow
+// the clock: the minutely reset falls on the next whole minute and the daily one at midnight UTC (a log in
+// picqer/exact-php-client issue #646 shows, in Amsterdam time, a call at 02:01:49 with minutely reset 02:02:00 and
+// daily reset 02:00:00 the next day; fretje/exactonline-api-dotnet-client PR #8 notes the reset is "only specific to
+// the minute"). A 429 carries only the headers of the budget it hit ("Exact omits the daily limit information when
+// they return a 429 due to minutely limits and vice versa", issue #646). Guesses: a blocked key is answered 429 (the
+// status is not documented); each further block doubles (1 h, 2 h, 4 h…) as "gradually increase" is not quantified.
 
 /** Options of {@link createExactLimits}. */
 export interface ExactLimitsOptions {
@@ -47,13 +48,6 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const COUNTED_ERRORS = new Set([400, 401, 403, 404]);
 
-/** The next midnight in Amsterdam after `at`, in epoch ms. */
-export function nextAmsterdamMidnight(at: number): number {
-  const offset = amsterdamWallClock(at) - at;
-  const wall = at + offset;
-  return (Math.floor(wall / DAY_MS) + 1) * DAY_MS - offset;
-}
-
 /** Creates the limits with fresh windows. */
 export function createExactLimits(options: ExactLimitsOptions): ExactLimits {
   const { now } = options;
@@ -82,25 +76,26 @@ export function createExactLimits(options: ExactLimitsOptions): ExactLimits {
   return {
     take(division) {
       const at = now();
-      const m = window(minute, division, at, () => at + MINUTE_MS);
-      const d = window(day, division, at, () => nextAmsterdamMidnight(at));
+      const m = window(minute, division, at, () => (Math.floor(at / MINUTE_MS) + 1) * MINUTE_MS);
+      const d = window(day, division, at, () => (Math.floor(at / DAY_MS) + 1) * DAY_MS);
       const exceeded = d.used >= daily ? 'daily' : m.used >= minutely ? 'minutely' : undefined;
       if (!exceeded) {
         m.used += 1;
         d.used += 1;
       }
-      return {
-        allowed: !exceeded,
-        ...(exceeded ? { exceeded } : {}),
-        headers: {
-          'X-RateLimit-Limit': String(daily),
-          'X-RateLimit-Remaining': String(daily - d.used),
-          'X-RateLimit-Reset': String(d.resetAt),
-          'X-RateLimit-Minutely-Limit': String(minutely),
-          'X-RateLimit-Minutely-Remaining': String(minutely - m.used),
-          'X-RateLimit-Minutely-Reset': String(m.resetAt),
-        },
+      const dailyHeaders = {
+        'X-RateLimit-Limit': String(daily),
+        'X-RateLimit-Remaining': String(daily - d.used),
+        'X-RateLimit-Reset': String(d.resetAt),
       };
+      const minutelyHeaders = {
+        'X-RateLimit-Minutely-Limit': String(minutely),
+        'X-RateLimit-Minutely-Remaining': String(minutely - m.used),
+        'X-RateLimit-Minutely-Reset': String(m.resetAt),
+      };
+      if (exceeded === 'daily') return { allowed: false, exceeded, headers: dailyHeaders };
+      if (exceeded === 'minutely') return { allowed: false, exceeded, headers: minutelyHeaders };
+      return { allowed: true, headers: { ...dailyHeaders, ...minutelyHeaders } };
     },
     recordStatus(key, status) {
       if (!COUNTED_ERRORS.has(status)) return;
