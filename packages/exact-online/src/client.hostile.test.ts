@@ -25,6 +25,17 @@ const calls: Call[] = [
   ['accounts.get(id, options)', (c, x) => c.accounts.get('00000000-0000-4000-8000-000000000001', v(x))],
   ['contacts.list(options)', (c, x) => c.contacts.list(v(x))],
   ['divisions(options)', (c, x) => c.divisions(v(x))],
+  ['salesInvoices.get(id)', (c, x) => c.salesInvoices.get(v(x))],
+  ['salesInvoices.lines(invoiceId)', (c, x) => c.salesInvoices.lines(v(x))],
+  [
+    'salesInvoices.lines(invoiceId, options)',
+    (c, x) => c.salesInvoices.lines('00000000-0000-4000-8000-000000000001', v(x)),
+  ],
+  [
+    'salesInvoices.lines(invoiceId, { filter })',
+    (c, x) => c.salesInvoices.lines('00000000-0000-4000-8000-000000000001', v({ filter: x })),
+  ],
+  ['transactionLines.bulk(options)', (c, x) => c.transactionLines.bulk(v(x))],
   ['inDivision(n).accounts.list()', (c, x) => c.inDivision(v(x)).accounts.list()],
 ];
 

@@ -7,6 +7,7 @@ import {
   type HttpClient,
   type HttpClientOptions,
   IntegrationError,
+  invalidInput,
   optionsObject,
   parseOptions,
   type RateLimiter,
@@ -24,18 +25,38 @@ import {
   errorBudgetMapping,
 } from './error-budget.ts';
 import { mapExactError } from './exact-errors.ts';
+import { type ExactFilter, exactFilter } from './filter.ts';
 import { createExactTokenSource, type ExactOAuthOptions } from './oauth.ts';
+import { isGuid } from './odata.ts';
 import { createExactRateLimiter, type ExactRateLimitOptions } from './rate-limit.ts';
 import {
+  DEFAULT_SELECT,
   type ExactAccount,
   type ExactAccountField,
   type ExactContact,
   type ExactContactField,
+  type ExactCostCenter,
+  type ExactCostCenterField,
   type ExactDivision,
+  type ExactGLAccount,
+  type ExactGLAccountField,
+  type ExactItem,
+  type ExactItemField,
+  type ExactSalesInvoice,
+  type ExactSalesInvoiceField,
+  type ExactSalesInvoiceLine,
+  type ExactSalesInvoiceLineField,
+  type ExactTransactionLine,
+  type ExactTransactionLineField,
   exactAccountSchema,
   exactContactSchema,
+  exactCostCenterSchema,
   exactDivisionSchema,
-  fieldsOf,
+  exactGLAccountSchema,
+  exactItemSchema,
+  exactSalesInvoiceLineSchema,
+  exactSalesInvoiceSchema,
+  exactTransactionLineSchema,
 } from './records.ts';
 import { EXACT_REGIONS, type ExactRegion, exactBaseUrl } from './regions.ts';
 import {
@@ -81,6 +102,23 @@ export interface ExactDivisionClient {
   accounts: ExactResource<ExactAccount, ExactAccountField>;
   /** Contacts (`crm/Contacts`, bulk `bulk/CRM/Contacts`). */
   contacts: ExactResource<ExactContact, ExactContactField>;
+  /** Sales invoices (`salesinvoice/SalesInvoices`, key `InvoiceID`); `lines(invoiceId)` reads an invoice's lines. */
+  salesInvoices: ExactResource<ExactSalesInvoice, ExactSalesInvoiceField> & {
+    lines(
+      invoiceId: string,
+      options?: ExactListOptions<ExactSalesInvoiceLineField>,
+    ): AsyncIterable<ApiResult<ExactSalesInvoiceLine[]>>;
+  };
+  /** Sales invoice lines of every invoice (`salesinvoice/SalesInvoiceLines`, bulk `bulk/SalesInvoice/SalesInvoiceLines`). */
+  salesInvoiceLines: ExactResource<ExactSalesInvoiceLine, ExactSalesInvoiceLineField>;
+  /** Items (`logistics/Items`, bulk `bulk/Logistics/Items`). */
+  items: ExactResource<ExactItem, ExactItemField>;
+  /** GL accounts (`financial/GLAccounts`, bulk `bulk/Financial/GLAccounts`). */
+  glAccounts: ExactResource<ExactGLAccount, ExactGLAccountField>;
+  /** Cost centres (`hrm/CostCenters`; Exact has no bulk endpoint for them). */
+  costCenters: Omit<ExactResource<ExactCostCenter, ExactCostCenterField>, 'bulk'>;
+  /** Financial transaction lines (`financialtransaction/TransactionLines`, bulk `bulk/Financial/TransactionLines`). */
+  transactionLines: ExactResource<ExactTransactionLine, ExactTransactionLineField>;
   /** The divisions of the user's licence (`system/Divisions`, read through this division). */
   divisions(options?: Pick<ExactListOptions, 'signal'>): AsyncIterable<ApiResult<ExactDivision[]>>;
 }
@@ -309,22 +347,94 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
 
   const scoped = (division: () => Promise<ApiResult<number>>): ExactDivisionClient => {
     const context: ExactContext = { baseUrl: site, division, http: httpFor, budget };
+    const salesInvoiceLines = createResource<typeof exactSalesInvoiceLineSchema, ExactSalesInvoiceLineField>(
+      context,
+      {
+        path: 'salesinvoice/SalesInvoiceLines',
+        bulkPath: 'bulk/SalesInvoice/SalesInvoiceLines',
+        schema: exactSalesInvoiceLineSchema,
+        fields: DEFAULT_SELECT.salesInvoiceLines,
+      },
+    );
+    const { bulk: _noBulk, ...costCenters } = createResource<
+      typeof exactCostCenterSchema,
+      ExactCostCenterField
+    >(context, {
+      path: 'hrm/CostCenters',
+      schema: exactCostCenterSchema,
+      fields: DEFAULT_SELECT.costCenters,
+    });
     return {
       division,
       accounts: createResource(context, {
         path: 'crm/Accounts',
         bulkPath: 'bulk/CRM/Accounts',
         schema: exactAccountSchema,
-        fields: fieldsOf(exactAccountSchema).filter((field) => field !== 'Timestamp'),
+        fields: DEFAULT_SELECT.accounts,
       }),
       contacts: createResource(context, {
         path: 'crm/Contacts',
         bulkPath: 'bulk/CRM/Contacts',
         schema: exactContactSchema,
-        fields: fieldsOf(exactContactSchema).filter((field) => field !== 'Timestamp'),
+        fields: DEFAULT_SELECT.contacts,
+      }),
+      salesInvoices: {
+        ...createResource<typeof exactSalesInvoiceSchema, ExactSalesInvoiceField>(context, {
+          path: 'salesinvoice/SalesInvoices',
+          bulkPath: 'bulk/SalesInvoice/SalesInvoices',
+          schema: exactSalesInvoiceSchema,
+          fields: DEFAULT_SELECT.salesInvoices,
+          key: 'InvoiceID',
+        }),
+        // Exact has no $expand: an invoice's lines are the line set filtered on its InvoiceID.
+        async *lines(invoiceId, lineOptions) {
+          if (!isGuid(invoiceId)) {
+            yield err(invalidInput('invoiceId', 'must be a GUID'));
+            return;
+          }
+          const own = exactFilter.eq('InvoiceID', exactFilter.guid(invoiceId));
+          let given: unknown;
+          try {
+            given = (lineOptions as { filter?: unknown } | undefined)?.filter;
+          } catch {
+            yield err(invalidInput('options', 'could not be read'));
+            return;
+          }
+          let options: ExactListOptions<ExactSalesInvoiceLineField>;
+          try {
+            options = {
+              ...(lineOptions ?? {}),
+              filter: given === undefined ? own : exactFilter.and(own, given as ExactFilter),
+            };
+          } catch {
+            yield err(invalidInput('options', 'could not be read'));
+            return;
+          }
+          yield* salesInvoiceLines.list(options);
+        },
+      },
+      salesInvoiceLines,
+      items: createResource(context, {
+        path: 'logistics/Items',
+        bulkPath: 'bulk/Logistics/Items',
+        schema: exactItemSchema,
+        fields: DEFAULT_SELECT.items,
+      }),
+      glAccounts: createResource(context, {
+        path: 'financial/GLAccounts',
+        bulkPath: 'bulk/Financial/GLAccounts',
+        schema: exactGLAccountSchema,
+        fields: DEFAULT_SELECT.glAccounts,
+      }),
+      costCenters,
+      transactionLines: createResource(context, {
+        path: 'financialtransaction/TransactionLines',
+        bulkPath: 'bulk/Financial/TransactionLines',
+        schema: exactTransactionLineSchema,
+        fields: DEFAULT_SELECT.transactionLines,
       }),
       async *divisions(listOptions) {
-        const query = queryOf(listOptions, fieldsOf(exactDivisionSchema));
+        const query = queryOf(listOptions, DEFAULT_SELECT.divisions);
         if (!query.success) {
           yield query;
           return;

@@ -66,6 +66,8 @@ export interface ExactResourceDefinition<S extends z.ZodMiniType> {
   schema: S;
   /** The default `$select`. */
   fields: readonly string[];
+  /** The GUID key `get` looks a record up by. Default `ID` (a sales invoice's is `InvoiceID`). */
+  key?: string;
 }
 
 const MAX_TOP = 100_000;
@@ -177,6 +179,7 @@ export function createResource<S extends z.ZodMiniType, F extends string = strin
 ): ExactResource<z.output<S>, F> {
   type T = z.output<S>;
   const { path, bulkPath, schema, fields } = definition;
+  const key = definition.key ?? 'ID';
   const item = schema as unknown as z.ZodMiniType<T>;
   return {
     async *list(options) {
@@ -200,7 +203,7 @@ export function createResource<S extends z.ZodMiniType, F extends string = strin
         if (!isGuid(id)) return err(invalid('id', 'must be a GUID'));
         const query = queryOf(options, fields, { top: 1 });
         if (!query.success) return query;
-        query.data.params.$filter = `ID eq guid'${id.toLowerCase()}'`;
+        query.data.params.$filter = `${key} eq guid'${id.toLowerCase()}'`;
         for await (const page of readPages(context, path, item, query.data)) {
           if (!page.success) return page;
           const [found] = page.data;
@@ -208,7 +211,7 @@ export function createResource<S extends z.ZodMiniType, F extends string = strin
           return ok(found);
         }
         return err(
-          new IntegrationError('NOT_FOUND', `No record with this ID in ${path}`, {
+          new IntegrationError('NOT_FOUND', `No record with this ${key} in ${path}`, {
             field: 'id',
             retryable: false,
           }),
