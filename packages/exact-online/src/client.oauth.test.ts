@@ -4,7 +4,7 @@
 import { createMemoryOAuth2TokenStore, type OAuth2TokenStore } from '@patchbay/core/oauth';
 import { createMemoryStore } from '@patchbay/core/store';
 import { describe, expect, it } from 'vitest';
-import { createFakeExact, tokenSet } from '../test-support/fake-exact.ts';
+import { createFakeExact, json, tokenSet } from '../test-support/fake-exact.ts';
 import { createExactClient, type ExactClientOptions } from './client.ts';
 
 const SECRET = 'cl1ent-s3cret-never-shown-0123456789';
@@ -106,6 +106,38 @@ describe('OAuth2 with Exact Online rules', () => {
     // The dead refresh token is not sent again.
     await first(client);
     expect(fake.tokenCalls).toEqual(['refresh_token']);
+  });
+
+  it('keeps the current token when Exact refuses a refresh as too early, asking no re-consent', async () => {
+    const { fake, client } = setup(20_000);
+    fake.script('/api/oauth2/token', () =>
+      json(
+        { error: 'access_denied', error_description: 'Rate limit exceeded: access_token not expired' },
+        400,
+        {
+          Reason: 'TooEarlyToRefreshTokens',
+        },
+      ),
+    );
+    expect((await first(client)).success).toBe(true);
+    expect(fake.apiRequests()[0]?.authorization).toBe('Bearer access-0');
+    // Once the token has lapsed the refusal is the answer, typed, without the re-consent advice.
+    const expired = setup(-1_000);
+    expired.fake.script('/api/oauth2/token', () =>
+      json(
+        { error: 'access_denied', error_description: 'Rate limit exceeded: access_token not expired' },
+        400,
+        {
+          Reason: 'TooEarlyToRefreshTokens',
+        },
+      ),
+    );
+    const page = await first(expired.client);
+    expect(page.success).toBe(false);
+    if (!page.success) {
+      expect(page.error.code).toBe('AUTH_ERROR');
+      expect(page.error.message).not.toContain('re-consent');
+    }
   });
 
   it('keeps to the token calls allowed a day', async () => {

@@ -81,13 +81,16 @@ export function createExactTokenSource(options: ExactTokenSourceOptions): Access
   };
 }
 
-// A token endpoint that refused the refresh token (or holds none for the connection) cannot be cured by retrying:
-// the message says what the user must do.
+// A token endpoint that refused the refresh token (invalid_grant, or Exact's `unauthorized_client` "Old refresh
+// token used.") or a connection with no tokens stored cannot be cured by retrying: the message says what the user
+// must do. Other refusals (`access_denied` for a refresh asked too early, a rate limit) are left as they are.
 function reconsent(result: ApiResult<Secret>): ApiResult<Secret> {
   if (result.success || result.error.code !== 'AUTH_ERROR') return result;
   const { error } = result;
   const dead =
-    error.field === 'refreshToken' || error.field === 'tokens' || error.path?.includes('/oauth2/token');
+    error.field === 'refreshToken' ||
+    error.field === 'tokens' ||
+    /\b(invalid_grant|unauthorized_client)\b/.test(error.message);
   if (!dead) return result;
   return {
     success: false,
