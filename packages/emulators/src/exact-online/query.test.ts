@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entity } from './entities.ts';
 import { ExactError } from './errors.ts';
+import { orderRecords } from './order.ts';
 import { parseReadQuery, type ReadKind, selectPage, shapeRecord } from './query.ts';
 
 const accounts = entity('crm/Accounts');
@@ -73,7 +74,28 @@ describe('read queries', () => {
     const after = selectPage(records, accounts, 'sync', parse('$select=ID&$skiptoken=1127L', 'sync'));
     expect(after.rows.map((r) => r.Timestamp)).toEqual(['1128', '1129']);
     expect(selectPage(records, accounts, 'rest', parse('$top=5')).nextToken).toBeUndefined();
+    const capped = selectPage(records, accounts, 'rest', parse('$top=100'));
+    expect([capped.rows.length, capped.nextTop]).toEqual([60, 40]);
+    const rest = selectPage(records, accounts, 'rest', parse(`$top=40&$skiptoken=${capped.nextToken}`));
+    expect([rest.rows.length, rest.nextToken]).toEqual([40, undefined]);
     expect(message(() => parse("$select=ID&$skiptoken=guid'x'", 'sync'))).toMatch(/skiptoken/);
+  });
+
+  it('orders by one property across pages with a value-and-key skiptoken, not on sync', () => {
+    const first = parse('$orderby=City desc');
+    const ordered = orderRecords(records, first.orderBy!);
+    const page = selectPage(ordered, accounts, 'rest', first);
+    expect(page.rows.every((r) => r.City === 'Utrecht')).toBe(true);
+    expect(page.nextToken).toBe(`'Utrecht',guid'${records[118]!.ID}'`);
+    const next = selectPage(
+      ordered,
+      accounts,
+      'rest',
+      parse(`$orderby=City desc&$skiptoken=${page.nextToken}`),
+    );
+    expect(next.rows.slice(4, 6).map((r) => r.City)).toEqual(['Utrecht', 'Delft']);
+    expect(next.rows).toHaveLength(60);
+    expect(message(() => parse('$select=ID&$orderby=Name', 'sync'))).toMatch(/orderby/);
   });
 
   it('counts the filtered total with $inlinecount=allpages', () => {

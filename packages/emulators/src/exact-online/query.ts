@@ -7,11 +7,21 @@
 // sync endpoint exists ("This endpoint has mandatory filtering applied. A GET request for this endpoint must have a
 // $filter parameter with one of the following fields in the url:…", picqer issue #591); `$top=1` is let through
 // here (a guess, matching the $select message). `$expand` is refused (wire notes) and unknown `$` options too, as
-// WCF Data Services, which Exact's API runs on, refuses them; `$orderby` is refused as not emulated (Exact has it).
+// WCF Data Services, which Exact's API runs on, refuses them. `$orderby` (one property, see order.ts) is taken on REST
+// and bulk reads, not on sync ones, which are ordered by Timestamp (a guess). `$top` caps the whole read: a page is at
+// most the page size, and `__next` carries the `$top` still due, as WCF Data Services' server-driven paging writes it.
 
 import type { EntityDef } from './entities.ts';
 import { badRequest } from './errors.ts';
 import { type FilterNode, matchesFilter, parseFilter } from './filter.ts';
+import {
+  comparePosition,
+  decodeOrderedToken,
+  encodeOrderedToken,
+  type OrderBy,
+  parseOrderBy,
+  type SortValue,
+} from './order.ts';
 import type { ExactRecord } from './store.ts';
 
 /** Which kind of endpoint a read is on. */
@@ -22,11 +32,18 @@ export interface ReadQuery {
   select: string[] | undefined;
   filter: FilterNode | undefined;
   top: number | undefined;
-  /** Key (REST, bulk) or Timestamp (sync) after which the page starts. */
-  after: string | bigint | undefined;
+  orderBy: OrderBy | undefined;
+  /** Where the page starts: after a key (REST, bulk), a Timestamp (sync), or an order-by value and key. */
+  after: ReadCursor | undefined;
   /** `$inlinecount=allpages`: answer `__count`, the filtered total, as OData v2 does (a string). */
   inlineCount: boolean;
 }
+
+/** Where a continued read starts. */
+export type ReadCursor =
+  | { key: string }
+  | { timestamp: bigint }
+  | { value: SortValue; key: string; ordered: true };
 
 /** Page sizes by endpoint kind. */
 export const PAGE_SIZE: Record<ReadKind, number> = { rest: 60, bulk: 1_000, sync: 1_000 };
@@ -65,7 +82,6 @@ export function parseReadQuery(
     }
   }
   if (params.has('$expand')) throw badRequest('$expand is not supported on this endpoint.');
-  if (params.has('$orderby')) throw badRequest('$orderby is not supported by this emulator.');
   if (params.has('$skip')) throw badRequest('$skip is not supported; use $skiptoken from __next.');
   const fields = readableFields(def, kind);
   const topText = params.get('$top');
@@ -100,39 +116,51 @@ export function parseReadQuery(
       `This endpoint has mandatory filtering applied. A GET request for this endpoint must have a $filter parameter with one of the following fields in the url:${[...def.fields].sort().join(',')}.`,
     );
   }
+  const orderText = params.get('$orderby');
+  let orderBy: OrderBy | undefined;
+  if (orderText !== null) {
+    if (kind === 'sync')
+      throw badRequest('$orderby is not supported on sync endpoints: they are ordered by Timestamp.');
+    orderBy = parseOrderBy(orderText, fields);
+  }
   const token = params.get('$skiptoken');
-  let after: string | bigint | undefined;
+  let after: ReadCursor | undefined;
   if (token !== null) {
     const guid = /^guid'([0-9a-f-]{36})'$/i.exec(token);
     const int = /^(\d{1,19})L$/.exec(token);
-    if (kind === 'sync' && int) after = BigInt(int[1]!);
-    else if (kind !== 'sync' && guid) after = guid[1]!.toLowerCase();
+    if (orderBy) after = { ...decodeOrderedToken(token, orderBy), ordered: true };
+    else if (kind === 'sync' && int) after = { timestamp: BigInt(int[1]!) };
+    else if (kind !== 'sync' && guid) after = { key: guid[1]!.toLowerCase() };
     else throw badRequest('Invalid $skiptoken value.');
   }
   const inline = params.get('$inlinecount');
   if (inline !== null && inline !== 'allpages' && inline !== 'none') {
     throw badRequest(`Invalid $inlinecount value: ${inline}`);
   }
-  return { select, filter, top, after, inlineCount: inline === 'allpages' };
+  return { select, filter, top, orderBy, after, inlineCount: inline === 'allpages' };
 }
 
-/** The page a read selects, and the `$skiptoken` of the next one when there is more. */
+/**
+ * The page a read selects from records already in the read's order (key, Timestamp, or `$orderby`), the
+ * `$skiptoken` of the next page when more remain, and the `$top` still due after this page.
+ */
 export function selectPage(
   ordered: readonly ExactRecord[],
   def: EntityDef,
   kind: ReadKind,
   query: ReadQuery,
-): { rows: ExactRecord[]; nextToken: string | undefined; count?: number } {
+): { rows: ExactRecord[]; nextToken: string | undefined; nextTop?: number; count?: number } {
   const size = Math.min(PAGE_SIZE[kind], query.top ?? Number.POSITIVE_INFINITY);
-  const orderKey = kind === 'sync' ? 'Timestamp' : def.key;
   let start = 0;
-  if (query.after !== undefined) {
-    const after = query.after;
-    // Binary search: the order is by key (REST, bulk) or by Timestamp (sync).
-    const greater = (record: ExactRecord) =>
-      typeof after === 'bigint'
-        ? BigInt(record.Timestamp as string) > after
-        : (record[orderKey] as string) > after;
+  const after = query.after;
+  if (after !== undefined) {
+    // Binary search for the first record past the cursor, in the read's order.
+    const greater = (record: ExactRecord): boolean => {
+      if ('timestamp' in after) return BigInt(record.Timestamp as string) > after.timestamp;
+      if ('ordered' in after)
+        return comparePosition(query.orderBy!, def.key, record, after.value, after.key) > 0;
+      return (record[def.key] as string) > after.key;
+    };
     let lo = 0;
     let hi = ordered.length;
     while (lo < hi) {
@@ -148,9 +176,9 @@ export function selectPage(
     const record = ordered[index]!;
     if (!query.filter || matchesFilter(query.filter, record)) rows.push(record);
   }
-  // More remain only if a later record passes too; `$top` ends the read (Exact gives no __next past $top).
+  // More remain only if `$top` is not yet met and a later record passes too.
   let more = false;
-  if (rows.length === size && query.top === undefined) {
+  if (rows.length === size && (query.top === undefined || query.top > rows.length)) {
     for (let i = index; i < ordered.length; i++) {
       if (!query.filter || matchesFilter(query.filter, ordered[i]!)) {
         more = true;
@@ -159,17 +187,22 @@ export function selectPage(
     }
   }
   const last = rows.at(-1);
-  const nextToken =
-    more && last
-      ? kind === 'sync'
-        ? `${last.Timestamp as string}L`
-        : `guid'${last[def.key] as string}'`
-      : undefined;
-  if (!query.inlineCount) return { rows, nextToken };
-  const count = query.filter
-    ? ordered.filter((record) => matchesFilter(query.filter!, record)).length
-    : ordered.length;
-  return { rows, nextToken, count };
+  let nextToken: string | undefined;
+  if (more && last) {
+    if (query.orderBy) nextToken = encodeOrderedToken(last, query.orderBy, def.key);
+    else nextToken = kind === 'sync' ? `${last.Timestamp as string}L` : `guid'${last[def.key] as string}'`;
+  }
+  const page: { rows: ExactRecord[]; nextToken: string | undefined; nextTop?: number; count?: number } = {
+    rows,
+    nextToken,
+  };
+  if (nextToken !== undefined && query.top !== undefined) page.nextTop = query.top - rows.length;
+  if (query.inlineCount) {
+    page.count = query.filter
+      ? ordered.filter((record) => matchesFilter(query.filter!, record)).length
+      : ordered.length;
+  }
+  return page;
 }
 
 /** A record as a read answers it: `__metadata`, the selected properties, deferred lines; Timestamp only on sync. */

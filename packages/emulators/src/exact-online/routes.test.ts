@@ -99,6 +99,29 @@ describe('Exact Online API routes', () => {
     expect((await call('GET', '/api/v1/101/crm/Accounts?$top=1&$expand=Contacts')).status).toBe(400);
   });
 
+  it('follows __next through an $orderby read capped by $top', async () => {
+    const { call, exact } = setup({ rateLimit: false });
+    exact.seed(
+      'crm/Accounts',
+      Array.from({ length: 150 }, (_, n) => ({
+        Name: `Co ${String(n).padStart(3, '0')} & 'sons'+`,
+        City: 'Delft',
+      })),
+    );
+    const names: string[] = [];
+    let path: string | undefined =
+      "/api/v1/101/crm/Accounts?$select=Name&$filter=City eq 'Delft'&$orderby=Name desc&$top=130";
+    while (path) {
+      const page = await call('GET', path);
+      names.push(...page.body.d.results.map((r: { Name: string }) => r.Name));
+      const next: string | undefined = page.body.d.__next;
+      path = next === undefined ? undefined : next.slice(exact.baseUrl.length);
+    }
+    expect(names).toHaveLength(130);
+    expect(names[0]).toBe("Co 149 & 'sons'+");
+    expect(names[129]).toBe("Co 020 & 'sons'+");
+  });
+
   it('serves the Sync API ordered by Timestamp as strings, and sync/Deleted', async () => {
     const { call, exact } = setup();
     const [a, b] = exact.seed('crm/Accounts', generateExactRecords({ entity: 'account', count: 2 }));

@@ -16,6 +16,7 @@ import { badRequest, ExactError, notFound } from './errors.ts';
 import type { ExactLimits } from './limits.ts';
 import type { ExactTokenService } from './oauth.ts';
 import { authorize, type ExactApp, token } from './oauth-routes.ts';
+import { orderRecords } from './order.ts';
 import { parseReadQuery, type ReadKind, selectPage, shapeRecord } from './query.ts';
 import type { ExactRecord, ExactStore } from './store.ts';
 import { syncTimestamp } from './sync-timestamp.ts';
@@ -360,7 +361,7 @@ function list(
   division: number,
   path: string,
 ): Response {
-  const page = selectPage(ordered, def, kind, query);
+  const page = selectPage(query.orderBy ? orderRecords(ordered, query.orderBy) : ordered, def, kind, query);
   const entityUri = (record: ExactRecord) =>
     `${ctx.baseUrl}/api/v1/${division}/${path}(${typeof record[def.key] === 'number' ? record[def.key] : `guid'${record[def.key] as string}'`})`;
   const d: Record<string, unknown> = {
@@ -372,8 +373,10 @@ function list(
     const kept = url.search
       .slice(1)
       .split('&')
-      .filter((part) => part !== '' && !/^(?:\$|%24)skiptoken=/i.test(part));
-    d.__next = `${ctx.baseUrl}${url.pathname}?${[...kept, `$skiptoken=${page.nextToken}`].join('&')}`;
+      .filter((part) => part !== '' && !/^(?:\$|%24)(?:skiptoken|top)=/i.test(part));
+    const top = page.nextTop === undefined ? [] : [`$top=${page.nextTop}`];
+    const token = `$skiptoken=${encodeURI(page.nextToken).replaceAll('&', '%26').replaceAll('#', '%23').replaceAll('+', '%2B')}`;
+    d.__next = `${ctx.baseUrl}${url.pathname}?${[...kept, ...top, token].join('&')}`;
   }
   return Response.json({ d });
 }
