@@ -1,10 +1,12 @@
 // `read/sync/Sync/SyncTimestamp?modified=datetime'…'&endPoint='…'`: the row version to start a Sync API read from
-// when a client knows only a date (wire notes). The answer's properties are `API`, `Modified` and `TimeStampAsBigInt`
-// (a client generated from Exact's metadata reads `ts.Modified`, `ts.TimeStampAsBigInt` and `ts.API`, one item of a
-// results list as `current/Me` answers). Guesses: `endPoint` names the entity as its sync path (`CRM/Accounts`) or
-// its last segment (`Accounts`), quoted or not; the answer is the version just before the oldest record of that entity
-// modified at or after the date (so `Timestamp gt {n}L` reads exactly those), or the division's newest version when
-// none was; an unknown endpoint or a bad date is a 400.
+// when a client knows only a date (wire notes). Its properties are `Modified`, `API` ("Endpoint name of Sync API")
+// and `TimeStampAsBigInt` (picqer/exact-php-client `SyncTimestamp.php`); Exact's page, quoted in picqer issue #689,
+// says "you must provide datetime as 'modified' and name of the endpoint as 'endpoint'". Answered as one item of a
+// results list, as `current/Me` is (a client generated from Exact's metadata reads it like Me). Guesses: `endPoint`
+// or `endpoint`, naming the entity as its sync path (`CRM/Accounts`) or its last segment (`Accounts`), quoted or not;
+// the value is the version just before the oldest record of that entity modified at or after the date (so
+// `Timestamp gt {n}L` reads exactly those), or the division's newest version when none was; a bad date or unknown
+// endpoint is a 400.
 
 import { EXACT_ENTITIES } from './entities.ts';
 import { badRequest } from './errors.ts';
