@@ -39,6 +39,26 @@ describe('Exact Online API routes', () => {
     const divisions = await call('GET', '/api/v1/101/system/Divisions?$select=Code,Description');
     expect(divisions.body.d.results.map((d: { Code: number }) => d.Code)).toEqual([101, 202]);
     expect(exact.division).toBe(101);
+    const system = await call(
+      'GET',
+      '/api/v1/101/system/Divisions?$select=Code,Current,Hid,IsMainDivision,Status',
+    );
+    expect(system.body.d.results[0]).toMatchObject({
+      Code: 101,
+      Current: true,
+      Hid: 101,
+      IsMainDivision: true,
+      Status: 1,
+    });
+    expect((await call('GET', '/api/v1/101/system/Divisions?$select=HID')).status).toBe(400);
+    const hrm = await call('GET', '/api/v1/101/hrm/Divisions?$select=Code,HID,Main,BlockingStatus,Status');
+    expect(hrm.body.d.results[1]).toMatchObject({
+      Code: 202,
+      HID: 202,
+      Main: false,
+      BlockingStatus: 0,
+      Status: 0,
+    });
   });
 
   it('refuses a missing or expired token with 401, and an unreachable division with 403', async () => {

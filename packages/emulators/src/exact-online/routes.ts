@@ -76,20 +76,49 @@ const WEBHOOK_DEF: EntityDef = {
   readOnly: [],
 };
 
-const DIVISION_DEF: EntityDef = {
+// `system/Divisions` (the divisions the user can reach) and `hrm/Divisions` (those of the licence) have different
+// properties (picqer/exact-php-client `SystemDivision.php` and `Division.php`): `Current`, `Hid`, `IsMainDivision`
+// and an activity `Status` (1 active) on the first; `HID`, `Main`, `BlockingStatus` and a blocking `Status` (0 not
+// blocked) on the second. A name from the other set is refused, as Exact refuses an unknown property.
+const SYSTEM_DIVISION_DEF: EntityDef = {
   path: 'system/Divisions',
   key: 'Code',
   type: 'Exact.Web.Api.System.Division',
   fields: [
     'Code',
+    'Current',
+    'Customer',
+    'CustomerCode',
+    'CustomerName',
     'Description',
-    'HID',
+    'Hid',
+    'IsMainDivision',
+    'Status',
+    'Country',
+    'Currency',
+    'Created',
+    'Modified',
+  ],
+  required: [],
+  readOnly: [],
+};
+
+const HRM_DIVISION_DEF: EntityDef = {
+  path: 'hrm/Divisions',
+  key: 'Code',
+  type: 'Exact.Web.Api.Models.HRM.Division',
+  fields: [
+    'Code',
+    'BlockingStatus',
     'Country',
     'Currency',
     'Customer',
+    'Description',
+    'HID',
     'Main',
     'Status',
-    'BlockingStatus',
+    'Created',
+    'Modified',
   ],
   required: [],
   readOnly: [],
@@ -193,7 +222,7 @@ function atomStub(json: Response): Response {
 
 function meRoute(url: URL, ctx: ExactRouteContext): Response {
   const meDef: EntityDef = {
-    ...DIVISION_DEF,
+    ...SYSTEM_DIVISION_DEF,
     path: 'current/Me',
     key: 'UserID',
     type: 'Exact.Web.Api.System.Me',
@@ -216,9 +245,14 @@ async function divisionRoute(
   const method = request.method;
   if (lower === 'system/divisions' || lower === 'hrm/divisions') {
     if (method !== 'GET') throw methodNotAllowed(method);
-    const query = parseReadQuery(url.searchParams, DIVISION_DEF, 'rest', { mandatoryFiltering: false });
-    const rows = ctx.store.divisions().map((code) => ctx.divisionInfo(code));
-    return list(ctx, url, DIVISION_DEF, 'rest', query, rows, division, 'system/Divisions');
+    const system = lower === 'system/divisions';
+    const def = system ? SYSTEM_DIVISION_DEF : HRM_DIVISION_DEF;
+    const query = parseReadQuery(url.searchParams, def, 'rest', { mandatoryFiltering: false });
+    const rows = ctx.store.divisions().map((code) => {
+      const info = ctx.divisionInfo(code);
+      return { ...info, Status: system ? 1 : 0, Current: code === ctx.user.CurrentDivision };
+    });
+    return list(ctx, url, def, 'rest', query, rows, division, def.path);
   }
   if (lower === 'sync/deleted') {
     if (method !== 'GET') throw methodNotAllowed(method);
