@@ -1,5 +1,6 @@
 // The public API of @patchbay/exact-online: the client (OAuth2 with Exact's rules, divisions, accounts and
-// contacts), the OData readers and the filter builder, the per-division limiter, the error budget and error reading.
+// contacts, sales invoices, items, GL accounts, cost centres, transaction lines), the OData readers and the filter
+// builder, the per-division limiter, the error budget, error reading, and the connector declaration.
 
 export {
   createExactClient,
@@ -7,6 +8,7 @@ export {
   type ExactClientOptions,
   type ExactDivisionClient,
 } from './client.ts';
+export { EXACT_SYNC_MODES, exactOnlineConnector, exactSettingsSchema } from './connector.ts';
 export {
   createExactErrorBudget,
   type ExactErrorBudget,
