@@ -145,7 +145,7 @@ describe('createExactClient', () => {
   it('lists the divisions', async () => {
     const { client } = setup();
     const { items } = await all(client.divisions());
-    expect(items.map((division) => [division.Code, division.HID, division.Current])).toEqual([
+    expect(items.map((division) => [division.Code, division.Hid, division.Current])).toEqual([
       [123456, '1001', true],
       [123457, '1002', false],
     ]);

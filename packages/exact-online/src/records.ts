@@ -176,20 +176,25 @@ export const exactTransactionLineSchema = z.looseObject({
 /** A transaction line as read. */
 export type ExactTransactionLine = z.output<typeof exactTransactionLineSchema>;
 
-/** A division (administration) of the user's licence (`system/Divisions`). */
+/**
+ * A division (administration) of the user's licence (`system/Divisions`: `Hid` and `IsMainDivision` there, per
+ * picqer's `SystemDivision.php`; `hrm/Divisions` spells them `HID` and `Main`).
+ */
 export const exactDivisionSchema = z.looseObject({
   /** The division number every API path carries. */
   Code: z.int(),
   Description: text,
-  HID: z.optional(exactInt64),
+  Hid: z.optional(exactInt64),
   Current: flag,
-  Main: flag,
-  Blocked: flag,
+  IsMainDivision: flag,
+  Status: int,
   Country: text,
   Currency: text,
-  Status: int,
   Customer: guid,
+  CustomerCode: code,
   CustomerName: text,
+  Created: date,
+  Modified: date,
 });
 
 /** A division as read. */
@@ -290,7 +295,7 @@ export const DEFAULT_SELECT = {
     'JournalCode',
     ...AUDIT_SELECT,
   ],
-  divisions: ['Code', 'Description', 'HID', 'Current', 'Main', 'Blocked', 'Country', 'Currency', 'Status'],
+  divisions: ['Code', 'Description', 'Hid', 'Current', 'IsMainDivision', 'Status', 'Country', 'Currency'],
 } as const satisfies Record<string, readonly string[]>;
 
 type FieldOf<S extends { def: { shape: object } }> = keyof S['def']['shape'] & string;

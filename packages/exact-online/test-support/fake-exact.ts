@@ -153,7 +153,7 @@ export function createFakeExact(options: FakeExactOptions = {}) {
       return page(request.url, [1, 2], 60, (n) => ({
         Code: n === 1 ? division : division + 1,
         Description: `Division ${n}`,
-        HID: String(1000 + n),
+        Hid: String(1000 + n),
         Current: n === 1,
       }));
     }
