@@ -73,6 +73,30 @@ describe('against the Exact Online emulator', () => {
     expect(one).toMatchObject({ success: true, data: { Name: listed.items[3]?.Name } });
   });
 
+  it('syncs accounts by row version, and resumes from the checkpoint', async () => {
+    const { emulator, client } = setup();
+    emulator.seed('crm/Accounts', generateExactRecords({ entity: 'account', count: 1_200 }));
+    let checkpoint = '1';
+    let count = 0;
+    let pages = 0;
+    for await (const page of client.accounts.sync()) {
+      expect(page.success).toBe(true);
+      if (!page.success) return;
+      pages++;
+      count += page.data.items.length;
+      expect(BigInt(page.data.timestamp)).toBeGreaterThan(BigInt(checkpoint));
+      checkpoint = page.data.timestamp;
+    }
+    expect([pages, count]).toEqual([2, 1_200]);
+    const [first] = emulator.list('crm/Accounts');
+    emulator.updateRecord('crm/Accounts', String(first?.ID), { Name: 'Renamed' });
+    const changed: unknown[] = [];
+    for await (const page of client.accounts.sync({ since: checkpoint, select: ['ID', 'Name'] })) {
+      if (page.success) changed.push(...page.data.items);
+    }
+    expect(changed).toEqual([{ ID: first?.ID, Name: 'Renamed', Timestamp: expect.any(String) }]);
+  });
+
   it('reports what Exact refuses, with its message', async () => {
     const { client } = setup();
     const unfiltered = await all(client.accounts.list());

@@ -36,6 +36,8 @@ const calls: Call[] = [
     (c, x) => c.salesInvoices.lines('00000000-0000-4000-8000-000000000001', v({ filter: x })),
   ],
   ['transactionLines.bulk(options)', (c, x) => c.transactionLines.bulk(v(x))],
+  ['accounts.sync(options)', (c, x) => c.accounts.sync(v(x))],
+  ['accounts.sync({ since })', (c, x) => c.accounts.sync(v({ since: x }))],
   ['inDivision(n).accounts.list()', (c, x) => c.inDivision(v(x)).accounts.list()],
 ];
 

@@ -112,6 +112,48 @@ describe('createExactClient', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('refuses a bad sync checkpoint before any request', async () => {
+    const { fake, client } = setup({ division: 1 });
+    for (const since of ['1.5', '-', '9223372036854775808', 12 as never, '1L or 1 eq 1']) {
+      const { error } = await all(client.accounts.sync({ since }) as never);
+      expect(error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'options.since' });
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('reads sync pages with Timestamp selected and filtered, carrying the checkpoint', async () => {
+    const { fake, client } = setup({ division: 1 });
+    fake.script('/sync/CRM/Accounts', () =>
+      json({
+        d: {
+          results: [
+            { ID: fake.guidOf(1), Timestamp: '9007199254740993' },
+            { ID: fake.guidOf(2), Timestamp: '9007199254740995' },
+          ],
+        },
+      }),
+    );
+    const pages = [];
+    for await (const page of client.accounts.sync({ since: 9007199254740990n, select: ['ID'] }))
+      pages.push(page);
+    expect(pages).toEqual([
+      {
+        success: true,
+        data: {
+          items: [
+            { ID: fake.guidOf(1), Timestamp: '9007199254740993' },
+            { ID: fake.guidOf(2), Timestamp: '9007199254740995' },
+          ],
+          timestamp: '9007199254740995',
+        },
+      },
+    ]);
+    const url = fake.apiRequests()[0]?.url;
+    expect(url?.pathname).toBe('/api/v1/1/sync/CRM/Accounts');
+    expect(url?.searchParams.get('$select')).toBe('ID,Timestamp');
+    expect(url?.searchParams.get('$filter')).toBe('Timestamp gt 9007199254740990L');
+  });
+
   it('reads bulk pages of 1 000 with $select', async () => {
     const { fake, client } = setup({ division: 1 }, { accounts: 1_500 });
     const { items } = await all(client.accounts.bulk({ select: ['ID', 'Code', 'Timestamp'] }));

@@ -61,9 +61,12 @@ import {
 import { EXACT_REGIONS, type ExactRegion, exactBaseUrl } from './regions.ts';
 import {
   createResource,
+  createSyncRead,
   type ExactContext,
   type ExactListOptions,
   type ExactResource,
+  type ExactResourceDefinition,
+  type ExactSyncResource,
   queryOf,
   readPages,
 } from './resource.ts';
@@ -99,26 +102,31 @@ export interface ExactDivisionClient {
   /** The division these calls go to (resolved from `current/Me` when the client was given none). */
   division(): Promise<ApiResult<number>>;
   /** Accounts (`crm/Accounts`, bulk `bulk/CRM/Accounts`). */
-  accounts: ExactResource<ExactAccount, ExactAccountField>;
+  accounts: ExactResource<ExactAccount, ExactAccountField> &
+    ExactSyncResource<ExactAccount, ExactAccountField>;
   /** Contacts (`crm/Contacts`, bulk `bulk/CRM/Contacts`). */
-  contacts: ExactResource<ExactContact, ExactContactField>;
+  contacts: ExactResource<ExactContact, ExactContactField> &
+    ExactSyncResource<ExactContact, ExactContactField>;
   /** Sales invoices (`salesinvoice/SalesInvoices`, key `InvoiceID`); `lines(invoiceId)` reads an invoice's lines. */
-  salesInvoices: ExactResource<ExactSalesInvoice, ExactSalesInvoiceField> & {
-    lines(
-      invoiceId: string,
-      options?: ExactListOptions<ExactSalesInvoiceLineField>,
-    ): AsyncIterable<ApiResult<ExactSalesInvoiceLine[]>>;
-  };
+  salesInvoices: ExactResource<ExactSalesInvoice, ExactSalesInvoiceField> &
+    ExactSyncResource<ExactSalesInvoice, ExactSalesInvoiceField> & {
+      lines(
+        invoiceId: string,
+        options?: ExactListOptions<ExactSalesInvoiceLineField>,
+      ): AsyncIterable<ApiResult<ExactSalesInvoiceLine[]>>;
+    };
   /** Sales invoice lines of every invoice (`salesinvoice/SalesInvoiceLines`, bulk `bulk/SalesInvoice/SalesInvoiceLines`). */
   salesInvoiceLines: ExactResource<ExactSalesInvoiceLine, ExactSalesInvoiceLineField>;
   /** Items (`logistics/Items`, bulk `bulk/Logistics/Items`). */
-  items: ExactResource<ExactItem, ExactItemField>;
+  items: ExactResource<ExactItem, ExactItemField> & ExactSyncResource<ExactItem, ExactItemField>;
   /** GL accounts (`financial/GLAccounts`, bulk `bulk/Financial/GLAccounts`). */
-  glAccounts: ExactResource<ExactGLAccount, ExactGLAccountField>;
+  glAccounts: ExactResource<ExactGLAccount, ExactGLAccountField> &
+    ExactSyncResource<ExactGLAccount, ExactGLAccountField>;
   /** Cost centres (`hrm/CostCenters`; Exact has no bulk endpoint for them). */
   costCenters: Omit<ExactResource<ExactCostCenter, ExactCostCenterField>, 'bulk'>;
   /** Financial transaction lines (`financialtransaction/TransactionLines`, bulk `bulk/Financial/TransactionLines`). */
-  transactionLines: ExactResource<ExactTransactionLine, ExactTransactionLineField>;
+  transactionLines: ExactResource<ExactTransactionLine, ExactTransactionLineField> &
+    ExactSyncResource<ExactTransactionLine, ExactTransactionLineField>;
   /** The divisions of the user's licence (`system/Divisions`, read through this division). */
   divisions(options?: Pick<ExactListOptions, 'signal'>): AsyncIterable<ApiResult<ExactDivision[]>>;
 }
@@ -134,6 +142,52 @@ export interface ExactClient extends ExactDivisionClient {
   /** The error budget this client keeps (undefined with `errorBudget: false`). */
   readonly errorBudget: ExactErrorBudget | undefined;
 }
+
+// Where each entity set lives under `/api/v1/{division}/`: REST, bulk and sync paths (Exact's reference pages, as
+// picqer/exact-php-client's Bulk* and Sync* classes name them).
+const accountsDefinition = {
+  path: 'crm/Accounts',
+  bulkPath: 'bulk/CRM/Accounts',
+  syncPath: 'sync/CRM/Accounts',
+  schema: exactAccountSchema,
+  fields: DEFAULT_SELECT.accounts,
+};
+const contactsDefinition = {
+  path: 'crm/Contacts',
+  bulkPath: 'bulk/CRM/Contacts',
+  syncPath: 'sync/CRM/Contacts',
+  schema: exactContactSchema,
+  fields: DEFAULT_SELECT.contacts,
+};
+const salesInvoicesDefinition = {
+  path: 'salesinvoice/SalesInvoices',
+  bulkPath: 'bulk/SalesInvoice/SalesInvoices',
+  syncPath: 'sync/SalesInvoice/SalesInvoices',
+  schema: exactSalesInvoiceSchema,
+  fields: DEFAULT_SELECT.salesInvoices,
+  key: 'InvoiceID',
+};
+const itemsDefinition = {
+  path: 'logistics/Items',
+  bulkPath: 'bulk/Logistics/Items',
+  syncPath: 'sync/Logistics/Items',
+  schema: exactItemSchema,
+  fields: DEFAULT_SELECT.items,
+};
+const glAccountsDefinition = {
+  path: 'financial/GLAccounts',
+  bulkPath: 'bulk/Financial/GLAccounts',
+  syncPath: 'sync/Financial/GLAccounts',
+  schema: exactGLAccountSchema,
+  fields: DEFAULT_SELECT.glAccounts,
+};
+const transactionLinesDefinition = {
+  path: 'financialtransaction/TransactionLines',
+  bulkPath: 'bulk/Financial/TransactionLines',
+  syncPath: 'sync/Financial/TransactionLines',
+  schema: exactTransactionLineSchema,
+  fields: DEFAULT_SELECT.transactionLines,
+};
 
 const label = 'Exact Online client options';
 
@@ -364,28 +418,22 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
       schema: exactCostCenterSchema,
       fields: DEFAULT_SELECT.costCenters,
     });
+    // An entity set with Exact's sync API: its REST and bulk reads and its sync read.
+    const syncable = <
+      S extends ExactResourceDefinition<z.ZodMiniType> & { syncPath: string },
+      F extends string,
+    >(
+      definition: S,
+    ) => ({
+      ...createResource<S['schema'], F>(context, definition),
+      ...createSyncRead<S['schema'], F>(context, definition),
+    });
     return {
       division,
-      accounts: createResource(context, {
-        path: 'crm/Accounts',
-        bulkPath: 'bulk/CRM/Accounts',
-        schema: exactAccountSchema,
-        fields: DEFAULT_SELECT.accounts,
-      }),
-      contacts: createResource(context, {
-        path: 'crm/Contacts',
-        bulkPath: 'bulk/CRM/Contacts',
-        schema: exactContactSchema,
-        fields: DEFAULT_SELECT.contacts,
-      }),
+      accounts: syncable<typeof accountsDefinition, ExactAccountField>(accountsDefinition),
+      contacts: syncable<typeof contactsDefinition, ExactContactField>(contactsDefinition),
       salesInvoices: {
-        ...createResource<typeof exactSalesInvoiceSchema, ExactSalesInvoiceField>(context, {
-          path: 'salesinvoice/SalesInvoices',
-          bulkPath: 'bulk/SalesInvoice/SalesInvoices',
-          schema: exactSalesInvoiceSchema,
-          fields: DEFAULT_SELECT.salesInvoices,
-          key: 'InvoiceID',
-        }),
+        ...syncable<typeof salesInvoicesDefinition, ExactSalesInvoiceField>(salesInvoicesDefinition),
         // Exact has no $expand: an invoice's lines are the line set filtered on its InvoiceID.
         async *lines(invoiceId, lineOptions) {
           if (!isGuid(invoiceId)) {
@@ -414,25 +462,12 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
         },
       },
       salesInvoiceLines,
-      items: createResource(context, {
-        path: 'logistics/Items',
-        bulkPath: 'bulk/Logistics/Items',
-        schema: exactItemSchema,
-        fields: DEFAULT_SELECT.items,
-      }),
-      glAccounts: createResource(context, {
-        path: 'financial/GLAccounts',
-        bulkPath: 'bulk/Financial/GLAccounts',
-        schema: exactGLAccountSchema,
-        fields: DEFAULT_SELECT.glAccounts,
-      }),
+      items: syncable<typeof itemsDefinition, ExactItemField>(itemsDefinition),
+      glAccounts: syncable<typeof glAccountsDefinition, ExactGLAccountField>(glAccountsDefinition),
       costCenters,
-      transactionLines: createResource(context, {
-        path: 'financialtransaction/TransactionLines',
-        bulkPath: 'bulk/Financial/TransactionLines',
-        schema: exactTransactionLineSchema,
-        fields: DEFAULT_SELECT.transactionLines,
-      }),
+      transactionLines: syncable<typeof transactionLinesDefinition, ExactTransactionLineField>(
+        transactionLinesDefinition,
+      ),
       async *divisions(listOptions) {
         const query = queryOf(listOptions, DEFAULT_SELECT.divisions);
         if (!query.success) {

@@ -64,4 +64,11 @@ export {
   exactTokenUrl,
   isExactRegion,
 } from './regions.ts';
-export type { ExactGetOptions, ExactListOptions, ExactResource } from './resource.ts';
+export type {
+  ExactGetOptions,
+  ExactListOptions,
+  ExactResource,
+  ExactSyncOptions,
+  ExactSyncPage,
+  ExactSyncResource,
+} from './resource.ts';

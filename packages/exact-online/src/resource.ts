@@ -16,7 +16,7 @@ import {
 import type * as z from 'zod/mini';
 import type { ExactErrorBudget } from './error-budget.ts';
 import { type ExactFilter, isExactFieldName, renderExactFilter } from './filter.ts';
-import { ACCEPT_JSON, isGuid, odataPageSchema } from './odata.ts';
+import { ACCEPT_JSON, isGuid, isInt64Text, odataPageSchema } from './odata.ts';
 
 /** What a resource needs of its client. */
 export interface ExactContext {
@@ -57,6 +57,34 @@ export interface ExactResource<T, F extends string = string> {
   get(id: string, options?: ExactGetOptions<F>): Promise<ApiResult<T>>;
 }
 
+/** Options of a sync read. */
+export interface ExactSyncOptions<F extends string = string> {
+  /**
+   * The row version to read after (an Int64 as text or bigint: the `timestamp` of the last page read). Default `1`:
+   * every record.
+   */
+  since?: string | bigint;
+  /** Fields to read; `Timestamp` is always added. Default every field this package types. */
+  select?: readonly (F | (string & {}))[];
+  signal?: AbortSignal;
+}
+
+/** A page of a sync read: the records changed after `since`, and the checkpoint to read after next time. */
+export interface ExactSyncPage<T> {
+  items: T[];
+  /** The highest `Timestamp` read so far (Int64 as text): pass it as `since` to continue. */
+  timestamp: string;
+}
+
+/** An entity set that Exact's sync API serves (`/api/v1/{division}/sync/…`, 1 000 a page, by row version). */
+export interface ExactSyncResource<T, F extends string = string> {
+  /**
+   * Every record changed after `since`, oldest change first, as pages carrying the checkpoint; Exact's way to read a
+   * whole set without mandatory filtering. Deletions are in `sync/Deleted` (not read here).
+   */
+  sync(options?: ExactSyncOptions<F>): AsyncIterable<ApiResult<ExactSyncPage<T>>>;
+}
+
 /** How a resource is read. */
 export interface ExactResourceDefinition<S extends z.ZodMiniType> {
   /** Path under `/api/v1/{division}/`, e.g. `crm/Accounts`. */
@@ -68,6 +96,8 @@ export interface ExactResourceDefinition<S extends z.ZodMiniType> {
   fields: readonly string[];
   /** The GUID key `get` looks a record up by. Default `ID` (a sales invoice's is `InvoiceID`). */
   key?: string;
+  /** Sync path under `/api/v1/{division}/`, e.g. `sync/CRM/Accounts`. */
+  syncPath?: string;
 }
 
 const MAX_TOP = 100_000;
@@ -166,10 +196,61 @@ export async function* readPages<T>(
         ...(signal ? { signal } : {}),
       });
     },
-    items: (body) => body.d.results as T[],
+    // OData's `__metadata` (the record's URI and type) is dropped: nothing a caller reads, and a URI to log.
+    items: (body) => body.d.results.map(withoutMetadata) as T[],
     // Followed only on the client's own origin: a link elsewhere ends the walk with INVALID_RESPONSE.
     next: nextUrlPagination({ next: odataNextLink, baseUrl: context.baseUrl }),
   });
+}
+
+function withoutMetadata(record: unknown): unknown {
+  if (typeof record !== 'object' || record === null || !('__metadata' in record)) return record;
+  const { __metadata: _dropped, ...rest } = record as Record<string, unknown>;
+  return rest;
+}
+
+/** Builds the sync read of an entity set. */
+export function createSyncRead<S extends z.ZodMiniType, F extends string = string>(
+  context: ExactContext,
+  definition: ExactResourceDefinition<S> & { syncPath: string },
+): ExactSyncResource<z.output<S>, F> {
+  type T = z.output<S>;
+  const item = definition.schema as unknown as z.ZodMiniType<T>;
+  return {
+    async *sync(options) {
+      const read = readOptions(options, ['since', 'select', 'signal'], 'options');
+      if (!read.success) {
+        yield read;
+        return;
+      }
+      const { since, select, signal } = read.data;
+      const text = typeof since === 'bigint' ? since.toString() : since === undefined ? '1' : since;
+      if (typeof text !== 'string' || !isInt64Text(text)) {
+        yield err(invalid('options.since', 'must be an Int64 row version (text or bigint)'));
+        return;
+      }
+      let checkpoint = BigInt(text).toString();
+      const query = queryOf({ select, signal }, definition.fields);
+      if (!query.success) {
+        yield query;
+        return;
+      }
+      const fields = String(query.data.params.$select).split(',');
+      if (!fields.includes('Timestamp')) query.data.params.$select = [...fields, 'Timestamp'].join(',');
+      query.data.params.$filter = `Timestamp gt ${checkpoint}L`;
+      for await (const page of readPages(context, definition.syncPath, item, query.data)) {
+        if (!page.success) {
+          yield page;
+          return;
+        }
+        for (const record of page.data) {
+          const stamp = (record as { Timestamp?: unknown }).Timestamp;
+          if (typeof stamp === 'string' && BigInt(stamp) > BigInt(checkpoint)) checkpoint = stamp;
+        }
+        yield ok({ items: page.data, timestamp: checkpoint });
+      }
+    },
+  };
 }
 
 /** Builds an entity set's calls. */
