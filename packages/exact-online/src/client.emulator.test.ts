@@ -108,6 +108,17 @@ describe('against the Exact Online emulator', () => {
     expect(unknown.error?.message).toContain("Could not find a property named 'NoSuchField'");
   });
 
+  it("stops an endpoint at 9 errors in the hour, before the emulator's block at 10", async () => {
+    const { client } = setup({ retry: false });
+    const bad = { select: ['ID', 'NoSuchField'], filter: f.ne('Name', null) };
+    for (let i = 0; i < 9; i++)
+      expect((await all(client.accounts.list(bad))).error?.code).toBe('VALIDATION_ERROR');
+    const stopped = await all(client.accounts.list({ filter: f.ne('Name', null) }));
+    expect(stopped.error).toMatchObject({ code: 'RATE_LIMIT', retryable: false });
+    // The key is not blocked: the emulator still answers another endpoint.
+    expect((await all(client.contacts.list({ filter: f.ne('LastName', null) }))).error).toBeUndefined();
+  });
+
   it('refreshes in the last 30 seconds, and stores the rotated set', async () => {
     const { emulator, client, tokens } = setup({}, 20_000);
     emulator.advanceTime(580_000);
