@@ -124,6 +124,12 @@ describe('createExactClient: hostile options', () => {
         'rateLimit',
         'errorBudget',
         'maxRetries',
+        'fetch',
+        'headers',
+        'logger',
+        'hooks',
+        'timeoutMs',
+        'retry',
       ]) {
         try {
           createExactClient({ oauth, store: createMemoryStore(), [field]: value } as never);

@@ -63,6 +63,21 @@ describe('createExactClient', () => {
     expect(await client.division()).toEqual({ success: true, data: 123456 });
   });
 
+  it('sends Accept: application/json and the headers of the options on every call', async () => {
+    const seen: (string | null)[][] = [];
+    const { client } = setup({
+      division: 1,
+      headers: { 'x-trace': 't-1' },
+      fetch: async (input, init) => {
+        const request = input instanceof Request ? input : new Request(input, init);
+        seen.push([request.headers.get('accept'), request.headers.get('x-trace')]);
+        return json({ d: { results: [] } });
+      },
+    });
+    await all(client.accounts.list());
+    expect(seen).toEqual([['application/json', 't-1']]);
+  });
+
   it('uses the division given, and another one with inDivision', async () => {
     const { fake, client } = setup({ division: 42 });
     await all(client.accounts.list({ select: ['ID', 'Name'], top: 5 }));

@@ -251,6 +251,8 @@ const optionsSchema = z.object({
     ),
   ),
   maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
+  // Checked here as well as by core: the token endpoint's calls and the error budget's wrapper use it first.
+  fetch: z.optional(z.custom((value) => typeof value === 'function', { error: 'must be a function' })),
   rateLimit: z.optional(
     z.custom((value) => value === false || isPlainObject(value), {
       error: 'must be rate-limit options or false',
@@ -311,7 +313,7 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
   const base = typeof given === 'string' ? given.trim().replace(/\/+$/, '') : given;
   const parsed = parseOptions(
     optionsSchema,
-    { region, baseUrl: base, division, store, maxRetries, rateLimit, errorBudget },
+    { region, baseUrl: base, division, store, maxRetries, fetch: rest.fetch, rateLimit, errorBudget },
     { label },
   );
   const site = parsed.baseUrl;
@@ -364,7 +366,6 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
     retry: retry ?? { retries: maxRetries ?? 3 },
     // Exact ignores idempotency keys: creates are resent only after a 429 (core's unprocessed statuses).
     idempotency: false as const,
-    headers: { accept: 'application/json', ...(rest.headers ?? {}) },
     fetch: budget ? budget.wrap(fetchBase) : fetchBase,
     mapError,
   };
