@@ -10,6 +10,13 @@ export {
 } from './client.ts';
 export { EXACT_SYNC_MODES, exactOnlineConnector, exactSettingsSchema } from './connector.ts';
 export {
+  createExactClientFromEnv,
+  type ExactClientFromEnvOptions,
+  type ExactConfig,
+  type ResolveExactConfigOptions,
+  resolveExactConfig,
+} from './env.ts';
+export {
   createExactErrorBudget,
   type ExactErrorBudget,
   type ExactErrorBudgetOptions,
