@@ -83,6 +83,20 @@ describe('createHttpClient: success paths', () => {
     expect(s.requests[0]?.headers['content-type']).toContain('application/json');
   });
 
+  it("sends the client's headers on every call, with or without headers of its own", async () => {
+    const s = await serve((_req, res) => json(res, 200, {}));
+    const withHeaders = client(s.url, { headers: { Accept: 'application/json', 'X-Tenant': 'acme' } });
+    await withHeaders.get('/a');
+    await withHeaders.get('/b', { headers: { 'X-Other': '1' } });
+    await withHeaders.delete('/c');
+    expect(s.requests.map((r) => [r.headers.accept, r.headers['x-tenant']])).toEqual([
+      ['application/json', 'acme'],
+      ['application/json', 'acme'],
+      ['application/json', 'acme'],
+    ]);
+    expect(s.requests[1]?.headers['x-other']).toBe('1');
+  });
+
   it('keeps a content type the call or the client names for a JSON body', async () => {
     const s = await serve((_req, res) => json(res, 200, {}));
     await client(s.url).post('/a', {

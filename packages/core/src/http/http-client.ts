@@ -519,7 +519,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     const kyOptions: KyOptions = {
       method,
-      headers,
+      // Left out when the call has none: ky reads `headers: undefined` as "no headers" and drops the client's own.
+      ...(headers ? { headers } : {}),
       signal: call.signal,
       fetch: (request, init) => attempt(state, request as Request, init ?? {}),
       retry:
