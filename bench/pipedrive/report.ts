@@ -241,7 +241,11 @@ function readingOf(input: SectionInput, by: Map<ClientName, ClientMeasure>): str
       `On the first sync Patchbay made ${fmt(o.counts.total.requests)} requests (${fmt(o.counts.create.requests)} creates, ${fmt(o.counts.update.requests)} updates, ${fmt(o.counts.read.requests + o.counts.search.requests)} reads and searches, ${fmt(o.counts.fields.requests)} field lookups) and the SDK's loop ${fmt(t.counts.total.requests)} (${fmt(t.counts.create.requests)} creates): ${fmt(perRecord(o, records, ['total']), 3)} against ${fmt(perRecord(t, records, ['total']), 3)} requests per record, ${fmt(o.tokens)} against ${fmt(t.tokens)} tokens. Pipedrive's v2 API writes one record per request, so neither can go below one write per record.`,
     );
     parts.push(
-      `Patchbay drew ${fmt(o.counts.total.rateLimited)} × 429 in ${s(o.ms)} (its limiter at the plan's ${PLAN.burst} per ${PLAN.windowMs / 1000} s, fed by Pipedrive's headers); the loop drew ${fmt(t.counts.total.rateLimited)} × 429 in ${s(t.ms)}, each costing it a 2-s wait (${fmt(t.outcome.retries)} retries), against a floor of ${fmt(floorSeconds(t.counts.total.requests))} s for its requests.`,
+      `Patchbay drew ${fmt(o.counts.total.rateLimited)} × 429 in ${s(o.ms)} (its limiter at the plan's ${PLAN.burst} per ${PLAN.windowMs / 1000} s, fed by Pipedrive's headers); the loop drew ${fmt(t.counts.total.rateLimited)} × 429 in ${s(t.ms)}, each costing it a 2-s wait (${fmt(t.outcome.retries)} retries), against a floor of ${fmt(floorSeconds(t.counts.total.requests))} s for its requests.${
+        o.ms > t.ms
+          ? ` Drawing no 429s did not make Patchbay faster: its limiter keeps a tenth of each window in reserve (${fmt(PLAN.burst * 0.9)} per ${PLAN.windowMs / 1000} s sustained, so another part of the app, or a clock skew between client and server, still finds room), while the loop sends until refused and then waits out the window, which on a 2-s window costs it little.`
+          : ''
+      }`,
     );
     parts.push(
       `On the unchanged re-sync Patchbay made ${fmt(ours.second.counts.total.requests)} requests (${fmt(ours.second.tokens)} tokens) in ${s(ours.second.ms)}${ours.second.counts.create.requests + ours.second.counts.update.requests === 0 ? ': every record matched the hash its SQLite store kept of what it last sent' : ''}; the loop, with no memory of what it sent, updated every record again: ${fmt(theirs.second.counts.total.requests)} requests, ${fmt(theirs.second.tokens)} tokens, ${fmt(theirs.second.counts.total.rateLimited)} × 429, ${s(theirs.second.ms)}.`,

@@ -40,6 +40,12 @@ const organizations = benchOrganizations(ORGANIZATIONS);
 const persons = benchPersons(PERSONS, ORGANIZATIONS);
 const measures: ClientMeasure[] = [];
 let sizes: SizeMeasure | undefined;
+// Sizes first: they take seconds and read the packages' dist/, which a long sync would leave time to be rebuilt under
+// them (the checkout is shared).
+if (!only || only.includes('size')) {
+  log('sizes…');
+  sizes = await measureSizes();
+}
 if (!only || only.includes('sync')) {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-pipedrive-'));
   const emulator = await startEmulatorProcess<EmulatorSummary>(
@@ -64,10 +70,6 @@ if (!only || only.includes('sync')) {
     await emulator.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-if (!only || only.includes('size')) {
-  log('sizes…');
-  sizes = await measureSizes();
 }
 const markdown = renderSection({
   measures,
