@@ -70,6 +70,25 @@ import {
   queryOf,
   readPages,
 } from './resource.ts';
+import { createWebhookSubscriptions, type ExactWebhookSubscriptions } from './webhook-subscriptions.ts';
+import {
+  type ExactAccountChanges,
+  type ExactAccountCreate,
+  type ExactContactChanges,
+  type ExactContactCreate,
+  type ExactSalesInvoiceCreate,
+  exactAccountChangesSchema,
+  exactAccountCreateSchema,
+  exactContactChangesSchema,
+  exactContactCreateSchema,
+  exactSalesInvoiceCreateSchema,
+} from './write-inputs.ts';
+import {
+  createWrites,
+  type ExactCreatedSalesInvoice,
+  type ExactWritable,
+  exactCreatedSalesInvoiceSchema,
+} from './writes.ts';
 
 /** Options of {@link createExactClient}. */
 export interface ExactClientOptions
@@ -98,18 +117,21 @@ export interface ExactClientOptions
 }
 
 /** The calls of one division. */
-export interface ExactDivisionClient {
+export interface ExactDivisionClient extends ExactWebhookSubscriptions {
   /** The division these calls go to (resolved from `current/Me` when the client was given none). */
   division(): Promise<ApiResult<number>>;
   /** Accounts (`crm/Accounts`, bulk `bulk/CRM/Accounts`). */
   accounts: ExactResource<ExactAccount, ExactAccountField> &
-    ExactSyncResource<ExactAccount, ExactAccountField>;
+    ExactSyncResource<ExactAccount, ExactAccountField> &
+    ExactWritable<ExactAccount & { ID: string }, ExactAccountCreate, ExactAccountChanges>;
   /** Contacts (`crm/Contacts`, bulk `bulk/CRM/Contacts`). */
   contacts: ExactResource<ExactContact, ExactContactField> &
-    ExactSyncResource<ExactContact, ExactContactField>;
+    ExactSyncResource<ExactContact, ExactContactField> &
+    ExactWritable<ExactContact & { ID: string }, ExactContactCreate, ExactContactChanges>;
   /** Sales invoices (`salesinvoice/SalesInvoices`, key `InvoiceID`); `lines(invoiceId)` reads an invoice's lines. */
   salesInvoices: ExactResource<ExactSalesInvoice, ExactSalesInvoiceField> &
-    ExactSyncResource<ExactSalesInvoice, ExactSalesInvoiceField> & {
+    ExactSyncResource<ExactSalesInvoice, ExactSalesInvoiceField> &
+    Pick<ExactWritable<ExactCreatedSalesInvoice, ExactSalesInvoiceCreate, never>, 'create' | 'delete'> & {
       lines(
         invoiceId: string,
         options?: ExactListOptions<ExactSalesInvoiceLineField>,
@@ -429,12 +451,46 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
       ...createResource<S['schema'], F>(context, definition),
       ...createSyncRead<S['schema'], F>(context, definition),
     });
+    // Writes (writes.ts): a POST is resent only after a 429, never after a 5xx or a timeout.
+    const writable = <T, C, U>(
+      path: string,
+      record: z.ZodMiniType<T>,
+      create: z.ZodMiniType,
+      changes: z.ZodMiniType,
+      key = 'ID',
+    ) => createWrites<T, C, U>(context, { path, key, record, create, changes });
+    const invoiceWrites = writable<ExactCreatedSalesInvoice, ExactSalesInvoiceCreate, never>(
+      salesInvoicesDefinition.path,
+      exactCreatedSalesInvoiceSchema as z.ZodMiniType<ExactCreatedSalesInvoice>,
+      exactSalesInvoiceCreateSchema,
+      z.never(),
+      'InvoiceID',
+    );
     return {
       division,
-      accounts: syncable<typeof accountsDefinition, ExactAccountField>(accountsDefinition),
-      contacts: syncable<typeof contactsDefinition, ExactContactField>(contactsDefinition),
+      ...createWebhookSubscriptions(context),
+      accounts: {
+        ...syncable<typeof accountsDefinition, ExactAccountField>(accountsDefinition),
+        ...writable<ExactAccount & { ID: string }, ExactAccountCreate, ExactAccountChanges>(
+          accountsDefinition.path,
+          exactAccountSchema as z.ZodMiniType<ExactAccount & { ID: string }>,
+          exactAccountCreateSchema,
+          exactAccountChangesSchema,
+        ),
+      },
+      contacts: {
+        ...syncable<typeof contactsDefinition, ExactContactField>(contactsDefinition),
+        ...writable<ExactContact & { ID: string }, ExactContactCreate, ExactContactChanges>(
+          contactsDefinition.path,
+          exactContactSchema as z.ZodMiniType<ExactContact & { ID: string }>,
+          exactContactCreateSchema,
+          exactContactChangesSchema,
+        ),
+      },
       salesInvoices: {
         ...syncable<typeof salesInvoicesDefinition, ExactSalesInvoiceField>(salesInvoicesDefinition),
+        create: invoiceWrites.create,
+        delete: invoiceWrites.delete,
         // Exact has no $expand: an invoice's lines are the line set filtered on its InvoiceID.
         async *lines(invoiceId, lineOptions) {
           if (!isGuid(invoiceId)) {

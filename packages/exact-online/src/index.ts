@@ -79,3 +79,29 @@ export type {
   ExactSyncPage,
   ExactSyncResource,
 } from './resource.ts';
+export {
+  type ExactWebhookSubscribeInput,
+  type ExactWebhookSubscription,
+  type ExactWebhookSubscriptions,
+  exactWebhookSubscriptionSchema,
+} from './webhook-subscriptions.ts';
+export {
+  type ExactAccountChanges,
+  type ExactAccountCreate,
+  type ExactContactChanges,
+  type ExactContactCreate,
+  type ExactSalesInvoiceCreate,
+  type ExactSalesInvoiceLineCreate,
+  exactAccountChangesSchema,
+  exactAccountCreateSchema,
+  exactContactChangesSchema,
+  exactContactCreateSchema,
+  exactSalesInvoiceCreateSchema,
+  exactSalesInvoiceLineCreateSchema,
+} from './write-inputs.ts';
+export {
+  type ExactCreatedSalesInvoice,
+  type ExactWritable,
+  type ExactWriteOptions,
+  exactCreatedSalesInvoiceSchema,
+} from './writes.ts';
