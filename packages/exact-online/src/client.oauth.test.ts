@@ -44,6 +44,18 @@ describe('OAuth2 with Exact Online rules', () => {
     expect(fake.apiRequests()[0]?.authorization).toBe('Bearer access-0');
   });
 
+  it('judges the refresh window on the clock option, not Date.now', async () => {
+    // By Date.now the token has 60 s left; by the given clock, 20 s: inside the window, so it is refreshed.
+    const later = setup(60_000, { clock: () => Date.now() + 40_000 });
+    expect((await first(later.client)).success).toBe(true);
+    expect(later.fake.tokenCalls).toEqual(['refresh_token']);
+    // By Date.now 20 s left; by the given clock, 60 s: not refreshed.
+    const earlier = setup(20_000, { clock: () => Date.now() - 40_000 });
+    expect((await first(earlier.client)).success).toBe(true);
+    expect(earlier.fake.tokenCalls).toEqual([]);
+    expect(() => setup(60_000, { clock: 5 as unknown as () => number })).toThrow(/clock: must be a function/);
+  });
+
   it('refreshes in the last 30 seconds, storing the rotated set before using it', async () => {
     const { fake, tokens } = setup(20_000);
     const writes: string[] = [];

@@ -114,6 +114,11 @@ export interface ExactClientOptions
   rateLimit?: ExactRateLimitOptions | false;
   /** The hourly error budget per endpoint: its options, one shared between clients, or `false` to keep none. */
   errorBudget?: ExactErrorBudgetOptions | ExactErrorBudget | false;
+  /**
+   * Clock in epoch ms of the token set's expiry and the refresh window (and of the error budget unless its own `now`
+   * is given). Every process sharing the connection must use the same clock. Default `Date.now`.
+   */
+  clock?: () => number;
 }
 
 /** The calls of one division. */
@@ -275,6 +280,7 @@ const optionsSchema = z.object({
   maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
   // Checked here as well as by core: the token endpoint's calls and the error budget's wrapper use it first.
   fetch: z.optional(z.custom((value) => typeof value === 'function', { error: 'must be a function' })),
+  clock: z.optional(z.custom((value) => typeof value === 'function', { error: 'must be a function' })),
   rateLimit: z.optional(
     z.custom((value) => value === false || isPlainObject(value), {
       error: 'must be rate-limit options or false',
@@ -323,6 +329,7 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
     retry,
     rateLimit: rateLimitGiven,
     errorBudget: errorBudgetGiven,
+    clock,
     ...rest
   } = optionsObject(options, { label }) as unknown as ExactClientOptions;
   // Option objects read once into plain copies: a getter or Proxy trap that throws is a CONFIG_ERROR naming it.
@@ -335,7 +342,7 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
   const base = typeof given === 'string' ? given.trim().replace(/\/+$/, '') : given;
   const parsed = parseOptions(
     optionsSchema,
-    { region, baseUrl: base, division, store, maxRetries, fetch: rest.fetch, rateLimit, errorBudget },
+    { region, baseUrl: base, division, store, maxRetries, fetch: rest.fetch, rateLimit, errorBudget, clock },
     { label },
   );
   const site = parsed.baseUrl;
@@ -362,20 +369,21 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
       lock: store.syncState,
       ...(rest.fetch ? { fetch: rest.fetch } : {}),
       ...(rest.logger ? { logger: rest.logger } : {}),
+      ...(clock ? { now: clock } : {}),
     });
   }
 
+  const budgetClock = isPlainObject(errorBudget) ? (errorBudget as ExactErrorBudgetOptions).now : undefined;
+  const now = budgetClock ?? clock ?? (() => Date.now());
   const budget =
     errorBudget === false
       ? undefined
       : isBudget(errorBudget)
         ? errorBudget
-        : createExactErrorBudget((errorBudget ?? {}) as ExactErrorBudgetOptions);
+        : createExactErrorBudget({ ...(errorBudget ?? {}), now } as ExactErrorBudgetOptions);
   const limiterOptions = rateLimit === false ? undefined : ((rateLimit ?? {}) as ExactRateLimitOptions);
   const fetchBase =
     rest.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const budgetClock = isPlainObject(errorBudget) ? (errorBudget as ExactErrorBudgetOptions).now : undefined;
-  const now = budgetClock ?? (() => Date.now());
   const mapError: ErrorMapper = (response) => {
     const spent = errorBudgetMapping(response, now());
     const mapped = mapExactError(response);
