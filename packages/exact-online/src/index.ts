@@ -10,16 +10,6 @@ export {
 } from './client.ts';
 export { EXACT_SYNC_MODES, exactOnlineConnector, exactSettingsSchema } from './connector.ts';
 export {
-  EXACT_DELETED_ENTITY_TYPES,
-  type ExactDeletedEntity,
-  type ExactDeletedPage,
-  type ExactDeletedSource,
-  type ExactDeletion,
-  type ExactDeletionsOptions,
-  exactDeletedSchema,
-  exactDeletions,
-} from './deleted.ts';
-export {
   createExactClientFromEnv,
   type ExactClientFromEnvOptions,
   type ExactConfig,
@@ -44,15 +34,6 @@ export {
 } from './filter.ts';
 export { EXACT_OAUTH, type ExactOAuthOptions } from './oauth.ts';
 export { exactDateToIso, isGuid } from './odata.ts';
-export {
-  type ExactChange,
-  type ExactChangeRecord,
-  type ExactChangesEntity,
-  type ExactChangesOptions,
-  type ExactChangesPage,
-  type ExactPull,
-  exactChanges,
-} from './pull-changes.ts';
 export { createExactRateLimiter, EXACT_RATE_LIMITS, type ExactRateLimitOptions } from './rate-limit.ts';
 export {
   type ExactAccount,
@@ -98,6 +79,21 @@ export type {
   ExactSyncPage,
   ExactSyncResource,
 } from './resource.ts';
+export {
+  type ExactWebhookContent,
+  type ExactWebhookEvent,
+  exactWebhookContentSchema,
+  type VerifyExactWebhookOptions,
+  verifyExactWebhook,
+} from './webhook.ts';
+export {
+  createExactWebhookReceiver,
+  type ExactWebhookDelivery,
+  type ExactWebhookOutcome,
+  type ExactWebhookReceiver,
+  type ExactWebhookReceiverOptions,
+  type ExactWebhookRecord,
+} from './webhook-receiver.ts';
 export {
   type ExactWebhookSubscribeInput,
   type ExactWebhookSubscription,

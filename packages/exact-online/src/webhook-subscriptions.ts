@@ -69,7 +69,7 @@ export interface ExactWebhookSubscriptions {
   subscribeWebhook(
     input: ExactWebhookSubscribeInput,
     options?: ExactWriteOptions,
-  ): Promise<ApiResult<ExactWebhookSubscription>>;
+  ): Promise<ApiResult<ExactWebhookSubscription & { ID: string }>>;
   /** The division's subscriptions (every page read). */
   listWebhooks(options?: ExactWriteOptions): Promise<ApiResult<ExactWebhookSubscription[]>>;
   /** Ends a subscription by its ID (answered 204 No Content). */
@@ -78,10 +78,10 @@ export interface ExactWebhookSubscriptions {
 
 /** Builds the webhook calls of a division. */
 export function createWebhookSubscriptions(context: ExactContext): ExactWebhookSubscriptions {
-  const writes = createWrites<ExactWebhookSubscription, unknown, never>(context, {
+  const writes = createWrites<ExactWebhookSubscription & { ID: string }, unknown, never>(context, {
     path: 'webhooks/WebhookSubscriptions',
     key: 'ID',
-    record: exactWebhookSubscriptionSchema,
+    record: exactWebhookSubscriptionSchema as z.ZodMiniType<ExactWebhookSubscription & { ID: string }>,
     create: subscribeSchema,
     changes: z.never(),
   });
