@@ -10,6 +10,16 @@ export {
 } from './client.ts';
 export { EXACT_SYNC_MODES, exactOnlineConnector, exactSettingsSchema } from './connector.ts';
 export {
+  EXACT_DELETED_ENTITY_TYPES,
+  type ExactDeletedEntity,
+  type ExactDeletedPage,
+  type ExactDeletedSource,
+  type ExactDeletion,
+  type ExactDeletionsOptions,
+  exactDeletedSchema,
+  exactDeletions,
+} from './deleted.ts';
+export {
   createExactClientFromEnv,
   type ExactClientFromEnvOptions,
   type ExactConfig,
@@ -34,6 +44,15 @@ export {
 } from './filter.ts';
 export { EXACT_OAUTH, type ExactOAuthOptions } from './oauth.ts';
 export { exactDateToIso, isGuid } from './odata.ts';
+export {
+  type ExactChange,
+  type ExactChangeRecord,
+  type ExactChangesEntity,
+  type ExactChangesOptions,
+  type ExactChangesPage,
+  type ExactPull,
+  exactChanges,
+} from './pull-changes.ts';
 export { createExactRateLimiter, EXACT_RATE_LIMITS, type ExactRateLimitOptions } from './rate-limit.ts';
 export {
   type ExactAccount,
