@@ -11,6 +11,12 @@
 // written after its stream ended (ts 105) and a deletion written after that (ts 106) would leave one number at 106
 // and the record would never be read. Each half moves only over its own stream, and only forward. Without
 // `includeDeleted` the deletions half stays as it was (so turning deletions on later reads them from there).
+//
+// A first load with `includeDeleted` also hands out the deletions Exact still keeps from before it (keys never
+// upserted): the row version at the start of the load is not known exactly (SyncTimestamp maps a date to an
+// approximate one), and starting the deletions later than that could drop the deletion of a record read during the
+// load. The handler is idempotent anyway (pullSyncJob delivers at least once), so deleting an unknown key is a no-op.
+// Pages follow Exact's order by Timestamp (its `__next` skiptoken is the last Timestamp of the page).
 import { IntegrationError } from '@patchbay/core';
 import type { ExactClient } from './client.ts';
 import { type ExactDeletedSource, exactDeletions } from './deleted.ts';
