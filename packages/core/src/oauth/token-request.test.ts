@@ -44,6 +44,16 @@ describe('requestTokens', () => {
     });
   });
 
+  it("counts the token's lifetime from when the request left, not from when the slow answer came", async () => {
+    let clock = NOW;
+    const endpoint = scriptedFetch(() => {
+      clock += 5_000; // the token endpoint takes 5 s to answer
+      return jsonResponse(200, tokenBody('at-1', { expires_in: 600 }));
+    });
+    const { result } = await requestTokens(request({ fetch: endpoint.fetch, now: () => clock }));
+    expect(result.success && result.data).toMatchObject({ obtainedAt: NOW, expiresAt: NOW + 600_000 });
+  });
+
   it('sends HTTP Basic with form-encoded id and secret for clientAuth basic (RFC 6749 §2.3.1)', async () => {
     const endpoint = scriptedFetch(() => jsonResponse(200, tokenBody('at-1')));
     await requestTokens(

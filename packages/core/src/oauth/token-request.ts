@@ -68,6 +68,9 @@ export async function requestTokens(request: TokenRequest): Promise<TokenRequest
   }
 
   const timeout = AbortSignal.timeout(request.timeoutMs);
+  // The lifetime counts from when the request left, not from when the answer came: the server started its clock
+  // then, and a token taken to live the request's duration longer is sent after the server has expired it.
+  const sentAt = request.now();
   let response: Response;
   try {
     const fetcher =
@@ -142,7 +145,7 @@ export async function requestTokens(request: TokenRequest): Promise<TokenRequest
   const tokens = oauth2TokenResponseSchema.safeParse(json);
   const hasError = typeof json === 'object' && json !== null && 'error' in json;
   if (tokens.success && !hasError) {
-    return { result: ok(tokenSetFromResponse(tokens.data, request.now(), request.previous)) };
+    return { result: ok(tokenSetFromResponse(tokens.data, sentAt, request.previous)) };
   }
   if (response.ok && !hasError) {
     const issues =
