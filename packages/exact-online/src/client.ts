@@ -70,7 +70,6 @@ import {
   queryOf,
   readPages,
 } from './resource.ts';
-import { createWebhookSubscriptions, type ExactWebhookSubscriptions } from './webhook-subscriptions.ts';
 import {
   type ExactAccountChanges,
   type ExactAccountCreate,
@@ -122,7 +121,7 @@ export interface ExactClientOptions
 }
 
 /** The calls of one division. */
-export interface ExactDivisionClient extends ExactWebhookSubscriptions {
+export interface ExactDivisionClient {
   /** The division these calls go to (resolved from `current/Me` when the client was given none). */
   division(): Promise<ApiResult<number>>;
   /** Accounts (`crm/Accounts`, bulk `bulk/CRM/Accounts`). */
@@ -476,7 +475,6 @@ export function createExactClient(options: ExactClientOptions): ExactClient {
     );
     return {
       division,
-      ...createWebhookSubscriptions(context),
       accounts: {
         ...syncable<typeof accountsDefinition, ExactAccountField>(accountsDefinition),
         ...writable<ExactAccount & { ID: string }, ExactAccountCreate, ExactAccountChanges>(

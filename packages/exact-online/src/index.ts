@@ -114,10 +114,13 @@ export {
   type ExactWebhookRecord,
 } from './webhook-receiver.ts';
 export {
+  deleteExactWebhook,
+  type ExactWebhookCallOptions,
   type ExactWebhookSubscribeInput,
   type ExactWebhookSubscription,
-  type ExactWebhookSubscriptions,
   exactWebhookSubscriptionSchema,
+  listExactWebhooks,
+  subscribeExactWebhook,
 } from './webhook-subscriptions.ts';
 export {
   type ExactAccountChanges,

@@ -8,6 +8,7 @@ import { createExactOnlineEmulator } from '@patchbay/emulators';
 import { describe, expect, it } from 'vitest';
 import { createExactClient } from './client.ts';
 import { createExactWebhookReceiver, type ExactWebhookDelivery } from './webhook-receiver.ts';
+import { deleteExactWebhook, listExactWebhooks, subscribeExactWebhook } from './webhook-subscriptions.ts';
 
 const CALLBACK = 'https://hooks.example.test/exact';
 
@@ -53,7 +54,7 @@ function setup(intercept?: (request: Request) => Response | undefined) {
 describe('webhook subscriptions', () => {
   it('subscribes, lists and deletes', async () => {
     const { client } = setup();
-    const created = await client.subscribeWebhook({
+    const created = await subscribeExactWebhook(client, {
       topic: 'Accounts',
       callbackUrl: CALLBACK,
       description: 'sync',
@@ -64,29 +65,31 @@ describe('webhook subscriptions', () => {
     });
     if (!created.success) return;
     expect(created.data).not.toHaveProperty('__metadata');
-    const listed = await client.listWebhooks();
+    const listed = await listExactWebhooks(client);
     expect(listed.success && listed.data.map((s) => s.ID)).toEqual([created.data.ID]);
-    expect(await client.deleteWebhook(created.data.ID)).toEqual({ success: true, data: undefined });
-    expect(await client.listWebhooks()).toEqual({ success: true, data: [] });
-    const elsewhere = await client.inDivision(7654321).listWebhooks();
+    expect(await deleteExactWebhook(client, created.data.ID)).toEqual({ success: true, data: undefined });
+    expect(await listExactWebhooks(client)).toEqual({ success: true, data: [] });
+    const elsewhere = await listExactWebhooks(client, { division: 7654321 });
     expect(elsewhere).toEqual({ success: true, data: [] });
   });
 
   it('checks the input before any request, and passes on what Exact refuses', async () => {
     const { client } = setup();
     const bad = [
-      await client.subscribeWebhook({ topic: 'Accounts', callbackUrl: 'not a url' }),
-      await client.subscribeWebhook({ topic: "Accounts'", callbackUrl: CALLBACK }),
-      await client.subscribeWebhook(null as never),
-      await client.deleteWebhook('x'),
+      await subscribeExactWebhook(client, { topic: 'Accounts', callbackUrl: 'not a url' }),
+      await subscribeExactWebhook(client, { topic: "Accounts'", callbackUrl: CALLBACK }),
+      await subscribeExactWebhook(client, null as never),
+      await deleteExactWebhook(client, 'x'),
+      await listExactWebhooks(client, { division: 0 }),
     ];
     expect(bad.map((r) => (r.success ? undefined : r.error.field))).toEqual([
       'input.callbackUrl',
       'input.topic',
       'input',
       'id',
+      'options.division',
     ]);
-    const unknown = await client.subscribeWebhook({ topic: 'Nonsense', callbackUrl: CALLBACK });
+    const unknown = await subscribeExactWebhook(client, { topic: 'Nonsense', callbackUrl: CALLBACK });
     expect(unknown.success ? undefined : unknown.error.code).toBe('VALIDATION_ERROR');
   });
 });
@@ -94,7 +97,7 @@ describe('webhook subscriptions', () => {
 describe('createExactWebhookReceiver', () => {
   it('verifies a delivery, reads the changed record, and handles a duplicate once', async () => {
     const { emulator, client, receiver, received } = setup();
-    await client.subscribeWebhook({ topic: 'Accounts', callbackUrl: CALLBACK });
+    await subscribeExactWebhook(client, { topic: 'Accounts', callbackUrl: CALLBACK });
     const created = await client.accounts.create({ Name: 'Acme BV', City: 'Delft' });
     if (!created.success) throw created.error;
     const [delivery] = emulator.webhookDeliveries();
@@ -116,8 +119,7 @@ describe('createExactWebhookReceiver', () => {
 
   it('answers null for a deleted record, and reads in the delivery’s division', async () => {
     const { emulator, client, receiver, received } = setup();
-    const other = client.inDivision(7654321);
-    await other.subscribeWebhook({ topic: 'Contacts', callbackUrl: CALLBACK });
+    await subscribeExactWebhook(client, { topic: 'Contacts', callbackUrl: CALLBACK }, { division: 7654321 });
     const account = emulator.createRecord('crm/Accounts', { Name: 'Acme' }, 7654321);
     const contact = emulator.createRecord(
       'crm/Contacts',
@@ -144,7 +146,7 @@ describe('createExactWebhookReceiver', () => {
 
   it('refuses a tampered body (401) and another app’s delivery, and keeps the secret out of errors', async () => {
     const { emulator, client, receiver, received } = setup();
-    await client.subscribeWebhook({ topic: 'Accounts', callbackUrl: CALLBACK });
+    await subscribeExactWebhook(client, { topic: 'Accounts', callbackUrl: CALLBACK });
     await client.accounts.create({ Name: 'Acme' });
     const [delivery] = emulator.webhookDeliveries();
     if (!delivery) throw new Error('no delivery');
@@ -173,7 +175,7 @@ describe('createExactWebhookReceiver', () => {
         ? new Response(null, { status: 503 })
         : undefined,
     );
-    await client.subscribeWebhook({ topic: 'Accounts', callbackUrl: CALLBACK });
+    await subscribeExactWebhook(client, { topic: 'Accounts', callbackUrl: CALLBACK });
     await client.accounts.create({ Name: 'Acme' });
     const [delivery] = emulator.webhookDeliveries();
     if (!delivery) throw new Error('no delivery');

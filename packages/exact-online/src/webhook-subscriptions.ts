@@ -1,8 +1,10 @@
 // Webhook subscriptions of a division (`webhooks/WebhookSubscriptions`; properties as picqer's
 // WebhookSubscription.php mirrors Exact's reference page). One subscription per topic and callback URL; deliveries
 // carry keys only (see webhook.ts).
-import { type ApiResult, err, ok } from '@patchbay/core';
+import { type ApiResult, err, invalidInput, ok } from '@patchbay/core';
 import * as z from 'zod/mini';
+import type { ExactClient } from './client.ts';
+import { isDivision } from './division.ts';
 import { exactDateTime, exactGuid } from './odata.ts';
 import { type ExactContext, queryOf, readPages } from './resource.ts';
 import { createWrites, type ExactWriteOptions } from './writes.ts';
@@ -23,7 +25,7 @@ export const exactWebhookSubscriptionSchema = z.looseObject({
 /** A webhook subscription. */
 export type ExactWebhookSubscription = z.output<typeof exactWebhookSubscriptionSchema>;
 
-/** Input of `subscribeWebhook`. */
+/** Input of {@link subscribeExactWebhook}. */
 export interface ExactWebhookSubscribeInput {
   /** The entity topic, e.g. `Accounts` (Exact's webhook topics are entity names). */
   topic: string;
@@ -63,45 +65,94 @@ const SELECT = [
   'Topic',
 ];
 
-/** The webhook calls of a division. */
-export interface ExactWebhookSubscriptions {
-  /** Subscribes `callbackUrl` to a topic (`POST webhooks/WebhookSubscriptions`). Not retried after a 5xx or timeout. */
-  subscribeWebhook(
-    input: ExactWebhookSubscribeInput,
-    options?: ExactWriteOptions,
-  ): Promise<ApiResult<ExactWebhookSubscription & { ID: string }>>;
-  /** The division's subscriptions (every page read). */
-  listWebhooks(options?: ExactWriteOptions): Promise<ApiResult<ExactWebhookSubscription[]>>;
-  /** Ends a subscription by its ID (answered 204 No Content). */
-  deleteWebhook(id: string, options?: ExactWriteOptions): Promise<ApiResult<void>>;
+/** Options of the subscription calls. */
+export interface ExactWebhookCallOptions {
+  /** The division; default the client's. */
+  division?: number;
+  signal?: AbortSignal;
 }
 
-/** Builds the webhook calls of a division. */
-export function createWebhookSubscriptions(context: ExactContext): ExactWebhookSubscriptions {
-  const writes = createWrites<ExactWebhookSubscription & { ID: string }, unknown, never>(context, {
+// The calls are functions of the client, not its methods: an app that never subscribes does not bundle them.
+type SubscriptionClient = Pick<ExactClient, 'baseUrl' | 'division' | 'http' | 'errorBudget'>;
+
+function contextOf(client: SubscriptionClient, options: unknown): ExactContext {
+  let division: unknown;
+  try {
+    division = (options as { division?: unknown } | undefined)?.division;
+  } catch {
+    division = Number.NaN;
+  }
+  return {
+    baseUrl: client.baseUrl,
+    division: () =>
+      division === undefined
+        ? client.division()
+        : Promise.resolve(
+            isDivision(division)
+              ? { success: true as const, data: division }
+              : err(invalidInput('options.division', 'must be a whole number ≥ 1')),
+          ),
+    http: (number) => client.http(number),
+    budget: client.errorBudget,
+  };
+}
+
+const writesOf = (client: SubscriptionClient, options: unknown) =>
+  createWrites<ExactWebhookSubscription & { ID: string }, unknown, never>(contextOf(client, options), {
     path: 'webhooks/WebhookSubscriptions',
     key: 'ID',
     record: exactWebhookSubscriptionSchema as z.ZodMiniType<ExactWebhookSubscription & { ID: string }>,
     create: subscribeSchema,
     changes: z.never(),
   });
-  return {
-    subscribeWebhook: (input, options) => writes.create(input, options),
-    async listWebhooks(options) {
-      const query = queryOf(options, SELECT);
-      if (!query.success) return query;
-      const all: ExactWebhookSubscription[] = [];
-      for await (const page of readPages(
-        context,
-        'webhooks/WebhookSubscriptions',
-        exactWebhookSubscriptionSchema,
-        query.data,
-      )) {
-        if (!page.success) return err(page.error);
-        all.push(...page.data);
-      }
-      return ok(all);
-    },
-    deleteWebhook: (id, options) => writes.delete(id, options),
-  };
+
+const signalOnly = (options: unknown) => {
+  try {
+    const signal = (options as { signal?: unknown } | undefined)?.signal;
+    return signal === undefined ? undefined : { signal };
+  } catch {
+    return { signal: Number.NaN };
+  }
+};
+
+/**
+ * Subscribes `callbackUrl` to a topic (`POST webhooks/WebhookSubscriptions`), in the client's division unless
+ * `options.division` names another. Not retried after a 5xx or timeout (a POST).
+ * @example await subscribeExactWebhook(exact, { topic: 'Accounts', callbackUrl: 'https://example.com/hooks/exact' });
+ */
+export function subscribeExactWebhook(
+  client: SubscriptionClient,
+  input: ExactWebhookSubscribeInput,
+  options?: ExactWebhookCallOptions,
+): Promise<ApiResult<ExactWebhookSubscription & { ID: string }>> {
+  return writesOf(client, options).create(input, signalOnly(options) as ExactWriteOptions);
+}
+
+/** The subscriptions of the client's division (or `options.division`), every page read. */
+export async function listExactWebhooks(
+  client: SubscriptionClient,
+  options?: ExactWebhookCallOptions,
+): Promise<ApiResult<ExactWebhookSubscription[]>> {
+  const query = queryOf(signalOnly(options), SELECT);
+  if (!query.success) return query;
+  const all: ExactWebhookSubscription[] = [];
+  for await (const page of readPages(
+    contextOf(client, options),
+    'webhooks/WebhookSubscriptions',
+    exactWebhookSubscriptionSchema,
+    query.data,
+  )) {
+    if (!page.success) return err(page.error);
+    all.push(...page.data);
+  }
+  return ok(all);
+}
+
+/** Ends a subscription by its ID (answered 204 No Content). */
+export function deleteExactWebhook(
+  client: SubscriptionClient,
+  id: string,
+  options?: ExactWebhookCallOptions,
+): Promise<ApiResult<void>> {
+  return writesOf(client, options).delete(id, signalOnly(options) as ExactWriteOptions);
 }

@@ -65,19 +65,14 @@ function withoutMetadata(record: unknown): unknown {
 // lines as an OData collection (`{ results: […] }`), or a plain array.
 const linesInAnswer = z.optional(
   z.pipe(
-    z.union([
-      z.array(exactSalesInvoiceLineSchema),
-      z.object({ results: z.array(exactSalesInvoiceLineSchema) }),
-      z.object({ __deferred: z.unknown() }),
-      z.null(),
-    ]),
-    z.transform((value) =>
-      Array.isArray(value)
-        ? value.map((line) => withoutMetadata(line) as ExactSalesInvoiceLine)
-        : value !== null && 'results' in value
-          ? value.results.map((line) => withoutMetadata(line) as ExactSalesInvoiceLine)
-          : undefined,
+    z.pipe(
+      z.unknown(),
+      z.transform((value) => {
+        const list = Array.isArray(value) ? value : (value as { results?: unknown } | null)?.results;
+        return Array.isArray(list) ? list.map(withoutMetadata) : undefined;
+      }),
     ),
+    z.optional(z.array(exactSalesInvoiceLineSchema)),
   ),
 );
 
