@@ -68,11 +68,11 @@ const entries: Entry[] = [
     budgetGz: 51 * KB,
   },
   // Issue 19 targets 25 KB for Exact Online's client; on core's HTTP client (33.9 KB) and its OAuth2 token manager,
-  // the entity schemas and the filter builder it measured 50.2 KB on 2026-12-07: budget about 3 KB over.
+  // the entity schemas, the filter builder and the writes it measured 53.0 KB on 2026-12-07: budget about 3 KB over.
   {
     name: '@patchbay/exact-online client (createExactClient)',
     contents: "export { createExactClient, exactFilter } from '@patchbay/exact-online';",
-    budgetGz: 53 * KB,
+    budgetGz: 56 * KB,
   },
   {
     name: '@patchbay/core (createHttpClient)',
