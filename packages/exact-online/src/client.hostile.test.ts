@@ -137,7 +137,14 @@ describe('createExactClient: hostile options', () => {
           expect(error).toMatchObject({ code: 'CONFIG_ERROR' });
         }
       }
-      for (const field of ['clientId', 'clientSecret', 'tokens', 'connection', 'maxTokenCallsPerDay']) {
+      for (const field of [
+        'clientId',
+        'clientSecret',
+        'tokens',
+        'connection',
+        'maxTokenCallsPerDay',
+        'refreshMarginMs',
+      ]) {
         try {
           createExactClient({ oauth: { ...oauth, [field]: value }, store: createMemoryStore() } as never);
         } catch (error) {

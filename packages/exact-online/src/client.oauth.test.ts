@@ -192,6 +192,8 @@ describe('OAuth options', () => {
     configError({ ...base, oauth: { ...base.oauth, clientSecret: '' } }, 'oauth.clientSecret');
     configError({ ...base, oauth: { ...base.oauth, tokens: {} } }, 'oauth.tokens');
     configError({ ...base, oauth: { ...base.oauth, maxTokenCallsPerDay: 0 } }, 'oauth.maxTokenCallsPerDay');
+    configError({ ...base, oauth: { ...base.oauth, refreshMarginMs: -1 } }, 'oauth.refreshMarginMs');
+    configError({ ...base, oauth: { ...base.oauth, refreshMarginMs: 30_000 } }, 'oauth.refreshMarginMs');
     configError({ ...base, oauth: 'token' }, 'oauth');
     configError({ ...base, region: 'uk' }, 'region');
     configError({ ...base, baseUrl: `https://x.test?secret=${SECRET}` }, 'baseUrl');

@@ -256,6 +256,11 @@ const oauthSchema = z.object({
   maxTokenCallsPerDay: z.optional(
     z.int({ error: 'must be a whole number' }).check(z.minimum(1, 'must be ≥ 1'), z.maximum(10_000)),
   ),
+  refreshMarginMs: z.optional(
+    z
+      .int({ error: 'must be a whole number' })
+      .check(z.minimum(0, 'must be ≥ 0'), z.maximum(25_000, 'must be ≤ 25000')),
+  ),
 });
 
 const optionsSchema = z.object({

@@ -29,6 +29,12 @@ export interface ExactOAuthOptions {
   connection?: string;
   /** Token endpoint calls allowed per rolling 24 hours by this client. Default 200 (Exact's limit per user). */
   maxTokenCallsPerDay?: number;
+  /**
+   * How much later than Exact's 30-second window opens the client starts refreshing. A token's lifetime counts from
+   * when its request left, so the client's expiry runs ahead of Exact's by the token call's time: without a margin
+   * a refresh at the window's opening can be refused as too early. Default 5 000 ms; raise it on a slow link.
+   */
+  refreshMarginMs?: number;
 }
 
 /** Exact Online's OAuth2 facts: token lifetime, the refresh window and the token endpoint's daily calls. */
@@ -39,6 +45,7 @@ export const EXACT_OAUTH = {
 } as const;
 
 const DAY_MS = 86_400_000;
+const DEFAULT_REFRESH_MARGIN_MS = 5_000;
 
 /** What {@link createExactTokenSource} needs besides the OAuth options. */
 export interface ExactTokenSourceOptions {
@@ -71,7 +78,7 @@ export function createExactTokenSource(options: ExactTokenSourceOptions): Access
     tokens: oauth.tokens,
     lock,
     clock: now,
-    minRefreshWindowMs: EXACT_OAUTH.refreshWindowMs,
+    minRefreshWindowMs: EXACT_OAUTH.refreshWindowMs - (oauth.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS),
     fetch: countingFetch(base, oauth.maxTokenCallsPerDay ?? EXACT_OAUTH.tokenCallsPerDay, now),
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -154,19 +154,22 @@ describe('the refresh race: 8 processes sharing one Exact Online connection', ()
       for (const report of reports) expect(report.calls).toBeGreaterThanOrEqual(LIFETIMES);
       const output = JSON.stringify(reports) + workers.map((w) => w.stderr()).join('');
       expect(output).not.toMatch(/re-consent|AUTH_ERROR|Old refresh token used/);
-      // The token endpoint saw no reuse, no too-early refresh, no dead or unknown refresh token, no daily cap.
+      // The token endpoint saw no reuse, no dead or unknown refresh token, no daily cap.
       expect(stats).toMatchObject({
         oldRefreshTokenUsed: 0,
-        tooEarly: 0,
         invalidRefreshTokens: 0,
         dailyCapRefusals: 0,
         codeExchanges: 0,
       });
+      // A too-early refusal is harmless (the token in hand is kept) but spends a token call. The workers' margin
+      // covers a token call of up to 28 ms of real time (25 s at this acceleration); a slower one on a loaded machine
+      // may still meet one now and then, never many.
+      expect(stats.tooEarly).toBeLessThanOrEqual(3);
       // About one refresh per lifetime (each in a token's last 30 s, so a lifetime is ~575 s), never more.
       expect(stats.refreshes).toBeGreaterThanOrEqual(25);
       expect(stats.refreshes).toBeLessThanOrEqual(35);
       expect(stats.refreshes).toBeLessThanOrEqual(Math.ceil(elapsed / (TOKEN_LIFETIME_MS - 30_000)));
-      expect(stats.tokenCalls).toBe(stats.refreshes);
+      expect(stats.tokenCalls).toBe(stats.refreshes + stats.tooEarly);
       // Each refresh was made by exactly one process; the others read the rotated set from the store.
       expect(refreshedByProcesses).toBe(stats.refreshes);
       expect(reports.filter((report) => report.refreshed > 0).length).toBeGreaterThan(1);
