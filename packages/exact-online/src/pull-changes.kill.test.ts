@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ok, Secret } from '@patchbay/core';
 import { generateExactRecords, startExactOnlineEmulator } from '@patchbay/emulators';
 import { afterEach, describe, expect, it } from 'vitest';
+import { workspaceExecArgv } from '../../../test-support/child-exec-argv.mjs';
 import { createExactClient } from './client.ts';
 import { exactChanges } from './pull-changes.ts';
 
@@ -21,22 +22,9 @@ const packageDir = join(here, '..');
 
 // The child: handles each page (its account IDs into `handled`), then saves the checkpoint; after handling the
 // fourth page it stops before saving and waits to be killed.
-// @patchbay/core is resolved to its sources, as the tests' aliases do, so no build is needed first.
-const coreSources = Object.fromEntries(
-  [
-    ['@patchbay/core', 'index.ts'],
-    ['@patchbay/core/oauth', 'oauth/index.ts'],
-    ['@patchbay/core/store', 'store/index.ts'],
-  ].map(([name, file]) => [name, pathToFileURL(join(packageDir, '..', 'core', 'src', file!)).href]),
-);
+// @patchbay/* resolve to their sources (workspaceExecArgv's hook, which Node 22.13 runs too), so no build is needed.
 const CHILD = `
-import { registerHooks } from 'node:module';
 import { DatabaseSync } from 'node:sqlite';
-const sources = ${JSON.stringify(coreSources)};
-registerHooks({
-  resolve: (specifier, context, next) =>
-    sources[specifier] ? { url: sources[specifier], shortCircuit: true } : next(specifier, context),
-});
 const { ok, Secret } = await import('@patchbay/core');
 const [url, dbPath, token, division] = process.argv.slice(1);
 const { createExactClient } = await import(${JSON.stringify(pathToFileURL(join(here, 'client.ts')).href)});
@@ -93,7 +81,7 @@ describe('exactChanges after a SIGKILL', () => {
     const child = spawn(
       process.execPath,
       [
-        '--experimental-strip-types',
+        ...workspaceExecArgv,
         '--no-warnings',
         '--input-type=module',
         '-e',
