@@ -8,6 +8,7 @@ import {
   type AccessTokenSource,
   type ApiResult,
   type Logger,
+  ok,
   reviseError,
   type Secret,
 } from '@patchbay/core';
@@ -46,6 +47,8 @@ export const EXACT_OAUTH = {
 
 const DAY_MS = 86_400_000;
 const DEFAULT_REFRESH_MARGIN_MS = 5_000;
+// Exact's answer to a refresh inside an access token's life: `access_denied`, "access_token not expired".
+const TOO_EARLY = /access_token not expired|TooEarlyToRefreshTokens/;
 
 /** What {@link createExactTokenSource} needs besides the OAuth options. */
 export interface ExactTokenSourceOptions {
@@ -82,8 +85,17 @@ export function createExactTokenSource(options: ExactTokenSourceOptions): Access
     fetch: countingFetch(base, oauth.maxTokenCallsPerDay ?? EXACT_OAUTH.tokenCallsPerDay, now),
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  // Exact refuses a refresh as too early while the access token has not expired on its clock; the client's own
+  // estimate runs ahead by the token call's time, so on that answer the stored token is still good: use it.
+  const orStillValid = async (result: ApiResult<Secret>): Promise<ApiResult<Secret>> => {
+    if (result.success || result.error.code !== 'AUTH_ERROR' || !TOO_EARLY.test(result.error.message)) {
+      return result;
+    }
+    const stored = await oauth.tokens.read();
+    return stored.success && stored.data ? ok(stored.data.accessToken) : result;
+  };
   return {
-    getAccessToken: async () => reconsent(await manager.getAccessToken()),
+    getAccessToken: async () => reconsent(await orStillValid(await manager.getAccessToken())),
     refreshAccessToken: async (refresh) => reconsent(await manager.refreshAccessToken(refresh)),
   };
 }
