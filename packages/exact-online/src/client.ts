@@ -319,7 +319,7 @@ const optionsSchema = z.object({
  * @example
  * const exact = createExactClient({ region: 'nl', store, oauth: { clientId, clientSecret, tokens } });
  * for await (const page of exact.accounts.list({ filter: exactFilter.eq('Status', 'C') }))
- *   if (page.success) for (const account of page.data) console.log(account.Code, account.Name);
+ *   if (page.success) accounts.push(...page.data.map((account) => account.Code));
  * @throws IntegrationError `CONFIG_ERROR` naming the field (`region`, `oauth.clientId`, `store`…), never its value.
  */
 export function createExactClient(options: ExactClientOptions): ExactClient {

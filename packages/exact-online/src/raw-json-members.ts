@@ -1,4 +1,4 @@
-// Exact signs a webhook's `Content` as the exact text it sent, not as any re-serialisation of it (picqer's
+// Exact signs a webhook's `Content` as the exact text it sent, not as a re-serialisation of it (picqer's
 // Webhook/Authenticatable.php cuts it out of the body with a regular expression). This reads the members of a JSON
 // object text with each value's raw text, so the signature is checked over the bytes as sent, whatever spacing or
 // key order the sender used. Duplicate keys are refused: JSON.parse keeps the last one, a scanner could keep the

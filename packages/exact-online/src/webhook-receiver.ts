@@ -45,7 +45,7 @@ export interface ExactWebhookReceiverOptions {
   seen?: SeenIdStore;
   /** How long a delivery is remembered. Default 3 days. */
   seenTtlMs?: number;
-  /** Refuse deliveries for another app (`Content.ClientId`, compared case-insensitively). Default: any. */
+  /** Refuse deliveries for another app (`Content.ClientId`, compared case-insensitively). Default: every app's. */
   clientId?: string;
 }
 

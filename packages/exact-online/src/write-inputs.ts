@@ -49,7 +49,7 @@ export interface ExactAccountCreate extends ExactOtherFields {
   Language?: string | null;
   Remarks?: string | null;
 }
-/** Changes to an account (`accounts.update`): any of its writable fields. */
+/** Changes to an account (`accounts.update`): some of its writable fields. */
 export type ExactAccountChanges = Partial<ExactAccountCreate>;
 
 const accountChecks = {

@@ -225,7 +225,7 @@ export function valueFits(field: PipedriveField, value: unknown): boolean {
       return Array.isArray(value) && value.every((item) => typeof item === 'number' && optionIds.has(item));
     case 'daterange':
     case 'timerange':
-      // The wire shape of ranges is not documented for v2 custom_fields: any JSON object is taken (guessed).
+      // The wire shape of ranges is not documented for v2 custom_fields: every JSON object is taken (guessed).
       return typeof value === 'object' && value !== null && !Array.isArray(value);
     case 'address':
       return (
