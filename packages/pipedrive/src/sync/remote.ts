@@ -39,20 +39,17 @@ const externalIdOf = (record: SyncedRecord) => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-/**
- * Runs `task` over `items`, `limit` at a time, keeping the outcomes in order.
- */
-async function pool<T, O>(items: readonly T[], limit: number, task: (item: T) => Promise<O>): Promise<O[]> {
-  const out: O[] = new Array(items.length);
+// Runs `task` on each item, at most `limit` at once (each task records its own outcome).
+async function eachAtMost<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await task(items[index]!);
-    }
+    while (next < items.length) await task(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /**
@@ -136,7 +133,7 @@ export function createPipedriveRemote(options: PipedriveRemoteOptions): SyncRemo
       if (!resource.success) return resource;
       const outcomes: SyncWriteResult = new Map();
       const lost: { item: SyncWriteItem<PipedriveSyncInput>; error: IntegrationError }[] = [];
-      await pool(items, writeConcurrency, async (item) => {
+      await eachAtMost(items, writeConcurrency, async (item) => {
         const created = await resource.data.create(item.input);
         if (created.success) {
           indexOf(type, resource.data).remember(created.data);
@@ -155,7 +152,7 @@ export function createPipedriveRemote(options: PipedriveRemoteOptions): SyncRemo
       if (!resource.success) return resource;
       const outcomes: SyncWriteResult = new Map();
       let gone: IntegrationError | undefined;
-      await pool(items, writeConcurrency, async (item) => {
+      await eachAtMost(items, writeConcurrency, async (item) => {
         const updated = await resource.data.update(Number(item.remoteId), item.input);
         if (updated.success) {
           indexOf(type, resource.data).remember(updated.data);
