@@ -1,47 +1,15 @@
 // exactDeletions against the Exact Online emulator (division-wide row versions, `sync/Deleted` paged by 1 000) and
 // a hand-made fetch for what the emulator never answers (unknown entity types, a filter ignored).
-import { ok, Secret } from '@patchbay/core';
-import { createExactOnlineEmulator, generateExactRecords } from '@patchbay/emulators';
+import { generateExactRecords } from '@patchbay/emulators';
 import { describe, expect, it } from 'vitest';
-import { createExactClient } from './client.ts';
+import { setupEmulatedExact as setup, stubbedExactClient } from '../test-support/emulated-client.ts';
+import type { ExactClient } from './client.ts';
 import { type ExactDeletedPage, type ExactDeletionsOptions, exactDeletions } from './deleted.ts';
 
-const TOKEN = 'emulated-exact-access-token';
-
-function setup() {
-  const emulator = createExactOnlineEmulator({ acceptToken: (token) => token === TOKEN, rateLimit: false });
-  const urls: URL[] = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    urls.push(new URL(request.url));
-    const reply = await emulator.handler(request);
-    if (reply instanceof Response) return reply;
-    throw new TypeError('connection reset');
-  };
-  const client = createExactClient({
-    baseUrl: emulator.baseUrl,
-    oauth: { getAccessToken: async () => ok(new Secret(TOKEN)) },
-    division: emulator.division,
-    fetch,
-    retry: false,
-    rateLimit: false,
-  });
-  return { emulator, client, urls };
-}
-
-function fakeClient(body: unknown) {
-  return createExactClient({
-    baseUrl: 'https://start.exactonline.test',
-    oauth: { getAccessToken: async () => ok(new Secret(TOKEN)) },
-    division: 1,
-    fetch: async () => Response.json(body),
-    retry: false,
-    rateLimit: false,
-  });
-}
+const fakeClient = (body: unknown) => stubbedExactClient(async () => Response.json(body));
 
 async function collect(
-  client: ReturnType<typeof createExactClient>,
+  client: ExactClient,
   options?: ExactDeletionsOptions,
 ): Promise<{ pages: ExactDeletedPage[]; error?: { code: string; field?: string } }> {
   const pages: ExactDeletedPage[] = [];

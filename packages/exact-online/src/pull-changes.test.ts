@@ -2,8 +2,9 @@
 // after a checkpoint, pages split by pageSize, the checkpoint checked and never moving back, failures thrown typed,
 // abort ending quietly.
 import { IntegrationError, ok, Secret } from '@patchbay/core';
-import { createExactOnlineEmulator, generateExactRecords } from '@patchbay/emulators';
+import { generateExactRecords } from '@patchbay/emulators';
 import { describe, expect, it } from 'vitest';
+import { setupEmulatedExact as setup, stubbedExactClient } from '../test-support/emulated-client.ts';
 import { createExactClient } from './client.ts';
 import {
   type ExactChangesEntity,
@@ -11,29 +12,6 @@ import {
   type ExactChangesPage,
   exactChanges,
 } from './pull-changes.ts';
-
-const TOKEN = 'emulated-exact-access-token';
-
-function setup() {
-  const emulator = createExactOnlineEmulator({ acceptToken: (token) => token === TOKEN, rateLimit: false });
-  const urls: URL[] = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    urls.push(new URL(request.url));
-    const reply = await emulator.handler(request);
-    if (reply instanceof Response) return reply;
-    throw new TypeError('connection reset');
-  };
-  const client = createExactClient({
-    baseUrl: emulator.baseUrl,
-    oauth: { getAccessToken: async () => ok(new Secret(TOKEN)) },
-    division: emulator.division,
-    fetch,
-    retry: false,
-    rateLimit: false,
-  });
-  return { emulator, client, urls };
-}
 
 async function collect<R>(pages: AsyncIterable<ExactChangesPage<R>>) {
   const out: ExactChangesPage<R>[] = [];
@@ -174,14 +152,7 @@ describe('exactChanges', () => {
       { d: { results: [{ ID: '0a6f0d4c-0000-4000-8000-000000000001', Timestamp: '9007199254740995' }] } },
       { d: { results: [] } },
     ];
-    const client = createExactClient({
-      baseUrl: 'https://start.exactonline.test',
-      oauth: { getAccessToken: async () => ok(new Secret(TOKEN)) },
-      division: 1,
-      fetch: async () => Response.json(bodies.shift()),
-      retry: false,
-      rateLimit: false,
-    });
+    const client = stubbedExactClient(async () => Response.json(bodies.shift()));
     const pages = await collect(
       exactChanges({ client, entity: 'accounts', includeDeleted: true })(`${big}:9223372036854775806`),
     );
