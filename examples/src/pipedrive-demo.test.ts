@@ -23,7 +23,7 @@ it('syncs organizations and persons into the Pipedrive emulator, re-runs without
   expect(result.readBack).toHaveLength(3);
   for (const person of result.readBack) expect(person.externalId).toMatch(/^person-\d+$/);
   expect(gold).toMatchObject({ name: nameOf(gold!.externalId), tier: 'Gold' });
-  expect(renamed).toMatchObject({ name: 'Person 2 (renamed in the app)', tier: null });
+  expect(renamed).toMatchObject({ name: `${nameOf(renamed!.externalId)} (renamed in the app)`, tier: null });
   expect(plain).toMatchObject({ name: nameOf(plain!.externalId), tier: null });
   expect(result.webhookOutcomes).toEqual(['skipped-own-change', 'handled']);
   const printed = lines.join('\n');

@@ -63,7 +63,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     username: WEBHOOK_USER,
     password: WEBHOOK_PASSWORD,
     onEvent: (event) => {
-      events.push(`${event.meta.action} ${event.meta.entity} ${event.meta.entity_id}`);
+      events.push(`${event.meta.action} of ${event.meta.entity} id ${event.meta.entity_id}`);
     },
   });
   const pipedrive = await startPipedriveEmulator({
@@ -180,7 +180,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     emulator.appChange('person', {
       action: 'change',
       id: second.id,
-      values: { name: 'Person 2 (renamed in the app)' },
+      values: { name: `${second.name} (renamed in the app)` },
     });
     await until(() => webhookOutcomes.length === 2, 'two webhook deliveries');
     print(
