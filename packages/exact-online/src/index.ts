@@ -99,6 +99,11 @@ export type {
   ExactSyncResource,
 } from './resource.ts';
 export {
+  type ExactSyncEntity,
+  type ExactSyncTimestampOptions,
+  exactSyncTimestamp,
+} from './sync-timestamp.ts';
+export {
   type ExactWebhookContent,
   type ExactWebhookEvent,
   exactWebhookContentSchema,

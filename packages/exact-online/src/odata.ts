@@ -150,8 +150,5 @@ export function odataPageSchema<T extends z.ZodMiniType>(item: T) {
   });
 }
 
-/**
- * Sent on every call: without `Accept: application/json` Exact answers XML. Per call, not only as the client's
- * `headers` option, which core's client does not send on a call that has no headers of its own.
- */
+/** Sent on every call: without `Accept: application/json` Exact answers XML. */
 export const ACCEPT_JSON: Readonly<Record<string, string>> = { accept: 'application/json' };

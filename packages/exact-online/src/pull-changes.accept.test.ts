@@ -1,6 +1,7 @@
 // Acceptance: 50 000 accounts pulled through exactChanges from the Exact Online emulator with its limits on (60 a
-// minute per division, fixed minute windows, 429 past them), then 500 changes and 20 deletions pulled from the saved
-// checkpoint, with a restart (a new client, from the checkpoint string alone) in the middle of the first load.
+// minute per division, fixed minute windows, 429 past them): the bulk endpoint for the first load, with a restart (a
+// new client, from the checkpoint string alone) in the middle of it; then 500 changes and 20 deletions pulled from
+// the saved checkpoint through the Sync API.
 //
 // One simulated clock drives the emulator and the client's limiter. The limiter sleeps in real time for the wait its
 // store names, so the test's store turns each wait into a jump of the simulated clock instead (and takes again): the
@@ -70,8 +71,17 @@ function perMinute(times: readonly number[]) {
 describe('exactChanges: 50 000 accounts, then 500 changes and 20 deletions, within 60 requests a minute', () => {
   it('loads all, resumes after a restart, then pulls exactly the changes, with 0 × 429', async () => {
     const { emulator, requests, client, now } = simulation();
-    const seeded = emulator.seed('crm/Accounts', generateExactRecords({ entity: 'account', count: 50_000 }));
+    // Modified over the past year, as an account's records are.
+    const seeded = emulator.seed(
+      'crm/Accounts',
+      generateExactRecords({ entity: 'account', count: 50_000 }).map((record, index) => ({
+        ...record,
+        Modified: `/Date(${now() - 86_400_000 * (1 + (index % 365))})/`,
+      })),
+    );
     const started = now();
+    const pull = () =>
+      exactChanges({ client: client(), entity: 'accounts', includeDeleted: true, clock: now });
 
     // First process: stopped (as by a restart) after 20 handled pages; the checkpoint saved is a string.
     let saved: string | null = null;
@@ -85,19 +95,15 @@ describe('exactChanges: 50 000 accounts, then 500 changes and 20 deletions, with
       saved = page.checkpoint;
     };
     let handled = 0;
-    for await (const page of exactChanges({ client: client(), entity: 'accounts', includeDeleted: true })(
-      null,
-    )) {
+    for await (const page of pull()(null)) {
       handle(page);
       if (++handled === 20) break;
     }
     expect(seen.size).toBe(20_000);
+    expect(saved).toMatch(/^load:/);
 
     // Second process: a new client, from the saved string alone.
-    for await (const page of exactChanges({ client: client(), entity: 'accounts', includeDeleted: true })(
-      saved,
-    ))
-      handle(page);
+    for await (const page of pull()(saved)) handle(page);
     expect(seen.size).toBe(50_000);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
     expect(new Set(seen.keys())).toEqual(new Set(seeded.map((record) => String(record.ID))));
@@ -117,9 +123,7 @@ describe('exactChanges: 50 000 accounts, then 500 changes and 20 deletions, with
     const upserts: ExactAccount[] = [];
     const deletes: string[] = [];
     let last = saved as string | null;
-    for await (const page of exactChanges({ client: client(), entity: 'accounts', includeDeleted: true })(
-      last,
-    )) {
+    for await (const page of pull()(last)) {
       for (const change of page.changes) {
         if (change.kind === 'upsert') upserts.push(change.record);
         else deletes.push(change.key);
@@ -137,10 +141,7 @@ describe('exactChanges: 50 000 accounts, then 500 changes and 20 deletions, with
 
     // Nothing more: one records read and one deletions read, no page.
     const idle: unknown[] = [];
-    for await (const page of exactChanges({ client: client(), entity: 'accounts', includeDeleted: true })(
-      last,
-    ))
-      idle.push(page);
+    for await (const page of pull()(last)) idle.push(page);
     expect(idle).toEqual([]);
 
     const rate = perMinute(requests.map((request) => request.at));
@@ -152,9 +153,16 @@ describe('exactChanges: 50 000 accounts, then 500 changes and 20 deletions, with
       status429: requests.filter((request) => request.status === 429).length,
       ...rate,
     };
-    // 50 pages of 1 000 (one more when the last page is full and names a next link), one deletions read.
-    expect(loadRequests).toBeGreaterThanOrEqual(51);
-    expect(loadRequests).toBeLessThanOrEqual(53);
+    // SyncTimestamp, 50 bulk pages of 1 000 (one more when the last page is full and names a next link), then one
+    // Sync API read and one deletions read finding nothing new.
+    const kinds = requests
+      .slice(0, loadRequests)
+      .map((request) => request.path.split('/').slice(4, 6).join('/'));
+    expect(kinds.filter((kind) => kind === 'bulk/CRM').length).toBeGreaterThanOrEqual(50);
+    expect(kinds.filter((kind) => kind === 'bulk/CRM').length).toBeLessThanOrEqual(51);
+    expect(kinds.filter((kind) => kind === 'read/sync')).toHaveLength(1);
+    expect(kinds.filter((kind) => kind === 'sync/CRM')).toHaveLength(1);
+    expect(loadRequests).toBeLessThanOrEqual(54);
     expect(changeRequests).toBe(2);
     expect(report.status429).toBe(0);
     expect(requests.every((request) => request.status === 200)).toBe(true);

@@ -1,6 +1,6 @@
-// exactChanges against the Exact Online emulator: the first load from row version 1, the changes and deletions
-// after a checkpoint, pages split by pageSize, the checkpoint checked and never moving back, failures thrown typed,
-// abort ending quietly.
+// exactChanges against the Exact Online emulator: the first load through the bulk endpoint joined to the Sync API
+// (or from row version 1), the changes and deletions after a checkpoint, pages split by pageSize, the checkpoint
+// checked and never moving back, failures thrown typed, abort ending quietly.
 import { IntegrationError, ok, Secret } from '@patchbay/core';
 import { generateExactRecords } from '@patchbay/emulators';
 import { describe, expect, it } from 'vitest';
@@ -19,16 +19,110 @@ async function collect<R>(pages: AsyncIterable<ExactChangesPage<R>>) {
   return out;
 }
 
+const DAY = 86_400_000;
+// Records as an account holds them: last modified over the past year, not all this instant.
+const aged = <T extends Record<string, unknown>>(records: T[]) =>
+  records.map((record, index) => ({
+    ...record,
+    Modified: `/Date(${Date.now() - DAY * (1 + (index % 365))})/`,
+  }));
+const path = (url: URL) => url.pathname.split('/').slice(4).join('/');
+
 const upserted = (pages: ExactChangesPage<{ ID?: string | null }>[]) =>
   pages.flatMap((page) => page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.record.ID] : [])));
 const deleted = (pages: ExactChangesPage<unknown>[]) =>
   pages.flatMap((page) => page.changes.flatMap((c) => (c.kind === 'delete' ? [c.key] : [])));
 
 describe('exactChanges', () => {
-  it('loads every record from row version 1 through the sync endpoint, 1 000 a request', async () => {
+  it('loads through the bulk endpoint, then goes on with the Sync API from the row version SyncTimestamp gave', async () => {
+    const { emulator, client, urls } = setup();
+    const seeded = emulator.seed(
+      'crm/Accounts',
+      aged(generateExactRecords({ entity: 'account', count: 2_500 })),
+    );
+    const now = Date.now();
+    const pull = exactChanges({ client, entity: 'accounts', clock: () => now });
+    const pages = await collect(pull(null));
+    expect(pages.map((page) => page.changes.length)).toEqual([1_000, 1_000, 500, 0]);
+    expect(new Set(upserted(pages))).toEqual(new Set(seeded.map((record) => record.ID)));
+    expect(urls.map(path)).toEqual([
+      'read/sync/Sync/SyncTimestamp',
+      'bulk/CRM/Accounts',
+      'bulk/CRM/Accounts',
+      'bulk/CRM/Accounts',
+      'sync/CRM/Accounts',
+    ]);
+    // Every record was last modified before the minute before now: the Sync API starts after the newest of them.
+    const start = String(seeded.at(-1)?.Timestamp);
+    expect(urls[0]?.searchParams.get('endPoint')).toBe("'Accounts'");
+    expect(urls[1]?.searchParams.get('$filter')).toMatch(/^Modified lt datetime'\d{4}-\d\d-\d\dT[\d:.]+'$/);
+    expect(urls[2]?.searchParams.get('$skiptoken')).toMatch(/^guid'[0-9a-f-]{36}'$/);
+    expect(urls[4]?.searchParams.get('$filter')).toBe(`Timestamp gt ${start}L`);
+    const keys = upserted(pages) as string[];
+    expect(pages[0]?.checkpoint).toBe(`load:${start}:${now}:${keys[999]}`);
+    // The load over: its end saved as the Sync API's two halves, both from the load's row version.
+    expect(pages.at(-1)).toEqual({ changes: [], checkpoint: `${start}:${start}` });
+
+    // Then only what changed.
+    emulator.updateRecord('crm/Accounts', String(seeded[7]?.ID), { Name: 'Changed' });
+    const next = await collect(pull(pages.at(-1)!.checkpoint));
+    expect(upserted(next)).toEqual([seeded[7]?.ID]);
+  });
+
+  it('resumes a load stopped half-way after the last key handed out, and reads what changed during it', async () => {
+    const { emulator, client, urls } = setup();
+    const seeded = emulator.seed(
+      'crm/Accounts',
+      aged(generateExactRecords({ entity: 'account', count: 2_500 })),
+    );
+    const pull = exactChanges({ client, entity: 'accounts', includeDeleted: true, pageSize: 500 });
+    const counts = new Map<string, number>();
+    const removed = new Set<string>();
+    const take = (page: ExactChangesPage<{ ID?: string | null; Name?: string | null }>) => {
+      for (const change of page.changes) {
+        if (change.kind === 'delete') removed.add(change.key);
+        else counts.set(String(change.record.ID), (counts.get(String(change.record.ID)) ?? 0) + 1);
+      }
+    };
+    let saved = '';
+    for await (const page of pull(null)) {
+      take(page);
+      saved = page.checkpoint;
+      if (counts.size === 1_000) break;
+    }
+    expect(saved).toMatch(/^load:\d+:\d+:[0-9a-f-]{36}$/);
+    // While the load is stopped, a user changes records read and not yet read, adds one and deletes one.
+    const keys = [...counts.keys()];
+    const unread = seeded.map((record) => String(record.ID)).filter((id) => !counts.has(id));
+    emulator.updateRecord('crm/Accounts', keys[3]!, { Name: 'Changed after read' });
+    emulator.updateRecord('crm/Accounts', unread[10]!, { Name: 'Changed before read' });
+    emulator.deleteRecord('crm/Accounts', unread[20]!);
+    const made = emulator.createRecord('crm/Accounts', { Name: 'New', Code: '77' });
+    urls.length = 0;
+    const rest: ExactChangesPage<{ ID?: string | null; Name?: string | null }>[] = [];
+    for await (const page of pull(saved)) {
+      take(page);
+      rest.push(page);
+    }
+    expect(urls[0]?.searchParams.get('$skiptoken')).toBe(`guid'${saved.split(':')[3]}'`);
+    expect(path(urls[0]!)).toBe('bulk/CRM/Accounts');
+    // Every record handed out; the unchanged ones once; the changed and new ones come (again) from the Sync API.
+    const live = seeded.map((record) => String(record.ID)).filter((id) => id !== unread[20]);
+    expect([...counts.keys()].filter((id) => !removed.has(id)).sort()).toEqual(
+      [...live, String(made.ID)].sort(),
+    );
+    for (const id of live) if (id !== keys[3] && id !== unread[10]) expect(counts.get(id)).toBe(1);
+    expect(counts.get(keys[3]!)).toBe(2);
+    expect(removed).toEqual(new Set([unread[20]]));
+    const last = rest.flatMap((page) => page.changes).filter((change) => change.kind === 'upsert');
+    expect(last.at(-1)).toMatchObject({ record: { ID: made.ID } });
+    expect(rest.at(-1)?.checkpoint).toMatch(/^\d+:\d+$/);
+  });
+
+  it('loads every record from row version 1 through the sync endpoint with firstLoad sync', async () => {
     const { emulator, client, urls } = setup();
     const seeded = emulator.seed('crm/Accounts', generateExactRecords({ entity: 'account', count: 2_500 }));
-    const pages = await collect(exactChanges({ client, entity: 'accounts' })(null));
+    const pages = await collect(exactChanges({ client, entity: 'accounts', firstLoad: 'sync' })(null));
     expect(pages.map((page) => page.changes.length)).toEqual([1_000, 1_000, 500]);
     expect(upserted(pages)).toEqual(seeded.map((record) => record.ID));
     const last = String(seeded.at(-1)?.Timestamp);
@@ -48,7 +142,7 @@ describe('exactChanges', () => {
       'crm/Contacts',
       generateExactRecords({ entity: 'contact', count: 2, accountIds: [String(accounts[9]?.ID)] }),
     );
-    const pull = exactChanges({ client, entity: 'accounts', includeDeleted: true });
+    const pull = exactChanges({ client, entity: 'accounts', includeDeleted: true, firstLoad: 'sync' });
     const first = await collect(pull(null));
     expect(upserted(first)).toHaveLength(10);
     const checkpoint = first.at(-1)!.checkpoint;
@@ -97,7 +191,13 @@ describe('exactChanges', () => {
     const { emulator, client } = setup();
     const seeded = emulator.seed('crm/Accounts', generateExactRecords({ entity: 'account', count: 5 }));
     for (const record of seeded.slice(0, 3)) emulator.deleteRecord('crm/Accounts', String(record.ID));
-    const pull = exactChanges({ client, entity: 'accounts', includeDeleted: true, pageSize: 2 });
+    const pull = exactChanges({
+      client,
+      entity: 'accounts',
+      includeDeleted: true,
+      pageSize: 2,
+      firstLoad: 'sync',
+    });
     const pages = await collect(pull(null));
     expect(pages.map((page) => page.changes.map((change) => change.kind))).toEqual([
       ['upsert', 'upsert'],
@@ -132,10 +232,10 @@ describe('exactChanges', () => {
       'crm/Contacts',
       generateExactRecords({ entity: 'contact', count: 3, accountIds: [String(accounts[0]?.ID)] }),
     );
-    const contacts = await collect(exactChanges({ client, entity: 'contacts' })(null));
+    const contacts = await collect(exactChanges({ client, entity: 'contacts', firstLoad: 'sync' })(null));
     expect(contacts.flatMap((page) => page.changes)).toHaveLength(3);
     for (const entity of ['salesInvoices', 'items', 'glAccounts', 'transactionLines'] as const) {
-      await collect(exactChanges({ client, entity })(null));
+      await collect(exactChanges({ client, entity, firstLoad: 'sync' })(null));
     }
     expect(urls.map((url) => url.pathname.split('/').slice(4).join('/'))).toEqual([
       'sync/CRM/Contacts',
@@ -144,6 +244,19 @@ describe('exactChanges', () => {
       'sync/Financial/GLAccounts',
       'sync/Financial/TransactionLines',
     ]);
+    // And their bulk loads, each joined to its own sync endpoint.
+    urls.length = 0;
+    for (const entity of ['contacts', 'salesInvoices', 'items', 'glAccounts', 'transactionLines'] as const) {
+      await collect(exactChanges({ client, entity })(null));
+    }
+    expect(urls.map(path).filter((at) => at.startsWith('bulk/'))).toEqual([
+      'bulk/CRM/Contacts',
+      'bulk/SalesInvoice/SalesInvoices',
+      'bulk/Logistics/Items',
+      'bulk/Financial/GLAccounts',
+      'bulk/Financial/TransactionLines',
+    ]);
+    expect(urls.map(path).filter((at) => at.endsWith('SyncTimestamp'))).toHaveLength(5);
   });
 
   it('keeps Int64 checkpoints past 2^53 exact, and never moves them back', async () => {
@@ -163,7 +276,22 @@ describe('exactChanges', () => {
   it('checks the checkpoint when read: VALIDATION_ERROR, field checkpoint, before any request', async () => {
     const { client, urls } = setup();
     const pull = exactChanges({ client, entity: 'accounts' });
-    for (const bad of ['', '12', '1:2:3', '-1:2', '1.5:2', 'a:b', '99999999999999999999:1', ' 1:2']) {
+    const guid = '0a6f0d4c-0000-4000-8000-000000000001';
+    for (const bad of [
+      '',
+      '12',
+      '1:2:3',
+      '-1:2',
+      '1.5:2',
+      'a:b',
+      '99999999999999999999:1',
+      ' 1:2',
+      'load:1:2',
+      `load:x:2:${guid}`,
+      `load:1:2.5:${guid}`,
+      'load:1:2:not-a-guid',
+      `bulk:1:2:${guid}`,
+    ]) {
       const thrown = await collect(pull(bad)).catch((error: unknown) => error);
       expect(thrown).toBeInstanceOf(IntegrationError);
       expect(thrown).toMatchObject({ code: 'VALIDATION_ERROR', field: 'checkpoint' });
@@ -181,6 +309,8 @@ describe('exactChanges', () => {
       [{ client, entity: 'accounts', pageSize: 1_001 }, 'pageSize'],
       [{ client, entity: 'accounts', pageSize: 1.5 }, 'pageSize'],
       [{ client, entity: 'accounts', includeDeleted: 'yes' as unknown as boolean }, 'includeDeleted'],
+      [{ client, entity: 'accounts', firstLoad: 'rest' as 'bulk' }, 'firstLoad'],
+      [{ client, entity: 'accounts', clock: 5 as unknown as () => number }, 'clock'],
       [{ client: {} as typeof client, entity: 'accounts' }, 'client'],
     ];
     for (const [options, field] of cases) {

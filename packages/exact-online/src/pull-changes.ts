@@ -1,25 +1,30 @@
-// Exact Online's changes since a checkpoint, for the scheduler's pullSyncJob: the entity's sync endpoint
-// (`Timestamp gt {n}L`, 1 000 a page) and, with `includeDeleted`, `sync/Deleted` for its EntityType.
+// Exact Online's changes since a checkpoint, for the scheduler's pullSyncJob: a first load, then the entity's sync
+// endpoint (`Timestamp gt {n}L`, 1 000 a page) and, with `includeDeleted`, `sync/Deleted` for its EntityType.
 //
-// The first load reads the sync endpoint from row version 1 too, not the bulk endpoint: Exact recommends the sync
-// API for initial loads, the bulk endpoints refuse an unfiltered read ("mandatory filtering") and answer no
-// Timestamp, and a bulk load would need a separate start for the follow-up sync (SyncTimestamp maps a date to an
-// approximate row version), leaving a window where a change could be missed or read twice.
+// The first load reads the bulk endpoint (1 000 a page), as Exact advises for initial loads, and joins the Sync API
+// without a gap. Bulk records carry no row version, so before reading, SyncTimestamp maps an instant T (now, less a
+// margin for clock skew) to a row version S: every record with a version above S was modified at or after T. The
+// load then reads `Modified lt T` in key order (its `$filter` also meets Exact's mandatory filtering), and the Sync
+// API continues from S. A record not changed since S was modified before T, so the load reads it; any other has a
+// version above S, so the Sync API reads it (those modified between T and the load are read twice; pullSyncJob is at
+// least once anyway). Deletions are read from S too: a record deleted before S is absent from the load. A load
+// stopped half-way resumes after the last key handed out (`$skiptoken=guid'…'`, as Exact's own next links write it)
+// with the same T and S, kept in the checkpoint `"load:<S>:<T epoch ms>:<last key>"`.
 //
-// The checkpoint is `"<records ts>:<deleted ts>"`, two Int64 row versions. One number does not suffice although the
-// row version is division-wide: the records are read to their end first and the deletions after, so a record
-// written after its stream ended (ts 105) and a deletion written after that (ts 106) would leave one number at 106
-// and the record would never be read. Each half moves only over its own stream, and only forward. Without
-// `includeDeleted` the deletions half stays as it was (so turning deletions on later reads them from there).
+// `firstLoad: 'sync'` reads the sync endpoint from row version 1 instead (one pass, no date mapping, and with
+// `includeDeleted` every deletion Exact still keeps, keys never upserted among them).
 //
-// A first load with `includeDeleted` also hands out the deletions Exact still keeps from before it (keys never
-// upserted): the row version at the start of the load is not known exactly (SyncTimestamp maps a date to an
-// approximate one), and starting the deletions later than that could drop the deletion of a record read during the
-// load. The handler is idempotent anyway (pullSyncJob delivers at least once), so deleting an unknown key is a no-op.
+// After the load the checkpoint is `"<records ts>:<deleted ts>"`, two Int64 row versions. One number does not
+// suffice although the row version is division-wide: the records are read to their end first and the deletions
+// after, so a record written after its stream ended (ts 105) and a deletion written after that (ts 106) would leave
+// one number at 106 and the record would never be read. Each half moves only over its own stream, and only forward.
+// Without `includeDeleted` the deletions half stays as it was (so turning deletions on later reads them from there).
 // Pages follow Exact's order by Timestamp (its `__next` skiptoken is the last Timestamp of the page).
 import { IntegrationError } from '@patchbay/core';
 import type { ExactClient } from './client.ts';
 import { type ExactDeletedSource, exactDeletions } from './deleted.ts';
+import { exactFilter } from './filter.ts';
+import { isGuid } from './odata.ts';
 import type {
   ExactAccount,
   ExactContact,
@@ -28,6 +33,7 @@ import type {
   ExactSalesInvoice,
   ExactTransactionLine,
 } from './records.ts';
+import { exactSyncTimestamp } from './sync-timestamp.ts';
 
 /** The entity sets whose changes can be pulled (Exact has a sync endpoint and a deletion type for each). */
 export type ExactChangesEntity =
@@ -65,7 +71,10 @@ export type ExactChange<R> =
 /** One page of changes and the checkpoint that resumes after it (the shape of the scheduler's `PullPage`). */
 export interface ExactChangesPage<R> {
   changes: ExactChange<R>[];
-  /** `"<records row version>:<deletions row version>"`, each an Int64 as decimal text. */
+  /**
+   * `"<records row version>:<deletions row version>"` (Int64s as decimal text), or during a bulk first load
+   * `"load:<row version>:<epoch ms>:<last key>"`. Store it as text; its form is this package's to change.
+   */
   checkpoint: string;
 }
 
@@ -79,6 +88,10 @@ export interface ExactChangesOptions<E extends ExactChangesEntity> {
   includeDeleted?: boolean;
   /** Changes per page handed out, 1 to 1 000 (Exact's pages are 1 000; smaller splits them). Default 1 000. */
   pageSize?: number;
+  /** How a pull from no checkpoint reads what exists: the bulk endpoint joined to the Sync API, or the Sync API from row version 1. Default `'bulk'`. */
+  firstLoad?: 'bulk' | 'sync';
+  /** Epoch ms now, on a clock close to Exact's (a simulated one in tests). Default `Date.now`. */
+  clock?: () => number;
 }
 
 /** A connector's `pull` for pullSyncJob: the changes after `checkpoint` (null: from the start), page by page. */
@@ -96,13 +109,28 @@ const ENTITIES: readonly string[] = [
   'transactionLines',
 ];
 const MAX_PAGE_SIZE = 1_000;
+// How far before now the bulk load's instant is mapped to a row version: room for a clock ahead of Exact's and for
+// SyncTimestamp answering a little late (records modified in that minute are read twice, by the load and the Sync API).
+const CLOCK_MARGIN_MS = 60_000;
+// The key a record of each entity set is read in order of on the bulk endpoint.
+const KEYS: Readonly<Record<string, string>> = { salesInvoices: 'InvoiceID' };
 const INT64_MAX = 9_223_372_036_854_775_807n;
 // Exact's documented start of a sync: `Timestamp gt 1L`.
 const START = 1n;
 
 interface Position {
+  kind: 'sync';
   records: bigint;
   deleted: bigint;
+}
+
+// A bulk first load under way: the row version the Sync API continues from, the instant the load reads up to (its
+// records modified before it) and the last key handed out ('' before the first).
+interface Load {
+  kind: 'load';
+  start: bigint;
+  before: number;
+  after: string;
 }
 
 /**
@@ -124,6 +152,8 @@ export function exactChanges<E extends ExactChangesEntity>(
     entity,
     includeDeleted = false,
     pageSize = MAX_PAGE_SIZE,
+    firstLoad = 'bulk',
+    clock = Date.now,
   } = options ?? ({} as ExactChangesOptions<E>);
   if (!ENTITIES.includes(entity)) {
     throw new IntegrationError('CONFIG_ERROR', `exactChanges: entity must be one of ${ENTITIES.join(', ')}`, {
@@ -142,9 +172,18 @@ export function exactChanges<E extends ExactChangesEntity>(
       { field: 'pageSize' },
     );
   }
+  if (firstLoad !== 'bulk' && firstLoad !== 'sync') {
+    throw new IntegrationError('CONFIG_ERROR', "exactChanges: firstLoad must be 'bulk' or 'sync'", {
+      field: 'firstLoad',
+    });
+  }
+  if (typeof clock !== 'function') {
+    throw new IntegrationError('CONFIG_ERROR', 'exactChanges: clock must be a function', { field: 'clock' });
+  }
   const resource = (client as Partial<Pick<ExactClient, ExactChangesEntity>> | undefined)?.[entity];
   if (
     typeof resource?.sync !== 'function' ||
+    typeof resource?.bulk !== 'function' ||
     typeof client.http !== 'function' ||
     typeof client.division !== 'function'
   ) {
@@ -156,19 +195,70 @@ export function exactChanges<E extends ExactChangesEntity>(
       },
     );
   }
+
   type R = ExactChangeRecord<E>;
+  const key = KEYS[entity] ?? 'ID';
 
   return async function* pull(checkpoint, signal) {
-    const at =
-      checkpoint === null || checkpoint === undefined
-        ? { records: START, deleted: START }
-        : parseCheckpoint(checkpoint);
-    const format = () => `${at.records}:${at.deleted}`;
+    const given = checkpoint === null || checkpoint === undefined ? undefined : parseCheckpoint(checkpoint);
     // Throws the failure typed, unless a stop was asked for: then the pages simply end.
     const failed = (error: IntegrationError): boolean => {
       if (signal?.aborted) return true;
       throw error;
     };
+
+    let at: Position;
+    if (given?.kind === 'sync') at = given;
+    else if (given === undefined && firstLoad === 'sync')
+      at = { kind: 'sync', records: START, deleted: START };
+    else {
+      let load = given;
+      if (load === undefined) {
+        const before = Math.floor(clock());
+        const start = await exactSyncTimestamp(client, {
+          entity,
+          modified: before - CLOCK_MARGIN_MS,
+          ...(signal ? { signal } : {}),
+        });
+        if (!start.success) {
+          failed(start.error);
+          return;
+        }
+        load = { kind: 'load', start: BigInt(start.data), before, after: '' };
+      }
+      const current = load;
+      const text = () => `load:${current.start}:${current.before}:${current.after}`;
+      for await (const page of resource.bulk({
+        filter: exactFilter.lt('Modified', new Date(current.before)),
+        ...(current.after ? { after: current.after } : {}),
+        ...(signal ? { signal } : {}),
+      })) {
+        if (!page.success) {
+          if (failed(page.error)) return;
+          continue;
+        }
+        const records = page.data as R[];
+        for (let from = 0; from < records.length; from += pageSize) {
+          const chunk = records.slice(from, from + pageSize);
+          const last = (chunk[chunk.length - 1] as Record<string, unknown>)[key];
+          if (!isGuid(last)) {
+            throw new IntegrationError(
+              'INVALID_RESPONSE',
+              `Exact's ${entity} bulk read answered a record without a GUID ${key}; the load cannot resume after it`,
+              { field: key, retryable: false },
+            );
+          }
+          current.after = last;
+          yield { changes: chunk.map((record) => ({ kind: 'upsert' as const, record })), checkpoint: text() };
+        }
+        if (signal?.aborted) return;
+      }
+      if (signal?.aborted) return;
+      at = { kind: 'sync', records: current.start, deleted: current.start };
+      // The load is over: saved, so that a restart does not read the bulk endpoint again.
+      yield { changes: [], checkpoint: `${at.records}:${at.deleted}` };
+    }
+    const format = () => `${at.records}:${at.deleted}`;
 
     const start = at.records;
     for await (const page of resource.sync({ since: start.toString(), ...(signal ? { signal } : {}) })) {
@@ -236,16 +326,31 @@ export function exactChanges<E extends ExactChangesEntity>(
 }
 
 const INT64_TEXT = /^\d{1,19}$/;
+const isRowVersion = (part: string) => INT64_TEXT.test(part) && BigInt(part) <= INT64_MAX;
 
-function parseCheckpoint(checkpoint: unknown): Position {
+function parseCheckpoint(checkpoint: unknown): Position | Load {
   const parts = typeof checkpoint === 'string' ? checkpoint.split(':') : [];
-  if (parts.length === 2 && parts.every((part) => INT64_TEXT.test(part) && BigInt(part) <= INT64_MAX)) {
-    return { records: BigInt(parts[0]!), deleted: BigInt(parts[1]!) };
+  if (parts.length === 2 && parts.every(isRowVersion)) {
+    return { kind: 'sync', records: BigInt(parts[0]!), deleted: BigInt(parts[1]!) };
+  }
+  if (
+    parts.length === 4 &&
+    parts[0] === 'load' &&
+    isRowVersion(parts[1]!) &&
+    /^\d{1,15}$/.test(parts[2]!) &&
+    (parts[3] === '' || isGuid(parts[3]))
+  ) {
+    return {
+      kind: 'load',
+      start: BigInt(parts[1]!),
+      before: Number(parts[2]),
+      after: parts[3]!.toLowerCase(),
+    };
   }
   const shown = typeof checkpoint === 'string' ? JSON.stringify(checkpoint.slice(0, 120)) : typeof checkpoint;
   throw new IntegrationError(
     'VALIDATION_ERROR',
-    `Invalid Exact Online checkpoint ${shown}: expected "<records row version>:<deletions row version>" (two Int64s)`,
+    `Invalid Exact Online checkpoint ${shown}: expected "<records row version>:<deletions row version>" (two Int64s) or a load's "load:<row version>:<epoch ms>:<last key>"`,
     { field: 'checkpoint', retryable: false },
   );
 }

@@ -313,6 +313,28 @@ describe('queryOf', () => {
     expect(queryOf(undefined, ['ID'], { top: 1 })).toMatchObject({ data: { params: { $top: 1 } } });
   });
 
+  it("continues after a key as Exact's skiptoken, where the read allows it", () => {
+    const key = '0A6F0D4C-0000-4000-8000-000000000001';
+    expect(queryOf({ after: key }, ['ID'], { after: true })).toMatchObject({
+      data: { params: { $skiptoken: `guid'${key.toLowerCase()}'` } },
+    });
+    for (const [options, extra] of [
+      [{ after: 'not-a-guid' }, { after: true }],
+      [{ after: 42 }, { after: true }],
+      [{ after: key, orderBy: { field: 'Name' } }, { after: true }],
+    ] as const) {
+      expect(queryOf(options, ['ID'], extra)).toMatchObject({
+        success: false,
+        error: { code: 'VALIDATION_ERROR', field: 'options.after' },
+      });
+    }
+    // Not a key-ordered GUID read (the division list): the option is not read at all.
+    expect(queryOf({ after: key }, ['ID'])).toEqual({
+      success: true,
+      data: { params: { $select: 'ID' }, signal: undefined },
+    });
+  });
+
   it('names the option that cannot be read or is out of range', () => {
     const throwing = new Proxy(['ID'], {
       get(target, key) {

@@ -38,6 +38,11 @@ export interface ExactListOptions<F extends string = string> {
   orderBy?: { field: F | (string & {}); direction?: 'asc' | 'desc' };
   /** Items at most over all pages (`$top`). */
   top?: number;
+  /**
+   * Continue a read in key order after this record's key (a GUID), as Exact's own `$skiptoken` does: resumes a read
+   * stopped half-way. Not with `orderBy`.
+   */
+  after?: string;
   signal?: AbortSignal;
 }
 
@@ -109,16 +114,19 @@ const invalid = (field: string, message: string) =>
     retryable: false,
   });
 
-/** The query of a read, checked: field names by pattern, the filter rendered by the builder, top bounded. */
-// (Internal.) The query of a read, checked: field names by pattern, the filter rendered by the builder, top bounded.
+/**
+ * The query of a read, checked: field names by pattern, the filter rendered by the builder, top bounded; `after`
+ * only where `extra.after` allows it (reads in GUID key order).
+ */
 export function queryOf(
   options: unknown,
   fields: readonly string[],
-  extra: { top?: number } = {},
+  extra: { top?: number; after?: boolean } = {},
 ): ApiResult<{ params: Record<string, string | number>; signal: AbortSignal | undefined }> {
-  const read = readOptions(options, ['select', 'filter', 'orderBy', 'top', 'signal'], 'options');
+  const names = ['select', 'filter', 'orderBy', 'top', 'signal', ...(extra.after ? ['after'] : [])];
+  const read = readOptions(options, names, 'options');
   if (!read.success) return read;
-  const { select, filter, orderBy, top, signal } = read.data as Record<string, unknown>;
+  const { select, filter, orderBy, top, after, signal } = read.data as Record<string, unknown>;
   const params: Record<string, string | number> = {};
   let selected: unknown[] = [...fields];
   if (select !== undefined) {
@@ -154,6 +162,11 @@ export function queryOf(
       return err(invalid('options.orderBy.direction', "must be 'asc' or 'desc'"));
     }
     params.$orderby = direction === 'desc' ? `${field} desc` : field;
+  }
+  if (after !== undefined) {
+    if (!isGuid(after)) return err(invalid('options.after', 'must be a GUID (the last key read)'));
+    if (orderBy !== undefined) return err(invalid('options.after', 'cannot be used with orderBy'));
+    params.$skiptoken = `guid'${after.toLowerCase()}'`;
   }
   const limit = top ?? extra.top;
   if (limit !== undefined) {
@@ -264,7 +277,7 @@ export function createResource<S extends z.ZodMiniType, F extends string = strin
   const item = schema as unknown as z.ZodMiniType<T>;
   return {
     async *list(options) {
-      const query = queryOf(options, fields);
+      const query = queryOf(options, fields, { after: true });
       if (!query.success) {
         yield query;
         return;
@@ -272,7 +285,7 @@ export function createResource<S extends z.ZodMiniType, F extends string = strin
       yield* readPages(context, path, item, query.data);
     },
     async *bulk(options) {
-      const query = queryOf(options, fields);
+      const query = queryOf(options, fields, { after: true });
       if (!query.success) {
         yield query;
         return;

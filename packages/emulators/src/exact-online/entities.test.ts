@@ -7,6 +7,7 @@ describe('Exact entities', () => {
     expect(entityAt('sync', 'crm/Accounts')?.path).toBe('crm/Accounts');
     expect(entityAt('sync', 'SalesInvoice/SalesInvoices')?.key).toBe('InvoiceID');
     expect(entityAt('bulk', 'SalesInvoice/SalesInvoiceLines')?.readOnlyEntity).toBe(true);
+    expect(entityAt('bulk', 'salesinvoice/salesinvoices')?.key).toBe('InvoiceID');
     expect(entityAt('sync', 'hrm/CostCenters')).toBeUndefined();
     expect(() => entity('crm/Nope')).toThrow(RangeError);
   });

@@ -116,6 +116,8 @@ const defs: EntityDef[] = [
     ],
     required: ['OrderedBy', 'Journal'],
     readOnly: ['InvoiceID', 'InvoiceNumber', 'AmountDC', ...AUDIT],
+    // picqer's `BulkSalesInvoice.php`.
+    bulk: 'SalesInvoice/SalesInvoices',
     sync: 'SalesInvoice/SalesInvoices',
     deletedType: 13,
     topic: 'SalesInvoices',
