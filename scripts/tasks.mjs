@@ -12,6 +12,7 @@ export const tasks = {
   'demo:scheduler': [build, examples('demo:scheduler')],
   'demo:hubspot': [build, examples('demo:hubspot')],
   'demo:pipedrive': [build, examples('demo:pipedrive')],
+  'demo:exact': [build, examples('demo:exact')],
   'demo:ts-node': [build, examples('demo:ts-node')],
   'admin-server': [build, examples('admin-server')],
   test: [['node', 'scripts/test.mjs']],
