@@ -34,6 +34,7 @@ export const tasks = {
   'bench:posthog': [build, bench('bench:posthog')],
   'bench:hubspot': [build, bench('bench:hubspot')],
   'bench:pipedrive': [build, bench('bench:pipedrive')],
+  'bench:exact': [build, bench('bench:exact')],
   'bench:rate-limit': [build, bench('bench:rate-limit')],
   changeset: [['changeset']],
   install: [['pnpm', 'install', '--frozen-lockfile']],
