@@ -3,8 +3,10 @@ import { workspaceAliases } from '../../vitest.shared.ts';
 
 export default defineProject({
   resolve: { alias: workspaceAliases },
+  // Test files share their worker's modules (no reload per file): they keep no global state, and it halves the time.
   test: {
     name: 'core',
+    isolate: false,
     include: ['src/**/*.test.ts'],
     environment: 'node',
   },

@@ -3,5 +3,6 @@ import { workspaceAliases } from '../../vitest.shared.ts';
 
 export default defineProject({
   resolve: { alias: workspaceAliases },
-  test: { name: 'hubspot', include: ['src/**/*.test.ts'], environment: 'node' },
+  // Test files share their worker's modules (no reload per file): they keep no global state, and it halves the time.
+  test: { name: 'hubspot', isolate: false, include: ['src/**/*.test.ts'], environment: 'node' },
 });

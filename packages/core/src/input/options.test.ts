@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { IntegrationError } from '../result/errors.ts';
 import { hostileValues, throwingProxy, withThrowingGetter } from '../testing/hostile-values.ts';
@@ -56,6 +56,8 @@ describe('parseOptions with values no typed caller would pass', () => {
   });
 
   it('names the options by their prefix when a getter throws while they are read', () => {
+    // With zod's default messages (a module that loads zod's English ones makes the single-parse path name the root).
+    z.config({ localeError: undefined });
     const thrown = thrownBy(() =>
       parseOptions(schema, withThrowingGetter({}, 'apiKey'), { label: 'options', prefix: 'twenty.' }),
     );
@@ -114,6 +116,11 @@ describe('parseOptions and optionsObject given hostile arguments of their own', 
 });
 
 describe('options parsing when zod formats issue messages lazily', () => {
+  // zod's messages are process-wide: put back the default ones for the test files that run after this one.
+  afterAll(() => {
+    z.config({ localeError: undefined });
+  });
+
   it('a throwing Proxy read again while an issue message is formatted is a CONFIG_ERROR, never a raw throw', async () => {
     // Loading full zod installs its English messages, which read the input while formatting.
     const zod = await import('zod');
