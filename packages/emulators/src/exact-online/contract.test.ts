@@ -8,6 +8,7 @@
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ExactOnlineEmulator, startExactOnlineEmulator } from './emulator.ts';
+import { amsterdamWallClock } from './values.ts';
 
 const LIVE_TOKEN = process.env.EXACT_ACCESS_TOKEN;
 const LIVE = Boolean(LIVE_TOKEN);
@@ -193,23 +194,8 @@ describe('writes and the Sync API', () => {
 });
 
 // Exact compares `datetime'…'` literals with its dates in Dutch wall-clock time.
-function amsterdamLiteral(at: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Amsterdam',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(at)
-      .map((part) => [part.type, part.value]),
-  );
-  return `datetime'${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}'`;
-}
+const amsterdamLiteral = (at: Date) =>
+  `datetime'${new Date(amsterdamWallClock(at.getTime())).toISOString().slice(0, 19)}'`;
 
 describe('a bulk load joined to the Sync API', () => {
   it('maps a date to a row version after which sync reads what was modified since, and bulk reads what was before', async () => {
