@@ -1,6 +1,7 @@
 // The "exact" section of docs/benchmarks.md, written from one run's figures: the summary table, what it means, and
 // the detail tables (requests by kind and by route, sizes).
 import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
+import { comparisonTable } from '../shared/comparison-table.ts';
 import type { KindCount } from '../shared/counters.ts';
 import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
 import { kindRows, routeRows } from '../shared/tables.ts';
@@ -59,73 +60,63 @@ export function recordsText(run: RunMeasure): string {
 
 /** The markdown of the section. */
 export function renderSection(input: SectionInput): string {
-  const by = new Map(input.measures.map((m) => [m.name, m]));
-  const clients = CLIENTS.filter((name) => by.has(name));
-  const ours = by.get('patchbay');
-  const rows: string[] = [];
-  const row = (measure: string, cells: [string, string], target = '—', ok?: boolean) =>
-    rows.push(`| ${measure} | ${cells.join(' | ')} | ${target} | ${ok === undefined ? '—' : met(ok)} |`);
-  const each = (cell: (m: ClientMeasure) => string): [string, string] =>
-    CLIENTS.map((name) => {
-      const m = by.get(name);
-      return m ? cell(m) : '—';
-    }) as [string, string];
+  const { by, clients, ours, row, cells, markdown } = comparisonTable(CLIENTS, input.measures, 'patchbay');
   if (clients.length > 0) {
     row(
       'requests, first load (all kinds)',
-      each((m) => fmt(m.first.counts.total.requests)),
+      cells((m) => fmt(m.first.counts.total.requests)),
     );
     row(
       '**requests per record, first load** (per 1 000)',
-      each((m) => `**${fmt(perRecord(m.first), 4)}** (${fmt(perRecord(m.first) * 1000, 1)})`),
+      cells((m) => `**${fmt(perRecord(m.first), 4)}** (${fmt(perRecord(m.first) * 1000, 1)})`),
     );
     row(
       '429s drawn, first load',
-      each((m) => fmt(m.first.counts.total.rateLimited)),
+      cells((m) => fmt(m.first.counts.total.rateLimited)),
       '0',
       ours && ours.first.counts.total.rateLimited === 0,
     );
     row(
       'busiest 60 s, first load: rolling / one clock minute (requests sent, 429s included)',
-      each((m) => `${fmt(m.first.busiest.rolling)} / ${fmt(m.first.busiest.fixed)}`),
+      cells((m) => `${fmt(m.first.busiest.rolling)} / ${fmt(m.first.busiest.fixed)}`),
       `≤ ${PER_MINUTE}`,
       ours && ours.first.busiest.rolling <= PER_MINUTE,
     );
     row(
       `Exact time, first load (clock minutes it touched; the fewest its calls fit in at ${PER_MINUTE} each)`,
-      each(
+      cells(
         (m) => `${minutes(m.first.exactMs)} (${fmt(m.first.busiest.minutes)}; ${fmt(leastMinutes(m.first))})`,
       ),
     );
     row(
       `real wall time, first load (clock at ×${fmt(input.factor)})`,
-      each((m) => s(m.first.ms)),
+      cells((m) => s(m.first.ms)),
     );
     row(
       'accounts handed out, first load',
-      each((m) => recordsText(m.first)),
+      cells((m) => recordsText(m.first)),
       `${fmt(input.accounts)}, each once`,
       ours && exact(ours.first.seen),
     );
     row(
       'requests, next pull (all kinds)',
-      each((m) => fmt(m.changes.counts.total.requests)),
+      cells((m) => fmt(m.changes.counts.total.requests)),
     );
     row(
       '429s drawn, next pull',
-      each((m) => fmt(m.changes.counts.total.rateLimited)),
+      cells((m) => fmt(m.changes.counts.total.rateLimited)),
       '0',
       ours && ours.changes.counts.total.rateLimited === 0,
     );
     row(
       `changed accounts handed out, next pull`,
-      each((m) => recordsText(m.changes)),
+      cells((m) => recordsText(m.changes)),
       `${fmt(CHANGES)}, each once`,
       ours && ours.changes.seen.missed === 0 && ours.changes.seen.extra === 0,
     );
     row(
       'deletions handed out, next pull',
-      each(
+      cells(
         (m) =>
           `${fmt(m.changes.seen.deletions.seen)} of ${fmt(m.changes.seen.deletions.expected)}${m.name === 'glue' ? ' (a `Modified` filter cannot see them)' : ''}`,
       ),
@@ -134,7 +125,7 @@ export function renderSection(input: SectionInput): string {
     );
     row(
       'Exact time / real wall time, next pull',
-      each((m) => `${minutes(m.changes.exactMs)} / ${s(m.changes.ms)}`),
+      cells((m) => `${minutes(m.changes.exactMs)} / ${s(m.changes.ms)}`),
     );
   }
   const sizes = input.sizes;
@@ -204,7 +195,7 @@ Requests are the emulator's counters; the busiest 60 s comes from its request lo
 
 | | @patchbay/exact-online | hand-written loop | target | verdict |
 |---|---|---|---|---|
-${rows.join('\n')}
+${markdown()}
 
 Reading: ${readingOf(input, by)}
 ${

@@ -1,6 +1,7 @@
 // The "hubspot" section of docs/benchmarks.md, written from one run's figures: the summary table, what it
 // means, and the detail tables (requests by kind and by route, sizes).
 import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
+import { comparisonTable } from '../shared/comparison-table.ts';
 import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
 import { windowFloorSeconds } from '../shared/rate-floor.ts';
 import { kindRows, routeRows } from '../shared/tables.ts';
@@ -48,13 +49,7 @@ export function contendedFloor(requests: number, neighbour: number): number {
 /** The markdown of the section. */
 export function renderSection(input: SectionInput): string {
   const records = input.contacts + input.companies;
-  const by = new Map(input.measures.map((m) => [m.name, m]));
-  const clients = CLIENTS.filter((name) => by.has(name));
-  const cells = (cell: (m: ClientMeasure) => string) =>
-    CLIENTS.map((name) => {
-      const m = by.get(name);
-      return m ? cell(m) : '—';
-    }).join(' | ');
+  const { by, clients, ours, row, cells, markdown } = comparisonTable(CLIENTS, input.measures, 'patchbay');
   const perRecord = (run: RunMeasure, kinds: readonly (RouteKind | 'total')[]) =>
     kinds.reduce((sum, kind) => sum + run.counts[kind].requests, 0) / records;
   const landedText = (run: RunMeasure) => {
@@ -62,58 +57,61 @@ export function renderSection(input: SectionInput): string {
     return `${fmt(l.contactsLost + l.companiesLost)} / ${fmt(l.contactsDuplicated + l.companiesDuplicated)} / ${fmt(l.associationsMissing + l.associationsWrong)}`;
   };
   const sizes = input.sizes;
-  const rows: string[] = [];
-  const row = (measure: string, ours: string, theirs: string, target = '—', verdict = '—') =>
-    rows.push(`| ${measure} | ${ours} | ${theirs} | ${target} | ${verdict} |`);
   if (clients.length > 0) {
-    const ours = by.get('patchbay');
-    const line = (measure: string, cell: (m: ClientMeasure) => string, target?: string, ok?: boolean) => {
-      const [a, b] = cells(cell).split(' | ') as [string, string];
-      row(measure, a, b, target, ok === undefined ? '—' : met(ok));
-    };
-    line('requests, first sync (all kinds)', (m) => fmt(m.first.counts.total.requests));
-    line(
-      '**requests per record, first sync** (all / record writes only)',
-      (m) => `**${fmt(perRecord(m.first, ['total']), 4)}** / ${fmt(perRecord(m.first, ['upsert']), 4)}`,
+    row(
+      'requests, first sync (all kinds)',
+      cells((m) => fmt(m.first.counts.total.requests)),
     );
-    line(
+    row(
+      '**requests per record, first sync** (all / record writes only)',
+      cells(
+        (m) => `**${fmt(perRecord(m.first, ['total']), 4)}** / ${fmt(perRecord(m.first, ['upsert']), 4)}`,
+      ),
+    );
+    row(
       '429s drawn, first sync',
-      (m) => fmt(m.first.counts.total.rateLimited),
+      cells((m) => fmt(m.first.counts.total.rateLimited)),
       '0',
       ours && ours.first.counts.total.rateLimited === 0,
     );
-    line(
+    row(
       `wall time, first sync, at ${LIMIT.max} per ${LIMIT.windowS} s (floor for its request count)`,
-      (m) => `${s(m.first.ms)} (${fmt(floorSeconds(m.first.counts.total.requests))} s)`,
+      cells((m) => `${s(m.first.ms)} (${fmt(floorSeconds(m.first.counts.total.requests))} s)`),
     );
-    line(
+    row(
       'records lost / duplicated / associations missing or wrong, after both runs',
-      (m) => landedText(m.second),
+      cells((m) => landedText(m.second)),
       '0 / 0 / 0',
       ours && landedText(ours.second) === '0 / 0 / 0',
     );
-    line(
+    row(
       'requests, unchanged re-sync',
-      (m) => fmt(m.second.counts.total.requests),
+      cells((m) => fmt(m.second.counts.total.requests)),
       '0',
       ours && ours.second.counts.total.requests === 0,
     );
-    line('429s drawn, unchanged re-sync', (m) => fmt(m.second.counts.total.rateLimited));
-    line('wall time, unchanged re-sync', (m) => s(m.second.ms));
+    row(
+      '429s drawn, unchanged re-sync',
+      cells((m) => fmt(m.second.counts.total.rateLimited)),
+    );
+    row(
+      'wall time, unchanged re-sync',
+      cells((m) => s(m.second.ms)),
+    );
     if (ours?.contended) {
       const c = (m: ClientMeasure) => m.contended ?? m.first;
       const label = `beside a neighbour at ${input.neighbour} per 10 s`;
-      line(
+      row(
         `429s drawn, first sync ${label} (the neighbour's)`,
-        (m) => `${fmt(c(m).counts.total.rateLimited)} (${fmt(c(m).neighbour?.rateLimited ?? 0)})`,
+        cells((m) => `${fmt(c(m).counts.total.rateLimited)} (${fmt(c(m).neighbour?.rateLimited ?? 0)})`),
       );
-      line(
+      row(
         `wall time, first sync ${label} (floor with ${LIMIT.max - input.neighbour} per 10 s left)`,
-        (m) => `${s(c(m).ms)} (${fmt(contendedFloor(c(m).counts.total.requests, input.neighbour))} s)`,
+        cells((m) => `${s(c(m).ms)} (${fmt(contendedFloor(c(m).counts.total.requests, input.neighbour))} s)`),
       );
-      line(
+      row(
         `records lost / duplicated / associations missing or wrong, ${label}`,
-        (m) => landedText(c(m)),
+        cells((m) => landedText(c(m))),
         '0 / 0 / 0',
         landedText(c(ours)) === '0 / 0 / 0',
       );
@@ -122,12 +120,11 @@ export function renderSection(input: SectionInput): string {
   if (sizes) {
     row(
       'bundle, gzipped (client entry; ours for the browser, theirs for Node)',
-      kb(sizes.client.gz),
-      kb(sizes.sdk.gz),
+      [kb(sizes.client.gz), kb(sizes.sdk.gz)],
       '≤ 25 KB',
-      met(sizes.client.gz <= BUNDLE_TARGET),
+      sizes.client.gz <= BUNDLE_TARGET,
     );
-    row('installed, with dependencies', mb(sizes.installed.patchbay.bytes), mb(sizes.installed.sdk.bytes));
+    row('installed, with dependencies', [mb(sizes.installed.patchbay.bytes), mb(sizes.installed.sdk.bytes)]);
   }
 
   const kindTable = (pick: (m: ClientMeasure) => RunMeasure) =>
@@ -196,7 +193,7 @@ the request count can take at ${LIMIT.max} per ${LIMIT.windowS} s.
 
 | | @patchbay/hubspot | @hubspot/api-client | target | verdict |
 |---|---|---|---|---|
-${rows.join('\n')}
+${markdown()}
 
 Reading: ${reading}
 ${

@@ -1,6 +1,7 @@
 // The "pipedrive" section of docs/benchmarks.md, written from one run's figures: the summary table, what it means,
 // and the detail tables (requests by kind and by route, sizes).
 import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
+import { comparisonTable } from '../shared/comparison-table.ts';
 import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
 import { windowFloorSeconds } from '../shared/rate-floor.ts';
 import { kindRows, routeRows } from '../shared/tables.ts';
@@ -47,64 +48,54 @@ export function perRecord(run: RunMeasure, records: number, kinds: readonly (Rou
 /** The markdown of the section. */
 export function renderSection(input: SectionInput): string {
   const records = input.persons + input.organizations;
-  const by = new Map(input.measures.map((m) => [m.name, m]));
-  const clients = CLIENTS.filter((name) => by.has(name));
-  const ours = by.get('patchbay');
-  const rows: string[] = [];
-  const row = (measure: string, cells: [string, string], target = '—', ok?: boolean) =>
-    rows.push(`| ${measure} | ${cells.join(' | ')} | ${target} | ${ok === undefined ? '—' : met(ok)} |`);
-  const each = (cell: (m: ClientMeasure) => string): [string, string] =>
-    CLIENTS.map((name) => {
-      const m = by.get(name);
-      return m ? cell(m) : '—';
-    }) as [string, string];
+  const { by, clients, ours, row, cells, markdown } = comparisonTable(CLIENTS, input.measures, 'patchbay');
   if (clients.length > 0) {
     row(
       'requests, first sync (all kinds)',
-      each((m) => fmt(m.first.counts.total.requests)),
+      cells((m) => fmt(m.first.counts.total.requests)),
     );
     row(
       '**requests per record, first sync** (all / record writes only)',
-      each(
+      cells(
         (m) =>
           `**${fmt(perRecord(m.first, records, ['total']), 3)}** / ${fmt(perRecord(m.first, records, ['create', 'update']), 3)}`,
       ),
     );
     row(
       'tokens spent, first sync (per record)',
-      each((m) => `${fmt(m.first.tokens)} (${fmt(m.first.tokens / records, 2)})`),
+      cells((m) => `${fmt(m.first.tokens)} (${fmt(m.first.tokens / records, 2)})`),
     );
     row(
       '429s drawn, first sync',
-      each((m) => fmt(m.first.counts.total.rateLimited)),
+      cells((m) => fmt(m.first.counts.total.rateLimited)),
       '0',
       ours && ours.first.counts.total.rateLimited === 0,
     );
     row(
       `wall time, first sync (floor for its request count at ${PLAN.burst} per ${PLAN.windowMs / 1000} s)`,
-      each((m) => `${s(m.first.ms)} (${fmt(floorSeconds(m.first.counts.total.requests))} s)`),
+      cells((m) => `${s(m.first.ms)} (${fmt(floorSeconds(m.first.counts.total.requests))} s)`),
     );
     row(
       'records lost / duplicated by external id / organization links missing or wrong, after both runs',
-      each((m) => landedText(m.second.landed)),
+      cells((m) => landedText(m.second.landed)),
       '0 / 0 / 0',
       ours && landedText(ours.second.landed) === '0 / 0 / 0',
     );
     row(
       'requests, unchanged re-sync',
-      each((m) => fmt(m.second.counts.total.requests)),
+      cells((m) => fmt(m.second.counts.total.requests)),
     );
     row(
       'tokens spent, unchanged re-sync',
-      each((m) => fmt(m.second.tokens)),
+      cells((m) => fmt(m.second.tokens)),
     );
     row(
       '429s drawn, unchanged re-sync',
-      each((m) => fmt(m.second.counts.total.rateLimited)),
+      cells((m) => fmt(m.second.counts.total.rateLimited)),
     );
     row(
       'wall time, unchanged re-sync',
-      each((m) => s(m.second.ms)),
+      cells((m) => s(m.second.ms)),
     );
   }
   const sizes = input.sizes;
@@ -178,7 +169,7 @@ ${PLAN.burst} per ${PLAN.windowMs / 1000} s. Tokens are the emulator's daily bud
 
 | | @patchbay/pipedrive | pipedrive (official SDK) | target | verdict |
 |---|---|---|---|---|
-${rows.join('\n')}
+${markdown()}
 
 Reading: ${readingOf(input, by)}
 ${
