@@ -4,6 +4,7 @@ import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
 import { comparisonTable } from '../shared/comparison-table.ts';
 import type { KindCount } from '../shared/counters.ts';
 import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
+import type { Machine } from '../shared/machine.ts';
 import { kindRows, routeRows } from '../shared/tables.ts';
 import { CLIENT_LABELS, CLIENTS, type ClientName } from './clients.ts';
 import { CHANGES, DELETIONS } from './edits.ts';
@@ -25,7 +26,7 @@ export interface SectionInput {
   /** How much faster than real time the bench clock ran. */
   factor: number;
   seconds: number;
-  machine: { date: string; node: string; cpus: string; loadStart: number; loadEnd: number };
+  machine: Machine;
 }
 
 const KIND_LABELS: Record<RouteKind, string> = {

@@ -5,10 +5,10 @@
 // and install sizes. Run: npm run bench:exact (writes the "exact" section of docs/benchmarks.md).
 // BENCH_EXACT_ACCOUNTS changes the run while developing (printed, not recorded); BENCH_EXACT_SPEED sets the clock's
 // factor (default 10); `--only pull` or `--only size` runs one part and prints without recording.
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { recordSection } from '../record.ts';
 import { forkEmulator } from '../shared/emulator-child.ts';
+import { describeMachine, loadNow } from '../shared/machine.ts';
 import { CLIENT_LABELS, CLIENTS } from './clients.ts';
 import { acceleratedClock, type ClockOrigin, originArgs } from './clock.ts';
 import type { EmulatorSummary } from './emulator.ts';
@@ -28,7 +28,7 @@ const full = !only && ACCOUNTS === 50_000;
 const log = (message: string) => process.stderr.write(`[bench:exact] ${message}\n`);
 
 // The machine is shared: the load when the run began and ended tells how quiet it was.
-const load = loadavg()[0] ?? 0;
+const load = loadNow();
 const started = performance.now();
 const measures: ClientMeasure[] = [];
 let sizes: SizeMeasure | undefined;
@@ -65,13 +65,7 @@ const markdown = renderSection({
   accounts: ACCOUNTS,
   factor: SPEED,
   seconds: (performance.now() - started) / 1000,
-  machine: {
-    date: new Date().toISOString().slice(0, 10),
-    node: process.version,
-    cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
-    loadStart: load,
-    loadEnd: loadavg()[0] ?? 0,
-  },
+  machine: describeMachine(load),
 });
 if (full) recordSection('exact', markdown);
 console.log(markdown);

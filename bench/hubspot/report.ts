@@ -3,6 +3,7 @@
 import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
 import { comparisonTable } from '../shared/comparison-table.ts';
 import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
+import type { Machine } from '../shared/machine.ts';
 import { windowFloorSeconds } from '../shared/rate-floor.ts';
 import { kindRows, routeRows } from '../shared/tables.ts';
 import { CLIENT_LABELS, CLIENTS, type ClientName } from './clients.ts';
@@ -25,7 +26,7 @@ export interface SectionInput {
   neighbour: number;
   seconds: number;
   versions: { sdk: string };
-  machine: { date: string; node: string; cpus: string; loadStart: number; loadEnd: number };
+  machine: Machine;
 }
 
 const KIND_LABELS: Record<RouteKind, string> = {

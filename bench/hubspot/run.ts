@@ -7,9 +7,10 @@
 // BENCH_HUBSPOT_CONTACTS / _COMPANIES / _NEIGHBOUR change the run while developing (printed, not recorded);
 // `--only sync` or `--only size` runs one part and prints without recording.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordSection } from '../record.ts';
+import { describeMachine, loadNow } from '../shared/machine.ts';
 import { CLIENT_LABELS, CLIENTS } from './clients.ts';
 import { startHubSpotEmulatorProcess } from './emulator-process.ts';
 import { type ClientMeasure, measureClient } from './measure.ts';
@@ -40,7 +41,7 @@ const version = (pkg: string) =>
   ).version;
 
 // The machine is shared: the load when the run began and ended tells how quiet it was.
-const load = loadavg()[0] ?? 0;
+const load = loadNow();
 const started = performance.now();
 const companies = benchCompanies(COMPANIES);
 const contacts = benchContacts(CONTACTS, COMPANIES);
@@ -81,13 +82,7 @@ const markdown = renderSection({
   neighbour: NEIGHBOUR,
   seconds: (performance.now() - started) / 1000,
   versions: { sdk: version('@hubspot/api-client') },
-  machine: {
-    date: new Date().toISOString().slice(0, 10),
-    node: process.version,
-    cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
-    loadStart: load,
-    loadEnd: loadavg()[0] ?? 0,
-  },
+  machine: describeMachine(load),
 });
 if (full) recordSection('hubspot', markdown);
 console.log(markdown);

@@ -3,6 +3,7 @@
 import { bundleRow, largestPackages } from '../shared/bundle-measure.ts';
 import { comparisonTable } from '../shared/comparison-table.ts';
 import { fmt, kb, mb, met, seconds as s } from '../shared/format.ts';
+import type { Machine } from '../shared/machine.ts';
 import { windowFloorSeconds } from '../shared/rate-floor.ts';
 import { kindRows, routeRows } from '../shared/tables.ts';
 import { PLAN, SEATS } from './account.ts';
@@ -23,7 +24,7 @@ export interface SectionInput {
   organizations: number;
   seconds: number;
   versions: { sdk: string };
-  machine: { date: string; node: string; cpus: string; loadStart: number; loadEnd: number };
+  machine: Machine;
 }
 
 const KIND_LABELS: Record<RouteKind, string> = {

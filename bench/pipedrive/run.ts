@@ -6,12 +6,13 @@
 // BENCH_PIPEDRIVE_PERSONS / _ORGANIZATIONS change the run while developing (printed, not recorded);
 // `--only sync` or `--only size` runs one part and prints without recording.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PIPEDRIVE_EMULATOR_TOKEN } from '@patchbay/emulators';
 import { recordSection } from '../record.ts';
 import { benchModule } from '../shared/bundle-measure.ts';
 import { startEmulatorProcess } from '../shared/emulator-child.ts';
+import { describeMachine, loadNow } from '../shared/machine.ts';
 import { CLIENT_LABELS, CLIENTS } from './clients.ts';
 import type { EmulatorSummary } from './emulator.ts';
 import { type ClientMeasure, measureClient } from './measure.ts';
@@ -34,7 +35,7 @@ const sdkVersion = (
 ).version;
 
 // The machine is shared: the load when the run began and ended tells how quiet it was.
-const load = loadavg()[0] ?? 0;
+const load = loadNow();
 const started = performance.now();
 const organizations = benchOrganizations(ORGANIZATIONS);
 const persons = benchPersons(PERSONS, ORGANIZATIONS);
@@ -78,13 +79,7 @@ const markdown = renderSection({
   organizations: ORGANIZATIONS,
   seconds: (performance.now() - started) / 1000,
   versions: { sdk: sdkVersion },
-  machine: {
-    date: new Date().toISOString().slice(0, 10),
-    node: process.version,
-    cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
-    loadStart: load,
-    loadEnd: loadavg()[0] ?? 0,
-  },
+  machine: describeMachine(load),
 });
 if (full) recordSection('pipedrive', markdown);
 console.log(markdown);
