@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { collectPages, createConfigStore, createMemorySeenIdStore, unwrap } from '@patchbay/core';
 import { buildAuthorizationUrl, createConfigOAuth2TokenStore, exchangeCode } from '@patchbay/core/oauth';
 import { generateExactRecords, startExactOnlineEmulator } from '@patchbay/emulators';
@@ -20,6 +19,7 @@ import {
   subscribeExactWebhook,
 } from '@patchbay/exact-online';
 import { createSqliteStore } from '@patchbay/store-sqlite';
+import { runMain } from './run-main.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:3000/exact/callback';
 
@@ -204,11 +204,4 @@ export async function runDemo(print: (line: string) => void = console.log) {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    await runDemo();
-  } catch (error) {
-    console.error('The demo failed:', error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
-}
+await runMain(import.meta.url, runDemo);

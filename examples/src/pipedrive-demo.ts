@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { dailyBudget, startPipedriveEmulator } from '@patchbay/emulators';
 import {
   createPipedriveClient,
@@ -16,6 +15,7 @@ import {
   createPipedriveWebhookReceiver,
 } from '@patchbay/pipedrive';
 import { createSqliteStore } from '@patchbay/store-sqlite';
+import { runMain } from './run-main.ts';
 
 /** What the demo measured, for its test. */
 export interface PipedriveDemoResult {
@@ -228,11 +228,4 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    await runDemo();
-  } catch (error) {
-    console.error('The demo failed:', error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
-}
+await runMain(import.meta.url, runDemo);
