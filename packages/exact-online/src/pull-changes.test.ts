@@ -259,6 +259,34 @@ describe('exactChanges', () => {
     expect(urls.map(path).filter((at) => at.endsWith('SyncTimestamp'))).toHaveLength(5);
   });
 
+  it('refuses a bulk record without its GUID key: INVALID_RESPONSE, the load not moved past it', async () => {
+    const bodies: unknown[] = [
+      { d: { results: [{ TimeStampAsBigInt: '41' }] } },
+      { d: { results: [{ ID: '0a6f0d4c-0000-4000-8000-000000000001' }, { Name: 'no key' }] } },
+    ];
+    const client = stubbedExactClient(async () => Response.json(bodies.shift()));
+    const seen: ExactChangesPage<unknown>[] = [];
+    const thrown = await (async () => {
+      for await (const page of exactChanges({ client, entity: 'accounts' })(null)) seen.push(page);
+    })().catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(IntegrationError);
+    expect(thrown).toMatchObject({ code: 'INVALID_RESPONSE', field: 'ID' });
+    expect(seen).toEqual([]);
+  });
+
+  it("throws SyncTimestamp's failure typed before any bulk read", async () => {
+    const paths: string[] = [];
+    const client = stubbedExactClient(async (input) => {
+      paths.push(new URL(new Request(input).url).pathname);
+      return Response.json({ d: { results: [{ TimeStampAsBigInt: 'soon' }] } });
+    });
+    const thrown = await collect(exactChanges({ client, entity: 'items' })(null)).catch(
+      (error: unknown) => error,
+    );
+    expect(thrown).toMatchObject({ code: 'INVALID_RESPONSE' });
+    expect(paths).toEqual(['/api/v1/1/read/sync/Sync/SyncTimestamp']);
+  });
+
   it('keeps Int64 checkpoints past 2^53 exact, and never moves them back', async () => {
     const big = '9007199254740993';
     const bodies: unknown[] = [

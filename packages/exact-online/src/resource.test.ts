@@ -291,6 +291,8 @@ describe('createSyncRead', () => {
       [{ since: 5 }, 'options.since'],
       [{ since: '1e3' }, 'options.since'],
       [{ since: 2n ** 63n }, 'options.since'],
+      [{ since: '-1' }, 'options.since'],
+      [{ since: -5n }, 'options.since'],
       [{ select: ['Timestamp desc'] }, 'options.select'],
       [{ signal: {} }, 'options.signal'],
       ['1', 'options'],

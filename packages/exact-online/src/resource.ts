@@ -238,8 +238,8 @@ export function createSyncRead<S extends z.ZodMiniType, F extends string = strin
       }
       const { since, select, signal } = read.data;
       const text = typeof since === 'bigint' ? since.toString() : since === undefined ? '1' : since;
-      if (typeof text !== 'string' || !isInt64Text(text)) {
-        yield err(invalid('options.since', 'must be an Int64 row version (text or bigint)'));
+      if (typeof text !== 'string' || !isInt64Text(text) || BigInt(text) < 0n) {
+        yield err(invalid('options.since', 'must be a non-negative Int64 row version (text or bigint)'));
         return;
       }
       let checkpoint = BigInt(text).toString();
