@@ -106,6 +106,19 @@ export function describeSchedulerBehaviour(label: string, target: BehaviourTarge
       expect(again).toEqual({ success: true, data: { id: 'evt_1', added: false } });
       const generated = await scheduler.enqueue('later', null, { delayMs: 60_000 });
       expect(generated.success && generated.data.id).toMatch(/^[0-9a-f-]{36}$/);
+      // Delayed or not, one id is one job: the same id at once while it is delayed, and delayed while it waits.
+      expect(await scheduler.enqueue('later', { n: 3 }, { jobId: 'evt_1' })).toEqual({
+        success: true,
+        data: { id: 'evt_1', added: false },
+      });
+      expect(await scheduler.enqueue('later', { n: 4 }, { jobId: 'evt_2' })).toEqual({
+        success: true,
+        data: { id: 'evt_2', added: true },
+      });
+      expect(await scheduler.enqueue('later', { n: 5 }, { jobId: 'evt_2', delayMs: 60_000 })).toEqual({
+        success: true,
+        data: { id: 'evt_2', added: false },
+      });
     });
 
     it('adds an id enqueued at once by many callers on two schedulers exactly once (one added: true)', async () => {

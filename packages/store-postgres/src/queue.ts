@@ -127,6 +127,21 @@ export function createQueue(db: Database): QueueStore {
       });
     },
 
+    async has(queue, ids) {
+      const checked = validateQueueIds(queue, ids);
+      if (!checked.success) return checked;
+      const { queue: name, ids: list } = checked.data;
+      return db.run('queue.has', async (sql) => {
+        if (list.length === 0) return [];
+        // Joined to the ids as ack is: one primary-key lookup each.
+        const rows = await sql<{ id: string }[]>`
+          select m.id from ${table} as m join unnest(${textArrayLiteral(list)}::text[]) as u(id) on m.id = u.id
+          where m.queue = ${name}`;
+        const held = new Set(rows.map((row) => row.id));
+        return list.filter((id) => held.has(id));
+      });
+    },
+
     async release(queue, ids, options) {
       const checked = validateQueueRelease(queue, ids, options);
       if (!checked.success) return checked;

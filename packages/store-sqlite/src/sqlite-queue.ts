@@ -127,6 +127,21 @@ export function createSqliteQueue(ctx: SqliteContext): QueueStore {
       });
     },
 
+    async has(queue, ids) {
+      const checked = validateQueueIds(queue, ids);
+      if (!checked.success) return checked;
+      const { queue: name, ids: list } = checked.data;
+      return ctx.attempt('queue.has', () => {
+        if (list.length === 0) return ok([]);
+        const rows = statement(`SELECT id FROM queue_messages WHERE queue = ? AND ${IN_IDS}`).all(
+          name,
+          JSON.stringify(list),
+        ) as { id: string }[];
+        const held = new Set(rows.map((row) => row.id));
+        return ok(list.filter((id) => held.has(id)));
+      });
+    },
+
     async release(queue, ids, options) {
       const checked = validateQueueRelease(queue, ids, options);
       if (!checked.success) return checked;

@@ -82,6 +82,8 @@ export interface QueueStore {
   release(queue: string, ids: readonly string[], options?: QueueReleaseOptions): Promise<ApiResult<void>>;
   /** What the queue holds now: count, bytes (UTF-8 of payloads), how many are under a live claim, oldest enqueuedAt or null. */
   stats(queue: string): Promise<ApiResult<QueueStats>>;
+  /** Which of `ids` the queue holds now (claimed or not), each once in the order given: e.g. one job per id across two queues. */
+  has(queue: string, ids: readonly string[]): Promise<ApiResult<string[]>>;
 }
 
 /** Longest queue name (and claim owner). */
@@ -404,6 +406,15 @@ export function memoryQueue(now: () => number, closed: () => boolean = () => fal
         message.availableAt = at.data + delayMs;
       }
       return ok(undefined);
+    },
+
+    async has(queue, ids) {
+      const checked = validateQueueIds(queue, ids);
+      if (!checked.success) return checked;
+      const at = start('has');
+      if (!at.success) return at;
+      const held = queues.get(checked.data.queue);
+      return ok(checked.data.ids.filter((id) => held?.has(id) ?? false));
     },
 
     async stats(queue) {

@@ -288,6 +288,20 @@ export function describeQueueStoreContract(
       expect(expectOk(await store.enqueue(queue(), messagesFor(1)))).toEqual({ added: 1 });
     });
 
+    it('has names the ids the queue holds, claimed or not, once each in the order given, until acked', async () => {
+      expectOk(await store.enqueue(queue(), messagesFor(3)));
+      expectOk(await store.claim(queue(), { owner: 'one', limit: 1, leaseMs: LONG }));
+      expect(
+        expectOk(await store.has(queue(), ['m-00002', 'unknown', 'm-00000', 'm-00001', 'm-00002'])),
+      ).toEqual(['m-00002', 'm-00000', 'm-00001']);
+      expect(expectOk(await store.has(queue('other'), ['m-00000']))).toEqual([]);
+      expect(expectOk(await store.has(queue(), []))).toEqual([]);
+      expectOk(await store.ack(queue(), ['m-00000']));
+      // Another store over the same storage sees the same.
+      const other = await another();
+      expect(expectOk(await other.has(queue(), ['m-00000', 'm-00001']))).toEqual(['m-00001']);
+    });
+
     it('bounds a claim by maxBytes of UTF-8 payload, yet returns one larger message alone', async () => {
       const payloads = ['aaaa', 'éé', '🙂', 'x'.repeat(10), 'b', 'c', 'd'];
       expectOk(
@@ -435,6 +449,7 @@ export function describeQueueStoreContract(
         expectInvalid(await store.ack(name, ['a']), 'queue');
         expectInvalid(await store.release(name, ['a']), 'queue');
         expectInvalid(await store.stats(name), 'queue');
+        expectInvalid(await store.has(name, ['a']), 'queue');
       });
 
       const badMessages: [string, unknown, string][] = [
@@ -596,6 +611,9 @@ export function describeQueueStoreContract(
             accepts: ['undefined'],
           },
           { call: 'stats(queue)', run: (v) => store.stats(unchecked(v)) },
+          { call: 'has(queue)', run: (v) => store.has(unchecked(v), ['a']) },
+          { call: 'has(ids)', run: (v) => store.has(queue(), unchecked(v)) },
+          { call: 'has([id])', run: (v) => store.has(queue(), unchecked([v])) },
         ];
         const watch = watchProcessFailures();
         const wrong: string[] = [];

@@ -526,6 +526,14 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions): Schedule
         if (opened.dead.value.letters.some((letter) => letter.id === `${spec.name}:${id}`))
           return ok({ id, added: false });
         const delayed = spec.delayMs > 0;
+        // One job per id, as BullMQ keeps: each queue refuses an id it holds, and the other queue is asked first
+        // (a job waiting now and the same id delayed, or the other way round, is one job).
+        if (spec.jobId !== null) {
+          const other = delayed ? mainQueue(spec.name) : laterQueue(spec.name);
+          const held = await opened.queue.has(other, [id]);
+          if (!held.success) return held;
+          if (held.data.length > 0) return ok({ id, added: false });
+        }
         const payload: JobPayload = { data: spec.data, scheduleId: null, scheduledAt: null };
         if (delayed) payload.notBefore = Date.now() + spec.delayMs;
         const added = await opened.queue.enqueue(delayed ? laterQueue(spec.name) : mainQueue(spec.name), [
