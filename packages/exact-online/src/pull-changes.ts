@@ -1,12 +1,12 @@
 // Exact Online's changes since a checkpoint, for the scheduler's pullSyncJob: a first load, then the entity's sync
 // endpoint (`Timestamp gt {n}L`, 1 000 a page) and, with `includeDeleted`, `sync/Deleted` for its EntityType.
 //
-// The first load reads the bulk endpoint (1 000 a page), as Exact advises for initial loads, and joins the Sync API
-// without a gap. Bulk records carry no row version, so before reading, SyncTimestamp maps an instant T (now, less a
-// margin for clock skew) to a row version S: every record with a version above S was modified at or after T. The
-// load then reads `Modified lt T` in key order (its `$filter` also meets Exact's mandatory filtering), and the Sync
-// API continues from S. A record not changed since S was modified before T, so the load reads it; any other has a
-// version above S, so the Sync API reads it (those modified between T and the load are read twice; pullSyncJob is at
+// The first load reads the bulk endpoint (1 000 a page) and joins the Sync API without a gap. Bulk records carry no
+// row version, so before reading, SyncTimestamp maps a minute before now (room for clock skew) to a row version S:
+// every record modified since then has a version above S. The load then reads `Modified lt T`, T being now, in key
+// order (its `$filter` also meets Exact's mandatory filtering), and the Sync API continues from S. A record not
+// changed since S was modified more than a minute before T, so the load reads it; any other has a version above S,
+// so the Sync API reads it (those modified in that last minute or during the load come twice; pullSyncJob is at
 // least once anyway). Deletions are read from S too: a record deleted before S is absent from the load. A load
 // stopped half-way resumes after the last key handed out (`$skiptoken=guid'…'`, as Exact's own next links write it)
 // with the same T and S, kept in the checkpoint `"load:<S>:<T epoch ms>:<last key>"`.
