@@ -198,6 +198,8 @@ describe('OAuth options', () => {
     configError({ ...base, division: 0 }, 'division');
     configError({ ...base, rateLimit: { perMinute: 0 } }, 'rateLimit.perMinute');
     configError({ ...base, errorBudget: { maxErrorsPerHour: 11 } }, 'errorBudget');
+    configError({ ...base, errorBudget: { store: {} as never } }, 'errorBudget');
+    configError({ ...base, errorBudget: { keyPrefix: '' } }, 'errorBudget');
   });
 
   it('builds for every region, with its token endpoint', async () => {

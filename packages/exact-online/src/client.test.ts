@@ -1,4 +1,4 @@
-import { ok, toSecret } from '@patchbay/core';
+import { createMemoryRateLimitStore, ok, toSecret } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import { BASE, createFakeExact, json, odataError } from '../test-support/fake-exact.ts';
 import { createExactClient, type ExactClientOptions } from './client.ts';
@@ -264,6 +264,29 @@ describe('createExactClient', () => {
     // Another endpoint still answers.
     expect((await all(client.contacts.list())).error).toBeUndefined();
     expect(client.errorBudget?.state(`${BASE}/api/v1/1/crm/Accounts`).errors).toBe(9);
+  });
+
+  it('shares the error budget between clients through errorBudget.store, as processes sharing Redis would', async () => {
+    const store = createMemoryRateLimitStore();
+    const { fake, client } = setup({ division: 1, retry: false, errorBudget: { store } });
+    const other = createExactClient({
+      oauth: { getAccessToken: async () => ok(toSecret(fake.accessToken)) },
+      fetch: fake.fetch,
+      rateLimit: false,
+      retry: false,
+      division: 1,
+      errorBudget: { store },
+    });
+    fake.script('/crm/Accounts', () => odataError(500, 'Internal error'));
+    for (const each of [client, client, client, other, other]) {
+      expect((await all(each.accounts.list())).error?.code).toBe('SERVER_ERROR');
+    }
+    // Five errors in all: both stop, though neither saw nine.
+    for (const each of [client, other]) {
+      const { error } = await all(each.accounts.list());
+      expect(error).toMatchObject({ code: 'RATE_LIMIT', retryable: false });
+    }
+    expect(fake.apiRequests()).toHaveLength(5);
   });
 
   it('keeps no budget with errorBudget: false', async () => {

@@ -296,17 +296,19 @@ const optionsSchema = z.object({
         if (value === false || isBudget(value)) return true;
         if (!isPlainObject(value)) return false;
         try {
-          const { maxErrorsPerHour, now } = value as ExactErrorBudgetOptions;
+          const { maxErrorsPerHour, now, store, keyPrefix } = value as ExactErrorBudgetOptions;
           return (
             (maxErrorsPerHour === undefined ||
               (Number.isSafeInteger(maxErrorsPerHour) && maxErrorsPerHour >= 1 && maxErrorsPerHour <= 10)) &&
-            (now === undefined || typeof now === 'function')
+            (now === undefined || typeof now === 'function') &&
+            (store === undefined || hasMethods(store, ['take', 'update', 'peek'])) &&
+            (keyPrefix === undefined || (typeof keyPrefix === 'string' && keyPrefix.length > 0))
           );
         } catch {
           return false;
         }
       },
-      { error: 'must be { maxErrorsPerHour: 1 to 10 }, a budget or false' },
+      { error: 'must be { maxErrorsPerHour: 1 to 10, store?, keyPrefix? }, a budget or false' },
     ),
   ),
 });

@@ -1,7 +1,12 @@
-import { createHttpClient } from '@patchbay/core';
+import { createHttpClient, createMemoryRateLimitStore } from '@patchbay/core';
 import { createManualClock } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createExactErrorBudget, errorBudgetMapping, exactEndpointOf } from './error-budget.ts';
+import {
+  createExactErrorBudget,
+  EXACT_ERROR_BUDGET_HEADER,
+  errorBudgetMapping,
+  exactEndpointOf,
+} from './error-budget.ts';
 import { mapExactError } from './exact-errors.ts';
 
 const BASE = 'https://start.exactonline.nl';
@@ -44,6 +49,36 @@ describe('createExactErrorBudget', () => {
     clock.advance(3_600_000 - 9_000);
     expect(budget.check(ACCOUNTS)).toBeUndefined();
     expect((await fetch(ACCOUNTS)).status).toBe(400);
+  });
+
+  it('with a shared store, counts the errors of every process sharing it', async () => {
+    const clock = createManualClock(Date.UTC(2026, 0, 1));
+    const store = createMemoryRateLimitStore();
+    const processes = [1, 2].map(() => createExactErrorBudget({ now: clock.now, store }));
+    let calls = 0;
+    const [first, second] = processes.map((budget) =>
+      budget.wrap(async () => {
+        calls++;
+        return new Response('{}', { status: 400 });
+      }),
+    );
+    for (let i = 0; i < 3; i++) await first!(ACCOUNTS);
+    for (let i = 0; i < 2; i++) await second!(ACCOUNTS);
+    // Five errors in all, three and two each: both stop (a burst of 5, then 4 an hour), though each saw under 9.
+    expect(processes.map((budget) => budget.state(ACCOUNTS).errors)).toEqual([3, 2]);
+    for (const fetch of [first!, second!]) {
+      const refused = await fetch(ACCOUNTS);
+      expect(refused.status).toBe(599);
+      // Frees when one token is back: a quarter of an hour at 4 an hour.
+      expect(refused.headers.get(EXACT_ERROR_BUDGET_HEADER)).toBe(String(clock.now() + 900_000));
+    }
+    expect(calls).toBe(5);
+    // Another endpoint, and another key prefix (another app key or user), are not affected.
+    expect((await first!(`${BASE}/api/v1/1/crm/Contacts`)).status).toBe(400);
+    const other = createExactErrorBudget({ now: clock.now, store, keyPrefix: 'exact-errors:other-user' });
+    expect((await other.wrap(async () => new Response('{}'))(ACCOUNTS)).status).toBe(200);
+    clock.advance(900_000);
+    expect((await second!(ACCOUNTS)).status).toBe(400);
   });
 
   it('does not count successes', async () => {

@@ -1,8 +1,9 @@
 // Exact Online blocks an app's key for an hour (longer each time) once it has answered more than 10 errors for
 // one user, division and endpoint within an hour. The client counts the error answers it receives, per endpoint,
 // and refuses a call to an endpoint that has had `maxErrorsPerHour` (default 9) of them, so it stops before the
-// block rather than after. The count is this process's: Exact's own is the one that blocks.
-import { type ErrorMapping, type ErrorResponse, IntegrationError } from '@patchbay/core';
+// block rather than after. The count is this process's, and with `store` also every process's sharing it.
+import { type ErrorMapping, type ErrorResponse, IntegrationError, type RateLimitStore } from '@patchbay/core';
+import { sharedErrorCount } from './shared-error-count.ts';
 
 /** Options of {@link createExactErrorBudget}. */
 export interface ExactErrorBudgetOptions {
@@ -10,6 +11,13 @@ export interface ExactErrorBudgetOptions {
   maxErrorsPerHour?: number;
   /** Clock in epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * A store every process of the app shares (e.g. `@patchbay/store-redis`'s rate-limit store): their errors then
+   * count together, as Exact counts them. Default none: this process's errors only.
+   */
+  store?: RateLimitStore;
+  /** Prefix of the shared keys: one per app key and user whose errors Exact counts together. Default `exact-errors`. */
+  keyPrefix?: string;
 }
 
 /** What one endpoint has left of its hourly error budget. */
@@ -22,11 +30,11 @@ export interface ExactErrorBudgetState {
 
 /** The hourly error budget of a client's endpoints. */
 export interface ExactErrorBudget {
-  /** The endpoint's budget now; `url` is a request URL or path (the key in `Accounts(guid'…')` is left out). */
+  /** This process's count for an endpoint now; `url` is a request URL or path (the key in `Accounts(guid'…')` is left out). */
   state(url: string): ExactErrorBudgetState;
-  /** The error of a call to `url` now, or undefined while its budget allows one. */
+  /** The error of a call to `url` now by this process's count, or undefined while it allows one. */
   check(url: string, method?: string): IntegrationError | undefined;
-  /** A fetch that counts the error answers of `base` and answers for Exact once an endpoint's budget is spent. */
+  /** A fetch that counts the error answers of `base` and answers for Exact once an endpoint's budget (shared too) is spent. */
   wrap(base: typeof fetch): typeof fetch;
 }
 
@@ -69,6 +77,9 @@ export function createExactErrorBudget(options: ExactErrorBudgetOptions = {}): E
   const limit = options.maxErrorsPerHour ?? 9;
   const now = options.now ?? (() => Date.now());
   const errors = new Map<string, number[]>();
+  const shared = options.store
+    ? sharedErrorCount(options.store, options.keyPrefix ?? 'exact-errors', limit)
+    : undefined;
 
   const recent = (endpoint: string, at: number): number[] => {
     const times = (errors.get(endpoint) ?? []).filter((time) => time > at - HOUR_MS);
@@ -91,7 +102,7 @@ export function createExactErrorBudget(options: ExactErrorBudgetOptions = {}): E
     return { errors: times.length, freesAt };
   };
   const message = (endpoint: string, s: ExactErrorBudgetState) =>
-    `Exact Online answered ${s.errors} errors for ${endpoint} within the hour; calls to it stop here, before Exact blocks the app's key at 10, until ${new Date(s.freesAt ?? now()).toISOString()}`;
+    `Exact Online answered ${s.errors} errors for ${endpoint} within the hour${shared ? ' to this process (more to others sharing the budget)' : ''}; calls to it stop here, before Exact blocks the app's key at 10, until ${new Date(s.freesAt ?? now()).toISOString()}`;
 
   return {
     state,
@@ -110,7 +121,9 @@ export function createExactErrorBudget(options: ExactErrorBudgetOptions = {}): E
       return async (input, init) => {
         const url = input instanceof Request ? input.url : String(input);
         const endpoint = exactEndpointOf(url);
-        const s = state(url);
+        const own = state(url);
+        const sharedFrees = own.freesAt === undefined ? await shared?.freesAt(endpoint, now()) : undefined;
+        const s = sharedFrees === undefined ? own : { ...own, freesAt: sharedFrees };
         if (s.freesAt !== undefined) {
           return new Response(
             JSON.stringify({
@@ -123,7 +136,11 @@ export function createExactErrorBudget(options: ExactErrorBudgetOptions = {}): E
           );
         }
         const response = await base(input, init);
-        if (response.status >= 400) record(endpoint, now());
+        if (response.status >= 400) {
+          const at = now();
+          record(endpoint, at);
+          await shared?.record(endpoint, at);
+        }
         return response;
       };
     },
