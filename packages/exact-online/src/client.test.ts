@@ -1,4 +1,4 @@
-import { createMemoryRateLimitStore, ok, toSecret } from '@patchbay/core';
+import { createMemoryFailureWindowStore, ok, toSecret } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
 import { BASE, createFakeExact, json, odataError } from '../test-support/fake-exact.ts';
 import { createExactClient, type ExactClientOptions } from './client.ts';
@@ -267,7 +267,7 @@ describe('createExactClient', () => {
   });
 
   it('shares the error budget between clients through errorBudget.store, as processes sharing Redis would', async () => {
-    const store = createMemoryRateLimitStore();
+    const store = createMemoryFailureWindowStore();
     const { fake, client } = setup({ division: 1, retry: false, errorBudget: { store } });
     const other = createExactClient({
       oauth: { getAccessToken: async () => ok(toSecret(fake.accessToken)) },
@@ -278,15 +278,15 @@ describe('createExactClient', () => {
       errorBudget: { store },
     });
     fake.script('/crm/Accounts', () => odataError(500, 'Internal error'));
-    for (const each of [client, client, client, other, other]) {
-      expect((await all(each.accounts.list())).error?.code).toBe('SERVER_ERROR');
+    for (let i = 0; i < 9; i++) {
+      expect((await all((i % 2 === 0 ? client : other).accounts.list())).error?.code).toBe('SERVER_ERROR');
     }
-    // Five errors in all: both stop, though neither saw nine.
+    // Nine errors in all, five and four: both stop, though neither saw nine.
     for (const each of [client, other]) {
       const { error } = await all(each.accounts.list());
       expect(error).toMatchObject({ code: 'RATE_LIMIT', retryable: false });
     }
-    expect(fake.apiRequests()).toHaveLength(5);
+    expect(fake.apiRequests()).toHaveLength(9);
   });
 
   it('keeps no budget with errorBudget: false', async () => {

@@ -301,7 +301,7 @@ const optionsSchema = z.object({
             (maxErrorsPerHour === undefined ||
               (Number.isSafeInteger(maxErrorsPerHour) && maxErrorsPerHour >= 1 && maxErrorsPerHour <= 10)) &&
             (now === undefined || typeof now === 'function') &&
-            (store === undefined || hasMethods(store, ['take', 'update', 'peek'])) &&
+            (store === undefined || hasMethods(store, ['record', 'read', 'reset'])) &&
             (keyPrefix === undefined || (typeof keyPrefix === 'string' && keyPrefix.length > 0))
           );
         } catch {

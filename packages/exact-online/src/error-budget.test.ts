@@ -1,4 +1,4 @@
-import { createHttpClient, createMemoryRateLimitStore } from '@patchbay/core';
+import { createHttpClient, createMemoryFailureWindowStore } from '@patchbay/core';
 import { createManualClock } from '@patchbay/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -53,7 +53,7 @@ describe('createExactErrorBudget', () => {
 
   it('with a shared store, counts the errors of every process sharing it', async () => {
     const clock = createManualClock(Date.UTC(2026, 0, 1));
-    const store = createMemoryRateLimitStore();
+    const store = createMemoryFailureWindowStore();
     const processes = [1, 2].map(() => createExactErrorBudget({ now: clock.now, store }));
     let calls = 0;
     const [first, second] = processes.map((budget) =>
@@ -62,22 +62,26 @@ describe('createExactErrorBudget', () => {
         return new Response('{}', { status: 400 });
       }),
     );
-    for (let i = 0; i < 3; i++) await first!(ACCOUNTS);
-    for (let i = 0; i < 2; i++) await second!(ACCOUNTS);
-    // Five errors in all, three and two each: both stop (a burst of 5, then 4 an hour), though each saw under 9.
-    expect(processes.map((budget) => budget.state(ACCOUNTS).errors)).toEqual([3, 2]);
+    // Nine errors in all, a minute apart, five and four each: both stop, though neither saw nine.
+    for (let i = 0; i < 9; i++) {
+      await (i % 2 === 0 ? first! : second!)(ACCOUNTS);
+      clock.advance(60_000);
+    }
+    expect(processes.map((budget) => budget.state(ACCOUNTS).errors)).toEqual([5, 4]);
     for (const fetch of [first!, second!]) {
       const refused = await fetch(ACCOUNTS);
       expect(refused.status).toBe(599);
-      // Frees when one token is back: a quarter of an hour at 4 an hour.
-      expect(refused.headers.get(EXACT_ERROR_BUDGET_HEADER)).toBe(String(clock.now() + 900_000));
+      // Free again an hour after the first error (to the second).
+      const frees = Number(refused.headers.get(EXACT_ERROR_BUDGET_HEADER));
+      expect(frees).toBeGreaterThan(Date.UTC(2026, 0, 1) + 3_600_000);
+      expect(frees).toBeLessThanOrEqual(Date.UTC(2026, 0, 1) + 3_601_000);
     }
-    expect(calls).toBe(5);
+    expect(calls).toBe(9);
     // Another endpoint, and another key prefix (another app key or user), are not affected.
     expect((await first!(`${BASE}/api/v1/1/crm/Contacts`)).status).toBe(400);
     const other = createExactErrorBudget({ now: clock.now, store, keyPrefix: 'exact-errors:other-user' });
     expect((await other.wrap(async () => new Response('{}'))(ACCOUNTS)).status).toBe(200);
-    clock.advance(900_000);
+    clock.advance(3_601_000 - 9 * 60_000);
     expect((await second!(ACCOUNTS)).status).toBe(400);
   });
 

@@ -2,7 +2,12 @@
 // one user, division and endpoint within an hour. The client counts the error answers it receives, per endpoint,
 // and refuses a call to an endpoint that has had `maxErrorsPerHour` (default 9) of them, so it stops before the
 // block rather than after. The count is this process's, and with `store` also every process's sharing it.
-import { type ErrorMapping, type ErrorResponse, IntegrationError, type RateLimitStore } from '@patchbay/core';
+import {
+  type ErrorMapping,
+  type ErrorResponse,
+  type FailureWindowStore,
+  IntegrationError,
+} from '@patchbay/core';
 import { sharedErrorCount } from './shared-error-count.ts';
 
 /** Options of {@link createExactErrorBudget}. */
@@ -12,10 +17,10 @@ export interface ExactErrorBudgetOptions {
   /** Clock in epoch ms. Default `Date.now`. */
   now?: () => number;
   /**
-   * A store every process of the app shares (e.g. `@patchbay/store-redis`'s rate-limit store): their errors then
-   * count together, as Exact counts them. Default none: this process's errors only.
+   * A store every process of the app shares (e.g. `@patchbay/store-redis`'s failure-window store): their errors
+   * then count together over a sliding hour, as Exact counts them. Default none: this process's errors only.
    */
-  store?: RateLimitStore;
+  store?: FailureWindowStore;
   /** Prefix of the shared keys: one per app key and user whose errors Exact counts together. Default `exact-errors`. */
   keyPrefix?: string;
 }
