@@ -59,7 +59,8 @@ function quote(text: string): { text?: string; problem?: string } {
   return { text: `'${text.replaceAll("'", "''")}'` };
 }
 
-function dateTimeText(date: Date): { text?: string; problem?: string } {
+/** `datetime'…'` of an instant, written as Amsterdam wall-clock time, or what is wrong with the date. */
+export function dateTimeText(date: Date): { text?: string; problem?: string } {
   const ms = date.getTime();
   if (!Number.isFinite(ms)) return { problem: 'must be a valid date' };
   // Exact compares dates as Dutch wall-clock time: the instant is written as Amsterdam's local time.

@@ -9,6 +9,7 @@
 import { createMemoryRateLimitStore, ok, type RateLimitStore, Secret } from '@patchbay/core';
 import { createExactOnlineEmulator, generateExactRecords } from '@patchbay/emulators';
 import { describe, expect, it } from 'vitest';
+import { mostInAFixedWindow, mostInAnyWindow } from '../test-support/busiest.ts';
 import { createExactClient } from './client.ts';
 import { type ExactChangesPage, exactChanges } from './pull-changes.ts';
 import type { ExactAccount } from './records.ts';
@@ -54,18 +55,6 @@ function simulation() {
     });
   };
   return { emulator, requests, client, now };
-}
-
-// The most requests in any fixed minute (the emulator's windows) and in any rolling 60 seconds.
-function perMinute(times: readonly number[]) {
-  const fixed = new Map<number, number>();
-  for (const at of times) fixed.set(Math.floor(at / MINUTE), (fixed.get(Math.floor(at / MINUTE)) ?? 0) + 1);
-  let rolling = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= MINUTE) j++;
-    rolling = Math.max(rolling, i - j + 1);
-  }
-  return { fixed: Math.max(0, ...fixed.values()), rolling };
 }
 
 describe('exactChanges: 50 000 accounts, then 500 changes and 20 deletions, within 60 requests a minute', () => {
@@ -144,7 +133,8 @@ describe('exactChanges: 50 000 accounts, then 500 changes and 20 deletions, with
     for await (const page of pull()(last)) idle.push(page);
     expect(idle).toEqual([]);
 
-    const rate = perMinute(requests.map((request) => request.at));
+    const times = requests.map((request) => request.at);
+    const rate = { fixed: mostInAFixedWindow(times, MINUTE), rolling: mostInAnyWindow(times, MINUTE) };
     const report = {
       loadRequests,
       loadSeconds,

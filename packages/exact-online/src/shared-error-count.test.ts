@@ -2,6 +2,7 @@
 // endpoint frees found to the second; a failing store passed over.
 import { createMemoryFailureWindowStore, type FailureWindowStore } from '@patchbay/core';
 import { describe, expect, it } from 'vitest';
+import { mostInAnyWindow } from '../test-support/busiest.ts';
 import { sharedErrorCount } from './shared-error-count.ts';
 
 const HOUR = 3_600_000;
@@ -21,21 +22,12 @@ async function drain(limit: number, spanMs: number) {
   return times;
 }
 
-const busiestHour = (times: number[]) => {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= HOUR) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-};
-
 describe('sharedErrorCount', () => {
   it.each([1, 2, 9, 10])(
     'lets a rolling hour hold %i errors and never more, over three hours',
     async (limit) => {
       const times = await drain(limit, 3 * HOUR);
-      expect(busiestHour(times)).toBe(limit);
+      expect(mostInAnyWindow(times, HOUR)).toBe(limit);
       expect(times.length).toBe(3 * limit);
     },
   );

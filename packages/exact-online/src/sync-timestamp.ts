@@ -6,7 +6,7 @@
 import { type ApiResult, err, IntegrationError, ok, readOptions, readSignal, settle } from '@patchbay/core';
 import * as z from 'zod/mini';
 import type { ExactDeletedSource } from './deleted.ts';
-import { exactFilter, renderExactFilter } from './filter.ts';
+import { dateTimeText } from './filter.ts';
 import { ACCEPT_JSON, exactInt64 } from './odata.ts';
 
 /** The entity sets SyncTimestamp answers for, by the name of their sync endpoint (its last path segment). */
@@ -67,9 +67,10 @@ export async function exactSyncTimestamp(
     }
     const checkedSignal = readSignal(signal, 'options.signal');
     if (!checkedSignal.success) return checkedSignal;
-    // The builder writes the datetime literal as Exact reads dates: Amsterdam wall-clock time.
-    const literal = renderExactFilter(exactFilter.eq('Modified', exactFilter.datetime(instant)));
-    if (!literal.success) return err(invalid('options.modified', 'is out of range'));
+    // Written as Exact reads dates: Amsterdam wall-clock time.
+    const literal = dateTimeText(instant);
+    if (literal.text === undefined)
+      return err(invalid('options.modified', literal.problem ?? 'is out of range'));
     const division = await client.division();
     if (!division.success) return division;
     const url = `/api/v1/${division.data}/read/sync/Sync/SyncTimestamp`;
@@ -79,7 +80,7 @@ export async function exactSyncTimestamp(
       schema: answer,
       headers: { ...ACCEPT_JSON },
       searchParams: {
-        modified: literal.data.slice('Modified eq '.length),
+        modified: literal.text,
         endPoint: `'${ENDPOINTS[entity as ExactSyncEntity]}'`,
       },
       ...(checkedSignal.data ? { signal: checkedSignal.data } : {}),

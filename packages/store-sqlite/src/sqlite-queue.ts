@@ -36,7 +36,7 @@ const CLAIM = `UPDATE queue_messages SET owner = ?, available_at = ? + ?, attemp
     WHERE n = 1 OR ? IS NULL OR running <= ?)
   RETURNING seq, id, payload, enqueued_at, attempts`;
 
-// Id lists travel as one JSON array parameter: any number of ids, one statement, no variable limit.
+// Id lists travel as one JSON array parameter: as many ids as given in one statement, no variable limit.
 const IN_IDS = 'id IN (SELECT value FROM json_each(?))';
 
 interface ClaimedRow {

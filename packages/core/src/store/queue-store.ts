@@ -100,7 +100,7 @@ const MAX_ISSUES = 100;
 const TEXT_RULE = 'must be well-formed text without NUL characters';
 
 // Why `value` is not text a queue keeps as given (PostgreSQL refuses NUL; a lone surrogate would be stored as
-// U+FFFD, making two ids one), or undefined when it is. `max` undefined: any length, empty included.
+// U+FFFD, making two ids one), or undefined when it is. `max` undefined: every length, empty included.
 function textIssue(value: unknown, max?: number): string | undefined {
   if (typeof value !== 'string') return `must be a string, not ${describeType(value)}`;
   if (max !== undefined && (value.length === 0 || value.length > max)) {

@@ -134,7 +134,7 @@ export function describeQueueStoreContract(
       );
     });
 
-    it('keeps payloads and ids exactly: any text, empty payloads, the longest id', async () => {
+    it('keeps payloads and ids exactly: all text, empty payloads, the longest id', async () => {
       const odd = `quote' "double" back\\slash; drop table x; -- 🙂 é e\u0301 \t\n`;
       const messages: QueueMessageInput[] = [
         { id: 'k', payload: '' },
